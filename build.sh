@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds out/ContainerTools (a folder that Import-Module loads as is) and out/host (a hosted PowerShell for machines without pwsh).
+set -euo pipefail
+cd "$(dirname "$0")"
+config=${CONFIGURATION:-Release}
+module=out/ContainerTools
+rm -rf "$module"
+mkdir -p "$module"
+# -r linux-x64: pwsh ignores deps.json, so RID-specific assets (Tmds.LibC) must sit beside the module dll.
+dotnet publish src/Cmdlets/ContainerTools.Cmdlets.csproj -c "$config" -r linux-x64 --self-contained false -o "$module" -nologo -v q
+dotnet publish src/Init/ContainerTools.Init.csproj -c "$config" -r linux-x64 -o out/obj/init -nologo -v q
+dotnet publish src/Monitor/ContainerTools.Monitor.csproj -c "$config" -r linux-x64 -o out/obj/monitor -nologo -v q
+install -m 0755 out/obj/init/ctinit out/obj/monitor/ctmon "$module/"
+cp -r module/. "$module/"
+rm -f "$module"/*.pdb "$module"/*.deps.json
+dotnet publish src/Host/ContainerTools.Host.csproj -c "$config" -o out/host -nologo -v q
+echo "built $module"

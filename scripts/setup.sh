@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the build, the demo and the tests need on a fresh Debian 12 / Ubuntu machine (run as root).
+set -euo pipefail
+packages=(
+  busybox-static          # the tests' and demo's small image
+  skopeo umoci podman     # interop peers: archives and registries
+  crun runc conmon        # runtime peers for interop and bench
+  docker-registry         # a real Distribution v2 registry on 127.0.0.1
+  tini containernetworking-plugins iptables nftables
+  tmux zstd jq hyperfine uidmap
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian registry package starts a system service on 127.0.0.1:5000; tests run their own on free ports.
+systemctl disable --now docker-registry >/dev/null 2>&1 || true
+command -v dotnet >/dev/null || { echo "setup: the .NET SDK 10 is required (dotnet on PATH)" >&2; exit 1; }

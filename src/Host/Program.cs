@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+// ctpwsh SCRIPT [ARGS...]: runs a PowerShell script in a hosted engine and prints its output streams,
+// for machines where pwsh itself is not installed. Exit code: 1 when the script wrote an error, else 0.
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: ctpwsh SCRIPT.ps1 [ARGS...]");
+    return 2;
+}
+
+var iss = InitialSessionState.CreateDefault2();
+iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Unrestricted;
+using var runspace = RunspaceFactory.CreateRunspace(iss);
+runspace.Open();
+using var ps = PowerShell.Create(runspace);
+var failed = false;
+ps.Streams.Error.DataAdded += (_, e) => { failed = true; Console.Error.WriteLine($"ERROR: {ps.Streams.Error[e.Index]}"); };
+ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine($"WARNING: {ps.Streams.Warning[e.Index]}");
+ps.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine($"VERBOSE: {ps.Streams.Verbose[e.Index]}");
+ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index]);
+
+ps.AddCommand(Path.GetFullPath(args[0]));
+foreach (var arg in args.Skip(1))
+{
+    ps.AddArgument(arg);
+}
+var output = new PSDataCollection<PSObject>();
+output.DataAdded += (_, e) => Console.WriteLine(output[e.Index]);
+try
+{
+    ps.Invoke<PSObject>(null, output);
+}
+catch (RuntimeException ex)
+{
+    Console.Error.WriteLine($"ERROR: {ex.ErrorRecord}");
+    return 1;
+}
+return failed || ps.HadErrors ? 1 : 0;

@@ -1,0 +1,6 @@
+namespace ContainerTools.Monitor;
+
+internal static class Program
+{
+    private static int Main(string[] args) => 0;
+}

@@ -1,0 +1,61 @@
+namespace ContainerTools.Runtime.Storage;
+
+/// <summary>
+/// The directory that holds every image, layer and container of one store.
+/// Tests give each test its own root through CONTAINERTOOLS_ROOT.
+/// </summary>
+public sealed class StoreRoot
+{
+    public const string EnvironmentVariable = "CONTAINERTOOLS_ROOT";
+    public const string DefaultPath = "/var/lib/containertools";
+
+    public StoreRoot(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    public static StoreRoot FromEnvironment()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return new StoreRoot(string.IsNullOrEmpty(fromEnv) ? DefaultPath : fromEnv);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Content-addressed blobs: blobs/sha256/HEX.</summary>
+    public string BlobsDirectory => System.IO.Path.Combine(Path, "blobs");
+
+    /// <summary>One unpacked directory per layer, named by the layer's diff id: layers/sha256/HEX.</summary>
+    public string LayersDirectory => System.IO.Path.Combine(Path, "layers");
+
+    /// <summary>Image records and the reference index.</summary>
+    public string ImagesDirectory => System.IO.Path.Combine(Path, "images");
+
+    /// <summary>One directory per container.</summary>
+    public string ContainersDirectory => System.IO.Path.Combine(Path, "containers");
+
+    /// <summary>Scratch space on the same filesystem as everything else, so a finished write is one rename away.</summary>
+    public string TempDirectory => System.IO.Path.Combine(Path, "tmp");
+
+    /// <summary>Lock files: one per resource that concurrent processes may change.</summary>
+    public string LocksDirectory => System.IO.Path.Combine(Path, "locks");
+
+    public void EnsureCreated()
+    {
+        foreach (var dir in new[] { Path, BlobsDirectory, LayersDirectory, ImagesDirectory, ContainersDirectory, TempDirectory, LocksDirectory })
+        {
+            Directory.CreateDirectory(dir);
+        }
+    }
+
+    /// <summary>A fresh, unique scratch directory under <see cref="TempDirectory"/>.</summary>
+    public string CreateTempDirectory(string purpose)
+    {
+        EnsureCreated();
+        var dir = System.IO.Path.Combine(TempDirectory, $"{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public override string ToString() => Path;
+}
