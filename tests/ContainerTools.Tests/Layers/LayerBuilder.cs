@@ -75,6 +75,8 @@ internal sealed class LayerBuilder
     public static byte[] Zstd(byte[] data)
     {
         using var compressor = new ZstdSharp.Compressor(3);
+        // As the zstd CLI does by default: a content checksum in the frame.
+        compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         return compressor.Wrap(data).ToArray();
     }
 
