@@ -128,4 +128,55 @@ public sealed class ImageImportTests : IDisposable
             Assert.All(image.Layers, l => Assert.True(fresh.Blobs.Exists(l.BlobDigest!)));
         }
     }
+
+    [Fact]
+    public async Task ImportsRacingRemovalsOfImagesSharingLayersEndConsistent()
+    {
+        var sharedBase = _store.PathFor("a.tar");
+        var other = _store.PathFor("b.tar");
+        TestImages.BuildDockerArchive(sharedBase, new TestImage(["race:a"], "a"));
+        TestImages.BuildDockerArchive(other, new TestImage(["race:b"], "b"));
+
+        var importer = Task.Run(() =>
+        {
+            var store = new ImageStore(_store.Root);
+            for (var i = 0; i < 6; i++)
+            {
+                store.Import(i % 2 == 0 ? sharedBase : other, null);
+            }
+        });
+        var remover = Task.Run(() =>
+        {
+            var store = new ImageStore(_store.Root);
+            for (var i = 0; i < 12; i++)
+            {
+                foreach (var name in new[] { "race:a", "race:b" })
+                {
+                    if (store.TryResolve(name) is not null)
+                    {
+                        try
+                        {
+                            store.Remove(name, force: false);
+                        }
+                        catch (ContainerToolsException ex) when (ex.ErrorId == "ImageNotFound")
+                        {
+                        }
+                    }
+                }
+            }
+        });
+        await Task.WhenAll(importer, remover);
+
+        var fresh = new ImageStore(_store.Root);
+        var images = fresh.List();
+        var usedLayers = images.SelectMany(i => i.Layers).Select(l => l.DiffId).ToHashSet();
+        var usedBlobs = images.SelectMany(i => i.Layers.Select(l => l.BlobDigest!).Append(i.Id).Append(i.ManifestDigest!)).ToHashSet();
+        foreach (var image in images)
+        {
+            Assert.All(fresh.LayerDirectories(image), d => Assert.True(Directory.Exists(d)));
+        }
+        Assert.Equal(usedLayers.Order(), fresh.Layers.List().Order());
+        Assert.Equal(usedBlobs.Order(), fresh.Blobs.List().Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
+    }
 }
