@@ -179,4 +179,23 @@ public sealed class ImageImportTests : IDisposable
         Assert.Equal(usedBlobs.Order(), fresh.Blobs.List().Order());
         Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
     }
+
+    [Fact]
+    public void ImportClearsScratchLeftByACrashLongAgoButNotRecentOrForeignScratch()
+    {
+        var stale = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "import-crashed"));
+        File.WriteAllText(Path.Combine(stale.FullName, "blob"), "x");
+        stale.LastWriteTimeUtc = DateTime.UtcNow.AddDays(-2);
+        var recent = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "import-running"));
+        var foreign = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "someone-else"));
+        foreign.LastWriteTimeUtc = DateTime.UtcNow.AddDays(-2);
+        var archive = _store.PathFor("a.tar");
+        TestImages.BuildDockerArchive(archive, "a:1");
+
+        _store.Images.Import(archive, null);
+
+        Assert.False(Directory.Exists(stale.FullName));
+        Assert.True(Directory.Exists(recent.FullName));
+        Assert.True(Directory.Exists(foreign.FullName));
+    }
 }
