@@ -95,6 +95,22 @@ public sealed class ImageImportTests : IDisposable
     }
 
     [Fact]
+    public void ImportsZstdRootFsTarball()
+    {
+        var tar = _store.PathFor("rootfs.tar.zst");
+        using (var compressor = new ZstdSharp.Compressor())
+        {
+            File.WriteAllBytes(tar, compressor.Wrap(TestImages.BusyboxRootfsTarBytes()).ToArray());
+        }
+
+        var image = _store.Images.ImportRootFs(tar, "zst:1", null);
+
+        Assert.Equal(TestImages.DigestOf(TestImages.BusyboxRootfsTarBytes()), image.Layers[0].DiffId);
+        Assert.Equal("application/vnd.oci.image.layer.v1.tar+zstd", image.Layers[0].MediaType);
+        Assert.True(File.Exists(Path.Combine(_store.Images.LayerDirectories(image)[0], "bin", "busybox")));
+    }
+
+    [Fact]
     public void ImportRootFsRejectsInvalidReferenceBeforeTouchingTheStore()
     {
         var tar = _store.PathFor("rootfs.tar");
