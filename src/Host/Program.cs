@@ -10,9 +10,11 @@ if (args.Length < 1)
     return 2;
 }
 
-// The engine package has no Out-Default/Format-*: the script's output goes through Out-HostView (OutHostViewCommand.cs).
+// The engine package has no Format-*/Out-String/Write-Host: the script's output goes through Out-HostView
+// (OutHostViewCommand.cs), and Write-Host is a small stand-in (WriteHostCommand.cs).
 var iss = InitialSessionState.CreateDefault2();
 iss.Commands.Add(new SessionStateCmdletEntry(OutHostViewCommand.Name, typeof(OutHostViewCommand), null));
+iss.Commands.Add(new SessionStateCmdletEntry("Write-Host", typeof(WriteHostCommand), null));
 using var runspace = RunspaceFactory.CreateRunspace(iss);
 runspace.Open();
 using var ps = PowerShell.Create(runspace);
