@@ -12,7 +12,10 @@ public sealed class OutHostViewCommand : PSCmdlet
 {
     public const string Name = "Out-HostView";
     private readonly Dictionary<string, TableView?> views = new(StringComparer.OrdinalIgnoreCase);
-    private TableView? lastTable;
+    // Static: Write-Host and host messages end a table, so the next row prints under a fresh header.
+    private static TableView? lastTable;
+
+    public static void EndTable() => lastTable = null;
 
     [Parameter(ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }

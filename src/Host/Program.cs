@@ -15,13 +15,12 @@ if (args.Length < 1)
 var iss = InitialSessionState.CreateDefault2();
 iss.Commands.Add(new SessionStateCmdletEntry(OutHostViewCommand.Name, typeof(OutHostViewCommand), null));
 iss.Commands.Add(new SessionStateCmdletEntry("Write-Host", typeof(WriteHostCommand), null));
-using var runspace = RunspaceFactory.CreateRunspace(iss);
+var host = new ConsoleHost();
+using var runspace = RunspaceFactory.CreateRunspace(host, iss);
 runspace.Open();
 using var ps = PowerShell.Create(runspace);
 var failed = false;
 ps.Streams.Error.DataAdded += (_, e) => { failed = true; Console.Error.WriteLine(Describe(ps.Streams.Error[e.Index])); };
-ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine($"WARNING: {ps.Streams.Warning[e.Index]}");
-ps.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine($"VERBOSE: {ps.Streams.Verbose[e.Index]}");
 ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index]);
 
 ps.AddCommand(Path.GetFullPath(args[0]));
@@ -39,7 +38,8 @@ catch (RuntimeException ex)
     Console.Error.WriteLine(Describe(ex.ErrorRecord));
     return 1;
 }
-return failed || ps.HadErrors ? 1 : 0;
+// Not ps.HadErrors: that also counts errors the script silenced with -ErrorAction SilentlyContinue.
+return host.ExitCode != 0 ? host.ExitCode : failed ? 1 : 0;
 
 static string Describe(ErrorRecord error) =>
     $"ERROR: {error} [{error.CategoryInfo.Category}: {error.FullyQualifiedErrorId}]"

@@ -33,6 +33,7 @@ public sealed class WriteHostCommand : PSCmdlet
             System.Collections.IEnumerable items => string.Join(Separator.ToString(), items.Cast<object?>().Select(i => i?.ToString())),
             var other => other.ToString(),
         };
+        OutHostViewCommand.EndTable();
         if (NoNewline)
         {
             Console.Write(text);

@@ -19,6 +19,31 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
 
     protected ImageStore Images => images ??= new ImageStore(Root);
 
+    /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
+    protected CancellationToken Stopping => stopping.Token;
+
+    private readonly CancellationTokenSource stopping = new();
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>
+    /// The image a user named. Unknown names are ImageNotFound (ObjectNotFound); text that cannot be a name at all is
+    /// the engine's InvalidImageReference (InvalidArgument), so a typo is not reported as a missing image.
+    /// </summary>
+    protected Image ResolveImage(string nameOrId)
+    {
+        var image = Images.TryResolve(nameOrId);
+        if (image is not null)
+        {
+            return image;
+        }
+        if (!nameOrId.StartsWith(Runtime.Oci.Digest.Sha256Prefix, StringComparison.Ordinal))
+        {
+            ImageReference.Parse(nameOrId);
+        }
+        return Images.Resolve(nameOrId);
+    }
+
     /// <summary>Runs one engine call; a failure becomes a non-terminating error about <paramref name="target"/>.</summary>
     protected bool TryEngine(Action action, object? target)
     {
@@ -26,6 +51,10 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
         {
             action();
             return true;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         catch (Exception ex) when (IsReportable(ex))
         {

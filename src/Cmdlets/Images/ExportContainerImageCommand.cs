@@ -33,7 +33,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
     {
         foreach (var nameOrId in Image)
         {
-            if (TryEngine(() => Images.Resolve(nameOrId), nameOrId) is null)
+            if (TryEngine(() => ResolveImage(nameOrId), nameOrId) is null)
             {
                 anyUnknown = true;
             }

@@ -26,7 +26,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
         {
             foreach (var id in Id ?? [])
             {
-                var image = TryEngine(() => Images.Resolve(id), id);
+                var image = TryEngine(() => ResolveImage(id), id);
                 if (image is not null)
                 {
                     WriteRows(ContainerImage.Rows(image));
@@ -52,7 +52,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
             if (rows.Count == 0 && !matcher.HasWildcards)
             {
                 // Not a name in the store: an id, a short id or a digest; the engine reports unknown or malformed input.
-                var image = TryEngine(() => Images.Resolve(text), text);
+                var image = TryEngine(() => ResolveImage(text), text);
                 if (image is not null)
                 {
                     rows.AddRange(ContainerImage.Rows(image));

@@ -25,7 +25,7 @@ public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
     {
         foreach (var nameOrId in Image)
         {
-            var image = TryEngine(() => Images.Resolve(nameOrId), nameOrId);
+            var image = TryEngine(() => ResolveImage(nameOrId), nameOrId);
             if (image is null)
             {
                 continue;
