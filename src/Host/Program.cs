@@ -20,7 +20,7 @@ using var runspace = RunspaceFactory.CreateRunspace(host, iss);
 runspace.Open();
 using var ps = PowerShell.Create(runspace);
 var failed = false;
-ps.Streams.Error.DataAdded += (_, e) => { failed = true; Console.Error.WriteLine(Describe(ps.Streams.Error[e.Index])); };
+ps.Streams.Error.DataAdded += (_, e) => { failed = true; Console.Out.Flush(); Console.Error.WriteLine(Describe(ps.Streams.Error[e.Index])); };
 ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index]);
 
 ps.AddCommand(Path.GetFullPath(args[0]));

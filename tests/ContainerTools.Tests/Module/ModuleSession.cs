@@ -53,9 +53,9 @@ public sealed class ModuleSession : IDisposable
         }
         catch (RuntimeException ex)
         {
-            return new ScriptResult([], [.. ps.Streams.Error, ex.ErrorRecord], ps.Streams.Information.Select(i => i.ToString()).ToList());
+            return new ScriptResult([], [.. ps.Streams.Error, ex.ErrorRecord], ps.Streams.Progress.ToList());
         }
-        return new ScriptResult(output.ToList(), ps.Streams.Error.ToList(), ps.Streams.Information.Select(i => i.ToString()).ToList());
+        return new ScriptResult(output.ToList(), ps.Streams.Error.ToList(), ps.Streams.Progress.ToList());
     }
 
     public void Dispose()
@@ -71,7 +71,7 @@ public sealed class ModuleSession : IDisposable
     }
 }
 
-public sealed record ScriptResult(IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<string> Information)
+public sealed record ScriptResult(IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<ProgressRecord> Progress)
 {
     public ScriptResult ThrowOnErrors()
     {
@@ -84,5 +84,16 @@ public sealed record ScriptResult(IReadOnlyList<PSObject> Output, IReadOnlyList<
 
     public IReadOnlyList<T> Values<T>() => Output.Select(o => (T)o.BaseObject).ToList();
 
+    public IReadOnlyList<T> Values<T>(Func<PSObject, T> view) => Output.Select(view).ToList();
+
     public T Property<T>(int index, string name) => (T)LanguagePrimitives.ConvertTo(Output[index].Properties[name].Value, typeof(T));
+
+    /// <summary>The Reference ("docker.io/library/busybox:latest") of every output row, sorted.</summary>
+    public IReadOnlyList<string> References() => Output.Select(o => (string)o.Properties["Reference"].Value).Order(StringComparer.Ordinal).ToList();
+
+    public ErrorRecord SingleError()
+    {
+        Assert.True(Errors.Count == 1, $"expected one error, got {Errors.Count}: {string.Join("; ", Errors.Select(e => e.FullyQualifiedErrorId))}");
+        return Errors[0];
+    }
 }
