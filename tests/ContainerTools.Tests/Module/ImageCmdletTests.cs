@@ -74,6 +74,8 @@ public sealed class ImageCmdletTests : IDisposable
         Assert.Equal(["docker.io/local/app:1", "docker.io/local/tool:1"], Get("Get-ContainerImage 'docker.io/local/*:1'"));
         Assert.Equal(["docker.io/local/app:2"], Get("Get-ContainerImage '*:2'"));
         Assert.Equal([Busybox], Get("'busybox' | Get-ContainerImage"));
+        // PowerShell matches names case-insensitively, even where Docker's references are lowercase.
+        Assert.Equal(["docker.io/local/tool:1"], Get("Get-ContainerImage Local/Tool"));
         Assert.Equal([Busybox, "docker.io/local/tool:1"], Get("Get-ContainerImage busybox, '*tool*'"));
         // A wildcard pattern is a filter, not a name: no match is no output and no error.
         Assert.Empty(Get("Get-ContainerImage 'nothing*'"));
@@ -227,7 +229,7 @@ public sealed class ImageCmdletTests : IDisposable
     [Theory]
     [InlineData("Add-ContainerImageTag -Image busybox -Tag 'Local/App:1'")]
     [InlineData("Add-ContainerImageTag -Image busybox -Tag 'local/app:bad tag'")]
-    [InlineData("Get-ContainerImage 'Local/App'")]
+    [InlineData("Get-ContainerImage 'local//app'")]
     [InlineData("Remove-ContainerImage 'Not/Valid!'")]
     public void MalformedNamesAreInvalidArgumentErrors(string script)
     {
