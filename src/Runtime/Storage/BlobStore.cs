@@ -27,7 +27,7 @@ public sealed class BlobStore
         {
             return new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
-        catch (FileNotFoundException ex)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ContainerToolsException(ErrorKind.NotFound, "BlobNotFound", $"The blob {digest} is not in the store.", digest, ex);
         }
