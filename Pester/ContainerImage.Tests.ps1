@@ -17,7 +17,7 @@ BeforeAll {
         $rootfs = Join-Path $work "rootfs-$Marker"
         $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
         Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-        New-Item -ItemType SymbolicLink -Path (Join-Path $bin 'sh') -Target 'busybox' | Out-Null
+        [IO.File]::CreateSymbolicLink((Join-Path $bin 'sh'), 'busybox') | Out-Null
         New-Item -ItemType Directory -Path (Join-Path $rootfs 'etc') -Force | Out-Null
         Set-Content -Path (Join-Path $rootfs 'etc/marker') -Value $Marker
         $tarball = Join-Path $work "rootfs-$Marker.tar"
@@ -62,7 +62,7 @@ Describe 'Import-ContainerImage' {
 
     It 'reports a damaged archive as InvalidData' {
         $corrupt = Join-Path $work 'corrupt.tar'
-        [IO.File]::WriteAllBytes($corrupt, [byte[]](1..255))
+        [IO.File]::WriteAllBytes($corrupt, [byte[]]$(foreach ($i in 0..4095) { ($i * 7) % 256 }))
         Import-ContainerImage -Path $corrupt -ErrorAction SilentlyContinue -ErrorVariable failure | Should -BeNullOrEmpty
         $failure[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }

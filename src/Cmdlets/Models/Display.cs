@@ -3,7 +3,7 @@ namespace ContainerTools;
 /// <summary>The human forms `docker images` prints; the format file's script blocks call these.</summary>
 public static class Display
 {
-    /// <summary>"5 minutes ago", "3 days ago", "N/A".</summary>
+    /// <summary>"5 minutes ago", "3 days ago", "N/A": short enough for an 80-column table.</summary>
     public static string Since(DateTime? when)
     {
         if (when is null)
@@ -15,7 +15,7 @@ public static class Display
         {
             return "in the future";
         }
-        return age.TotalSeconds < 60 ? "Less than a minute ago"
+        return age.TotalSeconds < 60 ? Plural(Math.Max(1, (int)age.TotalSeconds), "second")
             : age.TotalMinutes < 60 ? Plural((int)age.TotalMinutes, "minute")
             : age.TotalHours < 48 ? Plural((int)age.TotalHours, "hour")
             : age.TotalDays < 14 ? Plural((int)age.TotalDays, "day")

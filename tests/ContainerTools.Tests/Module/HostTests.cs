@@ -68,7 +68,7 @@ public sealed class HostTests : IDisposable
 
         Assert.True(exitCode == 0, $"demo failed ({exitCode}):\n{stdout}\n{stderr}");
         Assert.Contains("What if: Performing the operation", stdout);
-        Assert.Matches(@"local/busybox\s+1\.0\s+[0-9a-f]{12}\s+Less than a minute ago", stdout);
+        Assert.Matches(@"local/busybox\s+1\.0\s+[0-9a-f]{12}\s+\d+ seconds? ago", stdout);
         Assert.Contains("ObjectNotFound: ImageNotFound", stdout);
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "ct-demo-*").ToHashSet());
     }

@@ -34,7 +34,8 @@ public sealed class ImageCmdletTests : IDisposable
         var archive = Path.Combine(session.Directory, "app.tar");
         TestImages.BuildDockerArchive(archive, "busybox:latest", "local/app:1");
 
-        var imported = session.Run("Import-ContainerImage -Path $Archive", Vars(("Archive", archive))).ThrowOnErrors();
+        // Files bind by their FullName, as Get-ChildItem *.tar | Import-ContainerImage does.
+        var imported = session.Run("[IO.FileInfo]::new($Archive) | Import-ContainerImage", Vars(("Archive", archive))).ThrowOnErrors();
         Assert.Equal([Busybox, "docker.io/local/app:1"], imported.References());
         Assert.NotEmpty(imported.Progress);
 

@@ -141,7 +141,7 @@ public sealed class ModuleShapeTests : IDisposable
     [Fact]
     public void CreationTimesPrintRelativeToNow()
     {
-        var texts = session.Run("[ContainerTools.Display]::Since([datetime]::Now.AddMinutes(-5).AddSeconds(-10)); [ContainerTools.Display]::Since([datetime]::Now.AddDays(-3)); [ContainerTools.Display]::Since($null)").ThrowOnErrors().Values<string>();
-        Assert.Equal(["5 minutes ago", "3 days ago", "N/A"], texts);
+        var texts = session.Run("[ContainerTools.Display]::Since([datetime]::Now.AddMinutes(-5).AddSeconds(-10)); [ContainerTools.Display]::Since([datetime]::Now.AddDays(-3)); [ContainerTools.Display]::Since($null); [ContainerTools.Display]::Since([datetime]::Now.AddSeconds(-1.5)); [ContainerTools.Display]::Since([datetime]::Now.AddYears(-2).AddDays(-5))").ThrowOnErrors().Values<string>();
+        Assert.Equal(["5 minutes ago", "3 days ago", "N/A", "1 second ago", "2 years ago"], texts);
     }
 }
