@@ -53,6 +53,10 @@ internal sealed class LayerExtraction
         {
             entry = reader.GetNextEntry(copyData: false);
         }
+        catch (EndOfStreamException) when (_tar.BytesRead == 0)
+        {
+            return null; // a zero-byte layer holds nothing, as for docker
+        }
         catch (Exception e) when (LayerErrors.IsCorruptData(e))
         {
             throw LayerErrors.Corrupt(e.Message, e);

@@ -225,4 +225,21 @@ public sealed class CorruptArchiveTests : IDisposable
 
         Assert.Equal("DigestMismatch", ImportFails(layout).ErrorId);
     }
+
+    [Fact]
+    public void OciLayoutBlobSymlinkedOutOfTheLayoutIsNotRead()
+    {
+        var layout = _store.PathFor("escaping-layout");
+        var blobs = Path.Combine(layout, "blobs", "sha256");
+        Directory.CreateDirectory(blobs);
+        var outside = _store.PathFor("outside-index.json");
+        var index = JsonSerializer.SerializeToUtf8Bytes(new { schemaVersion = 2, manifests = Array.Empty<object>() });
+        File.WriteAllBytes(outside, index);
+        File.WriteAllText(Path.Combine(layout, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
+        File.CreateSymbolicLink(Path.Combine(layout, "index.json"), outside);
+
+        var error = ImportFails(layout);
+
+        Assert.Equal("UnknownArchiveFormat", error.ErrorId);
+    }
 }

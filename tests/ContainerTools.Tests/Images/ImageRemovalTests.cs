@@ -81,7 +81,10 @@ public sealed class ImageRemovalTests : IDisposable
         Directory.CreateDirectory(locked);
         File.WriteAllText(Path.Combine(locked, "file"), "x");
         TestImages.Run("mknod", Path.Combine(top, "whiteout"), "c", "0", "0");
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
         var outside = _store.PathFor("outside");
         Directory.CreateDirectory(outside);
         File.WriteAllText(Path.Combine(outside, "keep"), "keep");

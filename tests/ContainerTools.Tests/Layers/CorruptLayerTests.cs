@@ -109,6 +109,23 @@ public sealed class CorruptLayerTests : IDisposable
     }
 
     [Fact]
+    public void TarCutBetweenEntriesFails()
+    {
+        var tar = new LayerBuilder().File("a", "a").File("b", "b").Tar(trailingZeroBytes: 0);
+
+        AssertCorrupt(tar[..^1024]);
+    }
+
+    [Fact]
+    public void AnEmptyStreamIsAnEmptyLayer()
+    {
+        var result = _sandbox.Apply([]);
+
+        Assert.Equal(LayerBuilder.Sha256([]), result.DiffId);
+        Assert.Empty(Directory.GetFileSystemEntries(_sandbox.Target));
+    }
+
+    [Fact]
     public void TarWithABadHeaderChecksumFails()
     {
         var tar = SampleTar();
