@@ -20,7 +20,7 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     protected ImageStore Images => images ??= new ImageStore(Root);
 
     /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
-    protected CancellationToken Stopping => stopping.Token;
+    protected CancellationToken Cancellation => stopping.Token;
 
     private readonly CancellationTokenSource stopping = new();
 

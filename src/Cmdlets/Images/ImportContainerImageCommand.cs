@@ -37,8 +37,8 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
         {
             var progress = NewProgress($"Importing {path}");
             IReadOnlyList<Image>? imported = RootFs
-                ? TryEngine(() => (IReadOnlyList<Image>)[Images.ImportRootFs(path, Name, progress, Stopping)], path)
-                : TryEngine(() => Images.Import(path, progress, Stopping), path);
+                ? TryEngine(() => (IReadOnlyList<Image>)[Images.ImportRootFs(path, Name, progress, Cancellation)], path)
+                : TryEngine(() => Images.Import(path, progress, Cancellation), path);
             progress.Complete();
             foreach (var image in imported ?? [])
             {
