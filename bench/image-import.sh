@@ -24,10 +24,13 @@ best() { sort -n | head -n1; }
 ours=()
 peers=()
 for i in $(seq "$rounds"); do
+  # Flush earlier rounds' dirty pages so one round's writeback is not billed to the next.
+  sync
   store=$(mktemp -d /var/tmp/ct-bench-store.XXXXXX)
   ours+=("$(CONTAINERTOOLS_ROOT=$store out/host/ctpwsh bench/import-archive.ps1 "$archive")")
   rm -rf "$store"
 
+  sync
   work=$(mktemp -d /var/tmp/ct-bench-peer.XXXXXX)
   start=$(date +%s%N)
   skopeo copy -q "oci-archive:$archive" "oci:$work/oci:bench" >/dev/null

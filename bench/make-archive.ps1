@@ -1,4 +1,4 @@
 param([string]$RootFsTarball, [string]$ArchivePath)
-Import-Module (Join-Path $PSScriptRoot '../out/ContainerTools')
+Import-Module "$PSScriptRoot/../out/ContainerTools"
 $null = Import-ContainerImage -RootFs -Path $RootFsTarball -Name 'bench/debian:bookworm'
 Export-ContainerImage -Image 'bench/debian:bookworm' -Path $ArchivePath -Format OciArchive
