@@ -100,15 +100,22 @@ internal static class SampleTree
         SetAllTimes(root);
     }
 
-    /// <summary>Fixed mtimes everywhere, deepest first so a directory's time is not disturbed afterwards.</summary>
-    public static void SetAllTimes(string root)
+    /// <summary>Fixed mtimes everywhere, children before their directory. Never follows a symlink: the tree holds
+    /// one that leads to the host's "/".</summary>
+    public static void SetAllTimes(string directory)
     {
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-                     .OrderByDescending(p => p.Length))
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory))
         {
-            FileNodes.SetTimes(FileDescriptors.CurrentDirectory, path, FixedTime);
+            if (FileNodes.Kind(FileDescriptors.CurrentDirectory, path) == FileNodeKind.Directory)
+            {
+                SetAllTimes(path);
+            }
+            else
+            {
+                FileNodes.SetTimes(FileDescriptors.CurrentDirectory, path, FixedTime);
+            }
         }
-        FileNodes.SetTimes(FileDescriptors.CurrentDirectory, root, FixedTime);
+        FileNodes.SetTimes(FileDescriptors.CurrentDirectory, directory, FixedTime);
     }
 
     private static void Write(string root, string relative, string content, string mode, int uid, int gid)
