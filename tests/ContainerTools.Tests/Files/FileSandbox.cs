@@ -94,6 +94,9 @@ internal static class SampleTree
         FileNodes.MakeNode(FileDescriptors.CurrentDirectory, Path.Combine(root, "fifo"), 0x1000 | 0b110_100_000, 0, 0);
         FileNodes.MakeNode(FileDescriptors.CurrentDirectory, Path.Combine(root, "null"), 0x2000 | 0b110_110_110, 1, 3);
         FileNodes.MakeNode(FileDescriptors.CurrentDirectory, Path.Combine(root, "loop0"), 0x6000 | 0b110_110_000, 7, 0);
+        Chmod(Path.Combine(root, "fifo"), "640");
+        Chmod(Path.Combine(root, "null"), "666");
+        Chmod(Path.Combine(root, "loop0"), "660");
         Write(root, "tagged", "t", "644", 0, 0);
         Xattrs.SetNoFollow(Path.Combine(root, "tagged"), "user.note", "hi there"u8);
         Xattrs.SetNoFollow(Path.Combine(root, "sub"), "user.dir", "d"u8);
