@@ -35,6 +35,32 @@ public static class ContainerFileCopy
         FileCopyOptions? options = null, CancellationToken cancellationToken = default) =>
         CopyIn(hostSource, rootfs, containerPath, options, cancellationToken, ResolveMode.Auto);
 
+    /// <summary>
+    /// docker cp to "-": <paramref name="containerPath"/> as a PAX tar (the stream docker's archive API sends).
+    /// Entries are named from the source's own name ("etc/", "etc/passwd"); a path ending in "/." gives the
+    /// directory's contents with no prefix. A symlink as the last component is archived as the link.
+    /// </summary>
+    /// <exception cref="Errors.ContainerToolsException">NotFound "ContainerPathNotFound", "RootfsNotFound".</exception>
+    public static void CopyOutAsTar(string rootfs, string containerPath, Stream output, CancellationToken cancellationToken = default) =>
+        CopyOutAsTar(rootfs, containerPath, output, cancellationToken, ResolveMode.Auto);
+
+    internal static void CopyOutAsTar(string rootfs, string containerPath, Stream output, CancellationToken cancellationToken, ResolveMode mode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerPath);
+        ArgumentNullException.ThrowIfNull(output);
+        using var from = new RootfsScope(rootfs, mode);
+        using var src = SourceNode.Open(from, containerPath);
+        using var writer = new TarTreeWriter(output, cancellationToken);
+        if (src.ContentsOnly)
+        {
+            writer.WriteChildren(src.OpenDirectory(), "");
+        }
+        else
+        {
+            writer.WriteNode(src.ParentFd, src.Leaf, src.Name);
+        }
+    }
+
     internal static void CopyOut(string rootfs, string containerPath, string hostDestination, FileCopyOptions? options,
         CancellationToken cancellationToken, ResolveMode mode)
     {

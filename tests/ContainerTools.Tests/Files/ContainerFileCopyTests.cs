@@ -206,6 +206,43 @@ public sealed class ContainerFileCopyTests : IDisposable
         _sandbox.AssertSentinelUntouched();
     }
 
+    [Theory]
+    [InlineData("openat2")]
+    [InlineData("walk")]
+    public void CopyOutAsTarNamesEntriesFromTheSourceAndStaysInside(string resolver)
+    {
+        SampleTree.Build(_sandbox.InRoot("srv/tree"));
+        _sandbox.PlantHostileLinks();
+        var mode = Resolver.Parse(resolver);
+
+        var tree = Names(output => ContainerFileCopy.CopyOutAsTar(_sandbox.Rootfs, "/srv/tree", output, default, mode));
+        var contents = Names(output => ContainerFileCopy.CopyOutAsTar(_sandbox.Rootfs, "/srv/tree/.", output, default, mode));
+        var link = Names(output => ContainerFileCopy.CopyOutAsTar(_sandbox.Rootfs, "/etc", output, default, mode));
+
+        Assert.Equal("tree/", tree[0]);
+        Assert.Contains("tree/sub/deep/file", tree);
+        Assert.Contains("sub/deep/file", contents);
+        Assert.DoesNotContain(contents, n => n.StartsWith("tree", StringComparison.Ordinal));
+        Assert.Equal(["etc"], link);
+        Assert.Equal("ContainerPathNotFound", Assert.Throws<ContainerToolsException>(
+            () => Names(output => ContainerFileCopy.CopyOutAsTar(_sandbox.Rootfs, "/etc/passwd", output, default, mode))).ErrorId);
+        _sandbox.AssertSentinelUntouched();
+    }
+
+    private static List<string> Names(Action<Stream> write)
+    {
+        var output = new MemoryStream();
+        write(output);
+        output.Position = 0;
+        var names = new List<string>();
+        using var reader = new System.Formats.Tar.TarReader(output);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name);
+        }
+        return names;
+    }
+
     private static Tmds.Linux.stat Stat(string path)
     {
         var st = FileNodes.Stat(FileDescriptors.CurrentDirectory, path, out var errno);
