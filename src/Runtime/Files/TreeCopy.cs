@@ -16,6 +16,10 @@ internal sealed class TreeCopy : IDisposable
     private const uint TypeBlockDevice = 0x6000;
     private const uint TypeFifo = 0x1000;
 
+    /// <summary>Files whose other names lie outside the copy hold their fd to the end; past this many, a further such
+    /// file is copied without linking later names to it rather than risk running out of descriptors.</summary>
+    private const int MaxHeldLinks = 1024;
+
     private readonly FileCopyOptions _options;
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _buffer = new byte[1 << 20];
@@ -192,7 +196,7 @@ internal sealed class TreeCopy : IDisposable
                 CarriedXattrs.Check(Xattrs.TrySet(target, xattr, value), xattr, targetPath);
             }
             FileNodes.SetTimes(target, new FileTime(st.st_mtim.tv_sec, st.st_mtim.tv_nsec), targetPath);
-            if ((ulong)st.st_nlink > 1)
+            if ((ulong)st.st_nlink > 1 && _links.Count < MaxHeldLinks)
             {
                 _links[key] = (target, (ulong)st.st_nlink - 1);
                 keep = true;

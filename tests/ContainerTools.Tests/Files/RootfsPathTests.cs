@@ -46,6 +46,8 @@ public sealed class RootfsPathTests : IDisposable
             data.Add(path, RootfsOpenFlags.NoFollow);
             data.Add(path, RootfsOpenFlags.Read);
             data.Add(path, RootfsOpenFlags.Directory);
+            data.Add(path, RootfsOpenFlags.Directory | RootfsOpenFlags.NoFollow);
+            data.Add(path, RootfsOpenFlags.Read | RootfsOpenFlags.NoFollow);
         }
         return data;
     }
