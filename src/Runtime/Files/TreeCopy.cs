@@ -27,6 +27,9 @@ internal sealed class TreeCopy : IDisposable
     /// <summary>Source (dev, inode) of a multiply linked file -> the copy's fd and how many more links may come.</summary>
     private readonly Dictionary<(ulong, ulong), (int Fd, ulong Remaining)> _links = new();
 
+    /// <summary>Directories this copy created, so a copy into its own source does not copy itself forever.</summary>
+    private readonly HashSet<(ulong, ulong)> _createdDirectories = new();
+
     public TreeCopy(FileCopyOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -104,6 +107,10 @@ internal sealed class TreeCopy : IDisposable
         {
             throw FileErrors.OverwriteDirectory(targetPath, withDirectory: true);
         }
+        if (_createdDirectories.Contains(((ulong)st.st_dev, (ulong)st.st_ino)))
+        {
+            return;
+        }
         if (existing == FileNodeKind.Missing)
         {
             var made = FileNodes.TryMakeDirectory(targetDir, targetName, 0b111_000_000);
@@ -127,6 +134,11 @@ internal sealed class TreeCopy : IDisposable
             }
             try
             {
+                if (existing == FileNodeKind.Missing)
+                {
+                    var made = FileNodes.Stat(target, out _);
+                    _createdDirectories.Add(((ulong)made.st_dev, (ulong)made.st_ino));
+                }
                 CopyChildren(source, target, targetPath);
                 ApplyMetadata(sourceDir, sourceName, st, target, ".", targetPath, isSymlink: false);
             }

@@ -243,6 +243,18 @@ public sealed class ContainerFileCopyTests : IDisposable
         return names;
     }
 
+    [Fact]
+    public void CopyingADirectoryIntoItselfCopiesItOnce()
+    {
+        Directory.CreateDirectory(_sandbox.InRoot("a"));
+        File.WriteAllText(_sandbox.InRoot("a/f"), "f");
+
+        ContainerFileCopy.CopyIn(_sandbox.InRoot("a"), _sandbox.Rootfs, "/a/b");
+
+        Assert.Equal("f", File.ReadAllText(_sandbox.InRoot("a/b/f")));
+        Assert.False(Directory.Exists(_sandbox.InRoot("a/b/b")));
+    }
+
     private static Tmds.Linux.stat Stat(string path)
     {
         var st = FileNodes.Stat(FileDescriptors.CurrentDirectory, path, out var errno);
