@@ -22,6 +22,20 @@ internal static unsafe class FileDescriptors
         }
     }
 
+    /// <summary>openat with the caller's flags (O_CLOEXEC always added), retrying on EINTR.</summary>
+    public static int TryOpen(int dirFd, ReadOnlySpan<char> name, int flags, out int error)
+    {
+        Span<byte> scratch = stackalloc byte[NativeText.ScratchSize];
+        fixed (byte* p = NativeText.Terminate(name, scratch))
+        {
+            int fd;
+            do { fd = openat(dirFd, p, flags | O_CLOEXEC, 0); }
+            while (fd < 0 && LibC.errno == EINTR);
+            error = fd < 0 ? LibC.errno : 0;
+            return fd;
+        }
+    }
+
     public static int OpenDirectory(string path)
     {
         var fd = TryOpenDirectoryNoFollow(CurrentDirectory, path, out var error);
@@ -62,6 +76,26 @@ internal static unsafe class FileDescriptors
                 }
                 p += written;
                 left -= (int)written;
+            }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 at end of file.</summary>
+    public static int Read(int fd, Span<byte> buffer, string pathForErrors)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = (long)read(fd, p, buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                if (errno != EINTR)
+                {
+                    throw LinuxError.Last("read", pathForErrors);
+                }
             }
         }
     }

@@ -64,6 +64,50 @@ internal static unsafe class FileNodes
         return st;
     }
 
+    /// <summary>fstat: what the fd itself holds, so a name swapped after the open cannot mislead us.</summary>
+    public static stat Stat(int fd, out int errno)
+    {
+        stat st;
+        errno = fstat(fd, &st) == 0 ? 0 : LibC.errno;
+        return st;
+    }
+
+    /// <summary>The target text of a symlink, never resolved. An empty <paramref name="name"/> reads the link an
+    /// O_PATH|O_NOFOLLOW fd holds.</summary>
+    public static string ReadLink(int dirFd, string name)
+    {
+        var target = TryReadLink(dirFd, name, out var errno);
+        if (target is null)
+        {
+            throw LinuxError.ToException(errno, "readlink", name);
+        }
+        return target;
+    }
+
+    public static string? TryReadLink(int dirFd, string name, out int errno)
+    {
+        Span<byte> scratch = stackalloc byte[NativeText.ScratchSize];
+        for (var size = 256; ; size *= 4)
+        {
+            var buffer = new byte[size];
+            fixed (byte* p = NativeText.Terminate(name, scratch))
+            fixed (byte* b = buffer)
+            {
+                var n = (long)readlinkat(dirFd, p, b, size);
+                if (n < 0)
+                {
+                    errno = LibC.errno;
+                    return null;
+                }
+                if (n < size)
+                {
+                    errno = 0;
+                    return System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
+                }
+            }
+        }
+    }
+
     public static int TryMakeDirectory(int dirFd, ReadOnlySpan<char> name, uint mode)
     {
         Span<byte> scratch = stackalloc byte[NativeText.ScratchSize];
@@ -91,6 +135,11 @@ internal static unsafe class FileNodes
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) |
         ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
 
+    /// <summary>glibc's major()/minor() for a dev_t as stat reports it.</summary>
+    public static uint DeviceMajor(ulong device) => (uint)(((device >> 8) & 0xfff) | ((device >> 32) & 0xfffff000));
+
+    public static uint DeviceMinor(ulong device) => (uint)((device & 0xff) | ((device >> 12) & 0xffffff00));
+
     public static void MakeSymlink(string target, int dirFd, string name)
     {
         Span<byte> targetScratch = stackalloc byte[NativeText.ScratchSize];
@@ -114,6 +163,24 @@ internal static unsafe class FileNodes
         fixed (byte* p = NativeText.Terminate(name, nameScratch))
         {
             if (linkat(targetDirFd, t, dirFd, p, 0) != 0)
+            {
+                throw LinuxError.Last("link", name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new name for the file an fd holds. linkat through /proc/self/fd with AT_SYMLINK_FOLLOW links exactly that
+    /// inode, whatever has happened to its old name since, and unlike AT_EMPTY_PATH needs no CAP_DAC_READ_SEARCH.
+    /// </summary>
+    public static void MakeHardLinkTo(int fd, int dirFd, string name)
+    {
+        Span<byte> targetScratch = stackalloc byte[NativeText.ScratchSize];
+        Span<byte> nameScratch = stackalloc byte[NativeText.ScratchSize];
+        fixed (byte* t = NativeText.Terminate(FileDescriptors.ProcPath(fd), targetScratch))
+        fixed (byte* p = NativeText.Terminate(name, nameScratch))
+        {
+            if (linkat(AT_FDCWD, t, dirFd, p, AT_SYMLINK_FOLLOW) != 0)
             {
                 throw LinuxError.Last("link", name);
             }

@@ -15,6 +15,55 @@ internal static unsafe partial class Xattrs
     [DllImport("libc", SetLastError = true)]
     private static extern nint lgetxattr(byte* path, byte* name, byte* value, nuint size);
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint llistxattr(byte* path, byte* list, nuint size);
+
+    /// <summary>The attribute names of the path itself (a symlink's own, never its target's).</summary>
+    public static List<string> ListNoFollow(string path)
+    {
+        Span<byte> pathScratch = stackalloc byte[NativeText.ScratchSize];
+        var names = new List<string>();
+        fixed (byte* p = NativeText.Terminate(path, pathScratch))
+        {
+            while (true)
+            {
+                var size = llistxattr(p, null, 0);
+                if (size < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno is 95 /* ENOTSUP */)
+                    {
+                        return names;
+                    }
+                    throw LinuxError.ToException(errno, "llistxattr", path);
+                }
+                if (size == 0)
+                {
+                    return names;
+                }
+                var buffer = new byte[size];
+                fixed (byte* b = buffer)
+                {
+                    var got = llistxattr(p, b, (nuint)buffer.Length);
+                    if (got < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == 34 /* ERANGE: grew since we asked */)
+                        {
+                            continue;
+                        }
+                        throw LinuxError.ToException(errno, "llistxattr", path);
+                    }
+                    foreach (var name in Encoding.UTF8.GetString(buffer, 0, (int)got).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        names.Add(name);
+                    }
+                    return names;
+                }
+            }
+        }
+    }
+
     public static void SetNoFollow(string path, string name, ReadOnlySpan<byte> value)
     {
         var errno = TrySetNoFollow(path, name, value);

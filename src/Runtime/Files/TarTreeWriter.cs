@@ -1,0 +1,187 @@
+using System.Formats.Tar;
+using System.Text;
+using ContainerTools.Runtime.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ContainerTools.Runtime.Files;
+
+/// <summary>
+/// Writes file system nodes, walked relative to directory fds without following symlinks, as PAX tar entries:
+/// numeric owners, full mode (setuid, setgid, sticky), mtime, device numbers, carried xattrs as SCHILY.xattr.*,
+/// and a second name of an already written inode as a hard link entry. Overlay whiteouts (0/0 character devices)
+/// and sockets are left out.
+/// </summary>
+internal sealed class TarTreeWriter : IDisposable
+{
+    private const string XattrPrefix = "SCHILY.xattr.";
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly PaxValuePatchingStream _output;
+    private readonly TarWriter _tar;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<(ulong, ulong), string> _firstNames = new();
+
+    public TarTreeWriter(Stream output, CancellationToken cancellationToken)
+    {
+        _output = new PaxValuePatchingStream(output);
+        _tar = new TarWriter(_output, TarEntryFormat.Pax, leaveOpen: true);
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Every entry of <paramref name="dirFd"/>, named <paramref name="prefix"/> + name, in ordinal order.</summary>
+    public void WriteChildren(int dirFd, string prefix)
+    {
+        foreach (var name in DirectoryNames.List(dirFd))
+        {
+            WriteNode(dirFd, name, prefix + name);
+        }
+    }
+
+    public void WriteNode(int dirFd, string name, string entryName)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var st = FileNodes.Stat(dirFd, name, out var errno);
+        if (errno == ENOENT)
+        {
+            return; // gone since its directory was listed
+        }
+        if (errno != 0)
+        {
+            throw LinuxError.ToException(errno, "lstat", entryName);
+        }
+        var mode = (uint)(ushort)st.st_mode;
+        var type = mode & 0xF000;
+        if (type == 0x4000)
+        {
+            WriteDirectory(dirFd, name, entryName, st);
+            return;
+        }
+        if ((type == 0x2000 && (ulong)st.st_rdev == 0) || type == 0xC000)
+        {
+            return;
+        }
+        var key = ((ulong)st.st_dev, (ulong)st.st_ino);
+        if ((ulong)st.st_nlink > 1)
+        {
+            if (_firstNames.TryGetValue(key, out var first))
+            {
+                var link = NewEntry(TarEntryType.HardLink, entryName, st, dirFd, name);
+                link.LinkName = first;
+                Write(link);
+                return;
+            }
+            _firstNames[key] = entryName;
+        }
+        switch (type)
+        {
+            case 0x8000:
+                WriteRegularFile(dirFd, name, entryName, st);
+                break;
+            case 0xA000:
+                var symlink = NewEntry(TarEntryType.SymbolicLink, entryName, st, dirFd, name);
+                symlink.LinkName = FileNodes.ReadLink(dirFd, name);
+                Write(symlink);
+                break;
+            case 0x2000 or 0x6000:
+                var device = NewEntry(type == 0x2000 ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, entryName, st, dirFd, name);
+                device.DeviceMajor = (int)FileNodes.DeviceMajor((ulong)st.st_rdev);
+                device.DeviceMinor = (int)FileNodes.DeviceMinor((ulong)st.st_rdev);
+                Write(device);
+                break;
+            case 0x1000:
+                Write(NewEntry(TarEntryType.Fifo, entryName, st, dirFd, name));
+                break;
+        }
+    }
+
+    private void WriteDirectory(int dirFd, string name, string entryName, Tmds.Linux.stat st)
+    {
+        var directoryName = entryName.EndsWith('/') ? entryName : entryName + "/";
+        Write(NewEntry(TarEntryType.Directory, directoryName, st, dirFd, name));
+        var child = FileDescriptors.TryOpenDirectoryNoFollow(dirFd, name, out var error);
+        if (child < 0)
+        {
+            if (error == ENOENT) { return; }
+            throw LinuxError.ToException(error, "open", entryName);
+        }
+        try
+        {
+            WriteChildren(child, directoryName == "./" ? "" : directoryName);
+        }
+        finally
+        {
+            FileDescriptors.Close(child);
+        }
+    }
+
+    private void WriteRegularFile(int dirFd, string name, string entryName, Tmds.Linux.stat st)
+    {
+        // O_NONBLOCK: if a fifo was swapped in after the lstat, the open must not hang.
+        var fd = FileDescriptors.TryOpen(dirFd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, out var error);
+        if (fd < 0)
+        {
+            if (error == ENOENT) { return; }
+            throw LinuxError.ToException(error, "open", entryName);
+        }
+        try
+        {
+            var opened = FileNodes.Stat(fd, out error);
+            if (error != 0 || FileNodes.KindOf((uint)(ushort)opened.st_mode) != FileNodeKind.RegularFile)
+            {
+                return; // replaced by something else since the lstat
+            }
+            var entry = NewEntry(TarEntryType.RegularFile, entryName, opened, dirFd, name);
+            // Release before the data, so a large file never sits in memory behind a patched header.
+            entry.DataStream = new FileDataStream(fd, (long)opened.st_size, entryName, _output.Release);
+            Write(entry);
+        }
+        finally
+        {
+            FileDescriptors.Close(fd);
+        }
+    }
+
+    /// <summary>The entry with its metadata. An xattr value that is not UTF-8 arms the output to patch it in.</summary>
+    private PaxTarEntry NewEntry(TarEntryType type, string entryName, Tmds.Linux.stat st, int dirFd, string name)
+    {
+        var attributes = new Dictionary<string, string>();
+        Dictionary<string, byte[]>? binaryValues = null;
+        foreach (var (xattr, value) in CarriedXattrs.Read(dirFd, name))
+        {
+            var key = XattrPrefix + xattr;
+            try
+            {
+                attributes[key] = StrictUtf8.GetString(value);
+            }
+            catch (DecoderFallbackException)
+            {
+                attributes[key] = PaxValuePatchingStream.Placeholder(value);
+                (binaryValues ??= new())[key] = value;
+            }
+        }
+        var entry = new PaxTarEntry(type, entryName, attributes)
+        {
+            Mode = (UnixFileMode)((uint)(ushort)st.st_mode & 0xFFF),
+            Uid = (int)(uint)st.st_uid,
+            Gid = (int)(uint)st.st_gid,
+            ModificationTime = DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks((long)st.st_mtim.tv_nsec / 100),
+        };
+        if (binaryValues is not null)
+        {
+            _output.Arm(binaryValues);
+        }
+        return entry;
+    }
+
+    private void Write(PaxTarEntry entry)
+    {
+        _tar.WriteEntry(entry);
+        _output.Release();
+    }
+
+    public void Dispose()
+    {
+        _tar.Dispose();
+        _output.Flush();
+    }
+}
