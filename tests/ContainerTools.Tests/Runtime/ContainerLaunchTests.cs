@@ -1,6 +1,7 @@
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Launch;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
 
 namespace ContainerTools.Tests.Runtime;
 
@@ -48,13 +49,43 @@ public sealed class ContainerLaunchTests : IDisposable
     [Fact]
     public void ABundleWithoutConfigIsNotFound()
     {
-        var error = Assert.Throws<ContainerToolsException>(() => ContainerLauncher.Start(new LaunchRequest
-        {
-            BundlePath = _bundle.BundlePath, StdinFd = 0, StdoutFd = 1, StderrFd = 2, InitPath = CtInit.Path,
-        }));
+        var error = Assert.Throws<ContainerToolsException>(() => ContainerLauncher.Start(Request()));
 
         Assert.Equal("BundleNotFound", error.ErrorId);
     }
+
+    [Fact]
+    public void ACreatedContainerWaitsInItsNamespacesUntilStarted()
+    {
+        _bundle.Write(RuntimeSpecDefaults.Create(["sh", "-c", "exit 3"]));
+        using var created = ContainerLauncher.Create(Request());
+
+        // Still ctinit, already in the container's own namespaces.
+        Assert.Equal("ctinit", File.ReadAllText($"/proc/{created.Pid}/comm").Trim());
+        Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{created.Pid}/ns/net").LinkTarget);
+        Assert.NotEqual(new FileInfo("/proc/self/ns/pid").LinkTarget, new FileInfo($"/proc/{created.Pid}/ns/pid").LinkTarget);
+
+        var started = created.Start();
+
+        Assert.Equal(created.Pid, started.Pid);
+        Assert.Equal(3, ProcessWait.Wait(started.Pid).Code);
+    }
+
+    [Fact]
+    public void DisposingAnUnstartedContainerKillsAndReapsIt()
+    {
+        _bundle.Write(RuntimeSpecDefaults.Create(["sh", "-c", "exit 0"]));
+        var created = ContainerLauncher.Create(Request());
+
+        created.Dispose();
+
+        Assert.False(Directory.Exists($"/proc/{created.Pid}"));
+    }
+
+    private LaunchRequest Request() => new()
+    {
+        BundlePath = _bundle.BundlePath, StdinFd = 0, StdoutFd = 1, StderrFd = 2, InitPath = CtInit.Path,
+    };
 
     [Fact]
     public void TheLaunchingProcessKeepsItsNamespaces()
