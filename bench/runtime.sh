@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# bundle -> exited /bin/true on one busybox bundle with Docker's default spec (6 namespaces, masked/readonly paths):
+#   ContainerLauncher from a warm .NET process (ctrun --repeat, mean per run), the same as a cold process per run,
+#   `crun run` and `runc run`. Prints means and ratios. RUNS=N to change the number of runs (default 100).
+# crun and runc also create and remove a cgroup per run (beneath this shell's own cgroup); ContainerLauncher does not
+# (cgroups are the lifecycle's), so the comparison slightly favours it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-100}
+repo=$PWD
+work=$(mktemp -d /tmp/ct-bench-runtime.XXXXXX)
+cgroup_leaf="ctbench-$$"
+own_memory_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+cleanup() {
+  for id in ctbench-crun ctbench-runc; do
+    crun delete -f "$id" >/dev/null 2>&1 || true
+    runc delete -f "$id" >/dev/null 2>&1 || true
+  done
+  for dir in /sys/fs/cgroup/*/"${own_memory_cgroup#/}/$cgroup_leaf" /sys/fs/cgroup/*/"$cgroup_leaf"; do
+    [ -d "$dir" ] && rmdir "$dir" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+init=$repo/out/ContainerTools/ctinit
+if [ ! -x "$init" ]; then
+  dotnet publish src/Init/ContainerTools.Init.csproj -c Release -r linux-x64 -o "$work/init" -nologo -v q
+  init=$work/init/ctinit
+fi
+dotnet build bench/ctrun/ctrun.csproj -c Release -o "$work/ctrun" -nologo -v q >/dev/null
+ctrun=$work/ctrun/ctrun
+
+bundle=$work/bundle
+mkdir -p "$bundle/rootfs"/{bin,etc,proc,sys,dev,tmp}
+cp /bin/busybox "$bundle/rootfs/bin/"
+for applet in sh true; do ln -s busybox "$bundle/rootfs/bin/$applet"; done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$bundle/rootfs/etc/passwd"
+"$ctrun" spec "$bundle" /bin/true
+# crun/runc: a cgroup beneath ours (the memory hierarchy is the one this session is confined to).
+jq --arg path "${own_memory_cgroup%/}/$cgroup_leaf" '.linux.cgroupsPath = $path' "$bundle/config.json" > "$work/config.json"
+mv "$work/config.json" "$bundle/config.json"
+
+export CONTAINERTOOLS_INIT=$init
+"$ctrun" --repeat 5 "$bundle" 2>/dev/null # warm the page cache
+warm=$("$ctrun" --repeat "$runs" "$bundle" 2>&1 | sed -n 's/.*runs, \([0-9.]*\) ms per run/\1/p')
+
+mean_ms() { jq '.results[0].mean * 1000' "$1"; }
+hyperfine -N --warmup 5 -r "$runs" --export-json "$work/cold.json" "$ctrun $bundle" >/dev/null
+# crun refuses this hybrid host's cgroup2 mount that holds only hugetlb; hide it in a private mount namespace.
+unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; hyperfine -N --warmup 5 -r $runs --export-json $work/crun.json 'crun run -b $bundle ctbench-crun'" >/dev/null
+hyperfine -N --warmup 5 -r "$runs" --export-json "$work/runc.json" "runc run -b $bundle ctbench-runc" >/dev/null
+
+cold=$(mean_ms "$work/cold.json")
+crun_ms=$(mean_ms "$work/crun.json")
+runc_ms=$(mean_ms "$work/runc.json")
+printf '%-44s %8s %10s %10s\n' "bundle -> exited /bin/true ($runs runs)" "ms" "crun/x" "runc/x"
+for row in "ContainerLauncher, warm process:$warm" "ctrun, cold .NET process per run:$cold" "crun run:$crun_ms" "runc run:$runc_ms"; do
+  name=${row%%:*}; ms=${row##*:}
+  printf '%-44s %8.2f %10.2f %10.2f\n' "$name" "$ms" "$(echo "$crun_ms / $ms" | bc -l)" "$(echo "$runc_ms / $ms" | bc -l)"
+done
