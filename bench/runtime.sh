@@ -11,13 +11,25 @@ repo=$PWD
 work=$(mktemp -d /tmp/ct-bench-runtime.XXXXXX)
 cgroup_leaf="ctbench-$$"
 own_memory_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+# crun/runc create cgroupsPath in every hierarchy, parents included: remember what existed, remove only what is new.
+cgroup_candidates() {
+  local hierarchy path
+  for hierarchy in /sys/fs/cgroup/*/; do
+    path=${hierarchy%/}
+    for part in $(tr '/' ' ' <<<"${own_memory_cgroup#/}/$cgroup_leaf"); do
+      path=$path/$part
+      echo "$path"
+    done
+  done
+}
+existing_cgroups=$(cgroup_candidates | while read -r dir; do if [ -d "$dir" ]; then echo "$dir"; fi; done)
 cleanup() {
   for id in ctbench-crun ctbench-runc; do
     crun delete -f "$id" >/dev/null 2>&1 || true
     runc delete -f "$id" >/dev/null 2>&1 || true
   done
-  for dir in /sys/fs/cgroup/*/"${own_memory_cgroup#/}/$cgroup_leaf" /sys/fs/cgroup/*/"$cgroup_leaf"; do
-    [ -d "$dir" ] && rmdir "$dir" 2>/dev/null || true
+  cgroup_candidates | sort -r | while read -r dir; do
+    [ -d "$dir" ] && ! grep -qxF "$dir" <<<"$existing_cgroups" && rmdir "$dir" 2>/dev/null || true
   done
   rm -rf "$work"
 }

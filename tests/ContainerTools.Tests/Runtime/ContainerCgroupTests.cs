@@ -34,18 +34,34 @@ public sealed class ContainerCgroupTests : IDisposable
         Assert.Contains(_cgroup.ProcCgroupLine[.._cgroup.ProcCgroupLine.LastIndexOf(':')] + ":/", result.Lines);
         Assert.DoesNotContain(result.Lines, line => line.Contains(_cgroup.Name));
     }
+
+    [Fact]
+    public void TheCgroupFilesystemShowsOnlyTheContainersCgroupReadOnly()
+    {
+        var inside = _cgroup.IsV1 ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
+        var result = ContainerRun.Run(_bundle, BusyboxBundle.Shell(
+            $"cat {inside}/cgroup.procs; mkdir {inside}/sub; echo rc=$?"), [_cgroup.ProcsFile]);
+
+        // sh (PID 1) and cat: the namespace root is the test's fresh cgroup, which holds nothing else.
+        Assert.Equal("1", result.Lines[0]);
+        Assert.Equal(2, result.Lines.Count(line => int.TryParse(line, out _)));
+        Assert.Contains("rc=1", result.Lines);
+        Assert.False(System.IO.Directory.Exists(Path.Combine(_cgroup.Directory, "sub")));
+    }
 }
 
 /// <summary>A fresh cgroup under this process's own pids cgroup (v1) or its own cgroup (v2); removed on Dispose.</summary>
 internal sealed class TestCgroup : IDisposable
 {
-    private TestCgroup(string directory, string name, string procCgroupLine)
+    private TestCgroup(string directory, string name, string procCgroupLine, bool isV1)
     {
+        IsV1 = isV1;
         Directory = directory;
         Name = name;
         ProcCgroupLine = procCgroupLine;
     }
 
+    public bool IsV1 { get; }
     public string Directory { get; }
     public string Name { get; }
     public string ProcsFile => Path.Combine(Directory, "cgroup.procs");
@@ -68,7 +84,7 @@ internal sealed class TestCgroup : IDisposable
         var path = own.TrimEnd('/') + "/" + name;
         var directory = hierarchy + path;
         System.IO.Directory.CreateDirectory(directory);
-        return new TestCgroup(directory, name, prefix + path);
+        return new TestCgroup(directory, name, prefix + path, prefix != "0::");
     }
 
     public void Dispose()
