@@ -88,6 +88,30 @@ public sealed class ContainerLaunchTests : IDisposable
     };
 
     [Fact]
+    public void ConcurrentLaunchesDoNotCrossWires()
+    {
+        // Each launch's pipes must reach only its own ctinit: a report pipe leaked into a sibling would hold Start
+        // until that sibling exits, and a leaked stdout would mix outputs.
+        var bundles = Enumerable.Range(0, 6).Select(_ => new BusyboxBundle()).ToList();
+        try
+        {
+            var results = new RunResult[bundles.Count];
+            Parallel.For(0, bundles.Count, new ParallelOptions { MaxDegreeOfParallelism = bundles.Count }, i =>
+                results[i] = ContainerRun.Run(bundles[i], BusyboxBundle.Shell($"echo container-{i}; exit {i}", hostname: $"host-{i}")));
+
+            for (var i = 0; i < bundles.Count; i++)
+            {
+                Assert.Equal($"container-{i}\n", results[i].Stdout);
+                Assert.Equal(i, results[i].Status.Code);
+            }
+        }
+        finally
+        {
+            foreach (var bundle in bundles) bundle.Dispose();
+        }
+    }
+
+    [Fact]
     public void TheLaunchingProcessKeepsItsNamespaces()
     {
         var before = Namespaces();
