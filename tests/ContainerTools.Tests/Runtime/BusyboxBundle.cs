@@ -9,7 +9,7 @@ internal sealed class BusyboxBundle : IDisposable
     private static readonly string[] Applets =
     [
         "sh", "cat", "ls", "echo", "sleep", "hostname", "id", "grep", "mount", "ps", "true", "false", "wc", "pwd",
-        "touch", "env", "kill", "head", "mkdir",
+        "touch", "env", "kill", "head", "mkdir", "readlink",
     ];
 
     public BusyboxBundle()

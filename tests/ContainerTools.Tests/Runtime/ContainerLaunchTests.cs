@@ -36,6 +36,43 @@ public sealed class ContainerLaunchTests : IDisposable
     }
 
     [Fact]
+    public void AnExecFailureAfterSetupIsAClearError()
+    {
+        var script = Path.Combine(_bundle.RootfsPath, "bin", "not-executable");
+        File.WriteAllText(script, "#!/bin/sh\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var error = Assert.Throws<ContainerToolsException>(() => ContainerRun.Run(_bundle, RuntimeSpecDefaults.Create(["/bin/not-executable"])));
+
+        Assert.Equal("ContainerStartFailed", error.ErrorId);
+        Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
+        Assert.Contains("/bin/not-executable", error.Message);
+    }
+
+    [Fact]
+    public void ANamespaceGivenByPathIsJoined()
+    {
+        // A waiting container owns a network namespace; a second one joins it, as `--network container:X` does.
+        _bundle.Write(RuntimeSpecDefaults.Create(["true"]));
+        using var owner = ContainerLauncher.Create(Request());
+        var ownerNet = new FileInfo($"/proc/{owner.Pid}/ns/net").LinkTarget;
+        using var joiner = new BusyboxBundle();
+        var spec = BusyboxBundle.Shell("readlink /proc/self/ns/net");
+        spec = spec with
+        {
+            Linux = spec.Linux with
+            {
+                Namespaces = spec.Linux.Namespaces.Select(ns => ns.Type == "network" ? ns with { Path = $"/proc/{owner.Pid}/ns/net" } : ns).ToList(),
+            },
+        };
+
+        var result = ContainerRun.Run(joiner, spec);
+
+        Assert.Equal(ownerNet, result.Stdout.Trim());
+        Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, ownerNet);
+    }
+
+    [Fact]
     public void AMissingRootfsIsAClearError()
     {
         Directory.Delete(_bundle.RootfsPath, recursive: true);

@@ -77,6 +77,8 @@ public static class ContainerLauncher
         {
             FileDescriptors.Close(reportRead);
             FileDescriptors.Close(gateWrite);
+            try { Signals.Send(pid, Signals.SigKill); } catch (SystemCallException) { }
+            ProcessWait.Wait(pid);
             throw;
         }
         if (read == 1 && tag[0] == InitProtocol.Ready) return new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
