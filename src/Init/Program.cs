@@ -97,8 +97,7 @@ internal static class Program
         var path = Path.Combine(bundle, "config.json");
         try
         {
-            var spec = JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeSpecJsonContext.Default.RuntimeSpec)
-                ?? throw new InitFailure(InitFailure.EINVAL, $"{path} is empty");
+            var spec = RuntimeSpecReader.Read(File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
             return spec;
         }
