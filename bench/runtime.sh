@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # bundle -> exited /bin/true on one busybox bundle with Docker's default spec (6 namespaces, masked/readonly paths):
 #   ContainerLauncher from a warm .NET process (ctrun --repeat, mean per run), the same as a cold process per run,
-#   `crun run` and `runc run`. Prints means and ratios. RUNS=N to change the number of runs (default 100).
+#   `crun run` and `runc run`. Prints the median of ROUNDS interleaved rounds (default 5) of RUNS/ROUNDS runs each
+#   (RUNS default 100) and the ratios.
 # crun and runc also create and remove a cgroup per run (beneath this shell's own cgroup); ContainerLauncher does not
 # (cgroups are the lifecycle's), so the comparison slightly favours it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-100}
 repo=$PWD
-work=$(mktemp -d /tmp/ct-bench-runtime.XXXXXX)
 cgroup_leaf="ctbench-$$"
 own_memory_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 # crun/runc create cgroupsPath in every hierarchy, parents included: remember what existed, remove only what is new.
@@ -33,6 +33,7 @@ cleanup() {
   done
   rm -rf "$work"
 }
+work=$(mktemp -d /tmp/ct-bench-runtime.XXXXXX)
 trap cleanup EXIT
 
 init=$repo/out/ContainerTools/ctinit
@@ -55,18 +56,28 @@ mv "$work/config.json" "$bundle/config.json"
 
 export CONTAINERTOOLS_INIT=$init
 "$ctrun" --repeat 5 "$bundle" 2>/dev/null # warm the page cache
-warm=$("$ctrun" --repeat "$runs" "$bundle" 2>&1 | sed -n 's/.*runs, \([0-9.]*\) ms per run/\1/p')
 
+# Other jobs share this machine: interleave the tools in rounds and take each one's median round.
+rounds=${ROUNDS:-5}
+per_round=$(( (runs + rounds - 1) / rounds ))
 mean_ms() { jq '.results[0].mean * 1000' "$1"; }
-hyperfine -N --warmup 5 -r "$runs" --export-json "$work/cold.json" "$ctrun $bundle" >/dev/null
-# crun refuses this hybrid host's cgroup2 mount that holds only hugetlb; hide it in a private mount namespace.
-unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; hyperfine -N --warmup 5 -r $runs --export-json $work/crun.json 'crun run -b $bundle ctbench-crun'" >/dev/null
-hyperfine -N --warmup 5 -r "$runs" --export-json "$work/runc.json" "runc run -b $bundle ctbench-runc" >/dev/null
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+: > "$work/warm"; : > "$work/crun"; : > "$work/runc"
+for round in $(seq "$rounds"); do
+  "$ctrun" --repeat "$per_round" "$bundle" 2>&1 | sed -n 's/.*runs, \([0-9.]*\) ms per run/\1/p' >> "$work/warm"
+  # crun refuses this hybrid host's cgroup2 mount that holds only hugetlb; hide it in a private mount namespace.
+  unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; hyperfine -N --warmup 2 -r $per_round --export-json $work/crun.json 'crun run -b $bundle ctbench-crun'" >/dev/null
+  mean_ms "$work/crun.json" >> "$work/crun"
+  hyperfine -N --warmup 2 -r "$per_round" --export-json "$work/runc.json" "runc run -b $bundle ctbench-runc" >/dev/null
+  mean_ms "$work/runc.json" >> "$work/runc"
+done
+hyperfine -N --warmup 2 -r "$(( per_round < 20 ? per_round : 20 ))" --export-json "$work/cold.json" "$ctrun $bundle" >/dev/null
 
+warm=$(median < "$work/warm")
 cold=$(mean_ms "$work/cold.json")
-crun_ms=$(mean_ms "$work/crun.json")
-runc_ms=$(mean_ms "$work/runc.json")
-printf '%-44s %8s %10s %10s\n' "bundle -> exited /bin/true ($runs runs)" "ms" "crun/x" "runc/x"
+crun_ms=$(median < "$work/crun")
+runc_ms=$(median < "$work/runc")
+printf '%-44s %8s %10s %10s\n' "bundle -> exited /bin/true ($rounds x $per_round runs)" "ms" "crun/x" "runc/x"
 for row in "ContainerLauncher, warm process:$warm" "ctrun, cold .NET process per run:$cold" "crun run:$crun_ms" "runc run:$runc_ms"; do
   name=${row%%:*}; ms=${row##*:}
   printf '%-44s %8.2f %10.2f %10.2f\n' "$name" "$ms" "$(echo "$crun_ms / $ms" | bc -l)" "$(echo "$runc_ms / $ms" | bc -l)"
