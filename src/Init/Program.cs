@@ -63,9 +63,9 @@ internal static class Program
         var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
 
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
-        Signals.ResetAllForExec();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
+        Signals.ResetForExec();
         Execution.Replace(executable, spec.Process.Args, spec.Process.Env);
     }
 
