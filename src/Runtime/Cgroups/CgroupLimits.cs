@@ -1,14 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace ContainerTools.Runtime.Cgroups;
 
 /// <summary>Resource limits for one container; null means unlimited.</summary>
 public sealed record CgroupLimits
 {
-    public long? MemoryBytes { get; init; }
+    [JsonPropertyName("memoryBytes")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? MemoryBytes { get; init; }
     /// <summary>Number of CPUs worth of time per period (1.5 = one and a half CPUs).</summary>
-    public double? Cpus { get; init; }
-    public long? Pids { get; init; }
+    [JsonPropertyName("cpus")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Cpus { get; init; }
+    [JsonPropertyName("pids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Pids { get; init; }
 
-    public bool IsEmpty => MemoryBytes is null && Cpus is null && Pids is null;
+    [JsonIgnore] public bool IsEmpty => MemoryBytes is null && Cpus is null && Pids is null;
 }
 
 /// <summary>A snapshot of a cgroup's resource use.</summary>
