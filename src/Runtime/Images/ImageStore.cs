@@ -11,9 +11,15 @@ public sealed partial class ImageStore
     public ImageStore(StoreRoot root)
     {
         Root = root;
+        Blobs = new BlobStore(root);
+        Layers = new LayerStore(root);
     }
 
     public StoreRoot Root { get; }
+
+    public BlobStore Blobs { get; }
+
+    public LayerStore Layers { get; }
 
     // The contract the cmdlets and the container runtime rely on (implemented in the Images/ and Storage/ files):
     //   IReadOnlyList<Image> List()

@@ -9,6 +9,31 @@ public sealed record LayerApplyResult(string DiffId, long UnpackedSize);
 /// </summary>
 public static partial class LayerApplier
 {
-    // Contract: public static LayerApplyResult Apply(Stream layer, string targetDirectory, CancellationToken cancellationToken = default)
-    // Throws ContainerToolsException(InvalidData, "CorruptLayer" | "UnsafeLayerEntry" ...) on a bad archive.
+    /// <summary>
+    /// Reads <paramref name="layer"/> to its end (never seeking), unpacking it into <paramref name="targetDirectory"/>
+    /// and hashing the uncompressed tar on the way.
+    /// </summary>
+    /// <exception cref="Errors.ContainerToolsException">InvalidData "CorruptLayer" for a damaged or cut-off archive,
+    /// "UnsafeLayerEntry" for an entry that would reach outside the target.</exception>
+    public static LayerApplyResult Apply(Stream layer, string targetDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var root = RootedDirectory.Open(targetDirectory);
+        using var decompression = LayerDecompression.Open(layer);
+        using var tar = new HashingReadStream(decompression.Tar);
+        var extraction = new LayerExtraction(root, tar, cancellationToken);
+        extraction.Run();
+        try
+        {
+            decompression.VerifyComplete(tar.BytesRead);
+        }
+        catch (Exception e) when (LayerErrors.IsCorruptData(e))
+        {
+            throw LayerErrors.Corrupt($"{decompression.Format}: {e.Message}", e);
+        }
+        return new LayerApplyResult("sha256:" + tar.HexDigest(), extraction.UnpackedSize);
+    }
 }

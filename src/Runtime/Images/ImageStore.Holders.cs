@@ -1,0 +1,53 @@
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Images;
+
+// Holders: whatever uses an image's layers (a container) leaves a file images/holders/IMAGEHEX/HOLDER so the image is not removed under it.
+public sealed partial class ImageStore
+{
+    public void AddHolder(string imageId, string holderId)
+    {
+        var path = HolderPath(imageId, holderId);
+        using (LockStore())
+        {
+            if (ReadRecord(imageId) is null)
+            {
+                throw new ContainerToolsException(ErrorKind.NotFound, "ImageNotFound", $"No image '{imageId}' in the store.", imageId);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, []);
+        }
+    }
+
+    public void RemoveHolder(string imageId, string holderId)
+    {
+        var path = HolderPath(imageId, holderId);
+        using (LockStore())
+        {
+            File.Delete(path);
+            var dir = Path.GetDirectoryName(path)!;
+            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                Directory.Delete(dir);
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Holders(string imageId)
+    {
+        var dir = Path.Combine(HoldersDirectory, Digest.Hex(imageId));
+        return Directory.Exists(dir)
+            ? Directory.EnumerateFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    private string HolderPath(string imageId, string holderId)
+    {
+        if (string.IsNullOrEmpty(holderId) || holderId.Length > 255 || holderId is "." or ".." || holderId.Contains('/') || holderId.Contains('\0'))
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidHolderId", $"'{holderId}' cannot name an image holder.", holderId);
+        }
+        return Path.Combine(HoldersDirectory, Digest.Hex(imageId), holderId);
+    }
+}

@@ -1,0 +1,99 @@
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Images;
+using ContainerTools.Tests.Fixtures;
+
+namespace ContainerTools.Tests.Images;
+
+public sealed class ImageResolutionTests : IDisposable
+{
+    private readonly TempStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    private Image ImportOne(string marker, params string[] tags)
+    {
+        var archive = _store.PathFor(marker + ".tar");
+        TestImages.BuildDockerArchive(archive, new TestImage(tags, marker));
+        return Assert.Single(_store.Images.Import(archive, null));
+    }
+
+    [Fact]
+    public void ResolvesNamesIdsPrefixesAndDigests()
+    {
+        var image = ImportOne("r", "busybox:latest");
+        var hex = image.Id["sha256:".Length..];
+
+        Assert.Equal(image.Id, _store.Images.Resolve("busybox").Id);
+        Assert.Equal(image.Id, _store.Images.Resolve("docker.io/library/busybox:latest").Id);
+        Assert.Equal(image.Id, _store.Images.Resolve("library/busybox").Id);
+        Assert.Equal(image.Id, _store.Images.Resolve(image.Id).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve(hex).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve(hex[..3]).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve("sha256:" + hex[..8]).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve(image.ShortId).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve("busybox@" + image.ManifestDigest).Id);
+        Assert.Equal(image.Id, _store.Images.Resolve(image.ManifestDigest!).Id);
+        Assert.Null(_store.Images.TryResolve(hex[..2]));
+        Assert.Null(_store.Images.TryResolve("busybox:other"));
+        Assert.Null(_store.Images.TryResolve("sha256:" + new string('f', 64)));
+    }
+
+    [Fact]
+    public void AmbiguousShortIdIsRefused()
+    {
+        // Import distinct images until two ids share their first three hex digits (a few dozen at most).
+        var seen = new Dictionary<string, string>();
+        string? prefix = null;
+        for (var i = 0; prefix is null && i < 200; i++)
+        {
+            var tar = _store.PathFor($"rootfs-{i}.tar");
+            TestImages.WriteTar(tar, [($"file-{i}", new byte[] { (byte)i })]);
+            var id = _store.Images.ImportRootFs(tar, "", null).Id["sha256:".Length..];
+            if (!seen.TryAdd(id[..3], id) && seen[id[..3]] != id)
+            {
+                prefix = id[..3];
+            }
+        }
+        Assert.NotNull(prefix);
+
+        var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Resolve(prefix));
+
+        Assert.Equal("AmbiguousImageId", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+    }
+
+    [Fact]
+    public void TagAddsANameAndMovesItFromAnotherImage()
+    {
+        var first = ImportOne("first", "first:1");
+        var second = ImportOne("second", "second:1");
+
+        var tagged = _store.Images.Tag("first:1", "localhost:5000/team/app:v1");
+        Assert.Equal(first.Id, tagged.Id);
+        Assert.Contains(tagged.Names, n => n.ToString() == "localhost:5000/team/app:v1");
+
+        _store.Images.Tag(second.ShortId, "localhost:5000/team/app:v1");
+
+        Assert.Equal(second.Id, _store.Images.Resolve("localhost:5000/team/app:v1").Id);
+        Assert.DoesNotContain(_store.Images.Resolve(first.Id).Names, n => n.Repository == "team/app");
+    }
+
+    [Fact]
+    public void TagRefusesInvalidReference()
+    {
+        ImportOne("t", "t:1");
+
+        var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Tag("t:1", "UPPER:case"));
+
+        Assert.Equal("InvalidImageReference", error.ErrorId);
+        Assert.Single(_store.Images.Resolve("t:1").Names);
+    }
+
+    [Fact]
+    public void TagOfUnknownImageIsNotFound()
+    {
+        var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Tag("ghost", "ghost:2"));
+
+        Assert.Equal("ImageNotFound", error.ErrorId);
+    }
+}
