@@ -71,7 +71,7 @@ public abstract class Cgroup
             var delay = 1;
             while (true)
             {
-                var errno = RemoveDirectory(dir);
+                var errno = Directories.TryRemove(dir);
                 if (errno is 0 or Errno.ENOENT) break;
                 if (errno is Errno.EBUSY or Errno.ENOTEMPTY && DateTime.UtcNow < deadline)
                 {
@@ -79,21 +79,13 @@ public abstract class Cgroup
                     delay = Math.Min(delay * 2, 50);
                     continue;
                 }
-                throw Errno.Exception("CgroupDeleteFailed", $"Could not remove the cgroup '{dir}'", errno, dir, ErrorKind.InUse);
+                throw new ContainerToolsException(ErrorKind.InUse, "CgroupDeleteFailed", $"Could not remove the cgroup '{dir}': {SystemCallException.Describe(errno)}.", dir);
             }
         }
         foreach (var parent in Enumerable.Reverse(Handle.CreatedParents))
         {
             // Busy or not empty means another container still uses it: leave it.
-            RemoveDirectory(parent);
-        }
-    }
-
-    protected static unsafe int RemoveDirectory(string path)
-    {
-        fixed (byte* p = Errno.Utf8z(path))
-        {
-            return Tmds.Linux.LibC.rmdir(p) == 0 ? 0 : Errno.Last;
+            Directories.TryRemove(parent);
         }
     }
 
@@ -111,21 +103,16 @@ public abstract class Cgroup
         }
         foreach (var dir in missing)
         {
-            if (MakeDirectory(dir) == 0) createdParents.Add(dir);
+            if (Directories.TryMake(dir) == 0) createdParents.Add(dir);
         }
-        var errno = MakeDirectory(directory);
+        var errno = Directories.TryMake(directory);
         if (errno == Errno.EEXIST)
         {
             throw new ContainerToolsException(ErrorKind.AlreadyExists, "CgroupExists", $"The cgroup '{directory}' already exists.", directory);
         }
-        if (errno != 0) throw Errno.Exception("CgroupCreateFailed", $"Could not create the cgroup '{directory}'", errno, directory);
-    }
-
-    private static unsafe int MakeDirectory(string path)
-    {
-        fixed (byte* p = Errno.Utf8z(path))
+        if (errno != 0)
         {
-            return Tmds.Linux.LibC.mkdir(p, 0x1ed /* 0755 */) == 0 ? 0 : Errno.Last;
+            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupCreateFailed", $"Could not create the cgroup '{directory}': {SystemCallException.Describe(errno)}.", directory);
         }
     }
 
@@ -143,7 +130,7 @@ public abstract class Cgroup
         var emptied = CgroupFiles.WaitUntil(() =>
         {
             var pids = Pids();
-            foreach (var pid in pids) ProcessSignals.Send(pid, ProcessSignals.SIGKILL);
+            foreach (var pid in pids) ProcessSignals.TrySend(pid, ProcessSignals.SIGKILL);
             return pids.Count == 0;
         }, TimeSpan.FromSeconds(10));
         if (!emptied)

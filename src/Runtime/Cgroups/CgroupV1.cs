@@ -125,7 +125,7 @@ public sealed class CgroupV1 : Cgroup
         {
             try { Freeze(); } catch (ContainerToolsException) { canFreeze = false; }
         }
-        foreach (var pid in Pids()) Linux.ProcessSignals.Send(pid, Linux.ProcessSignals.SIGKILL);
+        foreach (var pid in Pids()) Linux.ProcessSignals.TrySend(pid, Linux.ProcessSignals.SIGKILL);
         if (canFreeze) Thaw();
         KillListedUntilEmpty();
     }

@@ -101,7 +101,7 @@ public sealed class CgroupV2 : Cgroup
         {
             var frozen = false;
             try { Freeze(); frozen = true; } catch (ContainerToolsException) { }
-            foreach (var pid in Pids()) Linux.ProcessSignals.Send(pid, Linux.ProcessSignals.SIGKILL);
+            foreach (var pid in Pids()) Linux.ProcessSignals.TrySend(pid, Linux.ProcessSignals.SIGKILL);
             if (frozen) Thaw();
         }
         KillListedUntilEmpty();

@@ -1,4 +1,3 @@
-using ContainerTools.Runtime.Errors;
 using Tmds.Linux;
 
 namespace ContainerTools.Runtime.Linux;
@@ -11,18 +10,17 @@ public static unsafe class OverlayMount
     {
         if (lowerHighestFirst.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoLayers", "An overlay needs at least one lower layer.", target);
+            throw new ArgumentException("An overlay needs at least one lower layer.", nameof(lowerHighestFirst));
         }
         var data = $"lowerdir={string.Join(':', lowerHighestFirst)},upperdir={upper},workdir={work}";
-        fixed (byte* source = Errno.Utf8z("overlay"))
-        fixed (byte* fsType = Errno.Utf8z("overlay"))
-        fixed (byte* targetPath = Errno.Utf8z(target))
-        fixed (byte* options = Errno.Utf8z(data))
+        fixed (byte* source = FileDescriptors.Zero("overlay"))
+        fixed (byte* fsType = FileDescriptors.Zero("overlay"))
+        fixed (byte* targetPath = FileDescriptors.Zero(target))
+        fixed (byte* options = FileDescriptors.Zero(data))
         {
             if (LibC.mount(source, targetPath, fsType, 0, options) != 0)
             {
-                var errno = Errno.Last;
-                throw Errno.Exception("OverlayMountFailed", $"Could not mount the container's root filesystem at '{target}' (options {data.Length} bytes)", errno, target);
+                throw new SystemCallException("mount overlay", LibC.errno, target);
             }
         }
     }
@@ -32,13 +30,13 @@ public static unsafe class OverlayMount
     {
         while (IsMountPoint(target))
         {
-            fixed (byte* path = Errno.Utf8z(target))
+            fixed (byte* path = FileDescriptors.Zero(target))
             {
                 if (LibC.umount2(path, 0) == 0) continue;
-                var errno = Errno.Last;
+                var errno = LibC.errno;
                 if (errno == Errno.EBUSY && LibC.umount2(path, LibC.MNT_DETACH) == 0) continue;
                 if (errno == Errno.EINVAL || errno == Errno.ENOENT) return;
-                throw Errno.Exception("UnmountFailed", $"Could not unmount '{target}'", errno, target);
+                throw new SystemCallException("umount", errno, target);
             }
         }
     }

@@ -1,39 +1,19 @@
-using ContainerTools.Runtime.Errors;
 using Tmds.Linux;
 
 namespace ContainerTools.Runtime.Linux;
 
-/// <summary>Sending signals to processes, and signal names as Docker spells them (SIGTERM, TERM, 15).</summary>
+/// <summary>Signals to processes that may already be gone.</summary>
 public static class ProcessSignals
 {
-    private static readonly Dictionary<string, int> ByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["HUP"] = 1, ["INT"] = 2, ["QUIT"] = 3, ["ILL"] = 4, ["TRAP"] = 5, ["ABRT"] = 6, ["IOT"] = 6, ["BUS"] = 7,
-        ["FPE"] = 8, ["KILL"] = 9, ["USR1"] = 10, ["SEGV"] = 11, ["USR2"] = 12, ["PIPE"] = 13, ["ALRM"] = 14,
-        ["TERM"] = 15, ["STKFLT"] = 16, ["CHLD"] = 17, ["CONT"] = 18, ["STOP"] = 19, ["TSTP"] = 20, ["TTIN"] = 21,
-        ["TTOU"] = 22, ["URG"] = 23, ["XCPU"] = 24, ["XFSZ"] = 25, ["VTALRM"] = 26, ["PROF"] = 27, ["WINCH"] = 28,
-        ["IO"] = 29, ["POLL"] = 29, ["PWR"] = 30, ["SYS"] = 31,
-    };
-
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
-    /// <summary>Parses "SIGTERM", "TERM" or "15"; throws InvalidArgument otherwise.</summary>
-    public static int Parse(string signal)
-    {
-        var s = signal.Trim();
-        if (int.TryParse(s, out var number) && number > 0 && number < 65) return number;
-        if (s.StartsWith("SIG", StringComparison.OrdinalIgnoreCase)) s = s.Substring(3);
-        if (ByName.TryGetValue(s, out number)) return number;
-        throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidSignal", $"'{signal}' is not a signal name or number.", signal);
-    }
-
     /// <summary>Sends a signal; false when the process no longer exists.</summary>
-    public static bool Send(int pid, int signal)
+    public static bool TrySend(int pid, int signal)
     {
         if (LibC.kill(pid, signal) == 0) return true;
-        var errno = Errno.Last;
+        var errno = LibC.errno;
         if (errno == Errno.ESRCH) return false;
-        throw Errno.Exception("SignalFailed", $"Could not send signal {signal} to process {pid}", errno, pid);
+        throw new SystemCallException("kill", errno, $"{pid} (signal {signal})");
     }
 }
