@@ -27,5 +27,12 @@ public sealed record LogRecord
 {
     [JsonPropertyName("log")] public required string Log { get; init; }
     [JsonPropertyName("stream")] public required string Stream { get; init; }
-    [JsonPropertyName("time")] public required DateTimeOffset Time { get; init; }
+    /// <summary>RFC 3339 with nanoseconds, UTC, as Docker writes it.</summary>
+    [JsonPropertyName("time")] public required string Time { get; init; }
+
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff", System.Globalization.CultureInfo.InvariantCulture) + "00Z";
+
+    [JsonIgnore] public DateTimeOffset Timestamp =>
+        DateTimeOffset.Parse(Time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
 }
