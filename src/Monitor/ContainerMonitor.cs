@@ -30,6 +30,8 @@ internal static class ContainerMonitor
             var (outRead, outWrite) = FileDescriptors.Pipe();
             var (errRead, errWrite) = FileDescriptors.Pipe();
             log = new ContainerLog(paths.LogFile);
+            // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
+            var startedAt = DateTimeOffset.UtcNow;
             try
             {
                 pid = ContainerLauncher.Start(new LaunchRequest
@@ -57,7 +59,7 @@ internal static class ContainerMonitor
                 Pid = pid,
                 MonitorPid = self,
                 MonitorStartTime = ProcStat.StartTime(self) ?? 0,
-                StartedAt = DateTimeOffset.UtcNow,
+                StartedAt = startedAt,
             }, ContainerStateJson.Default.MonitorStartedRecord);
         }
         catch (Exception ex)

@@ -77,7 +77,7 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
     }
 
     [Fact]
-    public void FreezeWaitsForTheKernelToReportFrozenAndThawForThawed()
+    public async Task FreezeWaitsForTheKernelToReportFrozenAndThawForThawed()
     {
         var dir = CreateWithKernelFiles(out var cgroup);
         var flippedToFrozen = false;
@@ -91,7 +91,7 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
         cgroup.Freeze();
         Assert.True(flippedToFrozen);
         Assert.True(cgroup.IsFrozen);
-        kernel.Wait();
+        await kernel;
 
         var flippedToThawed = false;
         kernel = Task.Run(() =>
@@ -104,7 +104,7 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
         cgroup.Thaw();
         Assert.True(flippedToThawed);
         Assert.False(cgroup.IsFrozen);
-        kernel.Wait();
+        await kernel;
     }
 
     [Fact]
