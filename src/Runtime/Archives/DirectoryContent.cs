@@ -23,5 +23,20 @@ public sealed class DirectoryContent : IArchiveContent
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
 
-    private string? PathOf(string name) => MemberName.Normalize(name) is { } normalized ? Path.Combine(_root, normalized) : null;
+    /// <summary>The file for a member name; a symlink is only followed while it stays inside the layout.</summary>
+    private string? PathOf(string name)
+    {
+        if (MemberName.Normalize(name) is not { } normalized)
+        {
+            return null;
+        }
+        var path = Path.Combine(_root, normalized);
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null)
+        {
+            return path;
+        }
+        var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        return target is not null && target.StartsWith(_root + "/", StringComparison.Ordinal) ? target : null;
+    }
 }

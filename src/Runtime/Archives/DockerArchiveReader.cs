@@ -42,6 +42,6 @@ public static class DockerArchiveReader
         {
             digest = Digest.Sha256Prefix + name["blobs/sha256/".Length..];
         }
-        return new ArchiveLayer(() => archive.Open(name), digest, null, null);
+        return new ArchiveLayer(() => archive.Open(name), digest, null, null, archive.Source + "!" + name);
     }
 }

@@ -44,14 +44,15 @@ public static class DockerArchiveWriter
             manifest.Add(new DockerArchiveManifest
             {
                 Config = configName,
-                RepoTags = item.Names.Where(n => n.Tag is not null).Select(n => n.FamiliarName + ":" + n.Tag).ToList(),
+                // Fully qualified: podman load would put a short "busybox:latest" under localhost/; docker load accepts both.
+                RepoTags = item.Names.Where(n => n.Tag is not null).Select(n => n.Name + ":" + n.Tag).ToList(),
                 Layers = layerNames,
             });
             foreach (var name in item.Names.Where(n => n.Tag is not null && image.Layers.Count > 0))
             {
-                if (!repositories.TryGetValue(name.FamiliarName, out var tags))
+                if (!repositories.TryGetValue(name.Name, out var tags))
                 {
-                    repositories[name.FamiliarName] = tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                    repositories[name.Name] = tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
                 }
                 tags[name.Tag!] = Digest.Hex(image.Layers[^1].DiffId);
             }

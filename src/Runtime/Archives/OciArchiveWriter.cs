@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Text.Json;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;

@@ -45,7 +45,7 @@ public static class OciLayoutReader
             var manifestBytes = ReadVerified(layout, descriptor);
             var manifest = OciJson.Parse<ImageManifest>(manifestBytes, $"manifest {descriptor.Digest}");
             var config = ReadVerified(layout, manifest.Config);
-            var layers = manifest.Layers.Select(l => new ArchiveLayer(() => layout.Open(BlobName(layout, l.Digest)), l.Digest, l.Size, l.MediaType)).ToList();
+            var layers = manifest.Layers.Select(l => new ArchiveLayer(() => layout.Open(BlobName(layout, l.Digest)), l.Digest, l.Size, l.MediaType, l.Digest)).ToList();
             foreach (var layer in manifest.Layers)
             {
                 if (!layout.Contains(BlobName(layout, layer.Digest)))

@@ -13,6 +13,7 @@ public sealed partial class ImageStore
     public IReadOnlyList<Image> Import(string path, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(path);
+        RemoveStaleTemporaryFiles();
         var staging = Root.CreateTempDirectory("import");
         try
         {

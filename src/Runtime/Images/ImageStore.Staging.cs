@@ -19,7 +19,8 @@ public sealed partial class ImageStore
     private IReadOnlyList<StagedImage> Stage(IReadOnlyList<ArchiveImage> images, string staging, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var staged = new List<StagedImage>();
-        var layersByDiffId = new Dictionary<string, StagedImageLayer>(StringComparer.Ordinal);
+        var layersBySource = new Dictionary<(string DiffId, string Identity), StagedImageLayer>();
+        var unpackedByDiffId = new Dictionary<string, StagedLayer>(StringComparer.Ordinal);
         var total = images.Sum(i => i.Layers.Count);
         var completed = 0;
         foreach (var image in images)
@@ -46,10 +47,14 @@ public sealed partial class ImageStore
                 cancellationToken.ThrowIfCancellationRequested();
                 var diffId = diffIds[i];
                 progress?.Report(new ImageProgress(ImportActivity, $"Applying layer {i + 1}/{image.Layers.Count} {Abbreviate(diffId)}", completed, total, diffId));
-                if (!layersByDiffId.TryGetValue(diffId, out var layer))
+                var source = image.Layers[i];
+                if (source.Identity is null || !layersBySource.TryGetValue((diffId, source.Identity), out var layer))
                 {
-                    layer = StageLayer(image.Layers[i], diffId, staging, cancellationToken);
-                    layersByDiffId[diffId] = layer;
+                    layer = StageLayer(source, diffId, staging, unpackedByDiffId, cancellationToken);
+                    if (source.Identity is not null)
+                    {
+                        layersBySource[(diffId, source.Identity)] = layer;
+                    }
                 }
                 layers.Add(layer);
                 completed++;
@@ -80,7 +85,7 @@ public sealed partial class ImageStore
     }
 
     /// <summary>Stores the layer's blob (verifying any digest the archive promised) and unpacks it unless the store has that layer.</summary>
-    private StagedImageLayer StageLayer(ArchiveLayer layer, string diffId, string staging, CancellationToken cancellationToken)
+    private StagedImageLayer StageLayer(ArchiveLayer layer, string diffId, string staging, Dictionary<string, StagedLayer> unpackedByDiffId, CancellationToken cancellationToken)
     {
         StagedBlob blob;
         using (var source = layer.Open())
@@ -90,15 +95,21 @@ public sealed partial class ImageStore
         var mediaType = layer.MediaType ?? LayerCompression.MediaTypeOf(blob.Path);
         StagedLayer? unpacked = null;
         string actual;
-        if (Layers.Exists(diffId))
+        if (Layers.Exists(diffId) || unpackedByDiffId.ContainsKey(diffId))
         {
+            // Already unpacked (in the store or by this import): only check that this blob really is that layer.
             actual = LayerCompression.DiffIdOf(blob.Path);
+            unpackedByDiffId.TryGetValue(diffId, out unpacked);
         }
         else
         {
             using var stream = new FileStream(blob.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             unpacked = LayerStore.Unpack(stream, staging, cancellationToken);
             actual = unpacked.DiffId;
+            if (actual == diffId)
+            {
+                unpackedByDiffId[diffId] = unpacked;
+            }
         }
         if (actual != diffId)
         {

@@ -34,6 +34,8 @@ public sealed partial class ImageStore
     //   IReadOnlyList<Image> Import(string path, IProgress<ImageProgress>? progress)          docker-archive, oci layout dir, oci-archive
     //   Image ImportRootFs(string tarPath, string reference, IProgress<ImageProgress>? progress)
     //   void Export(IReadOnlyList<string> nameOrIds, string path, ArchiveFormat format, IProgress<ImageProgress>? progress)
+    // Also: Import/ImportRootFs overloads taking a CancellationToken; Blobs (BlobStore) and Layers (LayerStore) for pulls;
+    // RemoveStaleTemporaryFiles(). The on-disk layout and why each write is safe: docs/storage.md.
 }
 
 public enum ArchiveFormat

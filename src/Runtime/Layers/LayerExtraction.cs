@@ -48,9 +48,14 @@ internal sealed class LayerExtraction
     private TarEntry? NextEntry(TarReader reader)
     {
         _tar.StartCapture();
+        TarEntry? entry;
         try
         {
-            return reader.GetNextEntry(copyData: false);
+            entry = reader.GetNextEntry(copyData: false);
+        }
+        catch (EndOfStreamException) when (_tar.BytesRead == 0)
+        {
+            return null; // a zero-byte layer holds nothing, as for docker
         }
         catch (Exception e) when (LayerErrors.IsCorruptData(e))
         {
@@ -60,6 +65,18 @@ internal sealed class LayerExtraction
         {
             _tar.StopCapture();
         }
+        if (!_tar.CaptureOverflowed)
+        {
+            var headers = new RawTarHeaders(_tar.Captured, _tar.CaptureStartPosition);
+            while (headers.MoveNext())
+            {
+                if (!RawTarHeaders.ChecksumMatches(headers.Header))
+                {
+                    throw LayerErrors.Corrupt($"a tar header checksum does not match{(entry is null ? "" : $" (entry '{entry.Name}')")}");
+                }
+            }
+        }
+        return entry;
     }
 
     private void Apply(TarEntry entry)
@@ -198,7 +215,15 @@ internal sealed class LayerExtraction
         {
             throw LayerErrors.Unsafe(entry.Name, "a hard link without a target");
         }
-        var target = LayerPath.Normalize(entry.LinkName);
+        string target;
+        try
+        {
+            target = LayerPath.Normalize(entry.LinkName);
+        }
+        catch (Errors.ContainerToolsException)
+        {
+            throw LayerErrors.Unsafe(entry.Name, $"hard link target '{entry.LinkName}' climbs above the layer root");
+        }
         if (target.Length == 0)
         {
             throw LayerErrors.Unsafe(entry.Name, "a hard link to the layer root");

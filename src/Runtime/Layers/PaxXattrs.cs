@@ -11,7 +11,6 @@ namespace ContainerTools.Runtime.Layers;
 internal static class PaxXattrs
 {
     private const string Prefix = "SCHILY.xattr.";
-    private const int Block = 512;
 
     public static List<(string Name, byte[] Value)>? Read(TarEntry entry, HashingReadStream tar)
     {
@@ -37,26 +36,14 @@ internal static class PaxXattrs
 
     private static List<(string, byte[])>? FromRawHeaders(ReadOnlySpan<byte> captured, long startPosition)
     {
-        var offset = (int)((Block - startPosition % Block) % Block);
         List<(string, byte[])>? result = null;
-        while (offset + Block <= captured.Length)
+        var headers = new RawTarHeaders(captured, startPosition);
+        while (headers.MoveNext())
         {
-            var header = captured.Slice(offset, Block);
-            var type = (char)header[156];
-            if (!TryParseSize(header.Slice(124, 12), out var size) || offset + Block + size > captured.Length)
+            if (headers.Type == 'x')
             {
-                return result;
+                result = ParseRecords(headers.Data);
             }
-            var data = captured.Slice(offset + Block, (int)size);
-            if (type == 'x')
-            {
-                result = ParseRecords(data);
-            }
-            else if (type != 'g' && type != 'L' && type != 'K')
-            {
-                return result;
-            }
-            offset += Block + (int)((size + Block - 1) / Block * Block);
         }
         return result;
     }
@@ -87,32 +74,5 @@ internal static class PaxXattrs
             data = data[length..];
         }
         return result;
-    }
-
-    private static bool TryParseSize(ReadOnlySpan<byte> field, out long size)
-    {
-        size = 0;
-        if ((field[0] & 0x80) != 0)
-        {
-            for (var i = 1; i < field.Length; i++)
-            {
-                size = (size << 8) | field[i];
-            }
-            return size >= 0;
-        }
-        foreach (var b in field)
-        {
-            if (b == 0 || b == ' ')
-            {
-                if (size > 0) { break; }
-                continue;
-            }
-            if (b < '0' || b > '7')
-            {
-                return false;
-            }
-            size = size * 8 + (b - '0');
-        }
-        return true;
     }
 }

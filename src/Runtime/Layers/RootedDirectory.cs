@@ -10,6 +10,8 @@ namespace ContainerTools.Runtime.Layers;
 /// </summary>
 internal sealed class RootedDirectory : IDisposable
 {
+    private const uint ImplicitDirectoryMode = 0b111_101_101;
+
     private readonly int _rootFd;
     private string _cachedPath = "";
     private int _cachedFd;
@@ -93,13 +95,18 @@ internal sealed class RootedDirectory : IDisposable
             var next = FileDescriptors.TryOpenDirectoryNoFollow(current, component, out var error);
             if (next < 0 && error == Tmds.Linux.LibC.ENOENT && create)
             {
-                var made = FileNodes.TryMakeDirectory(current, component, 0b111_101_101);
+                var made = FileNodes.TryMakeDirectory(current, component, ImplicitDirectoryMode);
                 if (made != 0 && made != Tmds.Linux.LibC.EEXIST)
                 {
                     CloseIfOwned(current, start);
                     throw LinuxError.ToException(made, "mkdir", $"{Path}/{parent}");
                 }
                 next = FileDescriptors.TryOpenDirectoryNoFollow(current, component, out error);
+                if (made == 0 && next >= 0)
+                {
+                    // 0755 whatever the process umask: a directory the layer did not describe must stay traversable.
+                    FileNodes.SetMode(next, ".", ImplicitDirectoryMode);
+                }
             }
             if (next < 0)
             {

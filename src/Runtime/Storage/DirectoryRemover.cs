@@ -40,7 +40,7 @@ public static class DirectoryRemover
     private static void MakeDirectoriesWritable(string path)
     {
         var dir = new DirectoryInfo(path);
-        if (dir.LinkTarget is not null)
+        if (dir.LinkTarget is not null || OperatingSystem.IsWindows())
         {
             return;
         }

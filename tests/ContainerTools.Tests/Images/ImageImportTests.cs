@@ -95,6 +95,22 @@ public sealed class ImageImportTests : IDisposable
     }
 
     [Fact]
+    public void ImportsZstdRootFsTarball()
+    {
+        var tar = _store.PathFor("rootfs.tar.zst");
+        using (var compressor = new ZstdSharp.Compressor())
+        {
+            File.WriteAllBytes(tar, compressor.Wrap(TestImages.BusyboxRootfsTarBytes()).ToArray());
+        }
+
+        var image = _store.Images.ImportRootFs(tar, "zst:1", null);
+
+        Assert.Equal(TestImages.DigestOf(TestImages.BusyboxRootfsTarBytes()), image.Layers[0].DiffId);
+        Assert.Equal("application/vnd.oci.image.layer.v1.tar+zstd", image.Layers[0].MediaType);
+        Assert.True(File.Exists(Path.Combine(_store.Images.LayerDirectories(image)[0], "bin", "busybox")));
+    }
+
+    [Fact]
     public void ImportRootFsRejectsInvalidReferenceBeforeTouchingTheStore()
     {
         var tar = _store.PathFor("rootfs.tar");
@@ -128,10 +144,74 @@ public sealed class ImageImportTests : IDisposable
             Assert.All(image.Layers, l => Assert.True(fresh.Blobs.Exists(l.BlobDigest!)));
         }
     }
-}
 
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, so a test could miss reports).</summary>
-public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
+    [Fact]
+    public async Task ImportsRacingRemovalsOfImagesSharingLayersEndConsistent()
+    {
+        var sharedBase = _store.PathFor("a.tar");
+        var other = _store.PathFor("b.tar");
+        TestImages.BuildDockerArchive(sharedBase, new TestImage(["race:a"], "a"));
+        TestImages.BuildDockerArchive(other, new TestImage(["race:b"], "b"));
+
+        var importer = Task.Run(() =>
+        {
+            var store = new ImageStore(_store.Root);
+            for (var i = 0; i < 6; i++)
+            {
+                store.Import(i % 2 == 0 ? sharedBase : other, null);
+            }
+        });
+        var remover = Task.Run(() =>
+        {
+            var store = new ImageStore(_store.Root);
+            for (var i = 0; i < 12; i++)
+            {
+                foreach (var name in new[] { "race:a", "race:b" })
+                {
+                    if (store.TryResolve(name) is not null)
+                    {
+                        try
+                        {
+                            store.Remove(name, force: false);
+                        }
+                        catch (ContainerToolsException ex) when (ex.ErrorId == "ImageNotFound")
+                        {
+                        }
+                    }
+                }
+            }
+        });
+        await Task.WhenAll(importer, remover);
+
+        var fresh = new ImageStore(_store.Root);
+        var images = fresh.List();
+        var usedLayers = images.SelectMany(i => i.Layers).Select(l => l.DiffId).ToHashSet();
+        var usedBlobs = images.SelectMany(i => i.Layers.Select(l => l.BlobDigest!).Append(i.Id).Append(i.ManifestDigest!)).ToHashSet();
+        foreach (var image in images)
+        {
+            Assert.All(fresh.LayerDirectories(image), d => Assert.True(Directory.Exists(d)));
+        }
+        Assert.Equal(usedLayers.Order(), fresh.Layers.List().Order());
+        Assert.Equal(usedBlobs.Order(), fresh.Blobs.List().Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
+    }
+
+    [Fact]
+    public void ImportClearsScratchLeftByACrashLongAgoButNotRecentOrForeignScratch()
+    {
+        var stale = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "import-crashed"));
+        File.WriteAllText(Path.Combine(stale.FullName, "blob"), "x");
+        stale.LastWriteTimeUtc = DateTime.UtcNow.AddDays(-2);
+        var recent = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "import-running"));
+        var foreign = Directory.CreateDirectory(Path.Combine(_store.Root.TempDirectory, "someone-else"));
+        foreign.LastWriteTimeUtc = DateTime.UtcNow.AddDays(-2);
+        var archive = _store.PathFor("a.tar");
+        TestImages.BuildDockerArchive(archive, "a:1");
+
+        _store.Images.Import(archive, null);
+
+        Assert.False(Directory.Exists(stale.FullName));
+        Assert.True(Directory.Exists(recent.FullName));
+        Assert.True(Directory.Exists(foreign.FullName));
+    }
 }

@@ -81,11 +81,20 @@ public sealed class ImageRemovalTests : IDisposable
         Directory.CreateDirectory(locked);
         File.WriteAllText(Path.Combine(locked, "file"), "x");
         TestImages.Run("mknod", Path.Combine(top, "whiteout"), "c", "0", "0");
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+        var outside = _store.PathFor("outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "keep"), "keep");
+        Directory.CreateSymbolicLink(Path.Combine(top, "link-out"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(locked, "link-out"), outside);
 
         _store.Images.Remove("ro:1", force: false);
 
         Assert.False(Directory.Exists(top));
+        Assert.True(File.Exists(Path.Combine(outside, "keep")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
     }
 

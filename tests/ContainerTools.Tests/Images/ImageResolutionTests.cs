@@ -41,25 +41,39 @@ public sealed class ImageResolutionTests : IDisposable
     [Fact]
     public void AmbiguousShortIdIsRefused()
     {
-        // Import distinct images until two ids share their first three hex digits (a few dozen at most).
-        var seen = new Dictionary<string, string>();
-        string? prefix = null;
-        for (var i = 0; prefix is null && i < 200; i++)
+        // Find, in memory, two configs whose digests share their first three hex digits, then import just those two.
+        var layer = TestImages.MarkerLayerTar("tiny");
+        var diffIds = new[] { TestImages.DigestOf(layer) };
+        var byPrefix = new Dictionary<string, string>();
+        var pair = new List<string>();
+        for (var i = 0; pair.Count == 0; i++)
         {
-            var tar = _store.PathFor($"rootfs-{i}.tar");
-            TestImages.WriteTar(tar, [($"file-{i}", new byte[] { (byte)i })]);
-            var id = _store.Images.ImportRootFs(tar, "", null).Id["sha256:".Length..];
-            if (!seen.TryAdd(id[..3], id) && seen[id[..3]] != id)
+            var marker = "m" + i;
+            var prefix = TestImages.Hex(TestImages.ConfigJson(diffIds, marker))[..3];
+            if (!byPrefix.TryAdd(prefix, marker))
             {
-                prefix = id[..3];
+                pair.AddRange([byPrefix[prefix], marker]);
             }
         }
-        Assert.NotNull(prefix);
+        var files = new List<(string, byte[])> { ("layer.tar", layer) };
+        var manifest = new List<object>();
+        foreach (var marker in pair)
+        {
+            files.Add((marker + ".json", TestImages.ConfigJson(diffIds, marker)));
+            manifest.Add(new { Config = marker + ".json", RepoTags = new[] { marker + ":1" }, Layers = new[] { "layer.tar" } });
+        }
+        files.Add(("manifest.json", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest)));
+        var archive = _store.PathFor("pair.tar");
+        TestImages.WriteTar(archive, files);
+        var images = _store.Images.Import(archive, null);
+        var shared = images[0].Id["sha256:".Length..][..3];
+        Assert.Equal(shared, images[1].Id["sha256:".Length..][..3]);
 
-        var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Resolve(prefix));
+        var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Resolve(shared));
 
         Assert.Equal("AmbiguousImageId", error.ErrorId);
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+        Assert.Equal(images[0].Id, _store.Images.Resolve(images[0].Id["sha256:".Length..][..12]).Id);
     }
 
     [Fact]
