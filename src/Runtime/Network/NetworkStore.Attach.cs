@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Network.Cni;
+using ContainerTools.Runtime.Oci;
+using ContainerTools.Runtime.Storage;
+
+namespace ContainerTools.Runtime.Network;
+
+public sealed partial class NetworkStore
+{
+    /// <summary>
+    /// Connects a network namespace to a network: lo up, a veth pair into the bridge, an address from host-local,
+    /// the published ports' DNAT rules, FORWARD accepted; then the hosts files of every container on the network.
+    /// </summary>
+    public Endpoint Attach(AttachRequest request)
+    {
+        ContainerIds.Validate(request.ContainerId);
+        NetworkNames.Validate(request.NetworkName);
+        if (!File.Exists(request.NetnsPath))
+        {
+            throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",
+                $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
+        }
+        using var _ = Lock();
+        var network = request.NetworkName == Network.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
+        if (TryReadEndpoint(network.Name, request.ContainerId) is not null)
+        {
+            throw new ContainerToolsException(ErrorKind.AlreadyExists, "EndpointAlreadyExists",
+                $"The container '{request.ContainerId}' is already attached to the network '{network.Name}'.", request.ContainerId);
+        }
+        if (network.Internal && request.PortMappings.Count > 0)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "PortsOnInternalNetwork",
+                $"The network '{network.Name}' is internal: nothing outside it can reach a published port.", network.Name);
+        }
+        var ports = FreePort.Resolve(request.PortMappings);
+        var interfaceName = request.InterfaceName ?? NextInterfaceName(request.ContainerId);
+        var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name));
+        var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
+
+        _cni.Add(NetworkConflist.Loopback(), new CniAttachment(request.ContainerId, request.NetnsPath, "lo"));
+        JsonObject? result = null;
+        try
+        {
+            result = _cni.Add(conflist, attachment);
+            var endpoint = ToEndpoint(request, network, interfaceName, ports, result);
+            AtomicFile.WriteAllBytes(_paths.Endpoint(network.Name, request.ContainerId), OciJson.Serialize(endpoint));
+            RefreshHostsFiles(network.Name);
+            return endpoint;
+        }
+        catch
+        {
+            // The spec asks for a DEL after a failed ADD, so half-made veths, leases and rules go away.
+            try
+            {
+                _cni.Delete(conflist, attachment, result);
+            }
+            catch (ContainerToolsException)
+            {
+            }
+            TryDelete(_paths.Endpoint(network.Name, request.ContainerId));
+            throw;
+        }
+    }
+
+    private string NextInterfaceName(string containerId)
+    {
+        var used = List().Select(n => TryReadEndpoint(n.Name, containerId)).OfType<Endpoint>().Select(e => e.InterfaceName).ToHashSet();
+        for (var i = 0; ; i++)
+        {
+            if (!used.Contains($"eth{i}"))
+            {
+                return $"eth{i}";
+            }
+        }
+    }
+
+    private static Endpoint ToEndpoint(AttachRequest request, Network network, string interfaceName, IReadOnlyList<PortMapping> ports, JsonObject result)
+    {
+        var interfaces = result["interfaces"] as JsonArray ?? [];
+        var ip = (result["ips"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()
+            ?? throw new ContainerToolsException(ErrorKind.InvalidData, "NetworkPluginFailed",
+                $"The CNI plugins attached '{request.ContainerId}' to '{network.Name}' but reported no IP address.", network.Name);
+        var address = ip["address"]?.GetValue<string>() ?? "";
+        var slash = address.IndexOf('/');
+        string? mac = null;
+        if (ip["interface"] is JsonNode indexNode && indexNode.GetValue<int>() is var index && index >= 0 && index < interfaces.Count)
+        {
+            mac = interfaces[index]?["mac"]?.GetValue<string>();
+        }
+        return new Endpoint
+        {
+            ContainerId = request.ContainerId,
+            ContainerName = request.ContainerName ?? request.ContainerId[..Math.Min(12, request.ContainerId.Length)],
+            Hostname = request.Hostname,
+            Aliases = request.Aliases,
+            Network = network.Name,
+            InterfaceName = interfaceName,
+            NetnsPath = request.NetnsPath,
+            IpAddress = slash < 0 ? address : address[..slash],
+            PrefixLength = slash < 0 ? 32 : int.Parse(address[(slash + 1)..]),
+            Gateway = network.Internal ? null : ip["gateway"]?.GetValue<string>(),
+            MacAddress = mac,
+            PortMappings = ports,
+            HostsFilePath = request.HostsFilePath,
+            CniResult = result,
+            Created = DateTimeOffset.UtcNow,
+        };
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,80 @@
+namespace ContainerTools.Tests.Network;
+
+/// <summary>
+/// Shared by every network test: the host's iptables and forwarding state before the first test. The CNI plugins
+/// leave host-wide scaffolding behind on purpose (portmap's CNI-HOSTPORT-* chains, firewall's CNI-FORWARD and
+/// CNI-ADMIN, net.ipv4.ip_forward=1 from the bridge plugin); after the last test this fixture takes away what it
+/// added and then demands iptables-save be exactly as it was.
+/// </summary>
+public sealed class NetworkHostState : IDisposable
+{
+    private readonly IReadOnlyList<string> _rulesBefore = HostCommand.IptablesRules();
+    private readonly string _ipForwardBefore = File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim();
+    private readonly string _nftTablesBefore = HostCommand.Check("nft", "list", "tables");
+    private readonly bool _etcNetnsExisted = Directory.Exists("/etc/netns");
+
+    public void Dispose()
+    {
+        RemoveSharedChains();
+        File.WriteAllText("/proc/sys/net/ipv4/ip_forward", _ipForwardBefore);
+        foreach (var table in new[] { "ip nat", "ip filter", "ip6 nat", "ip6 filter" })
+        {
+            if (!_nftTablesBefore.Contains($"table {table}\n") && HostCommand.Check("nft", "list", "tables").Contains($"table {table}\n"))
+            {
+                HostCommand.Run("nft", ["delete", "table", .. table.Split(' ')]);
+            }
+        }
+        if (!_etcNetnsExisted && Directory.Exists("/etc/netns") && !Directory.EnumerateFileSystemEntries("/etc/netns").Any())
+        {
+            Directory.Delete("/etc/netns");
+        }
+        var after = HostCommand.IptablesRules();
+        var added = after.Except(_rulesBefore).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
+        var removed = _rulesBefore.Except(after).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
+        if (added.Count + removed.Count > 0)
+        {
+            throw new InvalidOperationException($"Network tests changed iptables: added [{string.Join(" | ", added)}] removed [{string.Join(" | ", removed)}]");
+        }
+    }
+
+    private static bool IsBuiltinChain(string line) => line.StartsWith(':') && !line.StartsWith(":CNI-");
+
+    private void RemoveSharedChains()
+    {
+        var before = string.Join('\n', _rulesBefore);
+        void Unhook(string table, string chain, string jumpTo, params string[] match)
+        {
+            if (!before.Contains($":{jumpTo} "))
+            {
+                while (HostCommand.Run("iptables", ["-w", "-t", table, "-D", chain, .. match, "-j", jumpTo]).ExitCode == 0)
+                {
+                }
+            }
+        }
+        void Drop(string table, string chain)
+        {
+            if (!before.Contains($":{chain} "))
+            {
+                HostCommand.Run("iptables", "-w", "-t", table, "-F", chain);
+                HostCommand.Run("iptables", "-w", "-t", table, "-X", chain);
+            }
+        }
+        Unhook("nat", "PREROUTING", "CNI-HOSTPORT-DNAT", "-m", "addrtype", "--dst-type", "LOCAL");
+        Unhook("nat", "OUTPUT", "CNI-HOSTPORT-DNAT", "-m", "addrtype", "--dst-type", "LOCAL");
+        Unhook("nat", "POSTROUTING", "CNI-HOSTPORT-MASQ", "-m", "comment", "--comment", "CNI portfwd requiring masquerade");
+        Unhook("filter", "FORWARD", "CNI-FORWARD", "-m", "comment", "--comment", "CNI firewall plugin rules");
+        foreach (var chain in new[] { "CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-SETMARK" })
+        {
+            Drop("nat", chain);
+        }
+        Drop("filter", "CNI-FORWARD");
+        Drop("filter", "CNI-ADMIN");
+    }
+}
+
+/// <summary>Network tests run one at a time: they share the host's iptables and its subnet space.</summary>
+[CollectionDefinition(Name)]
+public sealed class NetworkCollection : ICollectionFixture<NetworkHostState>
+{
+    public const string Name = "Host networking";
+}
