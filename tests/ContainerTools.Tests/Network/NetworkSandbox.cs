@@ -62,11 +62,11 @@ internal sealed class NetworkSandbox : IDisposable
 
     public static string HostsFileOf(string netnsName) => $"/etc/netns/{netnsName}/hosts";
 
-    public Endpoint Attach(string netnsName, string network, string name, IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? aliases = null)
+    public Endpoint Attach(string netnsName, string network, string name, IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? aliases = null, string? containerId = null)
     {
         var endpoint = Store.Attach(new AttachRequest
         {
-            ContainerId = $"{Tag}{name}{Guid.NewGuid():N}",
+            ContainerId = containerId ?? $"{Tag}{name}{Guid.NewGuid():N}",
             NetnsPath = $"/var/run/netns/{netnsName}",
             NetworkName = network,
             ContainerName = name,
