@@ -47,7 +47,12 @@ public sealed partial class NetworkStore
         {
             return false;
         }
+        var namespaceGone = !File.Exists(endpoint.NetnsPath);
         _cni.Delete(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), endpoint.CniResult);
+        if (namespaceGone && !network.Internal)
+        {
+            BridgeMasqueradeRules.Remove(network.Name, endpoint.ContainerId, endpoint.IpAddress);
+        }
         File.Delete(_paths.Endpoint(networkName, containerId));
         RefreshHostsFiles(networkName);
         if (endpoint.HostsFilePath is not null && File.Exists(endpoint.HostsFilePath))

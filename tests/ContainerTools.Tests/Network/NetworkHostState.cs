@@ -16,24 +16,26 @@ public sealed class NetworkHostState : IDisposable
     public void Dispose()
     {
         RemoveSharedChains();
+        var after = HostCommand.IptablesRules();
+        var added = after.Except(_rulesBefore).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
+        var removed = _rulesBefore.Except(after).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
         File.WriteAllText("/proc/sys/net/ipv4/ip_forward", _ipForwardBefore);
+        if (!_etcNetnsExisted && Directory.Exists("/etc/netns") && !Directory.EnumerateFileSystemEntries("/etc/netns").Any())
+        {
+            Directory.Delete("/etc/netns");
+        }
+        if (added.Count + removed.Count > 0)
+        {
+            // Leftovers stay on the host for whoever looks into the failure.
+            throw new InvalidOperationException($"Network tests changed iptables: added [{string.Join(" | ", added)}] removed [{string.Join(" | ", removed)}]");
+        }
+        // Tables iptables-nft made on first use, now holding nothing but built-in chains.
         foreach (var table in new[] { "ip nat", "ip filter", "ip6 nat", "ip6 filter" })
         {
             if (!_nftTablesBefore.Contains($"table {table}\n") && HostCommand.Check("nft", "list", "tables").Contains($"table {table}\n"))
             {
                 HostCommand.Run("nft", ["delete", "table", .. table.Split(' ')]);
             }
-        }
-        if (!_etcNetnsExisted && Directory.Exists("/etc/netns") && !Directory.EnumerateFileSystemEntries("/etc/netns").Any())
-        {
-            Directory.Delete("/etc/netns");
-        }
-        var after = HostCommand.IptablesRules();
-        var added = after.Except(_rulesBefore).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
-        var removed = _rulesBefore.Except(after).Where(l => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l)).ToList();
-        if (added.Count + removed.Count > 0)
-        {
-            throw new InvalidOperationException($"Network tests changed iptables: added [{string.Join(" | ", added)}] removed [{string.Join(" | ", removed)}]");
         }
     }
 
