@@ -3,12 +3,12 @@ using ContainerTools.Runtime.Network;
 namespace ContainerTools.Tests.Network;
 
 [Collection(NetworkCollection.Name)]
-public sealed class NetworkAttachTests
+public sealed class NetworkAttachTests(NetworkHostState host)
 {
     [Fact]
     public void TwoNamespacesOnOneNetworkReachEachOtherByName()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var network = sandbox.CreateNetwork("front");
         var a = sandbox.CreateNamespace(out _);
         var b = sandbox.CreateNamespace(out _);

@@ -39,6 +39,33 @@ public sealed class NetworkHostState : IDisposable
         }
     }
 
+    /// <summary>The lines the plugins add once per host and never remove (see the class summary).</summary>
+    private static readonly HashSet<string> SharedScaffolding =
+    [
+        ":CNI-HOSTPORT-DNAT - ", ":CNI-HOSTPORT-MASQ - ", ":CNI-HOSTPORT-SETMARK - ", ":CNI-FORWARD - ", ":CNI-ADMIN - ",
+        "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+        "-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+        "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j CNI-HOSTPORT-MASQ",
+        "-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE",
+        "-A CNI-HOSTPORT-SETMARK -m comment --comment \"CNI portfwd masquerade mark\" -j MARK --set-xmark 0x2000/0x2000",
+        "-A FORWARD -m comment --comment \"CNI firewall plugin rules\" -j CNI-FORWARD",
+        "-A CNI-FORWARD -m comment --comment \"CNI firewall plugin admin overrides\" -j CNI-ADMIN",
+    ];
+
+    /// <summary>
+    /// After each test: iptables-save equals what it was before the first test, apart from the shared scaffolding.
+    /// (A failure in the fixture's Dispose is only printed by the test runner, so each test checks for itself.)
+    /// </summary>
+    public void AssertIptablesAsBefore()
+    {
+        var after = HostCommand.IptablesRules();
+        bool Relevant(string l) => l != "COMMIT" && !l.StartsWith('*') && !IsBuiltinChain(l) && !SharedScaffolding.Contains(l);
+        var added = after.Except(_rulesBefore).Where(Relevant).ToList();
+        var removed = _rulesBefore.Except(after).Where(Relevant).ToList();
+        Assert.True(added.Count + removed.Count == 0,
+            $"iptables differs from before the network tests: added [{string.Join(" | ", added)}] removed [{string.Join(" | ", removed)}]");
+    }
+
     private static bool IsBuiltinChain(string line) => line.StartsWith(':') && !line.StartsWith(":CNI-");
 
     private void RemoveSharedChains()

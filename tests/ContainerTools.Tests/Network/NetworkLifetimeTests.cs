@@ -3,12 +3,12 @@ using ContainerTools.Runtime.Network;
 namespace ContainerTools.Tests.Network;
 
 [Collection(NetworkCollection.Name)]
-public sealed class NetworkLifetimeTests
+public sealed class NetworkLifetimeTests(NetworkHostState host)
 {
     [Fact]
     public void DetachAfterTheNamespaceIsGoneStillReleasesLeaseAndRules()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         sandbox.CreateNetwork("gone");
         var ns = sandbox.CreateNamespace(out _);
         var endpoint = sandbox.Attach(ns, "gone", "ghost", ports: [PortMapping.Parse("127.0.0.1::80")]);
@@ -31,7 +31,7 @@ public sealed class NetworkLifetimeTests
     [Fact]
     public void ConcurrentAttachesGetDistinctAddressesAndAllSeeEachOther()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         sandbox.CreateNetwork("crowd");
         var namespaces = Enumerable.Range(0, 4).Select(_ => sandbox.CreateNamespace(out var _)).ToList();
         // Separate store objects, as separate processes would have: only the store's file lock orders them.

@@ -15,8 +15,11 @@ internal sealed class NetworkSandbox : IDisposable
     private readonly HashSet<string> _bridges = [];
     private readonly HashSet<string> _ips = [];
 
-    public NetworkSandbox()
+    private readonly NetworkHostState _host;
+
+    public NetworkSandbox(NetworkHostState host)
     {
+        _host = host;
         Tag = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
         RootPath = Path.Combine(Path.GetTempPath(), $"ct-net-{Tag}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(RootPath);
@@ -96,6 +99,7 @@ internal sealed class NetworkSandbox : IDisposable
             Assert.DoesNotContain(ip + "/", rules);
             Assert.DoesNotContain(ip + ":", rules);
         }
+        _host.AssertIptablesAsBefore();
     }
 
     public void Dispose()

@@ -5,12 +5,12 @@ using ContainerTools.Runtime.Network.Cni;
 namespace ContainerTools.Tests.Network;
 
 [Collection(NetworkCollection.Name)]
-public sealed class NetworkStoreTests
+public sealed class NetworkStoreTests(NetworkHostState host)
 {
     [Fact]
     public void CreateListGetAndErrors()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var store = sandbox.Store;
         var subnet = NetworkSandbox.RandomSubnet();
         var created = store.Create("alpha", subnet);
@@ -45,7 +45,7 @@ public sealed class NetworkStoreTests
     [Fact]
     public void AllocationSkipsTheStoresSubnetsAndHostRoutes()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var routes = HostRoutes.Read();
         Assert.Contains(routes, r => r.PrefixLength > 0); // every host here routes at least its own link
         var first = Ipv4Subnet.Parse(sandbox.Store.Create("one").Subnet);
@@ -64,7 +64,7 @@ public sealed class NetworkStoreTests
     [Fact]
     public void DefaultNetworkIsCreatedOnDemandAndJoinedWithoutNames()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var ns1 = sandbox.CreateNamespace(out _);
         var ns2 = sandbox.CreateNamespace(out _);
         Assert.Null(sandbox.Store.TryGet(Runtime.Network.Network.DefaultName));
@@ -87,7 +87,7 @@ public sealed class NetworkStoreTests
     [Fact]
     public void RemoveRefusesANetworkInUseUnlessForced()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         sandbox.CreateNetwork("busy");
         var ns = sandbox.CreateNamespace(out _);
         var endpoint = sandbox.Attach(ns, "busy", "app");
@@ -110,7 +110,7 @@ public sealed class NetworkStoreTests
     [Fact]
     public void InternalNetworkHasNoRouteOutButPeersMeet()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         sandbox.CreateNetwork("inner", @internal: true);
         sandbox.CreateNetwork("outer");
         var a = sandbox.CreateNamespace(out _);
@@ -140,7 +140,7 @@ public sealed class NetworkStoreTests
     [Fact]
     public void FailedAddIsUndoneAndThePluginErrorReported()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         // Real plugins, except a firewall that refuses: bridge and portmap have run by the time it fails.
         var plugins = Path.Combine(sandbox.RootPath, "plugins");
         Directory.CreateDirectory(plugins);

@@ -7,14 +7,14 @@ namespace ContainerTools.Tests.Network;
 
 /// <summary>Traffic only ever goes to 127.0.0.1 or to addresses on bridges these tests created.</summary>
 [Collection(NetworkCollection.Name)]
-public sealed class PublishedPortTests
+public sealed class PublishedPortTests(NetworkHostState host)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
     public void TcpAndUdpPortsPublishedOnLoopbackReachTheNamespace()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var network = sandbox.CreateNetwork("pub");
         var ns = sandbox.CreateNamespace(out var netnsPath);
         using var tcpServer = NamespaceSockets.Listen(netnsPath, ProtocolType.Tcp, 8080);
@@ -40,7 +40,7 @@ public sealed class PublishedPortTests
     [Fact]
     public void PortPublishedOnAllAddressesAnswersOnTheBridgeGatewayAndLoopback()
     {
-        using var sandbox = new NetworkSandbox();
+        using var sandbox = new NetworkSandbox(host);
         var network = sandbox.CreateNetwork("puball");
         var ns = sandbox.CreateNamespace(out var netnsPath);
         using var server = NamespaceSockets.Listen(netnsPath, ProtocolType.Tcp, 80);
