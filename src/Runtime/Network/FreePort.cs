@@ -31,4 +31,34 @@ public static class FreePort
 
     public static IReadOnlyList<PortMapping> Resolve(IEnumerable<PortMapping> mappings) =>
         mappings.Select(m => m.HostPort != 0 ? m : m with { HostPort = Choose(m.Protocol, m.HostIp) }).ToList();
+
+    /// <summary>
+    /// Whether a host program holds the port: DNAT would silently steal its traffic (the rule sees packets before
+    /// any socket does), so the engine refuses rather than hijack it. Only a probe: nothing stays bound.
+    /// </summary>
+    public static bool IsBoundOnHost(PortMapping mapping)
+    {
+        var address = mapping.HostIp is null ? IPAddress.Any : IPAddress.Parse(mapping.HostIp);
+        using var socket = mapping.Protocol == "udp"
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, mapping.HostPort));
+            return false;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressNotAvailable)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidPortMapping",
+                $"The host address {address} of the port mapping '{mapping}' is not an address of this host.", mapping.ToString(), ex);
+        }
+    }
+
+    /// <summary>Two mappings collide when protocol and port match and either listens on every address.</summary>
+    public static bool Collide(PortMapping a, PortMapping b) =>
+        a.Protocol == b.Protocol && a.HostPort == b.HostPort && (a.HostIp is null || b.HostIp is null || a.HostIp == b.HostIp);
 }

@@ -34,6 +34,7 @@ public sealed partial class NetworkStore
                 $"The network '{network.Name}' is internal: nothing outside it can reach a published port.", network.Name);
         }
         var ports = FreePort.Resolve(request.PortMappings);
+        CheckPortsFree(ports);
         var interfaceName = request.InterfaceName ?? NextInterfaceName(request.ContainerId);
         var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name));
         var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
@@ -60,6 +61,26 @@ public sealed partial class NetworkStore
             }
             TryDelete(_paths.Endpoint(network.Name, request.ContainerId));
             throw;
+        }
+    }
+
+    /// <summary>Refuses a host port another mapping of the store or a program on the host already has.</summary>
+    private void CheckPortsFree(IReadOnlyList<PortMapping> ports)
+    {
+        var published = List().SelectMany(n => ReadEndpoints(n.Name)).SelectMany(e => e.PortMappings.Select(p => (Endpoint: e, Port: p))).ToList();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = ports[i];
+            var twin = ports.Take(i).FirstOrDefault(p => FreePort.Collide(p, port));
+            var holder = published.FirstOrDefault(p => FreePort.Collide(p.Port, port));
+            string? owner = twin is not null ? "another mapping of the same request"
+                : holder.Endpoint is not null ? $"the container '{holder.Endpoint.ContainerName}' on the network '{holder.Endpoint.Network}'"
+                : FreePort.IsBoundOnHost(port) ? "a program on the host" : null;
+            if (owner is not null)
+            {
+                throw new ContainerToolsException(ErrorKind.InUse, "PortAlreadyAllocated",
+                    $"The host port {port.HostPort}/{port.Protocol}{(port.HostIp is null ? "" : $" on {port.HostIp}")} is already taken by {owner}.", port.ToString());
+            }
         }
     }
 

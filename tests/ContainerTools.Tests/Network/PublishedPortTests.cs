@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Tests.Network;
@@ -53,6 +54,34 @@ public sealed class PublishedPortTests(NetworkHostState host)
         AssertTcpReaches(server, IPAddress.Parse(network.Gateway), hostPort, null);
         AssertTcpReaches(server, IPAddress.Loopback, hostPort, null);
         sandbox.Store.Remove("puball", force: true);
+        sandbox.AssertHostClean();
+    }
+
+    [Fact]
+    public void HostPortsTakenByAContainerOrAHostProgramAreRefused()
+    {
+        using var sandbox = new NetworkSandbox(host);
+        sandbox.CreateNetwork("clash");
+        var first = sandbox.Attach(sandbox.CreateNamespace(out _), "clash", "first", ports: [PortMapping.Parse("127.0.0.1::80/udp")]);
+        var taken = first.PortMappings.Single().HostPort;
+        var second = sandbox.CreateNamespace(out _);
+
+        var byContainer = Assert.Throws<ContainerToolsException>(() => sandbox.Attach(second, "clash", "second", ports: [PortMapping.Parse($"{taken}:80/udp")]));
+        Assert.Equal((ErrorKind.InUse, "PortAlreadyAllocated"), (byContainer.Kind, byContainer.ErrorId));
+        Assert.Contains("first", byContainer.Message);
+        // Same number, other protocol: no clash.
+        sandbox.Attach(second, "clash", "second", ports: [PortMapping.Parse($"127.0.0.1:{taken}:80/tcp")]);
+
+        using var hostProgram = new TcpListener(IPAddress.Loopback, 0);
+        hostProgram.Start();
+        var busy = ((IPEndPoint)hostProgram.LocalEndpoint).Port;
+        var byHost = Assert.Throws<ContainerToolsException>(() => sandbox.Attach(sandbox.CreateNamespace(out _), "clash", "third", ports: [PortMapping.Parse($"127.0.0.1:{busy}:80")]));
+        Assert.Contains("a program on the host", byHost.Message);
+        Assert.Equal("PortAlreadyAllocated", Assert.Throws<ContainerToolsException>(() => sandbox.Attach(sandbox.CreateNamespace(out _), "clash", "fourth",
+            ports: [PortMapping.Parse("127.0.0.1:9999:80"), PortMapping.Parse("9999:81")])).ErrorId);
+        Assert.Equal(2, sandbox.Store.Endpoints("clash").Count);
+
+        sandbox.Store.Remove("clash", force: true);
         sandbox.AssertHostClean();
     }
 
