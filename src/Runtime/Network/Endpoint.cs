@@ -24,6 +24,8 @@ public sealed record Endpoint
     [JsonPropertyName("ports")] public IReadOnlyList<PortMapping> PortMappings { get; init; } = [];
     /// <summary>The file the container sees as /etc/hosts; rewritten whenever a peer joins or leaves.</summary>
     [JsonPropertyName("hostsFile")] public string? HostsFilePath { get; init; }
+    /// <summary>Written before CNI ADD and replaced after it: a pending record outliving its writer marks a crashed attach.</summary>
+    [JsonPropertyName("pending")] public bool Pending { get; init; }
     [JsonPropertyName("cniResult")] public JsonObject? CniResult { get; init; }
     [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
 }

@@ -40,18 +40,29 @@ public sealed partial class NetworkStore
         var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
 
         _cni.Add(NetworkConflist.Loopback(), new CniAttachment(request.ContainerId, request.NetnsPath, "lo"));
-        JsonObject? result = null;
+        // A pending record before ADD: if this process dies mid-way, Detach and Remove still find the attachment
+        // (and its ports stay reserved) instead of leaking a veth, a lease and rules nobody knows about.
+        var recordPath = _paths.Endpoint(network.Name, request.ContainerId);
+        AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(ToEndpoint(request, network, interfaceName, ports, result: null)));
+        JsonObject result;
         try
         {
             result = _cni.Add(conflist, attachment);
+        }
+        catch
+        {
+            TryDelete(recordPath);
+            throw;
+        }
+        try
+        {
             var endpoint = ToEndpoint(request, network, interfaceName, ports, result);
-            AtomicFile.WriteAllBytes(_paths.Endpoint(network.Name, request.ContainerId), OciJson.Serialize(endpoint));
+            AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(endpoint));
             RefreshHostsFiles(network.Name);
             return endpoint;
         }
         catch
         {
-            // The spec asks for a DEL after a failed ADD, so half-made veths, leases and rules go away.
             try
             {
                 _cni.Delete(conflist, attachment, result);
@@ -59,7 +70,7 @@ public sealed partial class NetworkStore
             catch (ContainerToolsException)
             {
             }
-            TryDelete(_paths.Endpoint(network.Name, request.ContainerId));
+            TryDelete(recordPath);
             throw;
         }
     }
@@ -96,10 +107,12 @@ public sealed partial class NetworkStore
         }
     }
 
-    private static Endpoint ToEndpoint(AttachRequest request, Network network, string interfaceName, IReadOnlyList<PortMapping> ports, JsonObject result)
+    /// <summary>The record of an attachment; with no CNI result yet, a pending one (no address).</summary>
+    private static Endpoint ToEndpoint(AttachRequest request, Network network, string interfaceName, IReadOnlyList<PortMapping> ports, JsonObject? result)
     {
-        var interfaces = result["interfaces"] as JsonArray ?? [];
-        var ip = (result["ips"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()
+        var interfaces = result?["interfaces"] as JsonArray ?? [];
+        var ip = (result?["ips"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()
+            ?? (result is null ? new JsonObject() : null)
             ?? throw new ContainerToolsException(ErrorKind.InvalidData, "NetworkPluginFailed",
                 $"The CNI plugins attached '{request.ContainerId}' to '{network.Name}' but reported no IP address.", network.Name);
         var address = ip["address"]?.GetValue<string>() ?? "";
@@ -121,6 +134,7 @@ public sealed partial class NetworkStore
             IpAddress = slash < 0 ? address : address[..slash],
             PrefixLength = slash < 0 ? 32 : int.Parse(address[(slash + 1)..]),
             Gateway = network.Internal ? null : ip["gateway"]?.GetValue<string>(),
+            Pending = result is null,
             MacAddress = mac,
             PortMappings = ports,
             HostsFilePath = request.HostsFilePath,

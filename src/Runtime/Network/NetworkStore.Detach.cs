@@ -48,10 +48,19 @@ public sealed partial class NetworkStore
             return false;
         }
         var namespaceGone = !File.Exists(endpoint.NetnsPath);
-        _cni.Delete(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), endpoint.CniResult);
+        // A pending record (its attach was cut off) has no result: the leases still say which address ADD took.
+        var leases = Path.Combine(_paths.Ipam(network.Name), network.Name);
+        var result = endpoint.CniResult ?? HostLocalLeases.RebuildResult(network, leases, endpoint);
+        var addresses = endpoint.Pending
+            ? HostLocalLeases.AddressesOf(leases, endpoint.ContainerId, endpoint.InterfaceName)
+            : [endpoint.IpAddress];
+        _cni.Delete(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), result);
         if (namespaceGone && !network.Internal)
         {
-            BridgeMasqueradeRules.Remove(network.Name, endpoint.ContainerId, endpoint.IpAddress);
+            foreach (var address in addresses)
+            {
+                BridgeMasqueradeRules.Remove(network.Name, endpoint.ContainerId, address);
+            }
         }
         File.Delete(_paths.Endpoint(networkName, containerId));
         RefreshHostsFiles(networkName);

@@ -5,7 +5,7 @@ public sealed partial class NetworkStore
     /// <summary>Rewrites the hosts file of every container on the network after one joined or left it.</summary>
     private void RefreshHostsFiles(string networkName)
     {
-        foreach (var endpoint in ReadEndpoints(networkName).Where(e => e.HostsFilePath is not null))
+        foreach (var endpoint in ReadEndpoints(networkName).Where(e => e.HostsFilePath is not null && !e.Pending))
         {
             WriteHostsFileOf(endpoint.ContainerId, endpoint);
         }
@@ -15,10 +15,11 @@ public sealed partial class NetworkStore
     private void WriteHostsFileOf(string containerId, Endpoint anyEndpoint)
     {
         var networks = List();
-        var own = networks.Select(n => TryReadEndpoint(n.Name, containerId)).OfType<Endpoint>().ToList();
+        var own = networks.Select(n => TryReadEndpoint(n.Name, containerId)).OfType<Endpoint>().Where(e => !e.Pending).ToList();
         var peers = networks
             .Where(n => !n.IsDefault && own.Any(e => e.Network == n.Name))
-            .SelectMany(n => ReadEndpoints(n.Name));
+            .SelectMany(n => ReadEndpoints(n.Name))
+            .Where(e => !e.Pending);
         var path = own.Select(e => e.HostsFilePath).FirstOrDefault(p => p is not null) ?? anyEndpoint.HostsFilePath!;
         HostsFile.Write(path, HostsFile.Compose(HostsFile.EntriesFor(own, peers)));
     }

@@ -13,14 +13,32 @@ public sealed class CniInvoker
 
     public CniInvoker(CniPluginRunner? runner = null) => _runner = runner ?? new CniPluginRunner();
 
-    /// <summary>Returns the last plugin's result: the attachment's final result, to cache for DEL and CHECK.</summary>
+    /// <summary>
+    /// Returns the last plugin's result: the attachment's final result, to cache for DEL and CHECK. When a plugin
+    /// fails, the whole list is DEL'd with the last result obtained (as the spec asks) before the error is rethrown.
+    /// </summary>
     public JsonObject Add(JsonObject conflist, CniAttachment attachment)
     {
         JsonObject? previous = null;
-        foreach (var plugin in Plugins(conflist))
+        try
         {
-            var result = _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, previous), attachment);
-            previous = result ?? previous;
+            foreach (var plugin in Plugins(conflist))
+            {
+                var result = _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, previous), attachment);
+                previous = result ?? previous;
+            }
+        }
+        catch (Errors.ContainerToolsException)
+        {
+            try
+            {
+                Delete(conflist, attachment, previous);
+            }
+            catch (Errors.ContainerToolsException)
+            {
+                // The ADD failure is the one to report; DEL's own trouble would only hide it.
+            }
+            throw;
         }
         return previous ?? new JsonObject { ["cniVersion"] = conflist["cniVersion"]?.GetValue<string>() };
     }
