@@ -16,6 +16,12 @@ public sealed partial class NetworkStore
     {
         ContainerIds.Validate(request.ContainerId);
         NetworkNames.Validate(request.NetworkName);
+        HostNames.Validate(request.ContainerName, "container name");
+        HostNames.Validate(request.Hostname, "hostname");
+        foreach (var alias in request.Aliases)
+        {
+            HostNames.Validate(alias, "alias");
+        }
         if (!File.Exists(request.NetnsPath))
         {
             throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",

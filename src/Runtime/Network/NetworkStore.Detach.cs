@@ -31,6 +31,7 @@ public sealed partial class NetworkStore
     /// <summary>Asks every plugin whether the attachment is still as ADD left it (CNI CHECK); throws if not.</summary>
     public void Check(string containerId, string networkName)
     {
+        ContainerIds.Validate(containerId);
         using var _ = Lock();
         var network = Get(networkName);
         var endpoint = TryReadEndpoint(networkName, containerId)

@@ -175,6 +175,15 @@ public sealed class NetworkStoreTests(NetworkHostState host)
             ContainerId = "x", NetnsPath = "/var/run/netns/ct-none-" + sandbox.Tag, NetworkName = "broken",
         })).ErrorId);
         Assert.Equal("InvalidContainerId", Assert.Throws<ContainerToolsException>(() => store.Detach("../x", "broken")).ErrorId);
+        foreach (var planted in new AttachRequest[]
+        {
+            new() { ContainerId = "x", NetnsPath = netnsPath, NetworkName = "broken", ContainerName = "web\n6.6.6.6 bank.example" },
+            new() { ContainerId = "x", NetnsPath = netnsPath, NetworkName = "broken", Aliases = ["ok", "two words"] },
+            new() { ContainerId = "x", NetnsPath = netnsPath, NetworkName = "broken", Hostname = "-dash" },
+        })
+        {
+            Assert.Equal("InvalidHostName", Assert.Throws<ContainerToolsException>(() => store.Attach(planted)).ErrorId);
+        }
         store.Remove(network.Name);
         sandbox.AssertHostClean();
     }
