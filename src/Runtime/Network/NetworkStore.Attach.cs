@@ -22,6 +22,11 @@ public sealed partial class NetworkStore
         {
             HostNames.Validate(alias, "alias");
         }
+        if (request.InterfaceName is { } ifname && (ifname.Length is 0 or > 15 || ifname is "." or ".." || !ifname.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidInterfaceName",
+                $"The interface name '{ifname}' is not 1 to 15 letters, digits, '_', '-' or '.'.", ifname);
+        }
         if (!File.Exists(request.NetnsPath))
         {
             throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",

@@ -184,6 +184,10 @@ public sealed class NetworkStoreTests(NetworkHostState host)
         {
             Assert.Equal("InvalidHostName", Assert.Throws<ContainerToolsException>(() => store.Attach(planted)).ErrorId);
         }
+        Assert.Equal("InvalidInterfaceName", Assert.Throws<ContainerToolsException>(() => store.Attach(new AttachRequest
+        {
+            ContainerId = "x", NetnsPath = netnsPath, NetworkName = "broken", InterfaceName = "an-interface-name-too-long",
+        })).ErrorId);
         store.Remove(network.Name);
         sandbox.AssertHostClean();
     }
