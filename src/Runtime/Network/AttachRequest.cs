@@ -8,7 +8,7 @@ public sealed record AttachRequest
 {
     public required string ContainerId { get; init; }
     public required string NetnsPath { get; init; }
-    public string NetworkName { get; init; } = Network.DefaultName;
+    public string NetworkName { get; init; } = ContainerNetwork.DefaultName;
     /// <summary>The name peers resolve the container by; defaults to the container id's first 12 characters.</summary>
     public string? ContainerName { get; init; }
     public string? Hostname { get; init; }

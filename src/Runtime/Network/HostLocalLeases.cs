@@ -32,7 +32,7 @@ internal static class HostLocalLeases
         return addresses;
     }
 
-    public static JsonObject? RebuildResult(Network network, string leaseDirectory, Endpoint endpoint)
+    public static JsonObject? RebuildResult(ContainerNetwork network, string leaseDirectory, Endpoint endpoint)
     {
         var addresses = AddressesOf(leaseDirectory, endpoint.ContainerId, endpoint.InterfaceName);
         if (addresses.Count == 0)

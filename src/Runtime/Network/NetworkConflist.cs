@@ -10,7 +10,7 @@ public static class NetworkConflist
 {
     public const string CniVersion = "1.0.0";
 
-    public static JsonObject Build(Network network, string ipamDataDirectory)
+    public static JsonObject Build(ContainerNetwork network, string ipamDataDirectory)
     {
         var routes = new JsonArray();
         if (!network.Internal)

@@ -33,7 +33,7 @@ public sealed partial class NetworkStore
                 $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
         }
         using var _ = Lock();
-        var network = request.NetworkName == Network.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
+        var network = request.NetworkName == ContainerNetwork.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
         if (TryReadEndpoint(network.Name, request.ContainerId) is not null)
         {
             throw new ContainerToolsException(ErrorKind.AlreadyExists, "EndpointAlreadyExists",
@@ -119,7 +119,7 @@ public sealed partial class NetworkStore
     }
 
     /// <summary>The record of an attachment; with no CNI result yet, a pending one (no address).</summary>
-    private static Endpoint ToEndpoint(AttachRequest request, Network network, string interfaceName, IReadOnlyList<PortMapping> ports, JsonObject? result)
+    private static Endpoint ToEndpoint(AttachRequest request, ContainerNetwork network, string interfaceName, IReadOnlyList<PortMapping> ports, JsonObject? result)
     {
         var interfaces = result?["interfaces"] as JsonArray ?? [];
         var ip = (result?["ips"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()

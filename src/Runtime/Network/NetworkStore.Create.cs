@@ -11,7 +11,7 @@ public sealed partial class NetworkStore
     /// Records a new network. Nothing is created on the host yet: the bridge appears with the first attached
     /// container (the bridge plugin creates it) and disappears with <see cref="Remove"/>.
     /// </summary>
-    public Network Create(string name, string? subnet = null, string? gateway = null, bool @internal = false)
+    public ContainerNetwork Create(string name, string? subnet = null, string? gateway = null, bool @internal = false)
     {
         NetworkNames.Validate(name);
         using var _ = Lock();
@@ -19,17 +19,17 @@ public sealed partial class NetworkStore
     }
 
     /// <summary>The network containers join when they name none, created the first time it is asked for.</summary>
-    public Network GetOrCreateDefault()
+    public ContainerNetwork GetOrCreateDefault()
     {
         using var _ = Lock();
         return GetOrCreateDefaultLocked();
     }
 
-    private Network GetOrCreateDefaultLocked() =>
-        TryRead(_paths.Record(Network.DefaultName))
-        ?? CreateLocked(Network.DefaultName, null, null, false, preferred: SubnetAllocator.PreferredDefault);
+    private ContainerNetwork GetOrCreateDefaultLocked() =>
+        TryRead(_paths.Record(ContainerNetwork.DefaultName))
+        ?? CreateLocked(ContainerNetwork.DefaultName, null, null, false, preferred: SubnetAllocator.PreferredDefault);
 
-    private Network CreateLocked(string name, string? subnetText, string? gatewayText, bool @internal, Ipv4Subnet? preferred)
+    private ContainerNetwork CreateLocked(string name, string? subnetText, string? gatewayText, bool @internal, Ipv4Subnet? preferred)
     {
         if (File.Exists(_paths.Record(name)))
         {
@@ -56,7 +56,7 @@ public sealed partial class NetworkStore
         }
         var gateway = gatewayText is null ? subnet.FirstHost : ParseGateway(subnet, gatewayText);
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var network = new Network
+        var network = new ContainerNetwork
         {
             Name = name,
             Id = id,

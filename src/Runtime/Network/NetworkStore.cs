@@ -23,7 +23,7 @@ public sealed partial class NetworkStore
 
     public StoreRoot Root { get; }
 
-    public IReadOnlyList<Network> List()
+    public IReadOnlyList<ContainerNetwork> List()
     {
         if (!Directory.Exists(_paths.Directory))
         {
@@ -32,14 +32,14 @@ public sealed partial class NetworkStore
         return Directory.EnumerateFiles(_paths.Directory, "*.json")
             .Where(path => !Path.GetFileName(path).StartsWith('.'))
             .Select(path => TryRead(path))
-            .OfType<Network>()
+            .OfType<ContainerNetwork>()
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
     }
 
-    public Network Get(string name) => TryGet(name) ?? throw NotFound(name);
+    public ContainerNetwork Get(string name) => TryGet(name) ?? throw NotFound(name);
 
-    public Network? TryGet(string name)
+    public ContainerNetwork? TryGet(string name)
     {
         NetworkNames.Validate(name);
         return TryRead(_paths.Record(name));
@@ -58,11 +58,11 @@ public sealed partial class NetworkStore
 
     private FileLock Lock() => FileLock.Acquire(_paths.Lock);
 
-    private static Network? TryRead(string path)
+    private static ContainerNetwork? TryRead(string path)
     {
         try
         {
-            return OciJson.Parse<Network>(File.ReadAllBytes(path), $"network record '{path}'");
+            return OciJson.Parse<ContainerNetwork>(File.ReadAllBytes(path), $"network record '{path}'");
         }
         catch (FileNotFoundException)
         {

@@ -46,7 +46,7 @@ internal sealed class NetworkSandbox : IDisposable
         }
     }
 
-    public Runtime.Network.Network CreateNetwork(string name, bool @internal = false)
+    public ContainerNetwork CreateNetwork(string name, bool @internal = false)
     {
         var network = Store.Create(name, RandomSubnet(), null, @internal);
         _bridges.Add(network.Bridge);

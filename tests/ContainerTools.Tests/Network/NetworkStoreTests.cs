@@ -67,9 +67,9 @@ public sealed class NetworkStoreTests(NetworkHostState host)
         using var sandbox = new NetworkSandbox(host);
         var ns1 = sandbox.CreateNamespace(out _);
         var ns2 = sandbox.CreateNamespace(out _);
-        Assert.Null(sandbox.Store.TryGet(Runtime.Network.Network.DefaultName));
-        var one = sandbox.Attach(ns1, Runtime.Network.Network.DefaultName, "one");
-        var two = sandbox.Attach(ns2, Runtime.Network.Network.DefaultName, "two");
+        Assert.Null(sandbox.Store.TryGet(ContainerNetwork.DefaultName));
+        var one = sandbox.Attach(ns1, ContainerNetwork.DefaultName, "one");
+        var two = sandbox.Attach(ns2, ContainerNetwork.DefaultName, "two");
         var network = sandbox.Store.Get("bridge");
         Assert.True(Ipv4Subnet.Parse(network.Subnet).Contains(Ipv4Subnet.TryParseAddress(one.IpAddress, out var ip) ? ip : 0));
         // Docker's default bridge gives no name resolution between containers: only its own line.

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace ContainerTools.Runtime.Network;
 
 /// <summary>A user-visible network: one Linux bridge, one IPv4 subnet, one CNI conflist (networks/NAME.json).</summary>
-public sealed record Network
+public sealed record ContainerNetwork
 {
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("id")] public required string Id { get; init; }
