@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Tests.Network;
@@ -22,7 +23,7 @@ public sealed class NetworkCrashTests(NetworkHostState host)
         json["pending"] = true;
         json["ip"] = "";
         File.WriteAllText(record, json.ToJsonString());
-        Assert.Equal("EndpointAlreadyExists", Assert.Throws<Runtime.Errors.ContainerToolsException>(() =>
+        Assert.Equal("EndpointAlreadyExists", Assert.Throws<ContainerToolsException>(() =>
             sandbox.Attach(ns, "cut", "victim", containerId: endpoint.ContainerId)).ErrorId);
 
         Assert.True(sandbox.Store.Detach(endpoint.ContainerId, "cut"));
