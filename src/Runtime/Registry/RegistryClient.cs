@@ -133,6 +133,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Every tag of a repository (following the Link header's pages).</summary>
     public IReadOnlyList<string> ListTags(string repository, CancellationToken cancellationToken)
     {
+        EnsurePinged(cancellationToken);
         var tags = new List<string>();
         var next = Url($"{repository}/tags/list?n=1000");
         for (var page = 0; next is not null && page < 1000; page++)

@@ -1,5 +1,7 @@
+using System.Text;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Registry;
 using ContainerTools.Tests.Fixtures;
 
@@ -17,26 +19,23 @@ public sealed class RegistryPullTests : IDisposable
         _store.Dispose();
     }
 
-    /// <summary>Pushes a generated two-layer image to the test registry with skopeo; returns the image id (config digest).</summary>
-    private string PushWithSkopeo(string repositoryAndTag, string marker = "default")
-    {
-        var archive = _store.PathFor($"skopeo-{Guid.NewGuid():N}.tar");
-        TestImages.BuildDockerArchive(archive, [new TestImage(["x:1"], marker)], gzipLayers: false);
-        TestImages.Run("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "docker-archive:" + archive, $"docker://{_registry.Host}/{repositoryAndTag}");
-        File.Delete(archive);
-        return "";
-    }
+    private ImagePuller Puller(RegistryConfig? config = null) => new(_store.Images, config ?? RegistryConfig.Default, RegistryLogins.Anonymous);
 
-    private ImagePuller Puller() => new(_store.Images, RegistryConfig.Default, RegistryLogins.Anonymous);
+    private Image Pull(string reference, RegistryConfig? config = null, string? platform = null)
+    {
+        using var puller = Puller(config);
+        return puller.Pull(ImageReference.Parse(reference), platform is null ? null : PlatformSelector.Parse(platform), null, CancellationToken.None);
+    }
 
     [Fact]
     public void PullsAnImageSkopeoPushedAndStoresItUnderTheReference()
     {
-        PushWithSkopeo("tests/box:1", "pulled");
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/box:1", "pulled");
         var reference = ImageReference.Parse($"{_registry.Host}/tests/box:1");
+        var reports = new List<ImageProgress>();
 
         using var puller = Puller();
-        var image = puller.Pull(reference, null, null, CancellationToken.None);
+        var image = puller.Pull(reference, null, new SyncProgress<ImageProgress>(reports.Add), CancellationToken.None);
 
         Assert.Equal(reference, Assert.Single(image.Names));
         Assert.Equal(2, image.Layers.Count);
@@ -47,7 +46,159 @@ public sealed class RegistryPullTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dirs[0], "bin", "busybox")));
         Assert.Equal(2, puller.LayersDownloaded);
         // The manifest is stored as the registry served it: its digest is the registry's.
-        var remote = TestImages.Run("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{_registry.Host}/tests/box:1").Trim();
-        Assert.Equal(remote, image.ManifestDigest);
+        Assert.Equal(RegistryImages.RemoteDigest($"{_registry.Host}/tests/box:1"), image.ManifestDigest);
+        Assert.All(image.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
+        // Progress names each layer as it downloads; the pull cache is empty once the image is stored.
+        Assert.All(image.Layers, l => Assert.Contains(reports, r => r.LayerDigest == l.BlobDigest && r.Status.Contains("download complete")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs")));
+    }
+
+    [Fact]
+    public void ASecondPullFetchesNoLayers()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/again:1");
+        var first = Pull($"{_registry.Host}/tests/again:1");
+        var blobGetsAfterFirst = SettledCount("GET /v2/tests/again/blobs/");
+        Assert.Equal(3, blobGetsAfterFirst);
+
+        using var puller = Puller();
+        var reports = new List<ImageProgress>();
+        var second = puller.Pull(ImageReference.Parse($"{_registry.Host}/tests/again:1"), null, new SyncProgress<ImageProgress>(reports.Add), CancellationToken.None);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(0, puller.LayersDownloaded);
+        Assert.Equal(blobGetsAfterFirst, SettledCount("GET /v2/tests/again/blobs/"));
+        Assert.Equal(2, reports.Count(r => r.Status.EndsWith("already exists", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ATamperedBlobIsRejectedAndNothingIsStored()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/tampered:1");
+        var layers = RegistryImages.RemoteLayers($"{_registry.Host}/tests/tampered:1");
+        var data = _registry.BlobDataPath(layers[0]);
+        var bytes = File.ReadAllBytes(data);
+        bytes[bytes.Length / 2] ^= 0xff;
+        File.WriteAllBytes(data, bytes);
+        var before = _store.Listing();
+
+        var error = Assert.Throws<ContainerToolsException>(() => Pull($"{_registry.Host}/tests/tampered:1"));
+
+        Assert.Equal(ErrorKind.InvalidData, error.Kind);
+        Assert.Equal("DigestMismatch", error.ErrorId);
+        Assert.Contains(layers[0], error.Message);
+        Assert.Equal(before, _store.Listing());
+        Assert.Empty(_store.Images.List());
+        Assert.False(File.Exists(Path.Combine(_store.Root.TempDirectory, "pull-blobs", layers[0]["sha256:".Length..])));
+    }
+
+    [Fact]
+    public void AnUnknownTagOrRepositoryIsNotFoundAndNamed()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/known:1");
+
+        var tag = Assert.Throws<ContainerToolsException>(() => Pull($"{_registry.Host}/tests/known:nope"));
+        var repository = Assert.Throws<ContainerToolsException>(() => Pull($"{_registry.Host}/tests/unknown:1"));
+
+        Assert.Equal((ErrorKind.NotFound, "ImageNotFoundInRegistry"), (tag.Kind, tag.ErrorId));
+        Assert.Contains($"{_registry.Host}/tests/known:nope", tag.Message);
+        Assert.Equal((ErrorKind.NotFound, "ImageNotFoundInRegistry"), (repository.Kind, repository.ErrorId));
+        Assert.Contains("tests/unknown:1", repository.Message);
+        Assert.Empty(_store.Images.List());
+    }
+
+    [Fact]
+    public void AConnectionCutMidPullLeavesNoImageAndTheNextPullReusesVerifiedBlobs()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/cut:1");
+        using var proxy = new CuttingProxy(_registry.Port) { CutAfter = 64 << 10 };
+        var reference = ImageReference.Parse($"{proxy.Host}/tests/cut:1");
+        var before = _store.Listing();
+
+        using var first = Puller();
+        var error = Assert.Throws<ContainerToolsException>(() => first.Pull(reference, null, null, CancellationToken.None));
+
+        Assert.Equal((ErrorKind.ConnectionError, "RegistryConnectionFailed"), (error.Kind, error.ErrorId));
+        Assert.True(proxy.Cuts > 0);
+        Assert.Equal(before, _store.Listing());
+        Assert.Null(_store.Images.TryResolve(reference.ToString()));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs"), "blob-*"));
+
+        proxy.CutAfter = null;
+        using var second = Puller();
+        var image = second.Pull(reference, null, null, CancellationToken.None);
+
+        Assert.Equal(image.Id, _store.Images.Resolve(reference.ToString()).Id);
+        // Every layer crossed the network exactly once over both pulls: what the first verified, the second reused.
+        Assert.Equal(2, first.LayersDownloaded + second.LayersDownloaded);
+    }
+
+    [Fact]
+    public void AnIndexContributesTheAskedPlatform()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/multi:amd64", "amd64");
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/multi:arm64", "arm64");
+        var amd = RegistryImages.RemoteDigest($"{_registry.Host}/tests/multi:amd64");
+        var arm = RegistryImages.RemoteDigest($"{_registry.Host}/tests/multi:arm64");
+        var index = new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = arm, Size = ManifestSize("arm64"), Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" } },
+                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = amd, Size = ManifestSize("amd64"), Platform = new Platform { Os = "linux", Architecture = "amd64" } },
+            ],
+        };
+        using (var client = new RegistryClient(RegistryConfig.Default.Endpoint(_registry.Host), null))
+        {
+            client.PutManifest("tests/multi", "all", OciJson.Serialize(index), MediaTypes.OciIndex, CancellationToken.None);
+        }
+
+        var byDefault = Pull($"{_registry.Host}/tests/multi:all");
+        var arm64 = Pull($"{_registry.Host}/tests/multi:all", platform: "linux/arm64");
+        var missing = Assert.Throws<ContainerToolsException>(() => Pull($"{_registry.Host}/tests/multi:all", platform: "linux/s390x"));
+
+        Assert.Equal(amd, byDefault.ManifestDigest);
+        Assert.Equal("amd64", byDefault.Config.Config!.Labels!["test.marker"]);
+        Assert.Equal(arm, arm64.ManifestDigest);
+        Assert.Equal("arm64", arm64.Config.Config!.Labels!["test.marker"]);
+        Assert.Equal((ErrorKind.NotFound, "PlatformNotFoundInRegistry"), (missing.Kind, missing.ErrorId));
+        Assert.Contains("linux/arm64/v8", missing.Message);
+        // The name moved to the last image pulled under it, like docker pull --platform.
+        Assert.Equal(arm64.Id, _store.Images.Resolve($"{_registry.Host}/tests/multi:all").Id);
+
+        long ManifestSize(string tag) => Encoding.UTF8.GetByteCount(TestImages.Run("skopeo", "inspect", "--tls-verify=false", "--raw", $"docker://{_registry.Host}/tests/multi:{tag}"));
+    }
+
+    [Fact]
+    public void AllTagsPullsEveryTagOfTheRepository()
+    {
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/tags:a", "a");
+        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/tags:b", "b");
+
+        using var puller = Puller();
+        var images = puller.PullAllTags(ImageReference.Parse($"{_registry.Host}/tests/tags"), null, null, CancellationToken.None);
+
+        Assert.Equal(["a", "b"], images.Select(i => i.Config.Config!.Labels!["test.marker"]).ToArray());
+        Assert.NotNull(_store.Images.TryResolve($"{_registry.Host}/tests/tags:a"));
+        Assert.NotNull(_store.Images.TryResolve($"{_registry.Host}/tests/tags:b"));
+        // The busybox layer is shared: downloaded once.
+        Assert.Equal(3, puller.LayersDownloaded);
+    }
+
+    /// <summary>The access-log count once the registry has logged a sentinel request sent after everything counted.</summary>
+    private int SettledCount(string requestPart)
+    {
+        var sentinel = $"/v2/sentinel-{Guid.NewGuid():N}/tags/list";
+        using (var http = new HttpClient())
+        {
+            http.GetAsync($"http://{_registry.Host}{sentinel}").GetAwaiter().GetResult().Dispose();
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_registry.CountRequests(sentinel) == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+        return _registry.CountRequests(requestPart);
     }
 }

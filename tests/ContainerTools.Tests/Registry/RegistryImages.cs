@@ -1,0 +1,39 @@
+using System.Text.Json;
+using ContainerTools.Tests.Fixtures;
+
+namespace ContainerTools.Tests.Registry;
+
+/// <summary>Puts test images into a registry with skopeo and reads what the registry holds, independently of our client.</summary>
+public static class RegistryImages
+{
+    /// <summary>skopeo copies a generated two-layer image (busybox + /etc/marker) to host/repositoryAndTag.</summary>
+    public static void PushWithSkopeo(string scratchDirectory, string host, string repositoryAndTag, string marker = "default", string? credentials = null)
+    {
+        var archive = Path.Combine(scratchDirectory, $"skopeo-{Guid.NewGuid():N}.tar");
+        TestImages.BuildDockerArchive(archive, [new TestImage(["x:1"], marker)], gzipLayers: false);
+        try
+        {
+            string[] auth = credentials is null ? [] : ["--dest-creds", credentials];
+            TestImages.Run("skopeo", ["--insecure-policy", "copy", "--dest-tls-verify=false", .. auth, "docker-archive:" + archive, $"docker://{host}/{repositoryAndTag}"]);
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+    }
+
+    /// <summary>The manifest digest skopeo sees for a reference.</summary>
+    public static string RemoteDigest(string reference, string? credentials = null)
+    {
+        string[] auth = credentials is null ? [] : ["--creds", credentials];
+        return TestImages.Run("skopeo", ["inspect", "--tls-verify=false", .. auth, "--format", "{{.Digest}}", "docker://" + reference]).Trim();
+    }
+
+    /// <summary>The layer digests of a reference's manifest, as skopeo reads it.</summary>
+    public static string[] RemoteLayers(string reference)
+    {
+        var raw = TestImages.Run("skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + reference);
+        using var doc = JsonDocument.Parse(raw);
+        return doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToArray();
+    }
+}
