@@ -22,6 +22,20 @@ public static class RegistryImages
         }
     }
 
+    /// <summary>
+    /// Imports a generated image (uncompressed layers, nothing to gzip) into a scratch store and pushes it with our pusher:
+    /// faster than skopeo where the test is not about interoperability. Returns the image's manifest digest.
+    /// </summary>
+    public static string PushGenerated(string host, string repositoryAndTag, string marker)
+    {
+        using var scratch = new TempStore();
+        var archive = scratch.PathFor("image.tar");
+        TestImages.BuildDockerArchive(archive, [new TestImage(["x:1"], marker)], gzipLayers: false);
+        var image = Assert.Single(scratch.Images.Import(archive, null));
+        using var pusher = new ContainerTools.Runtime.Registry.ImagePusher(scratch.Images, ContainerTools.Runtime.Registry.RegistryConfig.Default, ContainerTools.Runtime.Registry.RegistryLogins.Anonymous);
+        return pusher.Push(image.Id, ContainerTools.Runtime.Images.ImageReference.Parse($"{host}/{repositoryAndTag}"), null, CancellationToken.None).ManifestDigest;
+    }
+
     /// <summary>The manifest digest skopeo sees for a reference.</summary>
     public static string RemoteDigest(string reference, string? credentials = null)
     {

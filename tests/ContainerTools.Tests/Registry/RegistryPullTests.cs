@@ -136,17 +136,15 @@ public sealed class RegistryPullTests : IDisposable
     [Fact]
     public void AnIndexContributesTheAskedPlatform()
     {
-        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/multi:amd64", "amd64");
-        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/multi:arm64", "arm64");
-        var amd = RegistryImages.RemoteDigest($"{_registry.Host}/tests/multi:amd64");
-        var arm = RegistryImages.RemoteDigest($"{_registry.Host}/tests/multi:arm64");
+        var amd = RegistryImages.PushGenerated(_registry.Host, "tests/multi:amd64", "amd64");
+        var arm = RegistryImages.PushGenerated(_registry.Host, "tests/multi:arm64", "arm64");
         var index = new ImageIndex
         {
             MediaType = MediaTypes.OciIndex,
             Manifests =
             [
-                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = arm, Size = ManifestSize("arm64"), Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" } },
-                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = amd, Size = ManifestSize("amd64"), Platform = new Platform { Os = "linux", Architecture = "amd64" } },
+                new Descriptor { MediaType = MediaTypes.OciManifest, Digest = arm, Size = ManifestSize(arm), Platform = new Platform { Os = "linux", Architecture = "arm64", Variant = "v8" } },
+                new Descriptor { MediaType = MediaTypes.OciManifest, Digest = amd, Size = ManifestSize(amd), Platform = new Platform { Os = "linux", Architecture = "amd64" } },
             ],
         };
         using (var client = new RegistryClient(RegistryConfig.Default.Endpoint(_registry.Host), null))
@@ -167,14 +165,18 @@ public sealed class RegistryPullTests : IDisposable
         // The name moved to the last image pulled under it, like docker pull --platform.
         Assert.Equal(arm64.Id, _store.Images.Resolve($"{_registry.Host}/tests/multi:all").Id);
 
-        long ManifestSize(string tag) => Encoding.UTF8.GetByteCount(TestImages.Run("skopeo", "inspect", "--tls-verify=false", "--raw", $"docker://{_registry.Host}/tests/multi:{tag}"));
+        long ManifestSize(string digest)
+        {
+            using var client = new RegistryClient(RegistryConfig.Default.Endpoint(_registry.Host), null);
+            return client.GetManifest("tests/multi", digest, CancellationToken.None).Content.Length;
+        }
     }
 
     [Fact]
     public void AllTagsPullsEveryTagOfTheRepository()
     {
-        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/tags:a", "a");
-        RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/tags:b", "b");
+        RegistryImages.PushGenerated(_registry.Host, "tests/tags:a", "a");
+        RegistryImages.PushGenerated(_registry.Host, "tests/tags:b", "b");
 
         using var puller = Puller();
         var images = puller.PullAllTags(ImageReference.Parse($"{_registry.Host}/tests/tags"), null, null, CancellationToken.None);
