@@ -271,9 +271,11 @@ public sealed class RegistryClient : IDisposable
             }
             return response;
         }
+        var sentBasic = _challenge is { IsBasic: true } && Credential is not null;
         var challenge = ChallengeOf(response);
         response.Dispose();
-        if (challenge is null || !(challenge.IsBearer || challenge.IsBasic) || (challenge.IsBasic && Credential is null))
+        // Basic credentials that were refused would be refused again; only a Bearer token can be renewed.
+        if (challenge is null || !(challenge.IsBearer || challenge.IsBasic) || (challenge.IsBasic && (Credential is null || sentBasic)))
         {
             throw RegistryErrors.AuthenticationFailed(Endpoint.Registry, Credential);
         }

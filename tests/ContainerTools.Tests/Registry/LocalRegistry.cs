@@ -106,6 +106,25 @@ public sealed class LocalRegistry : IDisposable
     public int CountRequests(params string[] parts) =>
         _log.Count(line => line.Contains("\"", StringComparison.Ordinal) && line.Contains(" HTTP/1.1\"", StringComparison.Ordinal) && parts.All(p => line.Contains(p, StringComparison.Ordinal)));
 
+    /// <summary>
+    /// <see cref="CountRequests"/> once the registry has logged everything sent so far: it waits for the log line of a
+    /// sentinel request sent after them.
+    /// </summary>
+    public int SettledCountRequests(params string[] parts)
+    {
+        var sentinel = $"/v2/sentinel-{Guid.NewGuid():N}/tags/list";
+        using (var http = new HttpClient())
+        {
+            http.GetAsync($"http://{Host}{sentinel}").GetAwaiter().GetResult().Dispose();
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (CountRequests(sentinel) == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+        return CountRequests(parts);
+    }
+
     /// <summary>The file the registry serves a blob from (tests tamper with it).</summary>
     public string BlobDataPath(string digest)
     {

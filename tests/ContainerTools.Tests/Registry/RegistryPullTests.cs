@@ -58,7 +58,7 @@ public sealed class RegistryPullTests : IDisposable
     {
         RegistryImages.PushWithSkopeo(_store.Directory, _registry.Host, "tests/again:1");
         var first = Pull($"{_registry.Host}/tests/again:1");
-        var blobGetsAfterFirst = SettledCount("GET /v2/tests/again/blobs/");
+        var blobGetsAfterFirst = _registry.SettledCountRequests("GET /v2/tests/again/blobs/");
         Assert.Equal(3, blobGetsAfterFirst);
 
         using var puller = Puller();
@@ -67,7 +67,7 @@ public sealed class RegistryPullTests : IDisposable
 
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(0, puller.LayersDownloaded);
-        Assert.Equal(blobGetsAfterFirst, SettledCount("GET /v2/tests/again/blobs/"));
+        Assert.Equal(blobGetsAfterFirst, _registry.SettledCountRequests("GET /v2/tests/again/blobs/"));
         Assert.Equal(2, reports.Count(r => r.Status.EndsWith("already exists", StringComparison.Ordinal)));
     }
 
@@ -186,21 +186,5 @@ public sealed class RegistryPullTests : IDisposable
         Assert.NotNull(_store.Images.TryResolve($"{_registry.Host}/tests/tags:b"));
         // The busybox layer is shared: downloaded once.
         Assert.Equal(3, puller.LayersDownloaded);
-    }
-
-    /// <summary>The access-log count once the registry has logged a sentinel request sent after everything counted.</summary>
-    private int SettledCount(string requestPart)
-    {
-        var sentinel = $"/v2/sentinel-{Guid.NewGuid():N}/tags/list";
-        using (var http = new HttpClient())
-        {
-            http.GetAsync($"http://{_registry.Host}{sentinel}").GetAwaiter().GetResult().Dispose();
-        }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_registry.CountRequests(sentinel) == 0 && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-        return _registry.CountRequests(requestPart);
     }
 }
