@@ -29,23 +29,26 @@ public sealed class CredentialStore
     /// <summary>The files lookups read, first match wins.</summary>
     public IReadOnlyList<string> ReadPaths { get; }
 
-    public static CredentialStore FromEnvironment()
+    public static CredentialStore FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>The files named by DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR and HOME, as <paramref name="variable"/> reads them.</summary>
+    public static CredentialStore FromEnvironment(Func<string, string?> variable)
     {
-        var dockerDir = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var dockerDir = variable("DOCKER_CONFIG");
+        var home = variable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (string.IsNullOrEmpty(dockerDir))
         {
             dockerDir = Path.Combine(home, ".docker");
         }
         var dockerConfig = Path.Combine(dockerDir, "config.json");
         var reads = new List<string>();
-        var authFile = Environment.GetEnvironmentVariable("REGISTRY_AUTH_FILE");
+        var authFile = variable("REGISTRY_AUTH_FILE");
         if (!string.IsNullOrEmpty(authFile))
         {
             reads.Add(authFile);
         }
         reads.Add(dockerConfig);
-        var runtimeDir = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        var runtimeDir = variable("XDG_RUNTIME_DIR");
         if (!string.IsNullOrEmpty(runtimeDir))
         {
             reads.Add(Path.Combine(runtimeDir, "containers", "auth.json"));

@@ -39,14 +39,17 @@ public sealed record RegistryConfig
     /// $CONTAINERTOOLS_REGISTRIES_CONFIG if set (it must exist), else $XDG_CONFIG_HOME/containertools/registries.json
     /// (~/.config when unset), else /etc/containertools/registries.json, else the defaults.
     /// </summary>
-    public static RegistryConfig Load()
+    public static RegistryConfig Load() => Load(Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Load()"/>, with environment variables read through <paramref name="variable"/>.</summary>
+    public static RegistryConfig Load(Func<string, string?> variable)
     {
-        var explicitPath = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var explicitPath = variable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(explicitPath))
         {
             return LoadFile(explicitPath);
         }
-        foreach (var path in new[] { UserPath(), SystemPath })
+        foreach (var path in new[] { UserPath(variable), SystemPath })
         {
             if (path is not null && File.Exists(path))
             {
@@ -85,12 +88,12 @@ public sealed record RegistryConfig
         return config;
     }
 
-    private static string? UserPath()
+    private static string? UserPath(Func<string, string?> variable)
     {
-        var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        var configHome = variable("XDG_CONFIG_HOME");
         if (string.IsNullOrEmpty(configHome))
         {
-            var home = Environment.GetEnvironmentVariable("HOME");
+            var home = variable("HOME");
             if (string.IsNullOrEmpty(home))
             {
                 return null;
