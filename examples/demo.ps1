@@ -1,0 +1,92 @@
+#Requires -Version 7.4
+# A tour of ContainerTools' image cmdlets. Runs under pwsh and under ctpwsh (out/host/ctpwsh examples/demo.ps1),
+# so it sticks to cmdlets the hosted engine has and to .NET for files: no Select-Object, Sort-Object, Format-*.
+# It works in a store of its own (a temp dir) unless CONTAINERTOOLS_ROOT is already set, and removes what it made.
+[CmdletBinding()]
+param()
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$repository = [IO.Path]::GetDirectoryName($PSScriptRoot)
+Import-Module ([IO.Path]::Combine($repository, 'out', 'ContainerTools')) -Force
+
+$work = [IO.Directory]::CreateTempSubdirectory('ct-demo-').FullName
+$ownStore = [string]::IsNullOrEmpty($env:CONTAINERTOOLS_ROOT)
+if ($ownStore) {
+    $env:CONTAINERTOOLS_ROOT = [IO.Path]::Combine($work, 'store')
+}
+
+function Step([string] $Text) {
+    Write-Host ''
+    Write-Host "==> $Text"
+}
+
+# A root filesystem with busybox-static and one symlink per applet we use: enough to be a real image.
+function New-BusyboxRootFs([string] $Tarball) {
+    $busybox = @('/bin/busybox', '/usr/bin/busybox') | Where-Object { [IO.File]::Exists($_) }
+    if (-not $busybox) { throw 'busybox-static is not installed (apt-get install busybox-static).' }
+    $rootfs = [IO.Path]::Combine($work, 'rootfs')
+    $bin = [IO.Directory]::CreateDirectory([IO.Path]::Combine($rootfs, 'bin')).FullName
+    [IO.File]::Copy(@($busybox)[0], [IO.Path]::Combine($bin, 'busybox'))
+    foreach ($applet in 'sh', 'ls', 'cat', 'echo', 'ps', 'sleep', 'true') {
+        $null = [IO.File]::CreateSymbolicLink([IO.Path]::Combine($bin, $applet), 'busybox')
+    }
+    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
+        $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($rootfs, $dir))
+    }
+    [IO.File]::WriteAllText([IO.Path]::Combine($rootfs, 'etc', 'passwd'), "root:x:0:0:root:/root:/bin/sh`n")
+    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $Tarball, $false)
+}
+
+try {
+    Step "Store: $env:CONTAINERTOOLS_ROOT"
+
+    Step 'Make a busybox image from a root filesystem tarball (like docker import)'
+    $tarball = [IO.Path]::Combine($work, 'busybox-rootfs.tar')
+    New-BusyboxRootFs $tarball
+    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1.0
+
+    Step 'Give it more names (like docker tag); objects bind from the pipeline'
+    Get-ContainerImage local/busybox:1.0 | Add-ContainerImageTag -Tag local/busybox:latest, demo/tools:1 -PassThru
+
+    Step 'List the images (one row per name, like docker images)'
+    Get-ContainerImage
+
+    Step "Filter with wildcards and Where-Object: local images over 500kB"
+    Get-ContainerImage -Name 'local/*' | Where-Object Size -gt 500kB
+
+    $image = Get-ContainerImage demo/tools:1
+    Step 'One image, in detail'
+    Write-Host "Id:         $($image.Id)"
+    Write-Host "Names:      $($image.Names -join ', ')"
+    Write-Host "Layers:     $($image.Layers.Count) ($($image.Layers -join ', '))"
+    Write-Host "Platform:   $($image.Os)/$($image.Architecture)"
+    Write-Host "Size:       $([ContainerTools.Display]::Size($image.Size))"
+
+    Step 'Save every local/ image into one docker-archive (like docker save)'
+    $archive = [IO.Path]::Combine($work, 'local-images.tar')
+    $file = Get-ContainerImage -Name 'local/*' | Export-ContainerImage -Path $archive
+    Write-Host "$($file.FullName): $([ContainerTools.Display]::Size($file.Length))"
+
+    Step 'What would go? (-WhatIf removes nothing)'
+    Get-ContainerImage -Name 'local/*' | Where-Object Size -gt 500kB | Remove-ContainerImage -WhatIf
+    Write-Host "Still $(@(Get-ContainerImage).Count) names in the store"
+
+    Step 'Remove a name, then load the archive back (like docker rmi / docker load)'
+    Remove-ContainerImage demo/tools:1, local/busybox:latest
+    $loaded = Import-ContainerImage -Path $archive
+    Write-Host "Loaded $(@($loaded).Count) names from $([IO.Path]::GetFileName($archive))"
+    Get-ContainerImage
+
+    Step 'Errors are ErrorRecords, not stack traces'
+    Get-ContainerImage no/such:image -ErrorAction SilentlyContinue -ErrorVariable failure
+    Write-Host "$($failure[0].CategoryInfo.Category): $($failure[0].FullyQualifiedErrorId) - $($failure[0].Exception.Message)"
+}
+finally {
+    if ($ownStore) {
+        Get-ContainerImage -ErrorAction SilentlyContinue | Remove-ContainerImage -Force -ErrorAction SilentlyContinue
+        [Environment]::SetEnvironmentVariable('CONTAINERTOOLS_ROOT', $null)
+    }
+    [IO.Directory]::Delete($work, $true)
+}

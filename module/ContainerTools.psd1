@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'ContainerTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5c0d2f7e-9b1a-4c3e-8f6d-2a7b4e1c9d30'
+    Author               = 'ContainerTools contributors'
+    CompanyName          = 'ContainerTools'
+    Copyright            = '(c) ContainerTools contributors. MIT License.'
+    Description          = 'A daemonless Linux container engine: images and containers as pipeline objects.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('ContainerTools.Format.ps1xml')
+    TypesToProcess       = @('ContainerTools.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Add-ContainerImageTag'
+        'Export-ContainerImage'
+        'Get-ContainerImage'
+        'Import-ContainerImage'
+        'Remove-ContainerImage'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Container', 'OCI', 'Docker', 'Linux')
+            ProjectUri = 'https://github.com/containertools/containertools'
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Storage;
+
+namespace ContainerTools.Cmdlets.Common;
+
+/// <summary>
+/// The base of every ContainerTools cmdlet: finds the store, turns engine failures into ErrorRecords and
+/// engine progress into Write-Progress. Cmdlets stay thin: bind parameters, call the engine, write objects.
+/// </summary>
+public abstract class ContainerToolsCmdlet : PSCmdlet
+{
+    private StoreRoot? root;
+    private ImageStore? images;
+
+    /// <summary>Read from CONTAINERTOOLS_ROOT once per cmdlet invocation, so a changed variable takes effect at the next call.</summary>
+    protected StoreRoot Root => root ??= StoreRoot.FromEnvironment();
+
+    protected ImageStore Images => images ??= new ImageStore(Root);
+
+    /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
+    protected CancellationToken Cancellation => stopping.Token;
+
+    private readonly CancellationTokenSource stopping = new();
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>
+    /// The image a user named. Unknown names are ImageNotFound (ObjectNotFound); text that cannot be a name at all is
+    /// the engine's InvalidImageReference (InvalidArgument), so a typo is not reported as a missing image.
+    /// </summary>
+    protected Image ResolveImage(string nameOrId)
+    {
+        var image = Images.TryResolve(nameOrId);
+        if (image is not null)
+        {
+            return image;
+        }
+        if (!nameOrId.StartsWith(Runtime.Oci.Digest.Sha256Prefix, StringComparison.Ordinal))
+        {
+            ImageReference.Parse(nameOrId);
+        }
+        return Images.Resolve(nameOrId);
+    }
+
+    /// <summary>Runs one engine call; a failure becomes a non-terminating error about <paramref name="target"/>.</summary>
+    protected bool TryEngine(Action action, object? target)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (IsReportable(ex))
+        {
+            WriteError(ErrorRecords.From(ex, target));
+            return false;
+        }
+    }
+
+    /// <summary>As <see cref="TryEngine(Action, object?)"/>, returning the call's result (default on failure).</summary>
+    protected T? TryEngine<T>(Func<T> call, object? target)
+    {
+        T? result = default;
+        TryEngine(() => { result = call(); }, target);
+        return result;
+    }
+
+    /// <summary>A progress sink that becomes Write-Progress records of this cmdlet (call <see cref="ProgressWriter.Complete"/> when done).</summary>
+    protected ProgressWriter NewProgress(string activity) => new(this, activity);
+
+    private static bool IsReportable(Exception ex) =>
+        ex is not (PipelineStoppedException or OutOfMemoryException or StackOverflowException or AccessViolationException);
+}

@@ -1,0 +1,147 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Reflection;
+
+namespace ContainerTools.Tests.Module;
+
+/// <summary>The module as Import-Module sees it: manifest, exported cmdlets, verbs, output types, parameter binding, help.</summary>
+[Collection(ModuleCollection.Name)]
+public sealed class ModuleShapeTests : IDisposable
+{
+    private static readonly string[] ImageCmdlets =
+        ["Add-ContainerImageTag", "Export-ContainerImage", "Get-ContainerImage", "Import-ContainerImage", "Remove-ContainerImage"];
+
+    private readonly ModuleSession session = new();
+
+    public void Dispose() => session.Dispose();
+
+    [Fact]
+    public void ManifestExportsExactlyTheCmdletsOfTheDll()
+    {
+        var manifest = (Hashtable)Parser.ParseFile(Path.Combine(BuiltModule.Folder, "ContainerTools.psd1"), out _, out var errors)
+            .Find(a => a is HashtableAst, false)!.SafeGetValue();
+        Assert.Empty(errors);
+        var listed = ((object[])manifest["CmdletsToExport"]!).Cast<string>().Order().ToList();
+
+        var assembly = session.Run("[ContainerTools.ContainerImage].Assembly").ThrowOnErrors().Values<Assembly>().Single();
+        var inDll = assembly.GetExportedTypes()
+            .Select(t => t.GetCustomAttribute<CmdletAttribute>())
+            .OfType<CmdletAttribute>()
+            .Select(c => $"{c.VerbName}-{c.NounName}")
+            .Order().ToList();
+
+        Assert.Equal(inDll, listed);
+        Assert.Equal("ContainerTools.dll", manifest["RootModule"]);
+        Assert.Equal("0.1.0", manifest["ModuleVersion"]);
+        var exported = session.Run("(Get-Module ContainerTools).ExportedCmdlets.Keys").ThrowOnErrors().Values<string>().Order();
+        Assert.Equal(inDll, exported);
+        Assert.Subset(inDll.ToHashSet(), ImageCmdlets.ToHashSet());
+    }
+
+    [Fact]
+    public void EveryCmdletUsesAnApprovedVerbAndDeclaresItsOutput()
+    {
+        var approved = new[] { typeof(VerbsCommon), typeof(VerbsData), typeof(VerbsLifecycle), typeof(VerbsDiagnostic), typeof(VerbsCommunications), typeof(VerbsSecurity), typeof(VerbsOther) }
+            .SelectMany(t => t.GetFields()).Select(f => (string)f.GetValue(null)!).ToHashSet();
+        var commands = session.Run("Get-Command -Module ContainerTools").ThrowOnErrors().Values<CmdletInfo>();
+        Assert.NotEmpty(commands);
+        foreach (var command in commands)
+        {
+            Assert.Contains(command.Verb, approved);
+            Assert.True(command.OutputType.Count > 0, $"{command.Name} declares no [OutputType]");
+        }
+    }
+
+    [Theory]
+    [InlineData("Remove-ContainerImage")]
+    [InlineData("Export-ContainerImage")]
+    [InlineData("Add-ContainerImageTag")]
+    public void ImageParametersBindNamesByValueAndObjectsByReferenceNameOrId(string cmdlet)
+    {
+        var image = session.Run($"(Get-Command {cmdlet}).Parameters['Image']").ThrowOnErrors().Values<ParameterMetadata>().Single();
+        Assert.Equal(["Reference", "Name", "Id"], image.Aliases);
+        var binding = image.ParameterSets.Values.Single();
+        Assert.True(binding.ValueFromPipeline);
+        Assert.True(binding.ValueFromPipelineByPropertyName);
+        Assert.Contains(image.Attributes, a => a is ArgumentCompleterAttribute);
+    }
+
+    [Fact]
+    public void RemoveSupportsWhatIfAndConfirm()
+    {
+        var names = session.Run("(Get-Command Remove-ContainerImage).Parameters.Keys").ThrowOnErrors().Values<string>();
+        Assert.Contains("WhatIf", names);
+        Assert.Contains("Confirm", names);
+        Assert.Contains("Force", names);
+    }
+
+    [Fact]
+    public void GetHelpShowsSynopsisDescriptionParametersAndExamplesForEveryCmdlet()
+    {
+        foreach (var cmdlet in ImageCmdlets)
+        {
+            var help = session.Run($"Get-Help {cmdlet} -Full").ThrowOnErrors().Output.Single();
+            var synopsis = help.Properties["Synopsis"].Value?.ToString() ?? "";
+            Assert.False(string.IsNullOrWhiteSpace(synopsis), cmdlet);
+            // Without a help file PowerShell makes a synopsis out of the syntax; ours is a sentence.
+            Assert.DoesNotContain(cmdlet, synopsis);
+
+            var examples = session.Run($"@((Get-Help {cmdlet}).examples.example).Count").ThrowOnErrors().Values<int>().Single();
+            Assert.True(examples >= 1, $"{cmdlet} has no examples");
+
+            var parameters = session.Run($"(Get-Command {cmdlet}).Parameters.Keys | Where-Object {{ $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters }}").ThrowOnErrors().Values<string>();
+            foreach (var parameter in parameters)
+            {
+                var text = session.Run($"((Get-Help {cmdlet} -Parameter {parameter}).description | ForEach-Object Text) -join ' '").ThrowOnErrors().Values<string>().Single();
+                Assert.False(string.IsNullOrWhiteSpace(text), $"{cmdlet} -{parameter} has no help text");
+            }
+        }
+    }
+
+    [Fact]
+    public void EngineErrorKindsMapOntoPowerShellCategories()
+    {
+        var pairs = new Dictionary<string, ErrorCategory>
+        {
+            ["NotFound"] = ErrorCategory.ObjectNotFound,
+            ["AlreadyExists"] = ErrorCategory.ResourceExists,
+            ["InUse"] = ErrorCategory.ResourceBusy,
+            ["InvalidArgument"] = ErrorCategory.InvalidArgument,
+            ["InvalidData"] = ErrorCategory.InvalidData,
+            ["PermissionDenied"] = ErrorCategory.PermissionDenied,
+            ["InvalidOperation"] = ErrorCategory.InvalidOperation,
+            ["ConnectionError"] = ErrorCategory.ConnectionError,
+            ["AuthenticationError"] = ErrorCategory.AuthenticationError,
+            ["ResourceUnavailable"] = ErrorCategory.ResourceUnavailable,
+        };
+        Assert.Equal(Enum.GetNames<ContainerTools.Runtime.Errors.ErrorKind>().Order(), pairs.Keys.Order());
+        foreach (var (kind, category) in pairs)
+        {
+            var record = session.Run(
+                "$e = [ContainerTools.Runtime.Errors.ContainerToolsException]::new($Kind, 'SomethingWrong', 'message', 'the-target', $null); [ContainerTools.Cmdlets.Common.ErrorRecords]::From($e, 'fallback')",
+                new Dictionary<string, object?> { ["Kind"] = kind }).ThrowOnErrors().Values<ErrorRecord>().Single();
+            Assert.Equal(category, record.CategoryInfo.Category);
+            Assert.Equal("SomethingWrong", record.FullyQualifiedErrorId);
+            Assert.Equal("the-target", record.TargetObject);
+        }
+    }
+
+    [Theory]
+    [InlineData(0L, "0B")]
+    [InlineData(999L, "999B")]
+    [InlineData(4_260_000L, "4.26MB")]
+    [InlineData(12_345_678L, "12.3MB")]
+    [InlineData(1_500_000_000L, "1.5GB")]
+    public void SizesPrintInDockersDecimalUnits(long bytes, string text)
+    {
+        Assert.Equal(text, session.Run("[ContainerTools.Display]::Size($Bytes)", new Dictionary<string, object?> { ["Bytes"] = bytes }).ThrowOnErrors().Values<string>().Single());
+    }
+
+    [Fact]
+    public void CreationTimesPrintRelativeToNow()
+    {
+        var texts = session.Run("[ContainerTools.Display]::Since([datetime]::Now.AddMinutes(-5).AddSeconds(-10)); [ContainerTools.Display]::Since([datetime]::Now.AddDays(-3)); [ContainerTools.Display]::Since($null); [ContainerTools.Display]::Since([datetime]::Now.AddSeconds(-1.5)); [ContainerTools.Display]::Since([datetime]::Now.AddYears(-2).AddDays(-5))").ThrowOnErrors().Values<string>();
+        Assert.Equal(["5 minutes ago", "3 days ago", "N/A", "1 second ago", "2 years ago"], texts);
+    }
+}
