@@ -57,7 +57,7 @@ public sealed class RegistryClient : IDisposable
     public void VerifyLogin(CancellationToken cancellationToken)
     {
         EnsurePinged(cancellationToken);
-        using var response = Send(() => new HttpRequestMessage(HttpMethod.Get, _base), [], cancellationToken, forceAuthorize: true);
+        using var response = Send(() => new HttpRequestMessage(HttpMethod.Get, _base), [], cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw RegistryErrors.Unexpected(response, "GET /v2/", Endpoint.Registry, RegistryTransport.TryReadSmall(response, cancellationToken));
@@ -259,16 +259,12 @@ public sealed class RegistryClient : IDisposable
     /// Sends a request (built afresh for a retry), authorized for <paramref name="scopes"/> as the registry's challenge
     /// asks. One 401 leads to one retry with fresh authorization; a second is RegistryAuthenticationFailed.
     /// </summary>
-    private HttpResponseMessage Send(Func<HttpRequestMessage> build, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken, bool forceAuthorize = false)
+    private HttpResponseMessage Send(Func<HttpRequestMessage> build, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
     {
         EnsurePinged(cancellationToken);
         var response = SendOnce(build, scopes, fresh: false, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
-            if (forceAuthorize && _challenge is null && Credential is not null && response.IsSuccessStatusCode)
-            {
-                // The registry needs no login at all; the credentials are accepted as docker does.
-            }
             return response;
         }
         var sentBasic = _challenge is { IsBasic: true } && Credential is not null;
