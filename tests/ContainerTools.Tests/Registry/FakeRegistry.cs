@@ -10,10 +10,21 @@ namespace ContainerTools.Tests.Registry;
 public sealed class FakeRegistry : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<HttpListenerRequest, (int Status, string ContentType, byte[] Body)> _respond;
+    private readonly Func<HttpListenerRequest, FakeResponse> _respond;
     private readonly Task _serving;
 
+    /// <summary>Answers GET /v2/ with 200 and everything else with <paramref name="respond"/>.</summary>
     public FakeRegistry(Func<HttpListenerRequest, (int Status, string ContentType, byte[] Body)> respond)
+        : this(request =>
+        {
+            var (status, contentType, body) = request.Url!.AbsolutePath == "/v2/" ? (200, "application/json", "{}"u8.ToArray()) : respond(request);
+            return new FakeResponse(status, contentType, body);
+        })
+    {
+    }
+
+    /// <summary>Answers every request, /v2/ included, with <paramref name="respond"/>.</summary>
+    public FakeRegistry(Func<HttpListenerRequest, FakeResponse> respond)
     {
         _respond = respond;
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -53,9 +64,17 @@ public sealed class FakeRegistry : IDisposable
             }
             try
             {
-                var (status, contentType, body) = context.Request.Url!.AbsolutePath == "/v2/" ? (200, "application/json", "{}"u8.ToArray()) : _respond(context.Request);
+                var (status, contentType, body, headers) = _respond(context.Request);
                 context.Response.StatusCode = status;
                 context.Response.ContentType = contentType;
+                if (status is >= 300 and < 400)
+                {
+                    context.Response.KeepAlive = false;
+                }
+                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                {
+                    context.Response.AddHeader(name, value);
+                }
                 if (Chunked)
                 {
                     context.Response.SendChunked = true;
@@ -76,3 +95,6 @@ public sealed class FakeRegistry : IDisposable
         }
     }
 }
+
+/// <summary>A FakeRegistry answer.</summary>
+public sealed record FakeResponse(int Status, string ContentType, byte[] Body, IReadOnlyDictionary<string, string>? Headers = null);

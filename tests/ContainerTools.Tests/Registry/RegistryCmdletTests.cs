@@ -23,7 +23,11 @@ public sealed class RegistryCmdletTests : IDisposable
 
     public RegistryCmdletTests()
     {
+        // DOCKER_CONFIG is process-wide: podman and skopeo started by tests running in parallel read it too, and fail
+        // when its config.json is missing. So the file exists (without logins) for as long as the variable points at it.
         dockerConfig = Path.Combine(session.Directory, "docker");
+        Directory.CreateDirectory(dockerConfig);
+        File.WriteAllText(Path.Combine(dockerConfig, "config.json"), "{}");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", dockerConfig);
         Environment.SetEnvironmentVariable(RegistryConfig.EnvironmentVariable, null);
     }
@@ -33,6 +37,8 @@ public sealed class RegistryCmdletTests : IDisposable
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", null);
         session.Dispose();
     }
+
+    private JsonObject Auths(string configFile) => JsonNode.Parse(File.ReadAllText(configFile))!["auths"] as JsonObject ?? [];
 
     private static PSCredential Credential(string user, string password)
     {
@@ -116,10 +122,10 @@ public sealed class RegistryCmdletTests : IDisposable
         var wrong = session.Run("Connect-ContainerRegistry $Registry -Credential $Cred", Vars(("Registry", registry.Host), ("Cred", Credential(User, "wrong"))));
         Assert.Equal("RegistryAuthenticationFailed,ContainerTools.Cmdlets.Registry.SubmitContainerImageCommand", anonymous.SingleError().FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, wrong.SingleError().CategoryInfo.Category);
-        Assert.False(File.Exists(configFile));
+        Assert.Empty(Auths(configFile));
 
         session.Run("Connect-ContainerRegistry $Registry -Credential $Cred", Vars(("Registry", registry.Host), ("Cred", Credential(User, Password)))).ThrowOnErrors();
-        var auth = JsonNode.Parse(File.ReadAllText(configFile))!["auths"]![registry.Host]!["auth"]!.GetValue<string>();
+        var auth = Auths(configFile)[registry.Host]!["auth"]!.GetValue<string>();
         Assert.Equal($"{User}:{Password}", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(auth)));
 
         // The stored login serves later commands, and skopeo finds it in the same file.
@@ -129,7 +135,7 @@ public sealed class RegistryCmdletTests : IDisposable
         TestImages.Run("skopeo", "inspect", "--tls-verify=false", "--authfile", configFile, $"docker://{registry.Host}/private/app:1");
 
         session.Run("Disconnect-ContainerRegistry $Registry", Vars(("Registry", registry.Host))).ThrowOnErrors();
-        Assert.Null(JsonNode.Parse(File.ReadAllText(configFile))!["auths"]![registry.Host]);
+        Assert.Null(Auths(configFile)[registry.Host]);
         var again = session.Run("Disconnect-ContainerRegistry $Registry 3>&1", Vars(("Registry", registry.Host))).ThrowOnErrors();
         Assert.Contains("Not logged in", Assert.Single(again.Output).ToString());
         var refused = session.Run("Request-ContainerImage $Name", Vars(("Name", $"{registry.Host}/private/app:1")));
