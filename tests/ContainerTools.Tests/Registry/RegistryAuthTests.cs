@@ -32,7 +32,7 @@ public sealed class RegistryAuthTests : IDisposable
     private Image ImportTestImage(string marker)
     {
         var archive = _store.PathFor($"image-{marker}.tar");
-        TestImages.BuildDockerArchive(archive, [new TestImage([$"local/{marker}:1"], marker)], gzipLayers: false);
+        RegistryImages.BuildSmallArchive(archive, [$"local/{marker}:1"], marker);
         return Assert.Single(_store.Images.Import(archive, null));
     }
 

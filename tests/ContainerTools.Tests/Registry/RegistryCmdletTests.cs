@@ -92,7 +92,7 @@ public sealed class RegistryCmdletTests : IDisposable
     {
         using var registry = LocalRegistry.Start();
         var archive = Path.Combine(session.Directory, "app.tar");
-        TestImages.BuildDockerArchive(archive, [new TestImage([$"{registry.Host}/team/piped:1"], "piped")], gzipLayers: false);
+        RegistryImages.BuildSmallArchive(archive, [$"{registry.Host}/team/piped:1"], "piped");
         session.Run("Import-ContainerImage $Archive", Vars(("Archive", archive))).ThrowOnErrors();
 
         var piped = session.Run("Get-ContainerImage | Submit-ContainerImage").ThrowOnErrors();
@@ -114,7 +114,7 @@ public sealed class RegistryCmdletTests : IDisposable
     {
         using var registry = LocalRegistry.StartWithBasicAuth(User, Password);
         var archive = Path.Combine(session.Directory, "app.tar");
-        TestImages.BuildDockerArchive(archive, [new TestImage([$"{registry.Host}/private/app:1"], "login")], gzipLayers: false);
+        RegistryImages.BuildSmallArchive(archive, [$"{registry.Host}/private/app:1"], "login");
         session.Run("Import-ContainerImage $Archive", Vars(("Archive", archive))).ThrowOnErrors();
         var configFile = Path.Combine(dockerConfig, "config.json");
 

@@ -19,7 +19,7 @@ public sealed class RegistryPushTests : IDisposable
     private Image ImportTestImage(string marker, bool gzipLayers = true)
     {
         var archive = _store.PathFor($"image-{marker}.tar");
-        TestImages.BuildDockerArchive(archive, [new TestImage([$"local/{marker}:1"], marker)], gzipLayers);
+        RegistryImages.BuildSmallArchive(archive, [$"local/{marker}:1"], marker, gzipLayers);
         return Assert.Single(_store.Images.Import(archive, null));
     }
 
@@ -83,9 +83,9 @@ public sealed class RegistryPushTests : IDisposable
 
         Assert.Equal(3, result.BlobsUploaded);
         Assert.Equal(image.ManifestDigest, RegistryImages.RemoteDigest(target));
-        var busybox = image.Layers.Max(l => l.CompressedSize);
-        Assert.True(busybox > 200_000, "the busybox layer spans several chunks");
-        Assert.True(_registry.SettledCountRequests("PATCH /v2/tests/chunked/blobs/uploads/") >= busybox / 100_000 + 2);
+        var payload = image.Layers.Max(l => l.CompressedSize);
+        Assert.True(payload > 200_000, "the payload layer spans several chunks");
+        Assert.True(_registry.SettledCountRequests("PATCH /v2/tests/chunked/blobs/uploads/") >= payload / 100_000 + 2);
     }
 
     [Fact]
