@@ -54,15 +54,11 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
                 using var puller = new ImagePuller(Images, Config, Logins(Credential, reference.Registry));
                 return AllTags
                     ? puller.PullAllTags(reference, platform, progress, Cancellation)
-                    : (IReadOnlyList<Image>)[puller.Pull(reference, platform, progress, Cancellation)];
+                    : (IReadOnlyList<PulledImage>)[new PulledImage(reference, puller.Pull(reference, platform, progress, Cancellation))];
             }, text);
             progress.Complete();
-            foreach (var image in pulled ?? [])
+            foreach (var (name, image) in pulled ?? [])
             {
-                // The row of the name just pulled (for -AllTags, each image's tag in this repository).
-                var name = AllTags
-                    ? image.Names.FirstOrDefault(n => n.Name == reference.Name) ?? reference
-                    : reference;
                 WriteObject(ContainerImage.Row(image, name));
             }
         }

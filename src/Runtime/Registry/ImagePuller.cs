@@ -6,6 +6,9 @@ using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Registry;
 
+/// <summary>An image pulled, with the reference it was pulled (and is now stored) under.</summary>
+public sealed record PulledImage(ImageReference Reference, Image Image);
+
 /// <summary>
 /// docker pull: resolves a reference to a manifest (an index contributes the asked platform's), downloads the config
 /// and the layers the store lacks (several at once, each verified against its digest and size), and stores the image
@@ -49,8 +52,8 @@ public sealed class ImagePuller : IDisposable
         return FromEndpoints(reference.Registry, client => PullFrom(client, reference, platform ?? PlatformSelector.Default, progress, cancellationToken));
     }
 
-    /// <summary>Pulls every tag of the reference's repository (docker pull --all-tags).</summary>
-    public IReadOnlyList<Image> PullAllTags(ImageReference repository, Platform? platform, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Pulls every tag of the reference's repository (docker pull --all-tags), in tag order.</summary>
+    public IReadOnlyList<PulledImage> PullAllTags(ImageReference repository, Platform? platform, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var tags = FromEndpoints(repository.Registry, client => client.ListTags(repository.Repository, cancellationToken));
         if (tags.Count == 0)
@@ -58,7 +61,8 @@ public sealed class ImagePuller : IDisposable
             throw RegistryErrors.ImageNotFound(repository.Name, "the repository has no tags");
         }
         return tags.Order(StringComparer.Ordinal)
-            .Select(tag => Pull(repository.WithTag(tag), platform, progress, cancellationToken))
+            .Select(tag => repository.WithTag(tag))
+            .Select(reference => new PulledImage(reference, Pull(reference, platform, progress, cancellationToken)))
             .ToList();
     }
 

@@ -67,6 +67,12 @@ public sealed class RegistryCmdletTests : IDisposable
         Assert.Equal(digest, row.Properties["Digest"].Value);
         Assert.Contains(pulled.Progress, p => p.StatusDescription.Contains("download complete"));
         Assert.Equal([$"{registry.Host}/team/app:1"], session.Run("Get-ContainerImage").ThrowOnErrors().References());
+
+        // -AllTags writes one row per tag, even when both tags are one image.
+        RegistryImages.PushGenerated(registry.Host, "team/app:2", "cmdlet");
+        var all = session.Run("Request-ContainerImage -Name $Repo -AllTags", Vars(("Repo", $"{registry.Host}/team/app"))).ThrowOnErrors();
+        Assert.Equal([$"{registry.Host}/team/app:1", $"{registry.Host}/team/app:2"], all.References());
+        Assert.Single(all.Output.Select(o => o.Properties["Id"].Value).Distinct());
     }
 
     [Fact]

@@ -181,7 +181,8 @@ public sealed class RegistryPullTests : IDisposable
         using var puller = Puller();
         var images = puller.PullAllTags(ImageReference.Parse($"{_registry.Host}/tests/tags"), null, null, CancellationToken.None);
 
-        Assert.Equal(["a", "b"], images.Select(i => i.Config.Config!.Labels!["test.marker"]).ToArray());
+        Assert.Equal(["a", "b"], images.Select(i => i.Image.Config.Config!.Labels!["test.marker"]).ToArray());
+        Assert.Equal([$"{_registry.Host}/tests/tags:a", $"{_registry.Host}/tests/tags:b"], images.Select(i => i.Reference.ToString()).ToArray());
         Assert.NotNull(_store.Images.TryResolve($"{_registry.Host}/tests/tags:a"));
         Assert.NotNull(_store.Images.TryResolve($"{_registry.Host}/tests/tags:b"));
         // The payload layer is shared: downloaded once.
