@@ -12,10 +12,14 @@
     TypesToProcess       = @('ContainerTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-ContainerImageTag'
+        'Connect-ContainerRegistry'
+        'Disconnect-ContainerRegistry'
         'Export-ContainerImage'
         'Get-ContainerImage'
         'Import-ContainerImage'
         'Remove-ContainerImage'
+        'Request-ContainerImage'
+        'Submit-ContainerImage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

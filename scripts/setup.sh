@@ -6,6 +6,7 @@ packages=(
   skopeo umoci podman     # interop peers: archives and registries
   crun runc conmon        # runtime peers for interop and bench
   docker-registry         # a real Distribution v2 registry on 127.0.0.1
+  apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
   tini containernetworking-plugins iptables nftables
   tmux zstd jq hyperfine uidmap
 )
