@@ -1,6 +1,111 @@
+using System.Text.Json;
+using ContainerTools.Runtime.Containers.Launch;
+using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
+
 namespace ContainerTools.Init;
 
+/// <summary>
+/// ctinit BUNDLE [--cgroup-procs FILE]...: PID 1 of a new container, started by the launcher already inside the new
+/// mount, uts, ipc, network and pid namespaces. It sets the container up and execs its program (docs/container-start.md).
+/// </summary>
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        try
+        {
+            // A successful execve closes the report pipe: that end-of-file is the launcher's "started".
+            FileDescriptors.SetCloseOnExec(InitProtocol.ReportFd);
+            Run(args);
+            return 0; // not reached: Run ends in execve or throws
+        }
+        catch (InitFailure failure)
+        {
+            return Report(failure.Errno, failure.Message);
+        }
+        catch (SystemCallException failure)
+        {
+            return Report(failure.Errno, failure.Message);
+        }
+        catch (Exception failure)
+        {
+            return Report(0, failure.Message);
+        }
+    }
+
+    private static void Run(string[] args)
+    {
+        // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
+        ProcessControl.SetDumpable(false);
+        var (bundle, cgroupProcsFiles) = ParseArguments(args);
+        var spec = ReadSpec(bundle);
+
+        ContainerCgroup.Enter(spec, cgroupProcsFiles);
+        var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
+        RootFilesystem.Build(spec, bundle, rootfs);
+        RootFilesystem.PivotInto(rootfs);
+        RootFilesystem.FinishInside(spec);
+
+        if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
+        foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
+        if (spec.Process.Terminal) Terminals.MakeControlling(0);
+
+        var cwd = spec.Process.Cwd;
+        if (!cwd.StartsWith('/')) throw new InitFailure(InitFailure.EINVAL, $"process.cwd must be absolute: {cwd}");
+        Directory.CreateDirectory(cwd);
+        Directory.SetCurrentDirectory(cwd);
+
+        ProcessCredentials.Apply(spec.Process);
+        // The root changed under the cwd's feet only if something went wrong; CVE-2024-21626 was a cwd outside the root.
+        Directory.SetCurrentDirectory(cwd);
+        var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
+
+        if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
+        Signals.ResetAllForExec();
+        FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
+        Execution.Replace(executable, spec.Process.Args, spec.Process.Env);
+    }
+
+    internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
+        spec.Linux.Namespaces.Any(ns => ns.Type == type && string.IsNullOrEmpty(ns.Path));
+
+    private static (string Bundle, List<string> CgroupProcsFiles) ParseArguments(string[] args)
+    {
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--cgroup-procs FILE]...");
+        var files = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == InitProtocol.CgroupProcsOption && i + 1 < args.Length) files.Add(args[++i]);
+            else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
+        }
+        return (args[0], files);
+    }
+
+    private static RuntimeSpec ReadSpec(string bundle)
+    {
+        var path = Path.Combine(bundle, "config.json");
+        try
+        {
+            var spec = JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeSpecJsonContext.Default.RuntimeSpec)
+                ?? throw new InitFailure(InitFailure.EINVAL, $"{path} is empty");
+            if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
+            return spec;
+        }
+        catch (JsonException ex)
+        {
+            throw new InitFailure(InitFailure.EINVAL, $"{path}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            throw new InitFailure(InitFailure.ENOENT, $"{path}: {ex.Message}");
+        }
+    }
+
+    private static int Report(int errno, string message)
+    {
+        try { FileDescriptors.WriteAll(InitProtocol.ReportFd, InitProtocol.EncodeFailure(errno, message)); }
+        catch (SystemCallException) { }
+        return InitProtocol.SetupFailedExitCode;
+    }
 }

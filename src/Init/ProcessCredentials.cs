@@ -1,0 +1,36 @@
+using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Init;
+
+/// <summary>User, groups and capabilities, in the only order that works (runc's): bounding set while still root, ids, then the sets.</summary>
+internal static class ProcessCredentials
+{
+    public static void Apply(ProcessSpec process)
+    {
+        var caps = process.Capabilities ?? new CapabilitiesSpec();
+        ulong bounding, effective, permitted, inheritable, ambient;
+        try
+        {
+            bounding = Capabilities.Mask(caps.Bounding);
+            effective = Capabilities.Mask(caps.Effective);
+            permitted = Capabilities.Mask(caps.Permitted);
+            inheritable = Capabilities.Mask(caps.Inheritable);
+            ambient = Capabilities.Mask(caps.Ambient);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InitFailure(InitFailure.EINVAL, ex.Message);
+        }
+
+        Capabilities.LimitBoundingSet(bounding);
+        // setuid away from root empties the permitted set unless told to keep it.
+        Capabilities.KeepAcrossSetUid(true);
+        Identity.SetGroups(process.User.AdditionalGids ?? []);
+        Identity.SetGroupId(process.User.Gid);
+        Identity.SetUserId(process.User.Uid);
+        Capabilities.KeepAcrossSetUid(false);
+        Capabilities.Set(effective, permitted, inheritable);
+        Capabilities.SetAmbient(ambient);
+    }
+}

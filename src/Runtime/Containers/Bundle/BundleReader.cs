@@ -1,0 +1,31 @@
+using System.Text.Json;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Containers.Bundle;
+
+public static class BundleReader
+{
+    public static RuntimeSpec Read(string bundlePath)
+    {
+        var path = Path.Combine(bundlePath, BundleWriter.ConfigFileName);
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ContainerToolsException(ErrorKind.NotFound, "BundleNotFound", $"The bundle '{bundlePath}' has no {BundleWriter.ConfigFileName}.", bundlePath, ex);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec)
+                ?? throw new JsonException("the document is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRuntimeSpec", $"{path} is not a valid runtime spec: {ex.Message}", path, ex);
+        }
+    }
+}

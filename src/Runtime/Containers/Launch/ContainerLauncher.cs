@@ -1,0 +1,132 @@
+using System.Runtime.ExceptionServices;
+using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
+
+namespace ContainerTools.Runtime.Containers.Launch;
+
+/// <summary>
+/// Starts a container from an OCI bundle: a dedicated thread enters new namespaces and posix_spawns ctinit, which
+/// becomes PID 1, builds the root filesystem, drops privileges and execs the spec's program. See docs/container-start.md.
+/// </summary>
+public static class ContainerLauncher
+{
+    /// <summary>
+    /// Returns once the container's program has been exec'd (or throws ContainerStartFailed with ctinit's reason).
+    /// The caller reaps the returned pid.
+    /// </summary>
+    public static LaunchedContainer Start(LaunchRequest request)
+    {
+        var bundlePath = Path.GetFullPath(request.BundlePath);
+        var spec = BundleReader.Read(bundlePath);
+        if (spec.Process.Args.Count == 0)
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
+        var plan = NamespacePlan.From(spec, bundlePath);
+        var initPath = InitBinary.Locate(request.InitPath);
+        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles);
+
+        var (reportRead, reportWrite) = FileDescriptors.Pipe();
+        int pid;
+        try
+        {
+            var options = new SpawnOptions
+            {
+                FileDescriptors = new Dictionary<int, int>
+                {
+                    [0] = request.StdinFd,
+                    [1] = request.StdoutFd,
+                    [2] = request.StderrFd,
+                    [InitProtocol.ReportFd] = reportWrite,
+                },
+                ResetSignals = true,
+                NewSession = true,
+            };
+            pid = SpawnInNamespaces(plan, initPath, argv, options, bundlePath);
+        }
+        catch
+        {
+            FileDescriptors.Close(reportRead);
+            throw;
+        }
+        finally
+        {
+            FileDescriptors.Close(reportWrite);
+        }
+
+        byte[] report;
+        try
+        {
+            report = FileDescriptors.ReadToEnd(reportRead);
+        }
+        finally
+        {
+            FileDescriptors.Close(reportRead);
+        }
+
+        if (InitProtocol.DecodeFailure(report) is { } failure)
+        {
+            ProcessWait.Wait(pid);
+            var kind = failure.Errno switch
+            {
+                2 => ErrorKind.NotFound, // ENOENT
+                1 or 13 => ErrorKind.PermissionDenied, // EPERM, EACCES
+                _ => ErrorKind.InvalidOperation,
+            };
+            throw new ContainerToolsException(kind, "ContainerStartFailed", $"The container could not start: {failure.Message}", bundlePath);
+        }
+        return new LaunchedContainer(pid);
+    }
+
+    /// <summary>
+    /// Namespaces belong to threads. A dedicated thread changes its own, spawns (children inherit them, and CLONE_NEWPID
+    /// only applies to children), then goes back to the original ones so that no thread of this process stays altered.
+    /// </summary>
+    private static int SpawnInNamespaces(NamespacePlan plan, string initPath, IReadOnlyList<string> argv, SpawnOptions options, string bundlePath)
+    {
+        var pid = -1;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { pid = SpawnOnThisThread(plan, initPath, argv, options); }
+            catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
+        }, maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = "ContainerTools launch",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure?.SourceException is SystemCallException syscall)
+            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", $"The container could not start: {syscall.Message}", bundlePath, syscall);
+        failure?.Throw();
+        return pid;
+    }
+
+    private static int SpawnOnThisThread(NamespacePlan plan, string initPath, IReadOnlyList<string> argv, SpawnOptions options)
+    {
+        var originals = new List<(NamespaceKind Kind, int Fd)>();
+        try
+        {
+            foreach (var kind in plan.Affected) originals.Add((kind, Namespaces.OpenOwn(kind)));
+            // setns into a mount namespace is refused while the thread shares its fs_struct (cwd, root) with others.
+            Namespaces.Unshare(Namespaces.CloneFs);
+            foreach (var (kind, path) in plan.Joins)
+            {
+                var fd = FileDescriptors.Open(path, FileDescriptors.ReadOnly);
+                try { Namespaces.Join(fd, kind); }
+                finally { FileDescriptors.Close(fd); }
+            }
+            if (plan.UnshareFlags != 0) Namespaces.Unshare(plan.UnshareFlags);
+            return ProcessSpawn.Spawn(initPath, argv, [], options);
+        }
+        finally
+        {
+            foreach (var (kind, fd) in originals)
+            {
+                // Best effort: the thread ends right after, and its namespaces go with it.
+                try { Namespaces.Join(fd, kind); } catch (SystemCallException) { }
+                FileDescriptors.Close(fd);
+            }
+        }
+    }
+}

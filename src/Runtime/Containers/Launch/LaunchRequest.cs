@@ -1,0 +1,25 @@
+namespace ContainerTools.Runtime.Containers.Launch;
+
+/// <summary>Everything the launcher needs to turn a bundle into a running container process.</summary>
+public sealed record LaunchRequest
+{
+    /// <summary>Directory holding config.json and (usually) rootfs, prepared by the caller (overlay already mounted).</summary>
+    public required string BundlePath { get; init; }
+
+    /// <summary>The container process's stdio. The launcher dups them; the caller keeps and closes its own fds.</summary>
+    public required int StdinFd { get; init; }
+    public required int StdoutFd { get; init; }
+    public required int StderrFd { get; init; }
+
+    /// <summary>cgroup.procs files the container joins before it unshares its cgroup namespace (one per v1 hierarchy, or one for v2).</summary>
+    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+
+    /// <summary>Path of ctinit; null: $CONTAINERTOOLS_INIT, else next to ContainerTools.Runtime.dll, else next to the app.</summary>
+    public string? InitPath { get; init; }
+}
+
+/// <summary>
+/// A container whose process has exec'd the spec's program. The caller owns it: it waits for (reaps) <see cref="Pid"/>,
+/// which is the container's PID 1 as the host sees it.
+/// </summary>
+public sealed record LaunchedContainer(int Pid);

@@ -1,0 +1,32 @@
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Containers.Launch;
+
+/// <summary>
+/// Which namespaces the launching thread creates (unshare) or joins (setns) before spawning ctinit.
+/// The cgroup namespace is not here: ctinit unshares it itself, after joining the container's cgroups.
+/// </summary>
+internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceKind Kind, string Path)> Joins)
+{
+    public IEnumerable<NamespaceKind> Affected =>
+        Namespaces.All.Where(kind => (UnshareFlags & Namespaces.CloneFlag(kind)) != 0).Concat(Joins.Select(join => join.Kind)).Distinct();
+
+    public static NamespacePlan From(RuntimeSpec spec, string bundlePath)
+    {
+        var flags = 0;
+        var joins = new List<(NamespaceKind, string)>();
+        foreach (var entry in spec.Linux.Namespaces)
+        {
+            var kind = Namespaces.FromSpecName(entry.Type)
+                ?? throw new ContainerToolsException(ErrorKind.InvalidData, "UnknownNamespace", $"The bundle asks for an unknown namespace type '{entry.Type}'.", bundlePath);
+            if (kind == NamespaceKind.User)
+                throw new ContainerToolsException(ErrorKind.InvalidOperation, "UserNamespaceNotSupported", "User namespaces are not supported yet.", bundlePath);
+            if (kind == NamespaceKind.Cgroup) continue;
+            if (string.IsNullOrEmpty(entry.Path)) flags |= Namespaces.CloneFlag(kind);
+            else joins.Add((kind, entry.Path));
+        }
+        return new NamespacePlan(flags, joins);
+    }
+}

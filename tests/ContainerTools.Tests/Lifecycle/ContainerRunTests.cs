@@ -1,0 +1,28 @@
+using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.State;
+
+namespace ContainerTools.Tests.Lifecycle;
+
+public sealed class ContainerRunTests : IDisposable
+{
+    private readonly ContainerHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void RunsToCompletionWithLogsAndExitCode()
+    {
+        var container = _host.Run("sh", "-c", "echo hello; echo oops >&2; exit 3");
+        Assert.Equal(3, _host.Store.Wait(container.Id, TimeSpan.FromSeconds(30)));
+
+        var exited = _host.Store.Resolve(container.Id);
+        Assert.Equal(ContainerStatus.Exited, exited.Status);
+        Assert.False(exited.State.OomKilled);
+        Assert.NotNull(exited.State.FinishedAt);
+        var logs = _host.Store.Logs(container.Id).ToList();
+        Assert.Contains(logs, e => e.Stream == "stdout" && e.Text == "hello\n");
+        Assert.Contains(logs, e => e.Stream == "stderr" && e.Text == "oops\n");
+        var line = File.ReadLines(exited.Paths.LogFile).First();
+        Assert.Matches("^\\{\"log\":\".*\\\\n\",\"stream\":\"(stdout|stderr)\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z\"\\}$", line);
+    }
+}
