@@ -21,8 +21,25 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
 
     protected ImageStore Images => images ??= new ImageStore(Root);
 
-    /// <summary>The store's containers; ctmon and ctinit are found next to the module (or through their variables).</summary>
-    protected ContainerStore Containers => containers ??= new ContainerStore(Root, Images);
+    /// <summary>The store's containers; ctmon and ctinit are found through their variables, else next to the module.</summary>
+    protected ContainerStore Containers => containers ??= new ContainerStore(Root, Images, new ContainerStoreOptions
+    {
+        MonitorPath = ShippedHelper(Runtime.Containers.Monitor.MonitorBinary.EnvironmentVariable, Runtime.Containers.Monitor.MonitorBinary.FileName),
+        InitPath = ShippedHelper(Runtime.Containers.Launch.InitBinary.EnvironmentVariable, Runtime.Containers.Launch.InitBinary.FileName),
+    });
+
+    // build.sh puts ctmon and ctinit beside ContainerTools.dll. The engine looks beside its own assembly, which a host
+    // that carries its own copy of ContainerTools.Runtime.dll (tests, ctpwsh) loads from elsewhere.
+    private static string? ShippedHelper(string variable, string fileName)
+    {
+        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(variable)))
+        {
+            return null;
+        }
+        var directory = Path.GetDirectoryName(typeof(ContainerToolsCmdlet).Assembly.Location);
+        var path = string.IsNullOrEmpty(directory) ? null : Path.Combine(directory, fileName);
+        return path is not null && File.Exists(path) ? path : null;
+    }
 
     /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
     protected CancellationToken Cancellation => stopping.Token;
