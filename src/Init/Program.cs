@@ -17,8 +17,9 @@ internal static class Program
         {
             // A successful execve closes the report pipe: that end-of-file is the launcher's "started".
             FileDescriptors.SetCloseOnExec(InitProtocol.ReportFd);
+            FileDescriptors.SetCloseOnExec(InitProtocol.GateFd);
             Run(args);
-            return 0; // not reached: Run ends in execve or throws
+            return 0; // only when the launcher gave up on this container before starting it
         }
         catch (InitFailure failure)
         {
@@ -64,7 +65,16 @@ internal static class Program
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
         Signals.ResetAllForExec();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
+        if (!AwaitGo()) return;
         Execution.Replace(executable, spec.Process.Args, spec.Process.Env);
+    }
+
+    /// <summary>Tells the launcher the container is ready, then waits for its go; false if it closed the gate instead.</summary>
+    private static bool AwaitGo()
+    {
+        FileDescriptors.WriteAll(InitProtocol.ReportFd, [InitProtocol.Ready]);
+        Span<byte> go = stackalloc byte[1];
+        return FileDescriptors.Read(InitProtocol.GateFd, go) == 1 && go[0] == InitProtocol.Go;
     }
 
     internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
@@ -87,8 +97,7 @@ internal static class Program
         var path = Path.Combine(bundle, "config.json");
         try
         {
-            var spec = JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeSpecJsonContext.Default.RuntimeSpec)
-                ?? throw new InitFailure(InitFailure.EINVAL, $"{path} is empty");
+            var spec = RuntimeSpecReader.Read(File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
             return spec;
         }

@@ -39,8 +39,8 @@ internal static class RootFilesystem
         }
         else if (type is "cgroup" or "cgroup2")
         {
-            // cgroupfs inside the container is the lifecycle's concern (v1 needs one mount per hierarchy); not mounted yet.
-            return;
+            Directory.CreateDirectory(target);
+            CgroupFilesystem.Mount(target, options);
         }
         else
         {

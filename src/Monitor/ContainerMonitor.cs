@@ -68,6 +68,8 @@ internal static class ContainerMonitor
             return 1;
         }
         ReadyPipe.Succeed();
+        // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
+        WorkingSet.TrimCode();
 
         var status = ProcessWait.Wait(pid);
         string? error = null;
@@ -78,8 +80,8 @@ internal static class ContainerMonitor
             {
                 var cgroup = Cgroup.Open(cgroupHandle);
                 oomKilled = cgroup.OomKillCount() > 0;
-                // PID 1 is gone; anything it left behind dies with it, as in a pid namespace.
-                if (cgroup.Exists) cgroup.KillAll();
+                // The kernel killed the rest of the pid namespace with its PID 1; this only catches what joined the cgroup from outside.
+                if (cgroup.Pids().Count > 0) cgroup.KillAll();
             }
         }
         catch (Exception ex)
@@ -96,6 +98,8 @@ internal static class ContainerMonitor
         {
             error ??= ex.Message;
         }
+        // A forced remove may have deleted the container meanwhile; writing would recreate its directory.
+        if (!File.Exists(paths.DefinitionFile)) return 0;
         ContainerStateJson.WriteFile(paths.ExitFile, new MonitorExitRecord
         {
             ExitCode = status.ShellCode,

@@ -54,8 +54,18 @@ public abstract class Cgroup
     /// <summary>How many processes the kernel's OOM killer has killed in this cgroup.</summary>
     public abstract long OomKillCount();
 
-    /// <summary>Kills every process in the cgroup with SIGKILL and waits until it is empty.</summary>
-    public abstract void KillAll();
+    /// <summary>
+    /// Kills every process in the cgroup with SIGKILL and waits until it is empty. A cgroup that disappears meanwhile
+    /// (its monitor removed it after the last process died), or a control file that fails once every process is gone,
+    /// counts as emptied.
+    /// </summary>
+    public void KillAll()
+    {
+        try { KillAllCore(); }
+        catch (ContainerToolsException) when (!Exists || Pids().Count == 0) { }
+    }
+
+    protected abstract void KillAllCore();
 
     public IReadOnlyList<int> Pids() => ProcsFiles.SelectMany(CgroupFiles.ReadPids).Distinct().ToList();
 
@@ -82,7 +92,14 @@ public abstract class Cgroup
                 throw new ContainerToolsException(ErrorKind.InUse, "CgroupDeleteFailed", $"Could not remove the cgroup '{dir}': {SystemCallException.Describe(errno)}.", dir);
             }
         }
-        foreach (var parent in Enumerable.Reverse(Handle.CreatedParents))
+        var parents = Handle.CreatedParents.ToList();
+        // The shared "containertools" directory is ContainerTools' own whoever made it: the last container out removes it.
+        foreach (var dir in Handle.Directories.Values)
+        {
+            var parent = Path.GetDirectoryName(dir)!;
+            if (Path.GetFileName(parent) == DefaultGroupDirectory && !parents.Contains(parent)) parents.Add(parent);
+        }
+        foreach (var parent in Enumerable.Reverse(parents))
         {
             // Busy or not empty means another container still uses it: leave it.
             Directories.TryRemove(parent);
@@ -106,6 +123,12 @@ public abstract class Cgroup
             if (Directories.TryMake(dir) == 0) createdParents.Add(dir);
         }
         var errno = Directories.TryMake(directory);
+        for (var attempt = 0; errno == Errno.ENOENT && attempt < 10; attempt++)
+        {
+            // Another container's delete removed the shared parent between our mkdirs: make it again.
+            Directories.TryMake(Path.GetDirectoryName(directory)!);
+            errno = Directories.TryMake(directory);
+        }
         if (errno == Errno.EEXIST)
         {
             throw new ContainerToolsException(ErrorKind.AlreadyExists, "CgroupExists", $"The cgroup '{directory}' already exists.", directory);

@@ -117,16 +117,13 @@ public sealed class CgroupV1 : Cgroup
             ?? (CgroupFiles.TryReadKey(memory, "memory.oom_control", "under_oom") > 0 ? 1 : 0);
     }
 
-    public override void KillAll()
+    protected override void KillAllCore()
     {
-        // Frozen processes cannot fork while we collect their pids; SIGKILL still lands once thawed.
-        var canFreeze = Dir("freezer") is { } dir && Directory.Exists(dir);
-        if (canFreeze)
-        {
-            try { Freeze(); } catch (ContainerToolsException) { canFreeze = false; }
-        }
+        // No freezing first: a container is a pid namespace, so killing its PID 1 takes every other process with it,
+        // and two killers freezing and thawing one cgroup would wait on each other. A paused container's processes
+        // only act on SIGKILL once thawed.
         foreach (var pid in Pids()) Linux.ProcessSignals.TrySend(pid, Linux.ProcessSignals.SIGKILL);
-        if (canFreeze) Thaw();
+        if (IsFrozen) Thaw();
         KillListedUntilEmpty();
     }
 }

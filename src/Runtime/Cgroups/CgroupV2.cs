@@ -90,7 +90,7 @@ public sealed class CgroupV2 : Cgroup
 
     public override long OomKillCount() => CgroupFiles.TryReadKey(Dir, "memory.events", "oom_kill") ?? 0;
 
-    public override void KillAll()
+    protected override void KillAllCore()
     {
         if (File.Exists(Path.Combine(Dir, "cgroup.kill")))
         {
@@ -99,10 +99,8 @@ public sealed class CgroupV2 : Cgroup
         }
         else
         {
-            var frozen = false;
-            try { Freeze(); frozen = true; } catch (ContainerToolsException) { }
             foreach (var pid in Pids()) Linux.ProcessSignals.TrySend(pid, Linux.ProcessSignals.SIGKILL);
-            if (frozen) Thaw();
+            if (IsFrozen) Thaw();
         }
         KillListedUntilEmpty();
     }

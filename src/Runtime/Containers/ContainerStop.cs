@@ -86,7 +86,8 @@ public sealed partial class ContainerStore
 
     /// <summary>
     /// Waits for the container to exit and returns its exit code; null when <paramref name="timeout"/> passes first.
-    /// A created container is waited for as Docker does: until it has been started and has exited.
+    /// A created container is waited for as Docker does: until it has been started and has exited. An AutoRemove
+    /// container is removed once its exit code is read.
     /// </summary>
     public int? Wait(string idOrName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -96,7 +97,12 @@ public sealed partial class ContainerStore
         {
             var container = TryGet(id)
                 ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{idOrName}' was removed.", idOrName);
-            if (container.Status == ContainerStatus.Exited) return container.State.ExitCode;
+            if (container.Status == ContainerStatus.Exited)
+            {
+                // The exit code is read; an AutoRemove container has nothing left to report.
+                RemovedAutomatically(container);
+                return container.State.ExitCode;
+            }
             if (DateTime.UtcNow >= deadline) return null;
             cancellationToken.WaitHandle.WaitOne(20);
             cancellationToken.ThrowIfCancellationRequested();

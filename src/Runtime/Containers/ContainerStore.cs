@@ -79,14 +79,27 @@ public sealed partial class ContainerStore
         }
     }
 
-    /// <summary>Every container, with its state brought up to date (exits merged, dead monitors noticed).</summary>
+    /// <summary>
+    /// Every container, with its state brought up to date (exits merged, dead monitors noticed). Exited containers
+    /// created with AutoRemove are removed here rather than listed.
+    /// </summary>
     public IReadOnlyList<Container> List()
     {
         return ReadAllDefinitions()
             .Select(d => TryGet(d.Id))
             .OfType<Container>()
+            .Where(c => !RemovedAutomatically(c))
             .OrderByDescending(c => c.Definition.CreatedAt)
             .ToList();
+    }
+
+    /// <summary>Removes an exited AutoRemove container (Docker's --rm); true when it is gone.</summary>
+    private bool RemovedAutomatically(Container container)
+    {
+        if (!container.Definition.AutoRemove || container.Status != ContainerStatus.Exited) return false;
+        try { Remove(container.Id); }
+        catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
+        return true;
     }
 
     /// <summary>A container by full id, name, or unique id prefix; null when none matches.</summary>

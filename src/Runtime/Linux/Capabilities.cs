@@ -96,6 +96,6 @@ public static unsafe class Capabilities
         return last >= 63 ? ulong.MaxValue : (1UL << (last + 1)) - 1;
     }
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     internal static extern int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
 }

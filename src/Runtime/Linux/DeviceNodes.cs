@@ -33,6 +33,6 @@ public static unsafe class DeviceNodes
         return ((ma & 0xfffff000UL) << 32) | ((ma & 0xfffUL) << 8) | ((mi & 0xffffff00UL) << 12) | (mi & 0xffUL);
     }
 
-    [DllImport("libc", SetLastError = true)] private static extern int chown(byte* path, uint uid, uint gid);
-    [DllImport("libc", SetLastError = true)] private static extern int chmod(byte* path, uint mode);
+    [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern int chown(byte* path, uint uid, uint gid);
+    [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern int chmod(byte* path, uint mode);
 }

@@ -75,6 +75,20 @@ public static unsafe class FileDescriptors
     public static void CloseOnExecFrom(int first) =>
         SystemCallException.Check((long)(ssize_t)LibC.syscall(SysCloseRange, first, uint.MaxValue, CloseRangeCloexec), "close_range");
 
+    /// <summary>One read(2), retried on EINTR; 0 at end of file.</summary>
+    public static int Read(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = (long)LibC.read(fd, p, buffer.Length);
+                if (n >= 0) return (int)n;
+                if (LibC.errno != LibC.EINTR) throw new SystemCallException("read", LibC.errno);
+            }
+        }
+    }
+
     /// <summary>Reads until end of file.</summary>
     public static byte[] ReadToEnd(int fd)
     {

@@ -92,6 +92,6 @@ public static unsafe class Mounts
     private const int StatfsFlagsOffset = 7 * 8 + 8 + 8 + 8;
     private const long StRelatime = 4096;
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int statfs(byte* path, byte* buffer);
 }

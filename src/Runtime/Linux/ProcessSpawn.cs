@@ -81,16 +81,16 @@ public static unsafe class ProcessSpawn
         if (result != 0) throw new SystemCallException(call, result, subject);
     }
 
-    [DllImport("libc", EntryPoint = "posix_spawn")]
+    [DllImport(LibcLibrary.Name, EntryPoint = "posix_spawn")]
     private static extern int posix_spawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
-    [DllImport("libc")] private static extern int posix_spawn_file_actions_init(void* actions);
-    [DllImport("libc")] private static extern int posix_spawn_file_actions_destroy(void* actions);
-    [DllImport("libc")] private static extern int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
-    [DllImport("libc")] private static extern int posix_spawnattr_init(void* attributes);
-    [DllImport("libc")] private static extern int posix_spawnattr_destroy(void* attributes);
-    [DllImport("libc")] private static extern int posix_spawnattr_setflags(void* attributes, short flags);
-    [DllImport("libc")] private static extern int posix_spawnattr_setsigdefault(void* attributes, void* sigset);
-    [DllImport("libc")] private static extern int posix_spawnattr_setsigmask(void* attributes, void* sigset);
-    [DllImport("libc")] private static extern int sigfillset(void* sigset);
-    [DllImport("libc")] private static extern int sigemptyset(void* sigset);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawn_file_actions_init(void* actions);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawn_file_actions_destroy(void* actions);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawnattr_init(void* attributes);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawnattr_destroy(void* attributes);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawnattr_setflags(void* attributes, short flags);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawnattr_setsigdefault(void* attributes, void* sigset);
+    [DllImport(LibcLibrary.Name)] private static extern int posix_spawnattr_setsigmask(void* attributes, void* sigset);
+    [DllImport(LibcLibrary.Name)] private static extern int sigfillset(void* sigset);
+    [DllImport(LibcLibrary.Name)] private static extern int sigemptyset(void* sigset);
 }

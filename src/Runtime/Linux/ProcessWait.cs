@@ -41,6 +41,6 @@ public static unsafe class ProcessWait
         throw new SystemCallException("waitpid", Marshal.GetLastPInvokeError(), pid.ToString());
     }
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int waitpid(int pid, int* status, int options);
 }

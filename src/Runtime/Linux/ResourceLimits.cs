@@ -20,5 +20,5 @@ public static unsafe class ResourceLimits
         if (setrlimit(resource, limit) != 0) throw new SystemCallException("setrlimit", Marshal.GetLastPInvokeError(), name);
     }
 
-    [DllImport("libc", SetLastError = true)] private static extern int setrlimit(int resource, ulong* limit);
+    [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern int setrlimit(int resource, ulong* limit);
 }

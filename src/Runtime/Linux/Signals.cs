@@ -27,6 +27,6 @@ public static unsafe class Signals
         SystemCallException.Check(sigprocmask_raw(SigSetMask, set, null), "sigprocmask");
     }
 
-    [DllImport("libc", EntryPoint = "sigprocmask")]
+    [DllImport(LibcLibrary.Name, EntryPoint = "sigprocmask")]
     private static extern int sigprocmask_raw(int how, void* set, void* old);
 }

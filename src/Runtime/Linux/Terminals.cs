@@ -12,6 +12,6 @@ public static class Terminals
         if (ioctl(fd, TiocSctty, 0) != 0) throw new SystemCallException("ioctl(TIOCSCTTY)", Marshal.GetLastPInvokeError());
     }
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int ioctl(int fd, ulong request, ulong argument);
 }

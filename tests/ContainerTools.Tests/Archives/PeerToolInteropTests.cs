@@ -25,7 +25,7 @@ public sealed class PeerToolInteropTests : IDisposable
         Directory.CreateDirectory(Path.Combine(bundle, "rootfs", "bin"));
         File.Copy(TestImages.BusyboxBinary, Path.Combine(bundle, "rootfs", "bin", "busybox"));
         TestImages.Run("umoci", "repack", "--image", layout + ":latest", bundle);
-        Runtime.Storage.DirectoryRemover.Remove(bundle);
+        ContainerTools.Runtime.Storage.DirectoryRemover.Remove(bundle);
         TestImages.Run("umoci", "unpack", "--image", layout + ":latest", bundle);
         Directory.CreateDirectory(Path.Combine(bundle, "rootfs", "etc"));
         File.WriteAllText(Path.Combine(bundle, "rootfs", "etc", "umoci"), "from umoci\n");
@@ -103,8 +103,8 @@ public sealed class PeerToolInteropTests : IDisposable
             }
             finally
             {
-                Runtime.Storage.DirectoryRemover.TryRemove(podmanRoot);
-                Runtime.Storage.DirectoryRemover.TryRemove(podmanRunRoot);
+                ContainerTools.Runtime.Storage.DirectoryRemover.TryRemove(podmanRoot);
+                ContainerTools.Runtime.Storage.DirectoryRemover.TryRemove(podmanRunRoot);
             }
         }
     }

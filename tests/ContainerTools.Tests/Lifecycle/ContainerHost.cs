@@ -58,8 +58,16 @@ public sealed class ContainerHost : IDisposable
         }
         var mounts = OverlayMount.MountsUnder(RootPath);
         foreach (var mount in mounts) OverlayMount.Unmount(mount);
-        if (mounts.Count == 0) Directory.Delete(RootPath, recursive: true);
-        Assert.Empty(leftovers);
+        if (mounts.Count == 0)
+        {
+            try { Directory.Delete(RootPath, recursive: true); }
+            catch (IOException ex)
+            {
+                var left = Directory.Exists(Root.ContainersDirectory) ? Directory.GetFileSystemEntries(Root.ContainersDirectory, "*", SearchOption.AllDirectories) : [];
+                throw new IOException($"{ex.Message}; left: {string.Join(", ", left)}", ex);
+            }
+        }
+        Assert.True(leftovers.Count == 0, string.Join("\n", leftovers));
         Assert.Empty(mounts);
     }
 }

@@ -95,6 +95,9 @@ public sealed class ContainerLifecycleTests : IDisposable
         var other = _host.NewStore();
         var seen = other.Resolve(container.Name);
         Assert.Equal(ContainerStatus.Running, seen.Status);
+        var stats = other.Stats(seen.Id);
+        Assert.True(stats.MemoryUsageBytes > 0);
+        Assert.True(stats.PidsCurrent >= 1);
         Assert.Contains(other.Logs(seen.Id), e => e.Text == "started\n");
         // The monitor runs in its own session and is not our child: it survives this process.
         Assert.True(ProcStat.IsSameProcessAlive(seen.State.MonitorPid, seen.State.MonitorStartTime));

@@ -17,6 +17,16 @@ public static class ContainerLauncher
     /// </summary>
     public static LaunchedContainer Start(LaunchRequest request)
     {
+        using var created = Create(request);
+        return created.Start();
+    }
+
+    /// <summary>
+    /// Sets the container up to just before execve (see <see cref="CreatedContainer"/>), or throws ContainerStartFailed
+    /// with ctinit's reason (ctinit is then reaped).
+    /// </summary>
+    public static CreatedContainer Create(LaunchRequest request)
+    {
         var bundlePath = Path.GetFullPath(request.BundlePath);
         var spec = BundleReader.Read(bundlePath);
         if (spec.Process.Args.Count == 0)
@@ -26,6 +36,7 @@ public static class ContainerLauncher
         var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
+        var (gateRead, gateWrite) = FileDescriptors.Pipe();
         int pid;
         try
         {
@@ -37,6 +48,7 @@ public static class ContainerLauncher
                     [1] = request.StdoutFd,
                     [2] = request.StderrFd,
                     [InitProtocol.ReportFd] = reportWrite,
+                    [InitProtocol.GateFd] = gateRead,
                 },
                 ResetSignals = true,
                 NewSession = true,
@@ -46,36 +58,56 @@ public static class ContainerLauncher
         catch
         {
             FileDescriptors.Close(reportRead);
+            FileDescriptors.Close(gateWrite);
             throw;
         }
         finally
         {
             FileDescriptors.Close(reportWrite);
+            FileDescriptors.Close(gateRead);
         }
 
-        byte[] report;
+        var tag = new byte[1];
+        int read;
         try
         {
-            report = FileDescriptors.ReadToEnd(reportRead);
+            read = FileDescriptors.Read(reportRead, tag);
         }
-        finally
+        catch
         {
             FileDescriptors.Close(reportRead);
-        }
-
-        if (InitProtocol.DecodeFailure(report) is { } failure)
-        {
+            FileDescriptors.Close(gateWrite);
+            try { Signals.Send(pid, Signals.SigKill); } catch (SystemCallException) { }
             ProcessWait.Wait(pid);
-            var kind = failure.Errno switch
-            {
-                2 => ErrorKind.NotFound, // ENOENT
-                1 or 13 => ErrorKind.PermissionDenied, // EPERM, EACCES
-                _ => ErrorKind.InvalidOperation,
-            };
-            throw new ContainerToolsException(kind, "ContainerStartFailed", $"The container could not start: {failure.Message}", bundlePath);
+            throw;
         }
-        return new LaunchedContainer(pid);
+        if (read == 1 && tag[0] == InitProtocol.Ready) return new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
+
+        FileDescriptors.Close(gateWrite);
+        byte[] rest;
+        try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
+        finally { FileDescriptors.Close(reportRead); }
+        throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
     }
+
+    /// <summary>Reaps ctinit and describes why it gave up (an empty report: it died without a word).</summary>
+    internal static ContainerToolsException StartFailure(int pid, byte[] report, string bundlePath)
+    {
+        var status = ProcessWait.Wait(pid);
+        if (report.Length == 0 || report[0] != InitProtocol.Failed)
+            return new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed",
+                $"The container could not start: its init process ended without a report ({Describe(status)}).", bundlePath);
+        var (errno, message) = InitProtocol.DecodeFailure(report.AsSpan(1));
+        var kind = errno switch
+        {
+            2 => ErrorKind.NotFound, // ENOENT
+            1 or 13 => ErrorKind.PermissionDenied, // EPERM, EACCES
+            _ => ErrorKind.InvalidOperation,
+        };
+        return new ContainerToolsException(kind, "ContainerStartFailed", $"The container could not start: {message}", bundlePath);
+    }
+
+    private static string Describe(ExitStatus status) => status.Signaled ? $"killed by signal {status.Signal}" : $"exit code {status.Code}";
 
     /// <summary>
     /// Namespaces belong to threads. A dedicated thread changes its own, spawns (children inherit them, and CLONE_NEWPID

@@ -4,15 +4,22 @@ using System.Text;
 namespace ContainerTools.Runtime.Containers.Launch;
 
 /// <summary>
-/// The contract between the launcher and ctinit (this file is compiled into both):
-/// argv is <c>ctinit BUNDLE [--cgroup-procs FILE]...</c>; fd 0-2 are the container's stdio; fd 3 is the write end
-/// of the launcher's report pipe. ctinit marks fd 3 close-on-exec, so a successful execve closes it (the launcher
-/// reads end-of-file); a failure before that writes one report (errno, then a UTF-8 message) and exits.
+/// The contract between the launcher and ctinit (this file is compiled into both).
+/// argv: <c>ctinit BUNDLE [--cgroup-procs FILE]...</c>. fds: 0-2 the container's stdio; 3 the write end of the report
+/// pipe (ctinit to launcher); 4 the read end of the start gate (launcher to ctinit).
+/// ctinit sets the container up, writes <see cref="Ready"/>, and blocks on the gate. One byte on the gate lets it
+/// execve; end-of-file on the gate (the launcher gave up) makes it exit. ctinit marks every fd above 2 close-on-exec,
+/// so a successful execve shows the launcher end-of-file on the report pipe; a failure at any point writes
+/// <see cref="Failed"/>, errno (int32 LE) and a UTF-8 message, then ctinit exits with <see cref="SetupFailedExitCode"/>.
 /// </summary>
 public static class InitProtocol
 {
     public const int ReportFd = 3;
+    public const int GateFd = 4;
     public const string CgroupProcsOption = "--cgroup-procs";
+    public const byte Ready = (byte)'R';
+    public const byte Failed = (byte)'E';
+    public const byte Go = (byte)'G';
     /// <summary>ctinit's exit code when it failed before execve.</summary>
     public const int SetupFailedExitCode = 127;
 
@@ -30,17 +37,16 @@ public static class InitProtocol
     public static byte[] EncodeFailure(int errno, string message)
     {
         var text = Encoding.UTF8.GetBytes(message);
-        var report = new byte[4 + text.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(report, errno);
-        text.CopyTo(report, 4);
+        var report = new byte[5 + text.Length];
+        report[0] = Failed;
+        BinaryPrimitives.WriteInt32LittleEndian(report.AsSpan(1), errno);
+        text.CopyTo(report, 5);
         return report;
     }
 
-    /// <summary>Null for an empty report (execve succeeded).</summary>
-    public static (int Errno, string Message)? DecodeFailure(ReadOnlySpan<byte> report)
-    {
-        if (report.Length == 0) return null;
-        if (report.Length < 4) return (0, "ctinit sent a truncated failure report");
-        return (BinaryPrimitives.ReadInt32LittleEndian(report), Encoding.UTF8.GetString(report[4..]));
-    }
+    /// <summary>Decodes what followed <see cref="Failed"/>.</summary>
+    public static (int Errno, string Message) DecodeFailure(ReadOnlySpan<byte> afterTag) =>
+        afterTag.Length < 4
+            ? (0, "ctinit sent a truncated failure report")
+            : (BinaryPrimitives.ReadInt32LittleEndian(afterTag), Encoding.UTF8.GetString(afterTag[4..]));
 }

@@ -1,0 +1,69 @@
+using ContainerTools.Runtime.Linux;
+
+namespace ContainerTools.Runtime.Containers.Launch;
+
+/// <summary>
+/// A container set up to the last step: namespaces, mounts, pivot_root, credentials are in place and ctinit (PID 1,
+/// <see cref="Pid"/>) waits just before execve. In between the caller can, say, move a veth into /proc/PID/ns/net.
+/// <see cref="Start"/> lets it exec; disposing an unstarted one kills and reaps it.
+/// </summary>
+public sealed class CreatedContainer : IDisposable
+{
+    private readonly string _bundlePath;
+    private int _reportFd;
+    private int _gateFd;
+    private bool _finished;
+
+    internal CreatedContainer(int pid, int reportFd, int gateFd, string bundlePath)
+    {
+        Pid = pid;
+        _reportFd = reportFd;
+        _gateFd = gateFd;
+        _bundlePath = bundlePath;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Execs the spec's program; returns once it runs, or throws ContainerStartFailed (ctinit is then reaped).</summary>
+    public LaunchedContainer Start()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _finished = true;
+        try
+        {
+            FileDescriptors.WriteAll(_gateFd, [InitProtocol.Go]);
+        }
+        catch (SystemCallException)
+        {
+            // ctinit is gone (EPIPE); its report says why.
+        }
+        CloseFds(keepReport: true);
+        var report = ReadReport();
+        if (report.Length == 0) return new LaunchedContainer(Pid);
+        throw ContainerLauncher.StartFailure(Pid, report, _bundlePath);
+    }
+
+    private byte[] ReadReport()
+    {
+        try { return FileDescriptors.ReadToEnd(_reportFd); }
+        finally { CloseFds(keepReport: false); }
+    }
+
+    private void CloseFds(bool keepReport)
+    {
+        FileDescriptors.Close(_gateFd);
+        _gateFd = -1;
+        if (keepReport) return;
+        FileDescriptors.Close(_reportFd);
+        _reportFd = -1;
+    }
+
+    public void Dispose()
+    {
+        if (_finished) return;
+        _finished = true;
+        CloseFds(keepReport: false);
+        try { Signals.Send(Pid, Signals.SigKill); } catch (SystemCallException) { }
+        ProcessWait.Wait(Pid);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Tests.Runtime;
+
+/// <summary>ctinit's JsonDocument reader must read config.json exactly as the engine's source-generated serializer.</summary>
+public sealed class RuntimeSpecReaderTests
+{
+    private static string Canonical(RuntimeSpec spec) => JsonSerializer.Serialize(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
+
+    [Fact]
+    public void ACompleteSpecReadsTheSameAsWithTheSerializer()
+    {
+        var defaults = RuntimeSpecDefaults.Create(["sh", "-c", "echo hi"], hostname: "h", env: ["PATH=/bin", "A=b"], cwd: "/w");
+        var spec = defaults with
+        {
+            Process = defaults.Process with
+            {
+                Terminal = true,
+                User = new UserSpec { Uid = 1000, Gid = 1001, AdditionalGids = [10, 20] },
+                Capabilities = defaults.Process.Capabilities! with { Ambient = ["CAP_KILL"], Inheritable = ["CAP_KILL"] },
+                Rlimits = [new RlimitSpec { Type = "RLIMIT_NOFILE", Hard = 1048576, Soft = 1024 }],
+            },
+            Root = new RootSpec { Path = "/abs/rootfs", Readonly = true },
+            Annotations = new Dictionary<string, string> { ["org.example"] = "v" },
+            Linux = defaults.Linux with
+            {
+                Namespaces = [new() { Type = "pid" }, new() { Type = "network", Path = "/proc/1/ns/net" }],
+                Resources = new ResourcesSpec
+                {
+                    Memory = new MemoryResources { Limit = 64L << 20 },
+                    Cpu = new CpuResources { Quota = 50000, Period = 100000 },
+                    Pids = new PidsResources { Limit = 100 },
+                },
+                CgroupsPath = "/ct/abc",
+                Devices = [new DeviceSpec { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 }],
+            },
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
+
+        var read = RuntimeSpecReader.Read(json);
+
+        Assert.Equal(Canonical(spec), Canonical(read));
+        Assert.Equal(Canonical(JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec)!), Canonical(read));
+    }
+
+    [Fact]
+    public void AMinimalSpecGetsTheRecordsDefaults()
+    {
+        var read = RuntimeSpecReader.Read("""{"process":{"args":["true"]},"unknown":{"x":1}}"""u8.ToArray());
+
+        Assert.Equal(["true"], read.Process.Args);
+        Assert.Equal("/", read.Process.Cwd);
+        Assert.Equal("rootfs", read.Root.Path);
+        Assert.Empty(read.Mounts);
+        Assert.Empty(read.Linux.Namespaces);
+    }
+
+    [Theory]
+    [InlineData("""{"process": [""")]
+    [InlineData("""{"process": {"args": "not a list"}}""")]
+    [InlineData("""{"process": {"user": {"uid": -1}}}""")]
+    [InlineData("""[1, 2]""")]
+    public void InvalidDocumentsThrowJsonException(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => RuntimeSpecReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+}
