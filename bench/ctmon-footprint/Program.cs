@@ -1,4 +1,5 @@
-// usage: ctmon-footprint [COUNT]   (CONTAINERTOOLS_MONITOR / CONTAINERTOOLS_INIT point at the helpers)
+// usage: ctmon-footprint [COUNT]   (CONTAINERTOOLS_MONITOR / CONTAINERTOOLS_INIT point at the helpers;
+// FOOTPRINT_COMMAND replaces the default chatty container, e.g. "sleep 1000" for an idle one)
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Storage;
@@ -17,7 +18,7 @@ try
 {
     for (var i = 0; i < count; i++)
     {
-        var c = store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "while true; do echo tick; sleep 0.1; done"] });
+        var c = store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", Environment.GetEnvironmentVariable("FOOTPRINT_COMMAND") ?? "while true; do echo tick; sleep 0.1; done"] });
         ids.Add(store.Start(c.Id).Id);
     }
     Thread.Sleep(2000);

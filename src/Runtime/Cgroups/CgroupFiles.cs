@@ -31,8 +31,7 @@ internal static class CgroupFiles
         {
             return File.ReadAllText(Path.Combine(directory, file));
         }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
+        catch (IOException) { return null; } // missing, or ENODEV from a cgroup being removed
     }
 
     public static long? TryReadNumber(string directory, string file)
@@ -57,9 +56,9 @@ internal static class CgroupFiles
     public static IReadOnlyList<int> ReadPids(string procsFile)
     {
         string text;
+        // A cgroup being removed answers ENODEV: it holds nothing any more.
         try { text = File.ReadAllText(procsFile); }
-        catch (FileNotFoundException) { return []; }
-        catch (DirectoryNotFoundException) { return []; }
+        catch (IOException) { return []; }
         var pids = new List<int>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -40,4 +40,24 @@ public sealed class ContainerRunTests : IDisposable
         Assert.False(Directory.Exists(detached.Paths.Directory));
         Assert.Empty(_host.Images.Holders(detached.Definition.ImageId));
     }
+
+    [Fact]
+    public void AFailedStartReportsWhyAndLeavesNothingRunning()
+    {
+        var created = _host.Store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["/no/such/program"] });
+
+        var failure = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(() => _host.Store.Start(created.Id));
+
+        Assert.Equal("ContainerStartFailed", failure.ErrorId);
+        Assert.Contains("/no/such/program", failure.Message);
+        var after = _host.Store.Resolve(created.Id);
+        Assert.Equal(ContainerStatus.Created, after.Status);
+        Assert.NotNull(after.State.Error);
+        Assert.Null(after.State.Cgroup);
+        Assert.Empty(ContainerTools.Runtime.Linux.OverlayMount.MountsUnder(created.Paths.Directory));
+        Assert.False(File.Exists(created.Paths.StartedFile));
+        var host = ContainerTools.Runtime.Cgroups.CgroupHost.Default;
+        var controllers = host.Version == ContainerTools.Runtime.Cgroups.CgroupVersion.V2 ? [""] : ContainerTools.Runtime.Cgroups.CgroupV1.Controllers;
+        Assert.All(controllers, c => Assert.False(Directory.Exists(Path.Combine(host.OwnCgroupDirectory(c), "containertools", created.Id))));
+    }
 }
