@@ -130,6 +130,10 @@ public sealed class ContainerCmdletTests : IDisposable
         Assert.EndsWith("(Paused)", session.Run("(Get-Container sleeper).StatusText").ThrowOnErrors().Values<string>().Single());
         Assert.Equal("Running", One("Get-Container sleeper | Resume-Container -PassThru").Status);
 
+        var timedOut = session.Run("Wait-Container sleeper -Timeout 0").SingleError();
+        Assert.Equal(ErrorCategory.OperationTimeout, timedOut.CategoryInfo.Category);
+        Assert.StartsWith("WaitTimeout,", timedOut.FullyQualifiedErrorId);
+
         var stopped = One("Get-Container sleeper | Stop-Container -PassThru");
         Assert.Equal("Exited", stopped.Status);
         Assert.Equal(7, stopped.ExitCode);
