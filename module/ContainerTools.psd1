@@ -20,6 +20,18 @@
         'Remove-ContainerImage'
         'Request-ContainerImage'
         'Submit-ContainerImage'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'New-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Restart-Container'
+        'Resume-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Suspend-Container'
+        'Wait-Container'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -27,7 +39,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Container', 'OCI', 'Docker', 'Linux')
-            ProjectUri = 'https://github.com/containertools/containertools'
         }
     }
 }
