@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark; each prints its own ratios against peers measured in the same run.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")"
-for b in image-import.sh; do
+status=0
+for b in *.sh; do
+  [ "$b" = run.sh ] && continue
   echo "== $b"
-  "./$b"
+  "./$b" || { echo "$b failed" >&2; status=1; }
 done
+exit $status
