@@ -1,0 +1,35 @@
+using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Containers;
+
+/// <summary>Writes a container's OCI bundle (bundle/config.json) from its definition, Docker's defaults and its overlay root.</summary>
+internal static class ContainerBundle
+{
+    public static void Write(Container container)
+    {
+        var definition = container.Definition;
+        var paths = container.Paths;
+        var layers = File.ReadAllLines(paths.LayersFile);
+        var (uid, gid) = ContainerUser.Resolve(definition.User, layers);
+        var spec = RuntimeSpecDefaults.Create(definition.Args, definition.Hostname, definition.Env, definition.WorkingDir);
+        var limits = definition.Limits;
+        spec = spec with
+        {
+            Process = spec.Process with { User = new UserSpec { Uid = uid, Gid = gid }, Terminal = definition.Tty },
+            Root = new RootSpec { Path = paths.MergedDirectory, Readonly = definition.ReadOnlyRootFs },
+            Annotations = definition.Labels.Count == 0 ? null : new Dictionary<string, string>(definition.Labels),
+            // The engine sets these limits itself (the cgroup exists before ctinit joins it); the spec records them for readers.
+            Linux = spec.Linux with
+            {
+                Resources = limits.IsEmpty ? null : new ResourcesSpec
+                {
+                    Memory = limits.MemoryBytes is { } m ? new MemoryResources { Limit = m } : null,
+                    Cpu = limits.Cpus is { } c ? new CpuResources { Quota = (long)Math.Round(c * 100_000), Period = 100_000 } : null,
+                    Pids = limits.Pids is { } p ? new PidsResources { Limit = p } : null,
+                },
+            },
+        };
+        BundleWriter.Write(paths.BundleDirectory, spec);
+    }
+}

@@ -1,0 +1,96 @@
+using ContainerTools.Runtime.Containers.State;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Containers;
+
+public sealed partial class ContainerStore
+{
+    /// <summary>
+    /// Creates a container from an image: its record (the image config merged with the options), a holder on the
+    /// image, the overlay directories and the OCI bundle. Nothing runs until <see cref="Start"/>.
+    /// </summary>
+    public Container Create(ContainerCreateOptions options)
+    {
+        var image = Images.Resolve(options.Image);
+        var config = image.Config.Config ?? new ContainerConfig();
+        if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
+        var container = Register((id, name) => Define(id, name, options, image, config), options.Name);
+        try
+        {
+            Images.AddHolder(image.Id, container.Id);
+            var paths = container.Paths;
+            File.WriteAllLines(paths.LayersFile, Images.LayerDirectories(image));
+            foreach (var dir in new[] { paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, paths.BundleDirectory })
+            {
+                Directory.CreateDirectory(dir);
+            }
+            ContainerBundle.Write(container);
+            return container;
+        }
+        catch
+        {
+            try { Images.RemoveHolder(image.Id, container.Id); } catch (ContainerToolsException) { }
+            try { Directory.Delete(container.Paths.Directory, recursive: true); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static ContainerDefinition Define(string id, string name, ContainerCreateOptions options, Image image, ContainerConfig config)
+    {
+        var entrypoint = options.Entrypoint ?? config.Entrypoint ?? [];
+        var command = options.Command ?? (options.Entrypoint is not null ? [] : config.Cmd ?? []);
+        if (entrypoint.Count == 0 && command.Count == 0)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand",
+                $"The image '{options.Image}' has no Entrypoint or Cmd, and no command was given.", options.Image);
+        }
+        var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>());
+        foreach (var (key, value) in options.Labels ?? new Dictionary<string, string>()) labels[key] = value;
+        return new ContainerDefinition
+        {
+            Id = id,
+            Name = name,
+            Image = options.Image,
+            ImageId = image.Id,
+            Entrypoint = entrypoint,
+            Command = command,
+            Env = MergeEnv(config.Env ?? [], options.Env ?? []),
+            WorkingDir = string.IsNullOrEmpty(options.WorkingDir) ? (string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir) : options.WorkingDir,
+            User = string.IsNullOrEmpty(options.User) ? (string.IsNullOrEmpty(config.User) ? null : config.User) : options.User,
+            Hostname = options.Hostname ?? id.Substring(0, 12),
+            Labels = labels,
+            Limits = options.Limits,
+            StopSignal = options.StopSignal ?? config.StopSignal ?? "SIGTERM",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Interactive = options.Interactive,
+            Tty = options.Tty,
+            ReadOnlyRootFs = options.ReadOnlyRootFs,
+            AutoRemove = options.AutoRemove,
+        };
+    }
+
+    /// <summary>The image's env, then the user's: a user KEY replaces the image's KEY in place; a bare KEY takes the engine's value.</summary>
+    internal static IReadOnlyList<string> MergeEnv(IReadOnlyList<string> imageEnv, IReadOnlyList<string> userEnv)
+    {
+        var result = new List<string>(imageEnv);
+        foreach (var entry in userEnv)
+        {
+            var eq = entry.IndexOf('=');
+            var key = eq < 0 ? entry : entry.Substring(0, eq);
+            var value = eq < 0 ? Environment.GetEnvironmentVariable(key) : null;
+            if (eq < 0 && value is null) continue;
+            var full = eq < 0 ? $"{key}={value}" : entry;
+            var index = result.FindIndex(e => e.StartsWith(key + "=", StringComparison.Ordinal));
+            if (index >= 0) result[index] = full;
+            else result.Add(full);
+        }
+        if (!result.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            result.Insert(0, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
+        return result;
+    }
+}

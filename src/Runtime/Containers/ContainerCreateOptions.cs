@@ -1,0 +1,27 @@
+using ContainerTools.Runtime.Cgroups;
+
+namespace ContainerTools.Runtime.Containers;
+
+/// <summary>What New-Container passes to <see cref="ContainerStore.Create"/>; nulls fall back to the image's config, as Docker does.</summary>
+public sealed record ContainerCreateOptions
+{
+    /// <summary>Image name, id or short id.</summary>
+    public required string Image { get; init; }
+    public string? Name { get; init; }
+    /// <summary>Replaces the image's Cmd.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+    /// <summary>Replaces the image's Entrypoint (and, as with docker --entrypoint, drops the image's Cmd).</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+    /// <summary>KEY=VALUE entries added to (or replacing by key) the image's Env.</summary>
+    public IReadOnlyList<string>? Env { get; init; }
+    public string? WorkingDir { get; init; }
+    public string? User { get; init; }
+    public string? Hostname { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public CgroupLimits Limits { get; init; } = new();
+    public string? StopSignal { get; init; }
+    public bool Interactive { get; init; }
+    public bool Tty { get; init; }
+    public bool ReadOnlyRootFs { get; init; }
+    public bool AutoRemove { get; init; }
+}

@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ContainerTools.Runtime.Containers.State;
+
+namespace ContainerTools.Runtime.Containers;
+
+/// <summary>Which log lines to read: the last <see cref="Tail"/>, those at or after <see cref="Since"/>, and whether to keep following.</summary>
+public sealed record ContainerLogOptions
+{
+    public int? Tail { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    /// <summary>Keep reading new lines until the container exits (or the enumeration is cancelled).</summary>
+    public bool Follow { get; init; }
+}
+
+/// <summary>One line a container wrote; <see cref="Text"/> keeps its newline, as Docker's log records do.</summary>
+public sealed record ContainerLogEntry(DateTimeOffset Time, string Stream, string Text)
+{
+    public string Format(bool timestamps) => timestamps ? $"{LogRecord.FormatTime(Time)} {Text}" : Text;
+    public override string ToString() => Text.TrimEnd('\n');
+}
+
+public sealed partial class ContainerStore
+{
+    /// <summary>
+    /// The container's output from container.log. With <see cref="ContainerLogOptions.Follow"/> the enumeration
+    /// waits for new lines and ends once the container has exited and every line is read, or when cancelled.
+    /// </summary>
+    public IEnumerable<ContainerLogEntry> Logs(string idOrName, ContainerLogOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ContainerLogOptions();
+        var container = Resolve(idOrName);
+        return ReadLog(container, options, cancellationToken);
+    }
+
+    /// <summary>Streams the output of the container's current run as it is written, until it exits (Start-Container -Attach).</summary>
+    public IEnumerable<ContainerLogEntry> Attach(string idOrName, CancellationToken cancellationToken = default)
+    {
+        var container = Resolve(idOrName);
+        return ReadLog(container, new ContainerLogOptions { Follow = true, Since = container.State.StartedAt }, cancellationToken);
+    }
+
+    private IEnumerable<ContainerLogEntry> ReadLog(Container container, ContainerLogOptions options, CancellationToken cancellationToken)
+    {
+        var path = container.Paths.LogFile;
+        FileStream? stream = null;
+        var pending = new List<byte>();
+        var buffer = new byte[16 * 1024];
+
+        IEnumerable<ContainerLogEntry> ReadAvailable()
+        {
+            if (stream is null)
+            {
+                if (!File.Exists(path)) yield break;
+                try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+                catch (FileNotFoundException) { yield break; }
+            }
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var start = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (buffer[i] != (byte)'\n') continue;
+                    pending.AddRange(new ArraySegment<byte>(buffer, start, i - start));
+                    var entry = Parse(pending);
+                    pending.Clear();
+                    start = i + 1;
+                    if (entry is not null && (options.Since is null || entry.Time >= options.Since)) yield return entry;
+                }
+                // A record still being written: keep its start until the rest arrives.
+                pending.AddRange(new ArraySegment<byte>(buffer, start, n - start));
+            }
+        }
+
+        try
+        {
+            var initial = ReadAvailable().ToList();
+            if (options.Tail is { } tail) initial = initial.Skip(Math.Max(0, initial.Count - tail)).ToList();
+            foreach (var entry in initial) yield return entry;
+            if (!options.Follow) yield break;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var running = TryGet(container.Id) is { Status: ContainerStatus.Running or ContainerStatus.Paused };
+                // Read after checking: once the monitor's exit is merged, every line it will ever write is in the file.
+                foreach (var entry in ReadAvailable()) yield return entry;
+                if (!running) yield break;
+                cancellationToken.WaitHandle.WaitOne(50);
+            }
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    private static ContainerLogEntry? Parse(List<byte> line)
+    {
+        if (line.Count == 0) return null;
+        try
+        {
+            var record = JsonSerializer.Deserialize(line.ToArray(), ContainerStateJson.Default.LogRecord);
+            return record is null ? null : new ContainerLogEntry(record.Timestamp, record.Stream, record.Log);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+}

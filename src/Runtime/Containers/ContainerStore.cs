@@ -1,0 +1,162 @@
+using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.State;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Storage;
+
+namespace ContainerTools.Runtime.Containers;
+
+/// <summary>Where the engine finds its helpers and puts cgroups; the defaults suit a normal install.</summary>
+public sealed record ContainerStoreOptions
+{
+    public CgroupHost? CgroupHost { get; init; }
+    /// <summary>Parent cgroup path from the hierarchy root; null: the caller's own cgroup + "/containertools".</summary>
+    public string? CgroupParent { get; init; }
+    /// <summary>ctmon; null: CONTAINERTOOLS_MONITOR, then next to the engine's assembly.</summary>
+    public string? MonitorPath { get; init; }
+    /// <summary>ctinit; null: the launcher's own lookup.</summary>
+    public string? InitPath { get; init; }
+}
+
+/// <summary>
+/// The containers of one store root, and every lifecycle operation on them (the operations live in the
+/// Container*.cs files next to this one). Safe across processes: the name index is guarded by
+/// locks/containers.lock, each container's state by locks/container-ID.lock.
+/// </summary>
+public sealed partial class ContainerStore
+{
+    public ContainerStore(StoreRoot root, ImageStore? images = null, ContainerStoreOptions? options = null)
+    {
+        Root = root;
+        Images = images ?? new ImageStore(root);
+        Options = options ?? new ContainerStoreOptions();
+    }
+
+    public StoreRoot Root { get; }
+    public ImageStore Images { get; }
+    public ContainerStoreOptions Options { get; }
+
+    private string NamesLockPath => Path.Combine(Root.LocksDirectory, "containers.lock");
+
+    private string ContainerLockPath(string id) => Path.Combine(Root.LocksDirectory, $"container-{id}.lock");
+
+    public ContainerPaths PathsOf(string id) => new(Path.Combine(Root.ContainersDirectory, id));
+
+    /// <summary>
+    /// Makes the container's directory with its container.json and a Created state.json, the name checked and
+    /// reserved under the names lock. A null name picks a free random one.
+    /// </summary>
+    internal Container Register(Func<string, string, ContainerDefinition> define, string? requestedName)
+    {
+        Root.EnsureCreated();
+        var name = requestedName is null ? null : ContainerNames.Validate(requestedName);
+        using var namesLock = FileLock.Acquire(NamesLockPath);
+        var taken = ReadAllDefinitions().Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        if (name is not null && taken.Contains(name))
+        {
+            throw new ContainerToolsException(ErrorKind.AlreadyExists, "ContainerNameInUse",
+                $"The container name '{name}' is already in use.", name);
+        }
+        while (name is null || taken.Contains(name)) name = ContainerNames.RandomName();
+        var id = ContainerNames.NewId();
+        var paths = PathsOf(id);
+        var definition = define(id, name);
+        Directory.CreateDirectory(paths.Directory);
+        var state = new ContainerRuntimeState();
+        ContainerStateJson.WriteFile(paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState);
+        // container.json last: a directory without it is an unfinished create that List ignores.
+        ContainerStateJson.WriteFile(paths.DefinitionFile, definition, ContainerStateJson.Default.ContainerDefinition);
+        return new Container(definition, state, paths);
+    }
+
+    private IEnumerable<ContainerDefinition> ReadAllDefinitions()
+    {
+        if (!Directory.Exists(Root.ContainersDirectory)) yield break;
+        foreach (var dir in Directory.EnumerateDirectories(Root.ContainersDirectory))
+        {
+            var definition = ContainerStateJson.ReadFile(Path.Combine(dir, "container.json"), ContainerStateJson.Default.ContainerDefinition);
+            if (definition is not null) yield return definition;
+        }
+    }
+
+    /// <summary>
+    /// Every container, with its state brought up to date (exits merged, dead monitors noticed). Exited containers
+    /// created with AutoRemove are removed here rather than listed.
+    /// </summary>
+    public IReadOnlyList<Container> List()
+    {
+        return ReadAllDefinitions()
+            .Select(d => TryGet(d.Id))
+            .OfType<Container>()
+            .Where(c => !RemovedAutomatically(c))
+            .OrderByDescending(c => c.Definition.CreatedAt)
+            .ToList();
+    }
+
+    /// <summary>Removes an exited AutoRemove container (Docker's --rm); true when it is gone.</summary>
+    private bool RemovedAutomatically(Container container)
+    {
+        if (!container.Definition.AutoRemove || container.Status != ContainerStatus.Exited) return false;
+        try { Remove(container.Id); }
+        catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
+        return true;
+    }
+
+    /// <summary>A container by full id, name, or unique id prefix; null when none matches.</summary>
+    public Container? TryResolve(string idOrName)
+    {
+        if (string.IsNullOrWhiteSpace(idOrName)) return null;
+        var definitions = ReadAllDefinitions().ToList();
+        var match = definitions.FirstOrDefault(d => d.Id == idOrName)
+            ?? definitions.FirstOrDefault(d => d.Name == (idOrName.StartsWith('/') ? idOrName.Substring(1) : idOrName));
+        if (match is null)
+        {
+            var prefix = idOrName.ToLowerInvariant();
+            var candidates = definitions.Where(d => d.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            if (candidates.Count > 1)
+            {
+                throw new ContainerToolsException(ErrorKind.InvalidArgument, "AmbiguousContainerId",
+                    $"The id prefix '{idOrName}' matches {candidates.Count} containers; give more digits.", idOrName);
+            }
+            match = candidates.SingleOrDefault();
+        }
+        return match is null ? null : TryGet(match.Id);
+    }
+
+    public Container Resolve(string idOrName) => TryResolve(idOrName)
+        ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"No container named or with id '{idOrName}'.", idOrName);
+
+    /// <summary>Reads one container by full id and refreshes its state; null if it does not exist (or is being removed).</summary>
+    public Container? TryGet(string id)
+    {
+        var paths = PathsOf(id);
+        if (!File.Exists(paths.DefinitionFile)) return null;
+        using var containerLock = FileLock.Acquire(ContainerLockPath(id));
+        return ReadAndRefresh(paths);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the refreshed container while holding its lock.</summary>
+    internal T WithLock<T>(string id, Func<Container, T> action)
+    {
+        var paths = PathsOf(id);
+        using var containerLock = FileLock.Acquire(ContainerLockPath(id));
+        var container = ReadAndRefresh(paths)
+            ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{id}' no longer exists.", id);
+        return action(container);
+    }
+
+    internal static Container SaveState(Container container, ContainerRuntimeState state)
+    {
+        ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState);
+        return container with { State = state };
+    }
+
+    private Container? ReadAndRefresh(ContainerPaths paths)
+    {
+        var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
+        if (definition is null) return null;
+        var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
+        var container = new Container(definition, state, paths);
+        return ContainerStateRefresh.Refresh(container);
+    }
+}

@@ -1,0 +1,56 @@
+using ContainerTools.Runtime.Errors;
+
+namespace ContainerTools.Runtime.Containers;
+
+/// <summary>Turns Docker's USER ("uid", "uid:gid", "name", "name:group") into numeric ids using the image's /etc/passwd and /etc/group.</summary>
+internal static class ContainerUser
+{
+    public static (uint Uid, uint Gid) Resolve(string? user, IReadOnlyList<string> layersLowestFirst)
+    {
+        if (string.IsNullOrEmpty(user)) return (0, 0);
+        var colon = user.IndexOf(':');
+        var userPart = colon < 0 ? user : user.Substring(0, colon);
+        var groupPart = colon < 0 ? null : user.Substring(colon + 1);
+
+        uint uid;
+        uint? primaryGid = null;
+        if (uint.TryParse(userPart, out var numericUid))
+        {
+            uid = numericUid;
+            var entry = FindEntry(layersLowestFirst, "etc/passwd", fields => fields[2] == userPart);
+            if (entry is not null && uint.TryParse(entry[3], out var g)) primaryGid = g;
+        }
+        else
+        {
+            var entry = FindEntry(layersLowestFirst, "etc/passwd", fields => fields[0] == userPart)
+                ?? throw new ContainerToolsException(ErrorKind.InvalidArgument, "UserNotFound", $"The user '{userPart}' is not in the image's /etc/passwd.", user);
+            uid = uint.Parse(entry[2]);
+            primaryGid = uint.Parse(entry[3]);
+        }
+
+        uint gid;
+        if (groupPart is null) gid = primaryGid ?? 0;
+        else if (uint.TryParse(groupPart, out var numericGid)) gid = numericGid;
+        else
+        {
+            var entry = FindEntry(layersLowestFirst, "etc/group", fields => fields[0] == groupPart)
+                ?? throw new ContainerToolsException(ErrorKind.InvalidArgument, "GroupNotFound", $"The group '{groupPart}' is not in the image's /etc/group.", user);
+            gid = uint.Parse(entry[2]);
+        }
+        return (uid, gid);
+    }
+
+    // The highest layer that has the file wins, as in the merged root filesystem.
+    private static string[]? FindEntry(IReadOnlyList<string> layersLowestFirst, string file, Func<string[], bool> match)
+    {
+        foreach (var layer in layersLowestFirst.Reverse())
+        {
+            var path = Path.Combine(layer, file);
+            if (!File.Exists(path)) continue;
+            return File.ReadLines(path)
+                .Select(line => line.Split(':'))
+                .FirstOrDefault(fields => fields.Length >= 4 && match(fields));
+        }
+        return null;
+    }
+}

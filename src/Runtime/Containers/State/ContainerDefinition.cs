@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+using ContainerTools.Runtime.Cgroups;
+
+namespace ContainerTools.Runtime.Containers.State;
+
+/// <summary>
+/// container.json: what the container was created with. Written once at create (and again on rename); the image's
+/// config is already merged in, so starting never needs the image record.
+/// </summary>
+public sealed record ContainerDefinition
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    /// <summary>The image as the user named it.</summary>
+    [JsonPropertyName("image")] public required string Image { get; init; }
+    [JsonPropertyName("imageId")] public required string ImageId { get; init; }
+    [JsonPropertyName("entrypoint")] public IReadOnlyList<string> Entrypoint { get; init; } = [];
+    [JsonPropertyName("command")] public IReadOnlyList<string> Command { get; init; } = [];
+    [JsonPropertyName("env")] public IReadOnlyList<string> Env { get; init; } = [];
+    [JsonPropertyName("workingDir")] public string WorkingDir { get; init; } = "/";
+    [JsonPropertyName("user")] public string? User { get; init; }
+    [JsonPropertyName("hostname")] public required string Hostname { get; init; }
+    [JsonPropertyName("labels")] public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    [JsonPropertyName("limits")] public CgroupLimits Limits { get; init; } = new();
+    /// <summary>The signal Stop sends first (the image's StopSignal, else SIGTERM).</summary>
+    [JsonPropertyName("stopSignal")] public string StopSignal { get; init; } = "SIGTERM";
+    [JsonPropertyName("createdAt")] public DateTimeOffset CreatedAt { get; init; }
+    [JsonPropertyName("interactive")] public bool Interactive { get; init; }
+    [JsonPropertyName("tty")] public bool Tty { get; init; }
+    [JsonPropertyName("readOnlyRootFs")] public bool ReadOnlyRootFs { get; init; }
+    [JsonPropertyName("autoRemove")] public bool AutoRemove { get; init; }
+
+    /// <summary>The full argv: entrypoint then command, as Docker joins them.</summary>
+    [JsonIgnore] public IReadOnlyList<string> Args => [.. Entrypoint, .. Command];
+}

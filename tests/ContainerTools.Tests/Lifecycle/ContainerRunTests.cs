@@ -1,0 +1,63 @@
+using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.State;
+
+namespace ContainerTools.Tests.Lifecycle;
+
+public sealed class ContainerRunTests : IDisposable
+{
+    private readonly ContainerHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void RunsToCompletionWithLogsAndExitCode()
+    {
+        var container = _host.Run("sh", "-c", "echo hello; echo oops >&2; exit 3");
+        Assert.Equal(3, _host.Store.Wait(container.Id, TimeSpan.FromSeconds(30)));
+
+        var exited = _host.Store.Resolve(container.Id);
+        Assert.Equal(ContainerStatus.Exited, exited.Status);
+        Assert.False(exited.State.OomKilled);
+        Assert.NotNull(exited.State.FinishedAt);
+        var logs = _host.Store.Logs(container.Id).ToList();
+        Assert.Contains(logs, e => e.Stream == "stdout" && e.Text == "hello\n");
+        Assert.Contains(logs, e => e.Stream == "stderr" && e.Text == "oops\n");
+        var line = File.ReadLines(exited.Paths.LogFile).First();
+        Assert.Matches("^\\{\"log\":\".*\\\\n\",\"stream\":\"(stdout|stderr)\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z\"\\}$", line);
+    }
+
+    [Fact]
+    public void AnAutoRemoveContainerGoesAwayOnceItsExitIsSeen()
+    {
+        var waited = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "exit 5"], AutoRemove = true });
+        Assert.Equal(5, _host.Store.Wait(waited.Id, TimeSpan.FromSeconds(30)));
+        Assert.Null(_host.Store.TryResolve(waited.Id));
+        Assert.False(Directory.Exists(waited.Paths.Directory));
+
+        var detached = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["true"], AutoRemove = true });
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(detached.Paths.ExitFile) || !Directory.Exists(detached.Paths.Directory), TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(_host.Store.List(), c => c.Id == detached.Id);
+        Assert.False(Directory.Exists(detached.Paths.Directory));
+        Assert.Empty(_host.Images.Holders(detached.Definition.ImageId));
+    }
+
+    [Fact]
+    public void AFailedStartReportsWhyAndLeavesNothingRunning()
+    {
+        var created = _host.Store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["/no/such/program"] });
+
+        var failure = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(() => _host.Store.Start(created.Id));
+
+        Assert.Equal("ContainerStartFailed", failure.ErrorId);
+        Assert.Contains("/no/such/program", failure.Message);
+        var after = _host.Store.Resolve(created.Id);
+        Assert.Equal(ContainerStatus.Created, after.Status);
+        Assert.NotNull(after.State.Error);
+        Assert.Null(after.State.Cgroup);
+        Assert.Empty(ContainerTools.Runtime.Linux.OverlayMount.MountsUnder(created.Paths.Directory));
+        Assert.False(File.Exists(created.Paths.StartedFile));
+        var host = ContainerTools.Runtime.Cgroups.CgroupHost.Default;
+        var controllers = host.Version == ContainerTools.Runtime.Cgroups.CgroupVersion.V2 ? [""] : ContainerTools.Runtime.Cgroups.CgroupV1.Controllers;
+        Assert.All(controllers, c => Assert.False(Directory.Exists(Path.Combine(host.OwnCgroupDirectory(c), "containertools", created.Id))));
+    }
+}
