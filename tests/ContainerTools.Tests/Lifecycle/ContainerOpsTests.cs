@@ -111,7 +111,7 @@ public sealed class ContainerOpsTests : IDisposable
 
         Assert.Equal(container.Id, second.Id);
         Assert.True(second.MemoryUsageBytes > 15_000_000, $"memory usage {second.MemoryUsageBytes}");
-        Assert.True(statistics.CpuPercent > 20, $"cpu {statistics.CpuPercent}%");
+        Assert.True(statistics.CpuPercent > 10, $"cpu {statistics.CpuPercent}%");
         Assert.True(statistics.MemoryPercent > 0);
         Assert.True(second.Pids >= 1);
         Assert.NotNull(second.BlockReadBytes);

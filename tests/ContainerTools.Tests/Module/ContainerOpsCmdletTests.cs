@@ -146,7 +146,7 @@ public sealed class ContainerOpsCmdletTests : IDisposable
         Assert.Equal("ContainerTools.ContainerStatistic", row.BaseObject.GetType().FullName);
         Assert.Equal("hog", row.Properties["Name"].Value);
         Assert.True(rows.Property<long>(0, "MemoryUsage") > 15_000_000, $"MemoryUsage {row.Properties["MemoryUsage"].Value}");
-        Assert.True(rows.Property<double>(0, "CpuPercent") > 20, $"CpuPercent {row.Properties["CpuPercent"].Value}");
+        Assert.True(rows.Property<double>(0, "CpuPercent") > 10, $"CpuPercent {row.Properties["CpuPercent"].Value}");
         Assert.True(rows.Property<double>(0, "MemoryPercent") > 0);
         Assert.True(rows.Property<long>(0, "MemoryLimit") >= rows.Property<long>(0, "MemoryUsage"));
         Assert.True(rows.Property<long>(0, "Pids") >= 1);
