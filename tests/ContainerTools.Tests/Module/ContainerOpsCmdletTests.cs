@@ -163,6 +163,24 @@ public sealed class ContainerOpsCmdletTests : IDisposable
     }
 
     [Fact]
+    public void StatisticBindsContainersByValueAndByIdOrNameButNeedsNone()
+    {
+        var container = Ok("(Get-Command Get-ContainerStatistic).Parameters['Container']").Values<ParameterMetadata>().Single();
+        Assert.Equal(["Id", "Name"], container.Aliases);
+        var binding = container.ParameterSets.Values.Single();
+        Assert.False(binding.IsMandatory);
+        Assert.True(binding.ValueFromPipeline);
+        Assert.True(binding.ValueFromPipelineByPropertyName);
+        Assert.Empty(Ok("Get-ContainerStatistic").Output);
+
+        Ok("Invoke-ContainerImage busybox -Detach -Name bound -Command sh,-c,'trap \"exit 7\" TERM; echo ready; sleep 100 & wait' | Out-Null");
+        WaitForLog("bound", "ready");
+        var byObject = Ok("[pscustomobject]@{ Name = 'bound' } | Get-ContainerStatistic -IntervalMilliseconds 50");
+        Assert.Equal("bound", byObject.Property<string>(0, "Name"));
+        Assert.Equal("bound", Ok("Get-Container bound | Get-ContainerStatistic -IntervalMilliseconds 50").Property<string>(0, "Name"));
+    }
+
+    [Fact]
     public void EventsArriveInOrderAndFilterByTime()
     {
         var before = Ok("[DateTime]::Now").Values<DateTime>().Single();
