@@ -114,7 +114,7 @@ public sealed class CgroupV1 : Cgroup
     {
         if (Dir("blkio") is not { } blkio) return new BlockIoStats(null, null);
         // The throttle files count every bio whatever the I/O scheduler; the CFQ/BFQ ones only exist with those schedulers.
-        foreach (var file in new[] { "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes", "blkio.io_service_bytes_recursive", "blkio.io_service_bytes" })
+        foreach (var file in new[] { "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes", "blkio.bfq.io_service_bytes_recursive", "blkio.io_service_bytes_recursive", "blkio.io_service_bytes" })
         {
             if (CgroupFiles.TryRead(blkio, file) is { } text) return BlockIoText.ParseV1(text);
         }

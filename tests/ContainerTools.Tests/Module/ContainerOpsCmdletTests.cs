@@ -198,6 +198,13 @@ public sealed class ContainerOpsCmdletTests : IDisposable
         Assert.Equal("3", ((System.Collections.Hashtable)die.Properties["Attributes"].Value)["exitCode"]);
         Assert.All(events, e => Assert.Equal("container", e.Properties["Type"].Value));
 
+        var dies = Ok("Get-ContainerEvent -Since $Before -Container short, sleep* -Action die", ("Before", before)).Output;
+        Assert.Equal(2, Ok("'short', 'sleeper' | ForEach-Object { [pscustomobject]@{ Name = $_ } } | Get-ContainerEvent -Since $Before -Action die", ("Before", before)).Output.Count);
+        Assert.Equal(["short", "sleeper"], dies.Select(e => (string)e.Properties["Name"].Value));
+        var sleeperId = Ok("(Get-Container sleeper).Id").Values<string>().Single();
+        Assert.Equal(6, Ok("Get-Container sleeper | Get-ContainerEvent -Since $Before", ("Before", before)).Output.Count);
+        Assert.Equal(6, Ok("Get-ContainerEvent -Since $Before -Container $Prefix", ("Before", before), ("Prefix", sleeperId[..8])).Output.Count);
+
         Assert.Empty(Ok("Get-ContainerEvent -Since ([DateTime]::Now).AddMinutes(1)").Output);
         Assert.Empty(Ok("Get-ContainerEvent -Until $Before", ("Before", before.AddSeconds(-1))).Output);
         // -Wait ends at -Until, having written what was there.
