@@ -43,6 +43,35 @@ public sealed class ContainerOpsTests : IDisposable
     }
 
     [Fact]
+    public void ARunningContainerExportsWithWhatItWroteAndNoTempFileIsLeft()
+    {
+        var container = _host.Run("sh", "-c", "echo live > /live; echo ready; sleep 100");
+        Assert.True(SpinWait.SpinUntil(() => _host.Output(container).Contains("ready"), TimeSpan.FromSeconds(30)));
+        var exportDir = Path.Combine(_host.RootPath, "export");
+        Directory.CreateDirectory(exportDir);
+        var tarball = Path.Combine(exportDir, "live.tar");
+        File.WriteAllText(tarball, "an older archive");
+
+        _host.Store.Export(container.Id, tarball);
+
+        Assert.Equal(["live.tar"], Directory.GetFiles(exportDir).Select(Path.GetFileName));
+        using var reader = new System.Formats.Tar.TarReader(File.OpenRead(tarball));
+        var names = new List<string>();
+        string? live = null;
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name);
+            if (entry.Name == "live") live = new StreamReader(entry.DataStream!).ReadToEnd();
+        }
+        Assert.Equal("live\n", live);
+        Assert.Contains("bin/busybox", names);
+        Assert.True(OverlayMount.IsMountPoint(container.Paths.MergedDirectory)); // still the running container's mount
+
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => _host.Store.Export(container.Id, Path.Combine(_host.RootPath, "no", "such", "x.tar")));
+        Assert.Contains("no/such", missing.Message);
+    }
+
+    [Fact]
     public void EventsOfAShortContainerArriveInOrderWithTheExitCode()
     {
         var container = _host.Run("sh", "-c", "exit 4");
