@@ -32,6 +32,10 @@
         'Stop-Container'
         'Suspend-Container'
         'Wait-Container'
+        'Copy-ContainerFile'
+        'Export-Container'
+        'Get-ContainerEvent'
+        'Get-ContainerStatistic'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

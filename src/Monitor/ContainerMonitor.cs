@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Cgroups;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.Launch;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Linux;
@@ -15,6 +16,8 @@ internal static class ContainerMonitor
     public static int Run(ContainerPaths paths, string? initPath)
     {
         CgroupHandle? cgroupHandle = null;
+        ContainerDefinition? definition = null;
+        var events = ContainerEvents.ForContainerDirectory(paths.Directory);
         int pid;
         Thread[] pumps;
         ContainerLog log;
@@ -23,6 +26,7 @@ internal static class ContainerMonitor
             var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState)
                 ?? throw new InvalidOperationException($"'{paths.StateFile}' is missing.");
             cgroupHandle = state.Cgroup;
+            definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
             var cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
             // The container's stdin is /dev/null until interactive sessions (a pty) arrive.
@@ -61,6 +65,8 @@ internal static class ContainerMonitor
                 MonitorStartTime = ProcStat.StartTime(self) ?? 0,
                 StartedAt = startedAt,
             }, ContainerStateJson.Default.MonitorStartedRecord);
+            // Recorded here rather than by the engine so that "start" always precedes this run's "die".
+            if (definition is not null) events.Append(ContainerEvent.For(definition, ContainerEventActions.Start));
         }
         catch (Exception ex)
         {
@@ -100,6 +106,16 @@ internal static class ContainerMonitor
         }
         // A forced remove may have deleted the container meanwhile; writing would recreate its directory.
         if (!File.Exists(paths.DefinitionFile)) return 0;
+        // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
+        // Re-read: the container may have been renamed while it ran.
+        try { definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition) ?? definition; }
+        catch (Exception) { }
+        if (definition is not null)
+        {
+            if (oomKilled) events.Append(ContainerEvent.For(definition, ContainerEventActions.Oom));
+            events.Append(ContainerEvent.For(definition, ContainerEventActions.Die,
+                new Dictionary<string, string> { ["exitCode"] = status.ShellCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        }
         ContainerStateJson.WriteFile(paths.ExitFile, new MonitorExitRecord
         {
             ExitCode = status.ShellCode,

@@ -38,6 +38,31 @@ public static class Display
         return unit == 0 ? $"{bytes}B" : value.ToString(value < 10 ? "0.##" : value < 100 ? "0.#" : "0", System.Globalization.CultureInfo.InvariantCulture) + units[unit];
     }
 
+    /// <summary>A size that may be unknown: "--" when null.</summary>
+    public static string Size(long? bytes) => bytes is { } b ? Size(b) : "--";
+
+    /// <summary>Binary units as docker stats prints memory: 1.5MiB, 512KiB, 23.4GiB; "--" when unknown.</summary>
+    public static string BinarySize(long? bytes)
+    {
+        if (bytes is not { } b)
+        {
+            return "--";
+        }
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double value = b;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{b}B" : value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + units[unit];
+    }
+
+    /// <summary>"12.34%" as docker stats prints CPU and memory shares; "--" when unknown.</summary>
+    public static string Percent(double? value) =>
+        value is { } v ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%" : "--";
+
     /// <summary>What `docker ps` prints under STATUS: "Up 5 minutes", "Up 2 hours (Paused)", "Exited (0) 3 seconds ago", "Created".</summary>
     public static string Status(Container? container)
     {

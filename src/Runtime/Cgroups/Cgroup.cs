@@ -51,6 +51,9 @@ public abstract class Cgroup
 
     public abstract CgroupStats ReadStats();
 
+    /// <summary>Bytes read from and written to block devices by the cgroup's processes, summed over devices.</summary>
+    public abstract BlockIoStats ReadBlockIo();
+
     /// <summary>How many processes the kernel's OOM killer has killed in this cgroup.</summary>
     public abstract long OomKillCount();
 

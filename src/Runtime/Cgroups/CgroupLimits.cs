@@ -13,5 +13,8 @@ public sealed record CgroupLimits
     [JsonIgnore] public bool IsEmpty => MemoryBytes is null && Cpus is null && Pids is null;
 }
 
+/// <summary>Block device traffic of a cgroup; null when the controller is not available to it.</summary>
+public sealed record BlockIoStats(long? ReadBytes, long? WriteBytes);
+
 /// <summary>A snapshot of a cgroup's resource use.</summary>
 public sealed record CgroupStats(long? MemoryUsageBytes, long? MemoryLimitBytes, long? CpuUsageNanoseconds, long? PidsCurrent);

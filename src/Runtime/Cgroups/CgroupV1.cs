@@ -7,7 +7,8 @@ namespace ContainerTools.Runtime.Cgroups;
 public sealed class CgroupV1 : Cgroup
 {
     /// <summary>The controllers a container joins; the others stay with the caller's cgroups.</summary>
-    public static readonly string[] Controllers = ["memory", "cpu", "cpuacct", "pids", "freezer"];
+    /// <remarks>blkio only for its statistics; it is joined when the host mounts it.</remarks>
+    public static readonly string[] Controllers = ["memory", "cpu", "cpuacct", "pids", "freezer", "blkio"];
 
     internal CgroupV1(CgroupHandle handle) : base(handle) { }
 
@@ -107,6 +108,17 @@ public sealed class CgroupV1 : Cgroup
         if (Dir("cpuacct") is { } cpuacct) cpu = CgroupFiles.TryReadNumber(cpuacct, "cpuacct.usage");
         if (Dir("pids") is { } pidsDir) pids = CgroupFiles.TryReadNumber(pidsDir, "pids.current");
         return new CgroupStats(usage, limit, cpu, pids);
+    }
+
+    public override BlockIoStats ReadBlockIo()
+    {
+        if (Dir("blkio") is not { } blkio) return new BlockIoStats(null, null);
+        // The throttle files count every bio whatever the I/O scheduler; the CFQ/BFQ ones only exist with those schedulers.
+        foreach (var file in new[] { "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes", "blkio.bfq.io_service_bytes_recursive", "blkio.io_service_bytes_recursive", "blkio.io_service_bytes" })
+        {
+            if (CgroupFiles.TryRead(blkio, file) is { } text) return BlockIoText.ParseV1(text);
+        }
+        return new BlockIoStats(null, null);
     }
 
     public override long OomKillCount()

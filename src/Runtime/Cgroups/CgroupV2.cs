@@ -6,7 +6,7 @@ namespace ContainerTools.Runtime.Cgroups;
 /// <summary>A container cgroup in the unified (v2) hierarchy.</summary>
 public sealed class CgroupV2 : Cgroup
 {
-    private static readonly string[] WantedControllers = ["memory", "cpu", "pids"];
+    private static readonly string[] WantedControllers = ["memory", "cpu", "pids", "io"];
 
     internal CgroupV2(CgroupHandle handle) : base(handle) { }
 
@@ -87,6 +87,9 @@ public sealed class CgroupV2 : Cgroup
             cpuMicros * 1000,
             CgroupFiles.TryReadNumber(Dir, "pids.current"));
     }
+
+    public override BlockIoStats ReadBlockIo() =>
+        CgroupFiles.TryRead(Dir, "io.stat") is { } text ? BlockIoText.ParseV2(text) : new BlockIoStats(null, null);
 
     public override long OomKillCount() => CgroupFiles.TryReadKey(Dir, "memory.events", "oom_kill") ?? 0;
 

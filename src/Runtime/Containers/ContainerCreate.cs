@@ -1,3 +1,4 @@
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
@@ -28,6 +29,7 @@ public sealed partial class ContainerStore
                 Directory.CreateDirectory(dir);
             }
             ContainerBundle.Write(container);
+            Events.Append(ContainerEvent.For(container, ContainerEventActions.Create));
             return container;
         }
         catch

@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 
@@ -15,6 +16,7 @@ public sealed partial class ContainerStore
             if (container.Status == ContainerStatus.Paused) return container;
             var cgroup = RunningCgroup(container);
             cgroup.Freeze();
+            Events.Append(ContainerEvent.For(container, ContainerEventActions.Pause));
             return SaveState(container, container.State with { Status = ContainerStatus.Paused });
         });
     }
@@ -29,6 +31,7 @@ public sealed partial class ContainerStore
                 throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotPaused", $"The container '{container.Name}' is not paused.", container.Name);
             }
             RunningCgroup(container).Thaw();
+            Events.Append(ContainerEvent.For(container, ContainerEventActions.Unpause));
             return SaveState(container, container.State with { Status = ContainerStatus.Running });
         });
     }

@@ -1,3 +1,4 @@
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Linux;
@@ -44,6 +45,7 @@ public sealed partial class ContainerStore
             try { Images.RemoveHolder(current.Definition.ImageId, current.Id); }
             catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
             Directory.Delete(current.Paths.Directory, recursive: true);
+            Events.Append(ContainerEvent.For(current, ContainerEventActions.Destroy));
             return 0;
         });
         File.Delete(ContainerLockPath(container.Id));
@@ -64,6 +66,11 @@ public sealed partial class ContainerStore
             var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition)
                 ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{idOrName}' no longer exists.", idOrName);
             ContainerStateJson.WriteFile(paths.DefinitionFile, definition with { Name = name }, ContainerStateJson.Default.ContainerDefinition);
+            if (definition.Name != name)
+            {
+                Events.Append(ContainerEvent.For(definition with { Name = name }, ContainerEventActions.Rename,
+                    new Dictionary<string, string> { ["oldName"] = definition.Name }));
+            }
         }
         return Resolve(id);
     }

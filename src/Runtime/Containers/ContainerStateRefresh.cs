@@ -1,3 +1,4 @@
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Linux;
 
@@ -50,6 +51,12 @@ internal static class ContainerStateRefresh
                 Pid = 0,
                 Cgroup = null,
             };
+        if (exit is null)
+        {
+            // The monitor records "die" itself; a lost one cannot, so the engine that noticed does.
+            ContainerEvents.ForContainerDirectory(container.Paths.Directory).Append(ContainerEvent.For(container, ContainerEventActions.Die,
+                new Dictionary<string, string> { ["exitCode"] = LostMonitorExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        }
         return ContainerStore.SaveState(container, finished);
     }
 

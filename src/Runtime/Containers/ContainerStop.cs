@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Linux;
@@ -21,11 +22,16 @@ public sealed partial class ContainerStore
         ProcessSignals.TrySend(container.State.Pid, number);
         // A frozen process cannot act on the signal: let it run so it can stop cleanly.
         if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
-        if (WaitForExit(container.Id, timeout ?? DefaultStopTimeout) is { } exited) return exited;
-        KillCgroup(container);
-        return WaitForExit(container.Id, TimeSpan.FromSeconds(30))
-            ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStopFailed",
-                $"The container '{container.Name}' did not exit after SIGKILL.", container.Name);
+        var exited = WaitForExit(container.Id, timeout ?? DefaultStopTimeout);
+        if (exited is null)
+        {
+            KillCgroup(container);
+            exited = WaitForExit(container.Id, TimeSpan.FromSeconds(30))
+                ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStopFailed",
+                    $"The container '{container.Name}' did not exit after SIGKILL.", container.Name);
+        }
+        Events.Append(ContainerEvent.For(exited, ContainerEventActions.Stop));
+        return exited;
     }
 
     /// <summary>Sends a signal (default SIGKILL) to the container's main process.</summary>

@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
@@ -35,6 +36,9 @@ public sealed partial class ContainerStore
     public StoreRoot Root { get; }
     public ImageStore Images { get; }
     public ContainerStoreOptions Options { get; }
+
+    /// <summary>The store's event log (events/events.jsonl), appended by each operation and by the monitors.</summary>
+    public ContainerEvents Events => new(Root);
 
     private string NamesLockPath => Path.Combine(Root.LocksDirectory, "containers.lock");
 

@@ -14,7 +14,8 @@ public sealed class ModuleShapeTests : IDisposable
 
     private static readonly string[] ContainerCmdlets =
         ["Get-Container", "Get-ContainerLog", "Invoke-ContainerImage", "New-Container", "Remove-Container", "Rename-Container",
-         "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container"];
+         "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container",
+         "Copy-ContainerFile", "Export-Container", "Get-ContainerStatistic", "Get-ContainerEvent"];
 
     private readonly ModuleSession session = new();
 
@@ -82,6 +83,8 @@ public sealed class ModuleShapeTests : IDisposable
     [InlineData("Wait-Container")]
     [InlineData("Get-ContainerLog")]
     [InlineData("Rename-Container")]
+    [InlineData("Copy-ContainerFile")]
+    [InlineData("Export-Container")]
     public void ContainerParametersBindNamesByValueAndObjectsByIdOrName(string cmdlet)
     {
         var container = session.Run($"(Get-Command {cmdlet}).Parameters['Container']").ThrowOnErrors().Values<ParameterMetadata>().Single();
@@ -102,6 +105,8 @@ public sealed class ModuleShapeTests : IDisposable
     [InlineData("Resume-Container")]
     [InlineData("Rename-Container")]
     [InlineData("New-Container")]
+    [InlineData("Copy-ContainerFile")]
+    [InlineData("Export-Container")]
     public void ContainerCmdletsThatChangeStateSupportWhatIfAndConfirm(string cmdlet)
     {
         var names = session.Run($"(Get-Command {cmdlet}).Parameters.Keys").ThrowOnErrors().Values<string>();

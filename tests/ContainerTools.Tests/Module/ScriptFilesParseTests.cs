@@ -37,4 +37,10 @@ public sealed class ScriptFilesParseTests
     {
         Assert.True(File.Exists(Path.Combine(BuiltModule.RepositoryRoot, "Pester", "Container.Tests.ps1")));
     }
+
+    [Fact]
+    public void ThereIsAPesterSuiteForWorkingInsideContainers()
+    {
+        Assert.True(File.Exists(Path.Combine(BuiltModule.RepositoryRoot, "Pester", "ContainerOps.Tests.ps1")));
+    }
 }
