@@ -137,4 +137,23 @@ public sealed class ContainerExecTests : IDisposable
         Assert.Equal(ErrorKind.InvalidOperation, notRunning.Kind);
         Assert.DoesNotContain(Directory.GetDirectories(container.Paths.Directory), d => Path.GetFileName(d).StartsWith("exec-"));
     }
+
+    [Fact]
+    public void ListsTheContainersProcessesWithBothPidsAndTheirUsers()
+    {
+        var container = Sleeper();
+        var started = _host.Store.ExecDetached(container.Id, new ExecOptions { Command = ["sleep", "302"], User = "nobody" });
+
+        var processes = _host.Store.Processes(container.Id);
+
+        Assert.Equal(2, processes.Count);
+        var first = processes[0];
+        Assert.Equal((1, container.State.Pid, "root"), (first.ContainerPid, first.HostPid, first.User));
+        Assert.Equal(["sleep", "300"], first.CommandLine);
+        var second = processes[1];
+        Assert.Equal((started.Pid, 65534u, "nobody"), (second.HostPid, second.Uid, second.User));
+        Assert.Equal(["sleep", "302"], second.CommandLine);
+        Assert.NotEqual(second.HostPid, second.ContainerPid);
+        Assert.True(second.ContainerPid > 1);
+    }
 }
