@@ -13,6 +13,9 @@ namespace ContainerTools.Cmdlets.Containers;
 [OutputType(typeof(string), typeof(ContainerTools.Container))]
 public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
 {
+    // Short: a pipeline like `Invoke-ContainerImage ... | Select-Object -First 1` should not hang on a PID 1 that ignores SIGTERM.
+    private static readonly TimeSpan StopOnInterrupt = TimeSpan.FromSeconds(1);
+
     [Parameter]
     public SwitchParameter Detach { get; set; }
 
@@ -55,7 +58,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             if (!finished)
             {
                 // Ctrl+C or a stopped pipeline ends the run as it ends `docker run`: the container stops too.
-                try { Containers.Stop(started.Id, TimeSpan.FromSeconds(2)); } catch (Exception) { }
+                try { Containers.Stop(started.Id, StopOnInterrupt); } catch (Exception) { }
             }
             RemoveIfAsked(started.Id, started.Name);
         }

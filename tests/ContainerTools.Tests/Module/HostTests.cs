@@ -25,7 +25,7 @@ public sealed class HostTests : IDisposable
     {
         var start = new ProcessStartInfo(Ctpwsh) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuiltModule.RepositoryRoot };
         start.ArgumentList.Add(script);
-        start.Environment[ContainerTools.Runtime.Storage.StoreRoot.EnvironmentVariable] = storeRoot;
+        start.Environment[global::ContainerTools.Runtime.Storage.StoreRoot.EnvironmentVariable] = storeRoot;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
