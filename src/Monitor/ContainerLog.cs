@@ -14,6 +14,7 @@ internal sealed class ContainerLog : IDisposable
     private const int MaxRecord = 16 * 1024;
     private readonly FileStream _file;
     private readonly object _gate = new();
+    private bool _closed;
 
     public ContainerLog(string path)
     {
@@ -69,10 +70,19 @@ internal sealed class ContainerLog : IDisposable
         var line = JsonSerializer.SerializeToUtf8Bytes(record, ContainerStateJson.Default.LogRecord);
         lock (_gate)
         {
+            // After the container exited the monitor stops waiting for stragglers (a pipe someone kept open) and closes the log.
+            if (_closed) return;
             _file.Write(line);
             _file.WriteByte((byte)'\n');
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _file.Dispose();
+        }
+    }
 }
