@@ -28,6 +28,9 @@
         'Stop-Container'
         'Suspend-Container'
         'Wait-Container'
+        'Get-ContainerProcess'
+        'Invoke-ContainerCommand'
+        'Start-ContainerProcess'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
