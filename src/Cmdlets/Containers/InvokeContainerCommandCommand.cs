@@ -138,7 +138,7 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             Task.Run(() => Pump(process.StandardError, true, lines)),
         };
         var writer = stdin is null ? Task.CompletedTask : Task.Run(() => Feed(process, stdin));
-        Task.WhenAll(readers).ContinueWith(_ => lines.CompleteAdding(), TaskScheduler.Default);
+        Task.WhenAll(readers).ContinueWith(_ => Complete(lines), TaskScheduler.Default);
         try
         {
             foreach (var (error, text) in lines.GetConsumingEnumerable(Cancellation))
@@ -170,10 +170,28 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
 
     private static void Pump(Stream stream, bool error, BlockingCollection<(bool, string)> lines)
     {
-        using var reader = new StreamReader(stream, new UTF8Encoding(false));
-        while (reader.ReadLine() is { } line)
+        try
         {
-            lines.Add((error, line));
+            using var reader = new StreamReader(stream, new UTF8Encoding(false));
+            while (reader.ReadLine() is { } line)
+            {
+                lines.Add((error, line));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Stopped (Ctrl+C): the process and the queue are gone, and so is the interest in its output.
+        }
+    }
+
+    private static void Complete(BlockingCollection<(bool, string)> lines)
+    {
+        try
+        {
+            lines.CompleteAdding();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ContainerTools.Runtime.Cgroups;
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Exec;
@@ -5,6 +6,7 @@ using ContainerTools.Runtime.Containers.Launch;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -72,7 +74,8 @@ public sealed partial class ContainerStore
             try
             {
                 Directory.CreateDirectory(bundle);
-                BundleWriter.Write(bundle, spec);
+                // Read once by ctinit and deleted right after: not worth an fsync (BundleWriter's atomic write does one).
+                File.WriteAllBytes(Path.Combine(bundle, BundleWriter.ConfigFileName), JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
                 var launched = ContainerLauncher.Start(new LaunchRequest
                 {
                     BundlePath = bundle,
