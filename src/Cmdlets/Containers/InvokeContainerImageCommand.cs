@@ -16,6 +16,9 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
     // Short: a pipeline like `Invoke-ContainerImage ... | Select-Object -First 1` should not hang on a PID 1 that ignores SIGTERM.
     private static readonly TimeSpan StopOnInterrupt = TimeSpan.FromSeconds(1);
 
+    /// <summary>$LASTEXITCODE when the container could not be created or started, as `docker run` exits.</summary>
+    public const int RunFailedExitCode = 125;
+
     [Parameter]
     public SwitchParameter Detach { get; set; }
 
@@ -29,11 +32,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
         var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
         if (created is null)
         {
+            SetLastExitCode(RunFailedExitCode);
             return;
         }
         var started = TryEngine(() => Containers.Start(created.Id), created.Name);
         if (started is null)
         {
+            SetLastExitCode(RunFailedExitCode);
             RemoveIfAsked(created.Id, created.Name);
             return;
         }
@@ -49,7 +54,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
             if (code is not null)
             {
-                SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
+                SetLastExitCode(code.Value);
             }
             finished = true;
         }
@@ -63,6 +68,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             RemoveIfAsked(started.Id, started.Name);
         }
     }
+
+    private void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     private void RemoveIfAsked(string id, string name)
     {
