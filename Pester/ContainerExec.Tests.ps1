@@ -87,6 +87,7 @@ Describe 'Invoke-ContainerCommand' {
 
     It 'reports a program that does not exist' {
         { Invoke-ContainerCommand web -Command no-such-program -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerExecFailed,*'
+        $LASTEXITCODE | Should -Be 127
     }
 }
 

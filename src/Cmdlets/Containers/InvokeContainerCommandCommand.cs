@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text;
 using ContainerTools.Cmdlets.Common;
 using ContainerTools.Runtime.Containers.Exec;
+using ContainerTools.Runtime.Errors;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 
 namespace ContainerTools.Cmdlets.Containers;
@@ -11,7 +12,8 @@ namespace ContainerTools.Cmdlets.Containers;
 /// <summary>
 /// Runs a command in running containers and waits for it, like `docker exec -i`: stdout lines go to the pipeline,
 /// stderr lines become ContainerStderr errors, $LASTEXITCODE is set, and a non-zero exit is a ContainerCommandFailed
-/// error. Piped strings (and numbers) are the command's stdin; piped objects with an Id or Name are containers: each
+/// error; when the command cannot run at all $LASTEXITCODE is 127 (not found), 126 (cannot run) or 125 (the container
+/// is not running, not found...). Piped strings (and numbers) are the command's stdin; piped objects with an Id or Name are containers: each
 /// one runs the command as it arrives. Strings are collected and the command runs once at the end of the pipeline.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ContainerCommand")]
@@ -126,11 +128,18 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
     private void Run(EngineContainer container, IReadOnlyList<string>? stdin)
     {
         var options = ExecOptionsBuilder.Build(Command, User, WorkingDirectory, Environment, openStandardInput: stdin is not null);
-        using var process = TryEngine(() => Containers.Exec(container.Id, options), container.Name);
-        if (process is null)
+        ExecProcess process;
+        try
         {
+            process = Containers.Exec(container.Id, options);
+        }
+        catch (ContainerToolsException ex)
+        {
+            SessionState.PSVariable.Set("global:LASTEXITCODE", ExitCodeWhenNotRun(ex));
+            WriteError(ErrorRecords.From(ex, container.Name));
             return;
         }
+        using var started = process;
         using var lines = new BlockingCollection<(bool Error, string Text)>();
         var readers = new[]
         {
@@ -167,6 +176,14 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             WriteError(new ErrorRecord(failed, "ContainerCommandFailed", ErrorCategory.NotSpecified, container.Name));
         }
     }
+
+    /// <summary>As `docker exec` exits: 127 for a program that is not found, 126 for one that cannot run, else 125.</summary>
+    private static int ExitCodeWhenNotRun(ContainerToolsException ex) => ex.ErrorId switch
+    {
+        "ContainerExecFailed" when ex.Kind == ErrorKind.NotFound => 127,
+        "ContainerExecFailed" => 126,
+        _ => InvokeContainerImageCommand.RunFailedExitCode,
+    };
 
     private static void Pump(Stream stream, bool error, BlockingCollection<(bool, string)> lines)
     {

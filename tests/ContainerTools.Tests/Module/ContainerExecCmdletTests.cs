@@ -88,6 +88,7 @@ public sealed class ContainerExecCmdletTests : IDisposable
         var missing = session.Run("Invoke-ContainerCommand web -Command no-such-program");
         Assert.StartsWith("ContainerExecFailed,", Assert.Single(missing.Errors).FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, missing.Errors[0].CategoryInfo.Category);
+        Assert.Equal(127, LastExitCode);
     }
 
     [Fact]
@@ -110,6 +111,7 @@ public sealed class ContainerExecCmdletTests : IDisposable
         var stopped = session.Run("Invoke-ContainerCommand idle -Command true");
         Assert.StartsWith("ContainerNotRunning,", Assert.Single(stopped.Errors).FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidOperation, stopped.Errors[0].CategoryInfo.Category);
+        Assert.Equal(125, LastExitCode);
         var paused = session.Run("Start-ContainerProcess frozen -Command true");
         Assert.StartsWith("ContainerPaused,", Assert.Single(paused.Errors).FullyQualifiedErrorId);
         session.Run("Resume-Container frozen").ThrowOnErrors();
