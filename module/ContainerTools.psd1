@@ -36,6 +36,9 @@
         'Export-Container'
         'Get-ContainerEvent'
         'Get-ContainerStatistic'
+        'Get-ContainerProcess'
+        'Invoke-ContainerCommand'
+        'Start-ContainerProcess'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,8 +6,9 @@ using ContainerTools.Runtime.Oci;
 namespace ContainerTools.Init;
 
 /// <summary>
-/// ctinit BUNDLE [--cgroup-procs FILE]...: PID 1 of a new container, started by the launcher already inside the new
-/// mount, uts, ipc, network and pid namespaces. It sets the container up and execs its program (docs/container-start.md).
+/// ctinit BUNDLE [--exec] [--cgroup-procs FILE]...: PID 1 of a new container, started by the launcher already inside the
+/// new mount, uts, ipc, network and pid namespaces. It sets the container up and execs its program (docs/container-start.md).
+/// With --exec it instead joins a running container (docs/exec.md) and execs the spec's process there.
 /// </summary>
 internal static class Program
 {
@@ -39,23 +40,31 @@ internal static class Program
     {
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
-        var (bundle, cgroupProcsFiles) = ParseArguments(args);
+        var (bundle, cgroupProcsFiles, exec) = ParseArguments(args);
         var spec = ReadSpec(bundle);
 
         ContainerCgroup.Enter(spec, cgroupProcsFiles);
-        var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
-        RootFilesystem.Build(spec, bundle, rootfs);
-        RootFilesystem.PivotInto(rootfs);
-        RootFilesystem.FinishInside(spec);
+        if (exec)
+        {
+            ContainerJoin.EnterMountNamespace(spec);
+        }
+        else
+        {
+            var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
+            RootFilesystem.Build(spec, bundle, rootfs);
+            RootFilesystem.PivotInto(rootfs);
+            RootFilesystem.FinishInside(spec);
+            if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
+        }
 
-        if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         if (spec.Process.Terminal) Terminals.MakeControlling(0);
 
         var cwd = spec.Process.Cwd;
         if (!cwd.StartsWith('/')) throw new InitFailure(InitFailure.EINVAL, $"process.cwd must be absolute: {cwd}");
-        Directory.CreateDirectory(cwd);
-        Directory.SetCurrentDirectory(cwd);
+        // A running container's directories are its own business: exec enters an existing one or fails.
+        if (!exec) Directory.CreateDirectory(cwd);
+        ContainerJoin.EnterWorkingDirectory(cwd);
 
         ProcessCredentials.Apply(spec.Process);
         // The root changed under the cwd's feet only if something went wrong; CVE-2024-21626 was a cwd outside the root.
@@ -80,16 +89,18 @@ internal static class Program
     internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
         spec.Linux.Namespaces.Any(ns => ns.Type == type && string.IsNullOrEmpty(ns.Path));
 
-    private static (string Bundle, List<string> CgroupProcsFiles) ParseArguments(string[] args)
+    private static (string Bundle, List<string> CgroupProcsFiles, bool Exec) ParseArguments(string[] args)
     {
-        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--cgroup-procs FILE]...");
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--cgroup-procs FILE]...");
         var files = new List<string>();
+        var exec = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == InitProtocol.CgroupProcsOption && i + 1 < args.Length) files.Add(args[++i]);
+            else if (args[i] == InitProtocol.ExecOption) exec = true;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }
-        return (args[0], files);
+        return (args[0], files, exec);
     }
 
     private static RuntimeSpec ReadSpec(string bundle)

@@ -40,6 +40,10 @@ internal static class ContainerUser
         return (uid, gid);
     }
 
+    /// <summary>The user name of <paramref name="uid"/> in the image's /etc/passwd, or null.</summary>
+    public static string? NameOf(uint uid, IReadOnlyList<string> layersLowestFirst) =>
+        FindEntry(layersLowestFirst, "etc/passwd", fields => fields[2] == uid.ToString())?[0];
+
     // The highest layer that has the file wins, as in the merged root filesystem.
     private static string[]? FindEntry(IReadOnlyList<string> layersLowestFirst, string file, Func<string[], bool> match)
     {

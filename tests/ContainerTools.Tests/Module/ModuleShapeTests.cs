@@ -15,7 +15,8 @@ public sealed class ModuleShapeTests : IDisposable
     private static readonly string[] ContainerCmdlets =
         ["Get-Container", "Get-ContainerLog", "Invoke-ContainerImage", "New-Container", "Remove-Container", "Rename-Container",
          "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container",
-         "Copy-ContainerFile", "Export-Container", "Get-ContainerStatistic", "Get-ContainerEvent"];
+         "Copy-ContainerFile", "Export-Container", "Get-ContainerStatistic", "Get-ContainerEvent",
+         "Get-ContainerProcess", "Invoke-ContainerCommand", "Start-ContainerProcess"];
 
     private readonly ModuleSession session = new();
 

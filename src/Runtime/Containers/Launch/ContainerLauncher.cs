@@ -31,9 +31,9 @@ public static class ContainerLauncher
         var spec = BundleReader.Read(bundlePath);
         if (spec.Process.Args.Count == 0)
             throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
-        var plan = NamespacePlan.From(spec, bundlePath);
+        var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = InitBinary.Locate(request.InitPath);
-        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles);
+        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles, request.JoinExisting);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
         var (gateRead, gateWrite) = FileDescriptors.Pipe();

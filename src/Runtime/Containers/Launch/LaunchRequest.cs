@@ -14,6 +14,12 @@ public sealed record LaunchRequest
     /// <summary>cgroup.procs files the container joins before it unshares its cgroup namespace (one per v1 hierarchy, or one for v2).</summary>
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
 
+    /// <summary>
+    /// Run the spec's process inside a running container instead of starting a new one: every namespace in the spec
+    /// is given by path (/proc/PID/ns/*) and ctinit skips the root filesystem (the mount namespace has it).
+    /// </summary>
+    public bool JoinExisting { get; init; }
+
     /// <summary>Path of ctinit; null: $CONTAINERTOOLS_INIT, else next to ContainerTools.Runtime.dll, else next to the app.</summary>
     public string? InitPath { get; init; }
 }

@@ -6,14 +6,16 @@ namespace ContainerTools.Runtime.Containers.Launch;
 
 /// <summary>
 /// Which namespaces the launching thread creates (unshare) or joins (setns) before spawning ctinit.
-/// The cgroup namespace is not here: ctinit unshares it itself, after joining the container's cgroups.
+/// The cgroup namespace is not here: ctinit unshares it itself, after joining the container's cgroups. When joining a
+/// running container the mount namespace is not here either: ctinit must still be found on the host's filesystem, so it
+/// enters the container's mount namespace itself.
 /// </summary>
 internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceKind Kind, string Path)> Joins)
 {
     public IEnumerable<NamespaceKind> Affected =>
         Namespaces.All.Where(kind => (UnshareFlags & Namespaces.CloneFlag(kind)) != 0).Concat(Joins.Select(join => join.Kind)).Distinct();
 
-    public static NamespacePlan From(RuntimeSpec spec, string bundlePath)
+    public static NamespacePlan From(RuntimeSpec spec, string bundlePath, bool joinExisting = false)
     {
         var flags = 0;
         var joins = new List<(NamespaceKind, string)>();
@@ -24,6 +26,7 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
             if (kind == NamespaceKind.User)
                 throw new ContainerToolsException(ErrorKind.InvalidOperation, "UserNamespaceNotSupported", "User namespaces are not supported yet.", bundlePath);
             if (kind == NamespaceKind.Cgroup) continue;
+            if (joinExisting && kind == NamespaceKind.Mount) continue;
             if (string.IsNullOrEmpty(entry.Path)) flags |= Namespaces.CloneFlag(kind);
             else joins.Add((kind, entry.Path));
         }

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.Runtime.Containers.Exec;
+using ContainerTools.Runtime.Containers.Launch;
+using ContainerTools.Runtime.Containers.State;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Containers;
+
+public sealed partial class ContainerStore
+{
+    /// <summary>
+    /// Runs a new process in a running container: its namespaces, cgroup, capabilities, no_new_privs, and by default
+    /// its user, environment and working directory (docs/exec.md). Returns once the program runs; the caller reads its
+    /// output and reaps it (<see cref="ExecProcess.WaitForExit"/>).
+    /// </summary>
+    public ExecProcess Exec(string idOrName, ExecOptions options)
+    {
+        var (stdinRead, stdinWrite) = options.OpenStandardInput ? FileDescriptors.Pipe() : (-1, -1);
+        var (stdoutRead, stdoutWrite) = FileDescriptors.Pipe();
+        var (stderrRead, stderrWrite) = FileDescriptors.Pipe();
+        var devNull = options.OpenStandardInput ? -1 : FileDescriptors.Open("/dev/null", FileDescriptors.ReadOnly);
+        try
+        {
+            var (id, pid) = Launch(idOrName, options, options.OpenStandardInput ? stdinRead : devNull, stdoutWrite, stderrWrite);
+            return new ExecProcess(id, pid, options.Command, stdinWrite, stdoutRead, stderrRead);
+        }
+        catch
+        {
+            foreach (var fd in new[] { stdinWrite, stdoutRead, stderrRead }) if (fd >= 0) FileDescriptors.Close(fd);
+            throw;
+        }
+        finally
+        {
+            foreach (var fd in new[] { stdinRead, stdoutWrite, stderrWrite, devNull }) if (fd >= 0) FileDescriptors.Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Starts a process in a running container and leaves it running, its stdio on /dev/null (docker exec -d). A
+    /// background thread of this process reaps it; should this process end first, the container's PID 1 inherits it.
+    /// </summary>
+    public ExecStarted ExecDetached(string idOrName, ExecOptions options)
+    {
+        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        int pid;
+        string id;
+        try { (id, pid) = Launch(idOrName, options, devNull, devNull, devNull); }
+        finally { FileDescriptors.Close(devNull); }
+        new Thread(() => ProcessWait.Wait(pid)) { IsBackground = true, Name = $"ContainerTools exec reaper {pid}" }.Start();
+        return new ExecStarted(id, pid, options.Command);
+    }
+
+    private (string Id, int Pid) Launch(string idOrName, ExecOptions options, int stdin, int stdout, int stderr)
+    {
+        if (options.Command.Count == 0)
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "Give a command to run in the container.", idOrName);
+        if (options.WorkingDirectory is { Length: > 0 } cwd && !cwd.StartsWith('/'))
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidWorkingDirectory", $"The working directory '{cwd}' is not absolute.", cwd);
+        var id = Resolve(idOrName).Id;
+        // Under the lock: a stop or pause cannot slip in between the status check and the join.
+        return WithLock(id, container =>
+        {
+            if (container.Status == ContainerStatus.Paused)
+                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerPaused", $"The container '{container.Name}' is paused; resume it first.", container.Name);
+            if (container.Status != ContainerStatus.Running || container.State.Pid <= 0 || container.State.Cgroup is null)
+                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name);
+
+            var spec = ExecSpec.Build(container, options);
+            var bundle = Path.Combine(container.Paths.Directory, $"exec-{Guid.NewGuid():N}");
+            try
+            {
+                Directory.CreateDirectory(bundle);
+                // Read once by ctinit and deleted right after: not worth an fsync (BundleWriter's atomic write does one).
+                File.WriteAllBytes(Path.Combine(bundle, BundleWriter.ConfigFileName), JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+                var launched = ContainerLauncher.Start(new LaunchRequest
+                {
+                    BundlePath = bundle,
+                    StdinFd = stdin,
+                    StdoutFd = stdout,
+                    StderrFd = stderr,
+                    CgroupProcsFiles = Cgroup.Open(container.State.Cgroup).ProcsFiles,
+                    InitPath = Options.InitPath,
+                    JoinExisting = true,
+                });
+                Events.Append(ContainerEvent.For(container, ContainerEventActions.Exec,
+                    new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
+                return (container.Id, launched.Pid);
+            }
+            catch (ContainerToolsException ex) when (ex.ErrorId == "ContainerStartFailed")
+            {
+                var reason = ex.Message.StartsWith(StartFailedPrefix, StringComparison.Ordinal) ? ex.Message[StartFailedPrefix.Length..] : ex.Message;
+                throw new ContainerToolsException(ex.Kind, "ContainerExecFailed",
+                    $"Could not run '{options.Command[0]}' in the container '{container.Name}': {reason}", container.Name, ex);
+            }
+            finally
+            {
+                try { Directory.Delete(bundle, recursive: true); } catch (IOException) { }
+            }
+        });
+    }
+
+    private const string StartFailedPrefix = "The container could not start: ";
+}
