@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace ContainerTools.Runtime.Network;
+
+/// <summary>The /etc/hosts a container sees: localhost, its own names, and its peers on user-defined networks.</summary>
+public static class HostsFile
+{
+    public sealed record Entry(string Address, IReadOnlyList<string> Names);
+
+    public static string Compose(IEnumerable<Entry> entries)
+    {
+        var text = new StringBuilder();
+        text.Append("127.0.0.1\tlocalhost\n");
+        text.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
+        foreach (var entry in entries)
+        {
+            var names = entry.Names.Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.Ordinal).ToList();
+            if (names.Count > 0)
+            {
+                text.Append(entry.Address).Append('\t').Append(string.Join(' ', names)).Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Rewrites the file in place rather than by rename: the container sees it through a bind mount of this inode,
+    /// and a rename would leave it reading the old one forever (Docker and podman write in place for the same reason).
+    /// </summary>
+    public static void Write(string path, string content)
+    {
+        var bytes = Encoding.UTF8.GetBytes(content);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        stream.Write(bytes);
+        stream.SetLength(bytes.Length);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The entries of one container, given its own endpoints and every endpoint of the networks it is on.</summary>
+    public static IReadOnlyList<Entry> EntriesFor(IReadOnlyList<Endpoint> own, IEnumerable<Endpoint> peersOnUserNetworks)
+    {
+        var entries = own.Select(e => new Entry(e.IpAddress, [e.Hostname ?? e.ContainerName, e.ContainerName, .. e.Aliases])).ToList();
+        var ownId = own.Count > 0 ? own[0].ContainerId : null;
+        entries.AddRange(peersOnUserNetworks
+            .Where(p => p.ContainerId != ownId)
+            .Select(p => new Entry(p.IpAddress, [p.ContainerName, .. p.Aliases])));
+        return entries;
+    }
+}

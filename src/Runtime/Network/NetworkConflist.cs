@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+
+namespace ContainerTools.Runtime.Network;
+
+/// <summary>
+/// The CNI configuration list of a network, derived from its record every time (never stored, so it cannot drift):
+/// bridge with host-local IPAM, then portmap for published ports, then firewall to open FORWARD for the container.
+/// </summary>
+public static class NetworkConflist
+{
+    public const string CniVersion = "1.0.0";
+
+    public static JsonObject Build(ContainerNetwork network, string ipamDataDirectory)
+    {
+        var routes = new JsonArray();
+        if (!network.Internal)
+        {
+            routes.Add(new JsonObject { ["dst"] = "0.0.0.0/0" });
+        }
+        var plugins = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "bridge",
+                ["bridge"] = network.Bridge,
+                // An internal network's bridge has no address: the host is not a gateway to anywhere.
+                ["isGateway"] = !network.Internal,
+                ["ipMasq"] = !network.Internal,
+                ["hairpinMode"] = true,
+                ["ipam"] = new JsonObject
+                {
+                    ["type"] = "host-local",
+                    ["ranges"] = new JsonArray(new JsonArray(new JsonObject { ["subnet"] = network.Subnet, ["gateway"] = network.Gateway })),
+                    ["routes"] = routes,
+                    ["dataDir"] = ipamDataDirectory,
+                },
+            },
+        };
+        if (!network.Internal)
+        {
+            plugins.Add(new JsonObject { ["type"] = "portmap", ["capabilities"] = new JsonObject { ["portMappings"] = true } });
+        }
+        plugins.Add(new JsonObject { ["type"] = "firewall", ["backend"] = "iptables" });
+        return new JsonObject { ["cniVersion"] = CniVersion, ["name"] = network.Name, ["plugins"] = plugins };
+    }
+
+    /// <summary>Brings lo up inside the namespace; run once per attach, never deleted (it dies with the namespace).</summary>
+    public static JsonObject Loopback() => new()
+    {
+        ["cniVersion"] = CniVersion,
+        ["name"] = "loopback",
+        ["plugins"] = new JsonArray(new JsonObject { ["type"] = "loopback" }),
+    };
+
+    /// <summary>portmap's runtimeConfig entry: hostIP omitted means every host address.</summary>
+    public static JsonObject RuntimeConfig(IEnumerable<PortMapping> mappings)
+    {
+        var array = new JsonArray();
+        foreach (var m in mappings)
+        {
+            var entry = new JsonObject { ["hostPort"] = m.HostPort, ["containerPort"] = m.ContainerPort, ["protocol"] = m.Protocol };
+            if (m.HostIp is not null)
+            {
+                entry["hostIP"] = m.HostIp;
+            }
+            array.Add(entry);
+        }
+        return new JsonObject { ["portMappings"] = array };
+    }
+}
