@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# A tour of ContainerTools' image cmdlets. Runs under pwsh and under ctpwsh (out/host/ctpwsh examples/demo.ps1),
+# A tour of ContainerTools: images, then containers made from them. Runs under pwsh and under ctpwsh (out/host/ctpwsh examples/demo.ps1),
 # so it sticks to cmdlets the hosted engine has and to .NET for files: no Select-Object, Sort-Object, Format-*.
 # It works in a store of its own (a temp dir) unless CONTAINERTOOLS_ROOT is already set, and removes what it made.
 [CmdletBinding()]
@@ -82,9 +82,44 @@ try {
     Step 'Errors are ErrorRecords, not stack traces'
     Get-ContainerImage no/such:image -ErrorAction SilentlyContinue -ErrorVariable failure
     Write-Host "$($failure[0].CategoryInfo.Category): $($failure[0].FullyQualifiedErrorId) - $($failure[0].Exception.Message)"
+
+    Step 'Run a command in a container (like docker run): its stdout comes down the pipeline'
+    $greeting = Invoke-ContainerImage local/busybox:1.0 -Name hello -Command echo, 'Hello from a container'
+    Write-Host "Got '$greeting', exit code $LASTEXITCODE"
+    Invoke-ContainerImage local/busybox:1.0 -Name failing -Command sh, -c, 'exit 3'
+    Write-Host "A failing command: exit code $LASTEXITCODE"
+
+    Step 'Two background containers with labels (like docker run -d)'
+    # Each says 'ready' once it will exit cleanly on SIGTERM (a plain sleep as PID 1 would ignore it).
+    $server = 'trap "exit 0" TERM; echo ready; while true; do sleep 1; done & wait'
+    Invoke-ContainerImage local/busybox:1.0 -Detach -Name web -Label @{ app = 'web'; tier = 'front' } -Memory 64MB -Command sh, -c, $server
+    Invoke-ContainerImage local/busybox:1.0 -Detach -Name worker -Label @{ app = 'worker' } -PidsLimit 50 -Command sh, -c, $server
+    foreach ($name in 'web', 'worker') {
+        while (@(Get-ContainerLog $name) -notcontains 'ready') { Start-Sleep -Milliseconds 50 }
+    }
+
+    Step 'Every container, running or not (like docker ps -a)'
+    Get-Container
+
+    Step 'Filter with Where-Object and labels: running containers labelled app=web'
+    Get-Container -Label app=web | Where-Object Status -eq Running
+
+    Step 'Pause one (cgroup freezer), look, resume it'
+    Get-Container worker | Suspend-Container
+    Get-Container worker
+    Get-Container worker | Resume-Container -PassThru
+
+    Step 'Stop the running ones through the pipeline (like docker stop)'
+    Get-Container | Where-Object Status -eq Running | Stop-Container -PassThru
+
+    Step 'What would go? Then remove every exited container (like docker container prune)'
+    Get-Container | Where-Object Status -eq Exited | Remove-Container -WhatIf
+    Get-Container | Where-Object Status -eq Exited | Remove-Container
+    Write-Host "$(@(Get-Container).Count) containers left"
 }
 finally {
     if ($ownStore) {
+        Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
         Get-ContainerImage -ErrorAction SilentlyContinue | Remove-ContainerImage -Force -ErrorAction SilentlyContinue
         [Environment]::SetEnvironmentVariable('CONTAINERTOOLS_ROOT', $null)
     }

@@ -16,6 +16,18 @@
         'Get-ContainerImage'
         'Import-ContainerImage'
         'Remove-ContainerImage'
+        'Get-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'New-Container'
+        'Remove-Container'
+        'Rename-Container'
+        'Restart-Container'
+        'Resume-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Suspend-Container'
+        'Wait-Container'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

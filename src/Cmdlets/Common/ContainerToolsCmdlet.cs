@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Storage;
@@ -13,11 +14,32 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
 {
     private StoreRoot? root;
     private ImageStore? images;
+    private ContainerStore? containers;
 
     /// <summary>Read from CONTAINERTOOLS_ROOT once per cmdlet invocation, so a changed variable takes effect at the next call.</summary>
     protected StoreRoot Root => root ??= StoreRoot.FromEnvironment();
 
     protected ImageStore Images => images ??= new ImageStore(Root);
+
+    /// <summary>The store's containers; ctmon and ctinit are found through their variables, else next to the module.</summary>
+    protected ContainerStore Containers => containers ??= new ContainerStore(Root, Images, new ContainerStoreOptions
+    {
+        MonitorPath = ShippedHelper(Runtime.Containers.Monitor.MonitorBinary.EnvironmentVariable, Runtime.Containers.Monitor.MonitorBinary.FileName),
+        InitPath = ShippedHelper(Runtime.Containers.Launch.InitBinary.EnvironmentVariable, Runtime.Containers.Launch.InitBinary.FileName),
+    });
+
+    // build.sh puts ctmon and ctinit beside ContainerTools.dll. The engine looks beside its own assembly, which a host
+    // that carries its own copy of ContainerTools.Runtime.dll (tests, ctpwsh) loads from elsewhere.
+    private static string? ShippedHelper(string variable, string fileName)
+    {
+        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(variable)))
+        {
+            return null;
+        }
+        var directory = Path.GetDirectoryName(typeof(ContainerToolsCmdlet).Assembly.Location);
+        var path = string.IsNullOrEmpty(directory) ? null : Path.Combine(directory, fileName);
+        return path is not null && File.Exists(path) ? path : null;
+    }
 
     /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
     protected CancellationToken Cancellation => stopping.Token;
@@ -69,6 +91,42 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
         T? result = default;
         TryEngine(() => { result = call(); }, target);
         return result;
+    }
+
+    /// <summary>
+    /// Writes a container's output as it arrives: stdout lines as strings to the pipeline; stderr lines, unless
+    /// <paramref name="stderrToPipeline"/>, as non-terminating ContainerStderr errors. Stops when the lines end,
+    /// on Ctrl+C (as a stopped pipeline) or on an engine failure (as an error).
+    /// </summary>
+    protected void WriteContainerOutput(IEnumerable<ContainerLogEntry> entries, string container, bool stderrToPipeline = false, bool timestamps = false)
+    {
+        using var enumerator = TryEngine(entries.GetEnumerator, container);
+        if (enumerator is null)
+        {
+            return;
+        }
+        while (true)
+        {
+            var more = false;
+            if (!TryEngine(() => more = enumerator.MoveNext(), container) || !more)
+            {
+                break;
+            }
+            var entry = enumerator.Current;
+            var line = entry.Format(timestamps).TrimEnd('\n');
+            if (stderrToPipeline || entry.Stream != "stderr")
+            {
+                WriteObject(line);
+            }
+            else
+            {
+                WriteError(new ErrorRecord(new ContainerStderrException(line), "ContainerStderr", ErrorCategory.NotSpecified, container));
+            }
+        }
+        if (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
     }
 
     /// <summary>A progress sink that becomes Write-Progress records of this cmdlet (call <see cref="ProgressWriter.Complete"/> when done).</summary>

@@ -38,5 +38,52 @@ public static class Display
         return unit == 0 ? $"{bytes}B" : value.ToString(value < 10 ? "0.##" : value < 100 ? "0.#" : "0", System.Globalization.CultureInfo.InvariantCulture) + units[unit];
     }
 
+    /// <summary>What `docker ps` prints under STATUS: "Up 5 minutes", "Up 2 hours (Paused)", "Exited (0) 3 seconds ago", "Created".</summary>
+    public static string Status(Container? container)
+    {
+        if (container is null)
+        {
+            return "";
+        }
+        return container.Status switch
+        {
+            Runtime.Containers.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),
+            Runtime.Containers.State.ContainerStatus.Paused => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " (Paused)",
+            Runtime.Containers.State.ContainerStatus.Exited =>
+                $"Exited ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.FinishedAt ?? DateTime.Now)) + " ago",
+            _ => "Created",
+        };
+    }
+
+    /// <summary>The command as `docker ps` shows it: quoted, cut to <paramref name="width"/> characters with an ellipsis.</summary>
+    public static string Command(string[]? command, int width = 20)
+    {
+        var text = string.Join(' ', command ?? []);
+        if (text.Length > width)
+        {
+            text = text.Substring(0, Math.Max(0, width - 1)) + "…";
+        }
+        return "\"" + text + "\"";
+    }
+
+    /// <summary>Docker's human durations: "Less than a second", "5 seconds", "About a minute", "3 hours", "2 weeks".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var seconds = (long)Math.Max(0, span.TotalSeconds);
+        var minutes = seconds / 60;
+        var hours = minutes / 60;
+        return seconds < 1 ? "Less than a second"
+            : seconds == 1 ? "1 second"
+            : seconds < 60 ? $"{seconds} seconds"
+            : minutes == 1 ? "About a minute"
+            : minutes < 60 ? $"{minutes} minutes"
+            : hours == 1 ? "About an hour"
+            : hours < 48 ? $"{hours} hours"
+            : hours < 24 * 7 * 2 ? $"{hours / 24} days"
+            : hours < 24 * 30 * 2 ? $"{hours / 24 / 7} weeks"
+            : hours < 24 * 365 * 2 ? $"{hours / 24 / 30} months"
+            : $"{hours / 24 / 365} years";
+    }
+
     private static string Plural(int n, string unit) => n == 1 ? (unit == "hour" ? "An hour ago" : $"1 {unit} ago") : $"{n} {unit}s ago";
 }

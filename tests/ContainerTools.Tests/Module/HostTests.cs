@@ -25,7 +25,7 @@ public sealed class HostTests : IDisposable
     {
         var start = new ProcessStartInfo(Ctpwsh) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuiltModule.RepositoryRoot };
         start.ArgumentList.Add(script);
-        start.Environment[ContainerTools.Runtime.Storage.StoreRoot.EnvironmentVariable] = storeRoot;
+        start.Environment[global::ContainerTools.Runtime.Storage.StoreRoot.EnvironmentVariable] = storeRoot;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
@@ -70,6 +70,13 @@ public sealed class HostTests : IDisposable
         Assert.Contains("What if: Performing the operation", stdout);
         Assert.Matches(@"local/busybox\s+1\.0\s+[0-9a-f]{12}\s+\d+ seconds? ago", stdout);
         Assert.Contains("ObjectNotFound: ImageNotFound", stdout);
+        Assert.Contains("Got 'Hello from a container', exit code 0", stdout);
+        Assert.Contains("A failing command: exit code 3", stdout);
+        Assert.Matches(@"(?m)^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+NAMES$", stdout);
+        Assert.Matches(@"(?m)^[0-9a-f]{12} local/busybox:1\.0\s+""sh -c trap .*\s+Up .* \(Paused\)\s+worker$", stdout);
+        Assert.Matches(@"(?m)^[0-9a-f]{12} local/busybox:1\.0\s+""echo Hello from a c…""\s+.*\s+Exited \(0\) .*ago\s+hello$", stdout);
+        Assert.Contains("What if: Performing the operation \"Remove container\" on target \"web (", stdout);
+        Assert.Contains("0 containers left", stdout);
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "ct-demo-*").ToHashSet());
     }
 }

@@ -12,6 +12,10 @@ public sealed class ModuleShapeTests : IDisposable
     private static readonly string[] ImageCmdlets =
         ["Add-ContainerImageTag", "Export-ContainerImage", "Get-ContainerImage", "Import-ContainerImage", "Remove-ContainerImage"];
 
+    private static readonly string[] ContainerCmdlets =
+        ["Get-Container", "Get-ContainerLog", "Invoke-ContainerImage", "New-Container", "Remove-Container", "Rename-Container",
+         "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container"];
+
     private readonly ModuleSession session = new();
 
     public void Dispose() => session.Dispose();
@@ -37,6 +41,7 @@ public sealed class ModuleShapeTests : IDisposable
         var exported = session.Run("(Get-Module ContainerTools).ExportedCmdlets.Keys").ThrowOnErrors().Values<string>().Order();
         Assert.Equal(inDll, exported);
         Assert.Subset(inDll.ToHashSet(), ImageCmdlets.ToHashSet());
+        Assert.Subset(inDll.ToHashSet(), ContainerCmdlets.ToHashSet());
     }
 
     [Fact]
@@ -67,6 +72,43 @@ public sealed class ModuleShapeTests : IDisposable
         Assert.Contains(image.Attributes, a => a is ArgumentCompleterAttribute);
     }
 
+    [Theory]
+    [InlineData("Start-Container")]
+    [InlineData("Stop-Container")]
+    [InlineData("Restart-Container")]
+    [InlineData("Suspend-Container")]
+    [InlineData("Resume-Container")]
+    [InlineData("Remove-Container")]
+    [InlineData("Wait-Container")]
+    [InlineData("Get-ContainerLog")]
+    [InlineData("Rename-Container")]
+    public void ContainerParametersBindNamesByValueAndObjectsByIdOrName(string cmdlet)
+    {
+        var container = session.Run($"(Get-Command {cmdlet}).Parameters['Container']").ThrowOnErrors().Values<ParameterMetadata>().Single();
+        Assert.Equal(["Id", "Name"], container.Aliases);
+        var binding = container.ParameterSets.Values.Single();
+        Assert.True(binding.IsMandatory);
+        Assert.Equal(0, binding.Position);
+        Assert.True(binding.ValueFromPipeline);
+        Assert.True(binding.ValueFromPipelineByPropertyName);
+        Assert.Contains(container.Attributes, a => a is ArgumentCompleterAttribute);
+    }
+
+    [Theory]
+    [InlineData("Stop-Container")]
+    [InlineData("Restart-Container")]
+    [InlineData("Remove-Container")]
+    [InlineData("Suspend-Container")]
+    [InlineData("Resume-Container")]
+    [InlineData("Rename-Container")]
+    [InlineData("New-Container")]
+    public void ContainerCmdletsThatChangeStateSupportWhatIfAndConfirm(string cmdlet)
+    {
+        var names = session.Run($"(Get-Command {cmdlet}).Parameters.Keys").ThrowOnErrors().Values<string>();
+        Assert.Contains("WhatIf", names);
+        Assert.Contains("Confirm", names);
+    }
+
     [Fact]
     public void RemoveSupportsWhatIfAndConfirm()
     {
@@ -79,7 +121,7 @@ public sealed class ModuleShapeTests : IDisposable
     [Fact]
     public void GetHelpShowsSynopsisDescriptionParametersAndExamplesForEveryCmdlet()
     {
-        foreach (var cmdlet in ImageCmdlets)
+        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets))
         {
             var help = session.Run($"Get-Help {cmdlet} -Full").ThrowOnErrors().Output.Single();
             var synopsis = help.Properties["Synopsis"].Value?.ToString() ?? "";
@@ -136,6 +178,23 @@ public sealed class ModuleShapeTests : IDisposable
     public void SizesPrintInDockersDecimalUnits(long bytes, string text)
     {
         Assert.Equal(text, session.Run("[ContainerTools.Display]::Size($Bytes)", new Dictionary<string, object?> { ["Bytes"] = bytes }).ThrowOnErrors().Values<string>().Single());
+    }
+
+    [Fact]
+    public void ContainerStatusAndCommandPrintAsDockerPsDoes()
+    {
+        var texts = session.Run("""
+            $now = [datetime]::Now
+            [ContainerTools.Display]::Status([ContainerTools.Container]@{ Status = 'Created' })
+            [ContainerTools.Display]::Status([ContainerTools.Container]@{ Status = 'Running'; StartedAt = $now.AddMinutes(-5).AddSeconds(-3) })
+            [ContainerTools.Display]::Status([ContainerTools.Container]@{ Status = 'Paused'; StartedAt = $now.AddSeconds(-70) })
+            [ContainerTools.Display]::Status([ContainerTools.Container]@{ Status = 'Exited'; ExitCode = 137; FinishedAt = $now.AddHours(-3).AddMinutes(-1) })
+            [ContainerTools.Display]::Status([ContainerTools.Container]@{ Status = 'Running'; StartedAt = $now.AddDays(-3) })
+            [ContainerTools.Display]::Command(@('sh', '-c', 'echo hello; sleep 100'), 20)
+            [ContainerTools.Display]::Command(@('true'), 20)
+            """).ThrowOnErrors().Values<string>();
+        Assert.Equal(["Created", "Up 5 minutes", "Up About a minute (Paused)", "Exited (137) 3 hours ago", "Up 3 days",
+            "\"sh -c echo hello; s…\"", "\"true\""], texts);
     }
 
     [Fact]

@@ -31,4 +31,10 @@ public sealed class ScriptFilesParseTests
     {
         Assert.True(File.Exists(Path.Combine(BuiltModule.RepositoryRoot, "Pester", "ContainerImage.Tests.ps1")));
     }
+
+    [Fact]
+    public void ThereIsAPesterSuiteForContainers()
+    {
+        Assert.True(File.Exists(Path.Combine(BuiltModule.RepositoryRoot, "Pester", "Container.Tests.ps1")));
+    }
 }

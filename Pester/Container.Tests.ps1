@@ -1,0 +1,219 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# The container cmdlets' user stories, for pwsh 7 with Pester 5. Build first (./build.sh), then, as root (containers
+# need namespaces, mounts and cgroups):
+#   Invoke-Pester ./Pester/Container.Tests.ps1 -Output Detailed
+# Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
+
+BeforeAll {
+    $repository = Split-Path -Parent $PSScriptRoot
+    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
+
+    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-$([guid]::NewGuid().ToString('N'))")).FullName
+    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
+    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
+
+    # A busybox root filesystem with the applets the stories use.
+    $rootfs = Join-Path $work 'rootfs'
+    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
+    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
+    foreach ($applet in 'sh', 'echo', 'sleep', 'cat', 'hostname', 'true', 'false', 'pwd') {
+        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
+    }
+    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
+        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
+    }
+    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
+    $tarball = Join-Path $work 'rootfs.tar'
+    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
+    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+
+    # Exits 7 at once on SIGTERM (a bare sleep as PID 1 would ignore it) and says 'ready' once its trap is set.
+    $script:server = @('sh', '-c', 'trap "exit 7" TERM; echo ready; sleep 100 & wait')
+    function script:Wait-Ready([string] $Name) {
+        for ($i = 0; $i -lt 500; $i++) {
+            if (@(Get-ContainerLog $Name) -contains 'ready') { return }
+            Start-Sleep -Milliseconds 20
+        }
+        throw "$Name never said ready"
+    }
+}
+
+AfterAll {
+    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
+    $env:CONTAINERTOOLS_ROOT = $previousRoot
+    Remove-Module ContainerTools -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Invoke-ContainerImage' {
+    AfterEach {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'writes the container''s stdout to the pipeline and sets $LASTEXITCODE' {
+        Invoke-ContainerImage local/busybox:1 -Command echo, hello | Should -Be 'hello'
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'propagates the exit code and writes stderr as ContainerStderr errors' {
+        $out = Invoke-ContainerImage local/busybox:1 -Command sh, -c, 'echo out; echo err >&2; exit 3' -ErrorVariable stderr -ErrorAction SilentlyContinue
+        $out | Should -Be 'out'
+        $LASTEXITCODE | Should -Be 3
+        $stderr | Should -HaveCount 1
+        $stderr[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStderr,*'
+        $stderr[0].Exception.Message | Should -Be 'err'
+        (Get-Container).ExitCode | Should -Be 3
+    }
+
+    It 'removes the container afterwards with -RemoveAutomatically' {
+        Invoke-ContainerImage local/busybox:1 -RemoveAutomatically -Command sh, -c, 'exit 5'
+        $LASTEXITCODE | Should -Be 5
+        Get-Container | Should -BeNullOrEmpty
+    }
+
+    It 'returns a running Container with -Detach' {
+        $c = Invoke-ContainerImage local/busybox:1 -Detach -Name bg -Command $server
+        $c | Should -BeOfType ContainerTools.Container
+        $c.Status | Should -Be 'Running'
+        $c.Pid | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'New-Container and Start-Container' {
+    AfterEach {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'creates from a piped image with the given options, then runs attached' {
+        $c = Get-ContainerImage local/busybox:1 | New-Container -Name greeter -Command sh, -c, 'echo "$GREETING from $(hostname) in $(pwd)"' `
+            -Environment @{ GREETING = 'hi' } -Hostname box -WorkingDirectory /tmp -Label @{ app = 'demo' } -Memory 64MB -Cpus 0.5 -PidsLimit 50
+        $c.Status | Should -Be 'Created'
+        $c.Name | Should -Be 'greeter'
+        $c.Image | Should -Be 'docker.io/local/busybox:1'
+        $c.Labels['app'] | Should -Be 'demo'
+        $c.Memory | Should -Be 64MB
+        $c.Cpus | Should -Be 0.5
+        $c.PidsLimit | Should -Be 50
+
+        $c | Start-Container -Attach | Should -Be 'hi from box in /tmp'
+        $LASTEXITCODE | Should -Be 0
+        Wait-Container greeter | Should -Be 0
+        Get-ContainerLog greeter | Should -Be 'hi from box in /tmp'
+        (Get-Container greeter).Status | Should -Be 'Exited'
+    }
+
+    It 'refuses a name in use with ResourceExists' {
+        New-Container local/busybox:1 -Name taken -Command true | Out-Null
+        New-Container local/busybox:1 -Name taken -Command true -ErrorVariable clash -ErrorAction SilentlyContinue
+        $clash[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $clash[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNameInUse,*'
+    }
+}
+
+Describe 'A detached container''s life' {
+    BeforeAll {
+        Invoke-ContainerImage local/busybox:1 -Detach -Name sleeper -Command $server | Out-Null
+        Wait-Ready sleeper
+    }
+    AfterAll {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'is listed as running' {
+        (Get-Container -Status Running).Name | Should -Be 'sleeper'
+        (Get-Container sleeper).StatusText | Should -BeLike 'Up *'
+    }
+
+    It 'pauses and resumes' {
+        Suspend-Container sleeper
+        (Get-Container sleeper).Status | Should -Be 'Paused'
+        (Get-Container sleeper).StatusText | Should -BeLike '*(Paused)'
+        (Get-Container sleeper | Resume-Container -PassThru).Status | Should -Be 'Running'
+    }
+
+    It 'stops with its stop signal and Wait-Container gives the exit code' {
+        $stopped = Get-Container sleeper | Stop-Container -PassThru
+        $stopped.Status | Should -Be 'Exited'
+        $stopped.ExitCode | Should -Be 7
+        Wait-Container sleeper | Should -Be 7
+    }
+}
+
+Describe 'Pipelines over containers' {
+    BeforeEach {
+        Invoke-ContainerImage local/busybox:1 -Name done-1 -Command true
+        Invoke-ContainerImage local/busybox:1 -Name done-2 -Command false
+        Invoke-ContainerImage local/busybox:1 -Detach -Name web -Label @{ app = 'web' } -Command $server | Out-Null
+        Invoke-ContainerImage local/busybox:1 -Detach -Name db -Label @{ app = 'db' } -Command $server | Out-Null
+        Wait-Ready web
+        Wait-Ready db
+    }
+    AfterEach {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'removes nothing with -WhatIf' {
+        Get-Container | Where-Object Status -eq Exited | Remove-Container -WhatIf
+        Get-Container | Remove-Container -Force -WhatIf
+        Get-Container | Should -HaveCount 4
+    }
+
+    It 'removes the exited containers' {
+        Get-Container | Where-Object Status -eq Exited | Remove-Container
+        (Get-Container).Name | Sort-Object | Should -Be @('db', 'web')
+    }
+
+    It 'restarts by label' {
+        $before = Get-Container web
+        $restarted = Get-Container -Label app=web | Restart-Container -PassThru
+        $restarted.Name | Should -Be 'web'
+        $restarted.Status | Should -Be 'Running'
+        $restarted.RestartCount | Should -Be 1
+        $restarted.Pid | Should -Not -Be $before.Pid
+        (Get-Container db).RestartCount | Should -Be 0
+    }
+
+    It 'refuses to remove a running container without -Force' {
+        Remove-Container web -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        Get-Container web | Should -Not -BeNullOrEmpty
+    }
+
+    It 'matches names with wildcards' {
+        (Get-Container 'd*').Name | Sort-Object | Should -Be @('db', 'done-1', 'done-2')
+        Get-Container 'nothing*' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Logs, renames and errors' {
+    AfterEach {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'gets the last lines with -Tail and times with -Timestamps' {
+        Invoke-ContainerImage local/busybox:1 -Name counter -Command sh, -c, 'for i in 1 2 3 4 5; do echo line$i; done' | Out-Null
+        Get-ContainerLog counter -Tail 2 | Should -Be @('line4', 'line5')
+        Get-ContainerLog counter -Tail 1 -Timestamps | Should -Match '^\d{4}-\d\d-\d\dT[\d:.]+Z line5$'
+    }
+
+    It 'renames, and reports a clash' {
+        New-Container local/busybox:1 -Name alpha -Command true | Out-Null
+        New-Container local/busybox:1 -Name beta -Command true | Out-Null
+        (Rename-Container alpha -NewName gamma -PassThru).Name | Should -Be 'gamma'
+        Rename-Container beta -NewName gamma -ErrorVariable clash -ErrorAction SilentlyContinue
+        $clash[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+    }
+
+    It 'reports an unknown container as ContainerNotFound' {
+        { Get-Container nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotFound,ContainerTools.Cmdlets.Containers.GetContainerCommand'
+        Stop-Container nosuch -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'leaves no mounts under the store once every container is removed' {
+        Invoke-ContainerImage local/busybox:1 -Detach -Command $server | Out-Null
+        Get-Container | Remove-Container -Force
+        Get-Content /proc/mounts | Where-Object { $_.Split(' ')[1].StartsWith($env:CONTAINERTOOLS_ROOT + '/') } | Should -BeNullOrEmpty
+    }
+}

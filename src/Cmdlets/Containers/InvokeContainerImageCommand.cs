@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using ContainerTools.Cmdlets.Common;
+using ContainerTools.Runtime.Containers;
+
+namespace ContainerTools.Cmdlets.Containers;
+
+/// <summary>
+/// Creates and starts a container, like `docker run`. Without -Detach it writes the container's stdout to the
+/// pipeline (stderr as ContainerStderr errors), waits for it to exit and sets $LASTEXITCODE to its exit code;
+/// with -Detach it writes the running Container.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerImage")]
+[OutputType(typeof(string), typeof(ContainerTools.Container))]
+public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
+{
+    [Parameter]
+    public SwitchParameter Detach { get; set; }
+
+    /// <summary>Remove the container once it has exited (docker run --rm).</summary>
+    [Parameter]
+    [Alias("Rm")]
+    public SwitchParameter RemoveAutomatically { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
+        if (created is null)
+        {
+            return;
+        }
+        var started = TryEngine(() => Containers.Start(created.Id), created.Name);
+        if (started is null)
+        {
+            RemoveIfAsked(created.Id, created.Name);
+            return;
+        }
+        if (Detach)
+        {
+            WriteObject(ContainerTools.Container.From(started));
+            return;
+        }
+        var finished = false;
+        try
+        {
+            WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
+            var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+            if (code is not null)
+            {
+                SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
+            }
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // Ctrl+C or a stopped pipeline ends the run as it ends `docker run`: the container stops too.
+                try { Containers.Stop(started.Id, TimeSpan.FromSeconds(2)); } catch (Exception) { }
+            }
+            RemoveIfAsked(started.Id, started.Name);
+        }
+    }
+
+    private void RemoveIfAsked(string id, string name)
+    {
+        if (!RemoveAutomatically)
+        {
+            return;
+        }
+        try
+        {
+            Containers.Remove(id, force: true);
+        }
+        catch (Runtime.Errors.ContainerToolsException ex) when (ex.Kind == Runtime.Errors.ErrorKind.NotFound)
+        {
+            // Already gone.
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteWarning($"Could not remove the container '{name}': {ex.Message}");
+        }
+    }
+}

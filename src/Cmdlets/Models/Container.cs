@@ -1,0 +1,90 @@
+using System.Collections;
+using ContainerTools.Runtime.Containers.State;
+using EngineContainer = ContainerTools.Runtime.Containers.Container;
+
+namespace ContainerTools;
+
+/// <summary>
+/// A container as the cmdlets write it (like a row of `podman ps -a`, with the details of `inspect`). Other cmdlets
+/// bind it through <see cref="Id"/>, so a piped object acts on exactly that container even after a rename.
+/// </summary>
+public sealed class Container
+{
+    /// <summary>64 hex digits.</summary>
+    public string Id { get; init; } = "";
+    public string ShortId { get; init; } = "";
+    public string Name { get; init; } = "";
+    /// <summary>The image as it was named at creation.</summary>
+    public string Image { get; init; } = "";
+    public string ImageId { get; init; } = "";
+    /// <summary>The full argv: entrypoint then command.</summary>
+    public string[] Command { get; init; } = [];
+    public ContainerStatus Status { get; init; }
+    /// <summary>Set once the container has exited.</summary>
+    public int? ExitCode { get; init; }
+    public bool OOMKilled { get; init; }
+    /// <summary>The main process in the host's pid namespace while the container runs.</summary>
+    public int? Pid { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? StartedAt { get; init; }
+    public DateTime? FinishedAt { get; init; }
+    public Hashtable Labels { get; init; } = new();
+    /// <summary>Memory limit in bytes; null is unlimited.</summary>
+    public long? Memory { get; init; }
+    public double? Cpus { get; init; }
+    public long? PidsLimit { get; init; }
+    public string Hostname { get; init; } = "";
+    public string WorkingDirectory { get; init; } = "/";
+    public string? User { get; init; }
+    public string[] Environment { get; init; } = [];
+    public bool ReadOnlyRootFilesystem { get; init; }
+    public bool Interactive { get; init; }
+    public bool Tty { get; init; }
+    public int RestartCount { get; init; }
+    /// <summary>Why the last start failed or the monitor was lost, if it did.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The Id, so a Container given where a name is expected still names exactly this container.</summary>
+    public override string ToString() => Id;
+
+    public static Container From(EngineContainer container)
+    {
+        var definition = container.Definition;
+        var state = container.State;
+        var labels = new Hashtable(StringComparer.Ordinal);
+        foreach (var (key, value) in definition.Labels)
+        {
+            labels[key] = value;
+        }
+        var running = state.Status is ContainerStatus.Running or ContainerStatus.Paused;
+        return new Container
+        {
+            Id = container.Id,
+            ShortId = container.ShortId,
+            Name = container.Name,
+            Image = definition.Image,
+            ImageId = definition.ImageId,
+            Command = definition.Args.ToArray(),
+            Status = state.Status,
+            ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null,
+            OOMKilled = state.OomKilled,
+            Pid = running && state.Pid > 0 ? state.Pid : null,
+            CreatedAt = definition.CreatedAt.LocalDateTime,
+            StartedAt = state.StartedAt?.LocalDateTime,
+            FinishedAt = state.FinishedAt?.LocalDateTime,
+            Labels = labels,
+            Memory = definition.Limits.MemoryBytes,
+            Cpus = definition.Limits.Cpus,
+            PidsLimit = definition.Limits.Pids,
+            Hostname = definition.Hostname,
+            WorkingDirectory = definition.WorkingDir,
+            User = definition.User,
+            Environment = definition.Env.ToArray(),
+            ReadOnlyRootFilesystem = definition.ReadOnlyRootFs,
+            Interactive = definition.Interactive,
+            Tty = definition.Tty,
+            RestartCount = state.RestartCount,
+            Error = state.Error,
+        };
+    }
+}
