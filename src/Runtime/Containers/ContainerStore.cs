@@ -2,6 +2,8 @@ using ContainerTools.Runtime.Cgroups;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Volumes;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Containers;
@@ -16,6 +18,8 @@ public sealed record ContainerStoreOptions
     public string? MonitorPath { get; init; }
     /// <summary>ctinit; null: the launcher's own lookup.</summary>
     public string? InitPath { get; init; }
+    /// <summary>The network of a container that names none; null: $CONTAINERTOOLS_DEFAULT_NETWORK, else "bridge" (Docker's).</summary>
+    public string? DefaultNetwork { get; init; }
 }
 
 /// <summary>
@@ -35,6 +39,11 @@ public sealed partial class ContainerStore
     public StoreRoot Root { get; }
     public ImageStore Images { get; }
     public ContainerStoreOptions Options { get; }
+
+    public NetworkStore Networks => _networks ??= new NetworkStore(Root);
+    public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);
+    private NetworkStore? _networks;
+    private VolumeStore? _volumes;
 
     private string NamesLockPath => Path.Combine(Root.LocksDirectory, "containers.lock");
 
@@ -156,7 +165,12 @@ public sealed partial class ContainerStore
         var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
         if (definition is null) return null;
         var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
-        var container = new Container(definition, state, paths);
-        return ContainerStateRefresh.Refresh(container);
+        var container = ContainerStateRefresh.Refresh(new Container(definition, state, paths));
+        // Once it has exited (whoever noticed), its network goes: veths, leases, port rules, peers' hosts entries.
+        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused) && File.Exists(paths.NetnsFile))
+        {
+            container = ReleaseNetwork(container);
+        }
+        return container;
     }
 }

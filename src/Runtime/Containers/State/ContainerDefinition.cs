@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Containers.State;
 
@@ -29,6 +31,13 @@ public sealed record ContainerDefinition
     [JsonPropertyName("tty")] public bool Tty { get; init; }
     [JsonPropertyName("readOnlyRootFs")] public bool ReadOnlyRootFs { get; init; }
     [JsonPropertyName("autoRemove")] public bool AutoRemove { get; init; }
+    /// <summary>"bridge" (the default network), "none" (loopback only), "host" (the host's namespace) or a network's name.</summary>
+    [JsonPropertyName("network")] public string Network { get; init; } = NetworkModes.None;
+    [JsonPropertyName("networkAliases")] public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+    /// <summary>The published ports as asked (host port 0: chosen at each start).</summary>
+    [JsonPropertyName("publish")] public IReadOnlyList<PortMapping> Publish { get; init; } = [];
+    /// <summary>The volumes, binds and tmpfs mounts, resolved at create: OCI mount entries in mount order.</summary>
+    [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
 
     /// <summary>The full argv: entrypoint then command, as Docker joins them.</summary>
     [JsonIgnore] public IReadOnlyList<string> Args => [.. Entrypoint, .. Command];
