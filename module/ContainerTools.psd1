@@ -28,6 +28,14 @@
         'Stop-Container'
         'Suspend-Container'
         'Wait-Container'
+        'Connect-ContainerNetwork'
+        'Disconnect-ContainerNetwork'
+        'Get-ContainerNetwork'
+        'New-ContainerNetwork'
+        'Remove-ContainerNetwork'
+        'Get-ContainerVolume'
+        'New-ContainerVolume'
+        'Remove-ContainerVolume'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

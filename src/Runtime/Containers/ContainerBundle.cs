@@ -24,7 +24,7 @@ internal static class ContainerBundle
             // The engine sets these limits itself (the cgroup exists before ctinit joins it); the spec records them for readers.
             Linux = spec.Linux with
             {
-                Namespaces = NetworkNamespace(spec.Linux.Namespaces, definition.Network, paths.NetnsFile),
+                Namespaces = NetworkNamespace(spec.Linux.Namespaces, definition, paths.NetnsFile),
                 Resources = limits.IsEmpty ? null : new ResourcesSpec
                 {
                     Memory = limits.MemoryBytes is { } m ? new MemoryResources { Limit = m } : null,
@@ -37,12 +37,10 @@ internal static class ContainerBundle
     }
 
     /// <summary>"host" shares the host's; a network joins the namespace the engine made and attached; "none" gets a new one.</summary>
-    private static IReadOnlyList<NamespaceSpec> NetworkNamespace(IReadOnlyList<NamespaceSpec> namespaces, string network, string netnsFile) => network switch
-    {
-        NetworkModes.Host => namespaces.Where(n => n.Type != "network").ToList(),
-        NetworkModes.None => namespaces,
-        _ => namespaces.Select(n => n.Type == "network" ? n with { Path = netnsFile } : n).ToList(),
-    };
+    private static IReadOnlyList<NamespaceSpec> NetworkNamespace(IReadOnlyList<NamespaceSpec> namespaces, ContainerDefinition definition, string netnsFile) =>
+        definition.Network == NetworkModes.Host ? namespaces.Where(n => n.Type != "network").ToList()
+        : definition.UsesNetworkNamespaceFile ? namespaces.Select(n => n.Type == "network" ? n with { Path = netnsFile } : n).ToList()
+        : namespaces;
 
     private static IEnumerable<MountSpec> NameFileMounts(ContainerPaths paths) =>
         new[] { ("/etc/hosts", paths.HostsFile), ("/etc/resolv.conf", paths.ResolvConfFile), ("/etc/hostname", paths.HostnameFile) }

@@ -17,30 +17,108 @@ public sealed partial class ContainerStore
         var definition = container.Definition;
         var paths = container.Paths;
         WriteNameFiles(container);
-        if (!NetworkModes.IsAttached(definition.Network)) return [];
+        if (!definition.UsesNetworkNamespaceFile) return [];
         // A previous run whose exit nobody has processed yet still holds its namespace: release it first.
         if (File.Exists(paths.NetnsFile)) DisconnectNetwork(container);
         NetworkNamespaceFile.Create(paths.NetnsFile);
         try
         {
-            var endpoint = Networks.Attach(new AttachRequest
+            IReadOnlyList<PortMapping> ports = [];
+            if (NetworkModes.IsAttached(definition.Network))
             {
-                ContainerId = definition.Id,
-                NetnsPath = paths.NetnsFile,
-                NetworkName = definition.Network,
-                ContainerName = definition.Name,
-                Hostname = definition.Hostname,
-                Aliases = definition.NetworkAliases,
-                PortMappings = definition.Publish,
-                HostsFilePath = paths.HostsFile,
-            });
-            return endpoint.PortMappings;
+                ports = Attach(container, paths.NetnsFile, definition.Network, definition.NetworkAliases, definition.Publish).PortMappings;
+            }
+            foreach (var connection in definition.ConnectedNetworks)
+            {
+                Attach(container, paths.NetnsFile, connection.Name, connection.Aliases, []);
+            }
+            return ports;
         }
         catch
         {
-            NetworkNamespaceFile.Remove(paths.NetnsFile);
+            DisconnectNetwork(container);
             throw;
         }
+    }
+
+    private Endpoint Attach(Container container, string netnsPath, string network, IReadOnlyList<string> aliases, IReadOnlyList<PortMapping> ports) =>
+        Networks.Attach(new AttachRequest
+        {
+            ContainerId = container.Id,
+            NetnsPath = netnsPath,
+            NetworkName = network,
+            ContainerName = container.Name,
+            Hostname = container.Definition.Hostname,
+            Aliases = aliases,
+            PortMappings = ports,
+            HostsFilePath = container.Paths.HostsFile,
+        });
+
+    /// <summary>
+    /// Joins a network besides the container's own (docker network connect): recorded, so every start attaches it, and
+    /// attached at once when the container runs.
+    /// </summary>
+    public Container Connect(string idOrName, string network, IReadOnlyList<string>? aliases = null)
+    {
+        var id = Resolve(idOrName).Id;
+        aliases ??= [];
+        foreach (var alias in aliases) HostNames.Validate(alias, "alias");
+        return WithLock(id, container =>
+        {
+            var definition = container.Definition;
+            if (definition.Network == NetworkModes.Host)
+                throw new ContainerToolsException(ErrorKind.InvalidOperation, "HostNetworkCannotConnect",
+                    $"The container '{container.Name}' uses the host's network: it cannot join other networks.", container.Name);
+            if (!NetworkModes.IsAttached(network))
+                throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetwork", $"A container cannot be connected to '{network}'.", network);
+            if (network != NetworkModes.Bridge) Networks.Get(network);
+            if (definition.Network == network || definition.ConnectedNetworks.Any(c => c.Name == network))
+                throw new ContainerToolsException(ErrorKind.AlreadyExists, "AlreadyConnected",
+                    $"The container '{container.Name}' is already on the network '{network}'.", container.Name);
+            var running = container.Status is ContainerStatus.Running or ContainerStatus.Paused;
+            if (running)
+            {
+                var netns = File.Exists(container.Paths.NetnsFile) ? container.Paths.NetnsFile : $"/proc/{container.State.Pid}/ns/net";
+                Attach(container, netns, network, aliases, []);
+            }
+            var updated = container with
+            {
+                Definition = definition with { ConnectedNetworks = [.. definition.ConnectedNetworks, new NetworkConnection { Name = network, Aliases = aliases }] },
+            };
+            SaveDefinition(updated);
+            return updated;
+        });
+    }
+
+    /// <summary>Leaves a network (docker network disconnect); leaving the container's own network leaves it with loopback only.</summary>
+    public Container Disconnect(string idOrName, string network)
+    {
+        var id = Resolve(idOrName).Id;
+        return WithLock(id, container =>
+        {
+            var definition = container.Definition;
+            var isOwn = definition.Network == network && NetworkModes.IsAttached(network);
+            if (!isOwn && !definition.ConnectedNetworks.Any(c => c.Name == network))
+                throw new ContainerToolsException(ErrorKind.NotFound, "NotConnected",
+                    $"The container '{container.Name}' is not on the network '{network}'.", container.Name);
+            if (container.Status is ContainerStatus.Running or ContainerStatus.Paused) Networks.Detach(container.Id, network);
+            var updated = container with
+            {
+                Definition = isOwn
+                    ? definition with { Network = NetworkModes.None, NetworkAliases = [], Publish = [] }
+                    : definition with { ConnectedNetworks = definition.ConnectedNetworks.Where(c => c.Name != network).ToList() },
+            };
+            if (isOwn) updated = SaveState(updated, updated.State with { Ports = [] });
+            SaveDefinition(updated);
+            return updated;
+        });
+    }
+
+    /// <summary>container.json and the bundle, which follows it (which network namespace the launcher joins).</summary>
+    private static void SaveDefinition(Container container)
+    {
+        ContainerStateJson.WriteFile(container.Paths.DefinitionFile, container.Definition, ContainerStateJson.Default.ContainerDefinition);
+        ContainerBundle.Write(container);
     }
 
     /// <summary>Detaches from every network while the namespace is still alive, then lets the namespace go.</summary>

@@ -167,7 +167,8 @@ public sealed partial class ContainerStore
         var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
         var container = ContainerStateRefresh.Refresh(new Container(definition, state, paths));
         // Once it has exited (whoever noticed), its network goes: veths, leases, port rules, peers' hosts entries.
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused) && File.Exists(paths.NetnsFile))
+        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused)
+            && (File.Exists(paths.NetnsFile) || (container.Definition.ConnectedNetworks.Count > 0 && Networks.EndpointsOf(container.Id).Count > 0)))
         {
             container = ReleaseNetwork(container);
         }

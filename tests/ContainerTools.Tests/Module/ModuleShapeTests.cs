@@ -16,6 +16,10 @@ public sealed class ModuleShapeTests : IDisposable
         ["Get-Container", "Get-ContainerLog", "Invoke-ContainerImage", "New-Container", "Remove-Container", "Rename-Container",
          "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container"];
 
+    private static readonly string[] NetworkAndVolumeCmdlets =
+        ["New-ContainerNetwork", "Get-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
+         "New-ContainerVolume", "Get-ContainerVolume", "Remove-ContainerVolume"];
+
     private readonly ModuleSession session = new();
 
     public void Dispose() => session.Dispose();
@@ -42,6 +46,7 @@ public sealed class ModuleShapeTests : IDisposable
         Assert.Equal(inDll, exported);
         Assert.Subset(inDll.ToHashSet(), ImageCmdlets.ToHashSet());
         Assert.Subset(inDll.ToHashSet(), ContainerCmdlets.ToHashSet());
+        Assert.Subset(inDll.ToHashSet(), NetworkAndVolumeCmdlets.ToHashSet());
     }
 
     [Fact]
@@ -121,7 +126,7 @@ public sealed class ModuleShapeTests : IDisposable
     [Fact]
     public void GetHelpShowsSynopsisDescriptionParametersAndExamplesForEveryCmdlet()
     {
-        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets))
+        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets).Concat(NetworkAndVolumeCmdlets))
         {
             var help = session.Run($"Get-Help {cmdlet} -Full").ThrowOnErrors().Output.Single();
             var synopsis = help.Properties["Synopsis"].Value?.ToString() ?? "";
