@@ -72,6 +72,48 @@ public sealed record PortMapping
         };
     }
 
+    /// <summary>
+    /// Like <see cref="Parse"/>, plus Docker's ranges: "8000-8002:80-82" (equal lengths) or "80-82" (free host ports),
+    /// expanded to one mapping per port.
+    /// </summary>
+    public static IReadOnlyList<PortMapping> ParseAll(string spec)
+    {
+        var body = spec.Trim();
+        var slash = body.LastIndexOf('/');
+        var protocol = slash < 0 ? "" : body[slash..];
+        var parts = (slash < 0 ? body : body[..slash]).Split(':');
+        if (!parts.Any(p => p.Contains('-')))
+        {
+            return [Parse(spec)];
+        }
+        var containerRange = Range(spec, parts[^1], "container");
+        (int First, int Count)? hostRange = parts.Length >= 2 && parts[^2].Length > 0 ? Range(spec, parts[^2], "host") : null;
+        if (hostRange is { } h && h.Count != containerRange.Count)
+        {
+            throw Invalid(spec, $"the host range has {h.Count} ports and the container range {containerRange.Count}");
+        }
+        var prefix = parts.Length == 3 ? parts[0] + ":" : "";
+        return Enumerable.Range(0, containerRange.Count)
+            .Select(i => Parse($"{prefix}{(hostRange is { } hr ? (hr.First + i).ToString() : "")}{(parts.Length > 1 ? ":" : "")}{containerRange.First + i}{protocol}"))
+            .ToList();
+    }
+
+    private static (int First, int Count) Range(string spec, string text, string which)
+    {
+        var dash = text.IndexOf('-');
+        if (dash < 0)
+        {
+            return (ParsePort(spec, text, which), 1);
+        }
+        var first = ParsePort(spec, text[..dash], which);
+        var last = ParsePort(spec, text[(dash + 1)..], which);
+        if (last < first)
+        {
+            throw Invalid(spec, $"the {which} range '{text}' ends before it starts");
+        }
+        return (first, last - first + 1);
+    }
+
     private static int ParsePort(string spec, string text, string which)
     {
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, null, out var port) || port is < 1 or > 65535)

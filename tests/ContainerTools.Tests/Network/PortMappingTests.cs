@@ -40,6 +40,27 @@ public sealed class PortMappingTests
         Assert.Equal((ErrorKind.InvalidArgument, "InvalidPortMapping"), (error.Kind, error.ErrorId));
     }
 
+    [Theory]
+    [InlineData("8000-8002:80-82", "8000:80/tcp,8001:81/tcp,8002:82/tcp")]
+    [InlineData("127.0.0.1:5000-5001:53-54/udp", "127.0.0.1:5000:53/udp,127.0.0.1:5001:54/udp")]
+    [InlineData("80-81", "80/tcp,81/tcp")]
+    [InlineData("127.0.0.1::80-81", "127.0.0.1::80/tcp,127.0.0.1::81/tcp")]
+    [InlineData("8080:80", "8080:80/tcp")]
+    public void ExpandsRanges(string spec, string expected)
+    {
+        Assert.Equal(expected, string.Join(',', PortMapping.ParseAll(spec)));
+    }
+
+    [Theory]
+    [InlineData("8000-8002:80-81")]
+    [InlineData("82-80")]
+    [InlineData("1-70000")]
+    [InlineData("80-:80")]
+    public void RejectsInvalidRanges(string spec)
+    {
+        Assert.Equal("InvalidPortMapping", Assert.Throws<ContainerToolsException>(() => PortMapping.ParseAll(spec)).ErrorId);
+    }
+
     [Fact]
     public void OpenHostPortsAreFilledWithFreeOnesAndGivenOnesKept()
     {
