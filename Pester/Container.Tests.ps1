@@ -72,6 +72,12 @@ Describe 'Invoke-ContainerImage' {
         Get-Container | Should -BeNullOrEmpty
     }
 
+    It 'sets $LASTEXITCODE to 125 when nothing could run' {
+        Invoke-ContainerImage no/such:image -Command true -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $LASTEXITCODE | Should -Be 125
+    }
+
     It 'returns a running Container with -Detach' {
         $c = Invoke-ContainerImage local/busybox:1 -Detach -Name bg -Command $server
         $c | Should -BeOfType ContainerTools.Container

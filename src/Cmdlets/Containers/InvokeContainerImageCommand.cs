@@ -13,6 +13,12 @@ namespace ContainerTools.Cmdlets.Containers;
 [OutputType(typeof(string), typeof(ContainerTools.Container))]
 public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
 {
+    // Short: a pipeline like `Invoke-ContainerImage ... | Select-Object -First 1` should not hang on a PID 1 that ignores SIGTERM.
+    private static readonly TimeSpan StopOnInterrupt = TimeSpan.FromSeconds(1);
+
+    /// <summary>$LASTEXITCODE when the container could not be created or started, as `docker run` exits.</summary>
+    public const int RunFailedExitCode = 125;
+
     [Parameter]
     public SwitchParameter Detach { get; set; }
 
@@ -26,11 +32,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
         var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
         if (created is null)
         {
+            SetLastExitCode(RunFailedExitCode);
             return;
         }
         var started = TryEngine(() => Containers.Start(created.Id), created.Name);
         if (started is null)
         {
+            SetLastExitCode(RunFailedExitCode);
             RemoveIfAsked(created.Id, created.Name);
             return;
         }
@@ -46,7 +54,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
             if (code is not null)
             {
-                SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
+                SetLastExitCode(code.Value);
             }
             finished = true;
         }
@@ -55,11 +63,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             if (!finished)
             {
                 // Ctrl+C or a stopped pipeline ends the run as it ends `docker run`: the container stops too.
-                try { Containers.Stop(started.Id, TimeSpan.FromSeconds(2)); } catch (Exception) { }
+                try { Containers.Stop(started.Id, StopOnInterrupt); } catch (Exception) { }
             }
             RemoveIfAsked(started.Id, started.Name);
         }
     }
+
+    private void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     private void RemoveIfAsked(string id, string name)
     {

@@ -82,6 +82,15 @@ public sealed class ContainerCmdletTests : IDisposable
         Assert.Equal(["bye"], session.Run("Invoke-ContainerImage busybox -RemoveAutomatically -Command sh,-c,'echo bye; exit 5'").ThrowOnErrors().Values<string>());
         Assert.Equal(5, LastExitCode);
         Assert.Equal(2, Many("Get-Container").Count);
+
+        // Nothing ran: 125, as docker run exits, and the error says why.
+        var noImage = session.Run("Invoke-ContainerImage no/such:image -Command true").SingleError();
+        Assert.Equal(ErrorCategory.ObjectNotFound, noImage.CategoryInfo.Category);
+        Assert.Equal(125, LastExitCode);
+        var notFound = session.Run("Invoke-ContainerImage busybox -RemoveAutomatically -Command /no/such/program").SingleError();
+        Assert.StartsWith("ContainerStartFailed,", notFound.FullyQualifiedErrorId);
+        Assert.Equal(125, LastExitCode);
+        Assert.Equal(2, Many("Get-Container").Count);
     }
 
     [Fact]
@@ -129,6 +138,10 @@ public sealed class ContainerCmdletTests : IDisposable
         Assert.Equal("Paused", One("Get-Container sleeper").Status);
         Assert.EndsWith("(Paused)", session.Run("(Get-Container sleeper).StatusText").ThrowOnErrors().Values<string>().Single());
         Assert.Equal("Running", One("Get-Container sleeper | Resume-Container -PassThru").Status);
+
+        var timedOut = session.Run("Wait-Container sleeper -Timeout 0").SingleError();
+        Assert.Equal(ErrorCategory.OperationTimeout, timedOut.CategoryInfo.Category);
+        Assert.StartsWith("WaitTimeout,", timedOut.FullyQualifiedErrorId);
 
         var stopped = One("Get-Container sleeper | Stop-Container -PassThru");
         Assert.Equal("Exited", stopped.Status);
