@@ -19,7 +19,7 @@ public sealed partial class ContainerStore
         var image = Images.Resolve(options.Image);
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
-        var publish = options.Publish.Select(PortMapping.Parse).ToList();
+        var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
         var network = ValidateNetwork(options, publish);
         var mountRequests = options.Volumes.Select(MountArguments.ParseVolume)
             .Concat(options.Tmpfs.Select(MountArguments.ParseTmpfs))

@@ -101,6 +101,41 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
     }
 
     [Fact]
+    public void ARunningContainerConnectedLiveReachesItsNewPeersAndDisconnectTakesItOff()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            bridge = networks.Create("live", NetworkSandbox.RandomSubnet()).Bridge;
+            var web = containers.Run(new ContainerCreateOptions { Image = "busybox", Name = "web", Network = "live", Command = ["sh", "-c", Server] });
+            var client = containers.Run(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "none",
+                Command = ["sh", "-c", "for i in $(seq 300); do wget -q -O - http://web:8080/index.html 2>/dev/null && exit 0; sleep 0.1; done; exit 1"],
+            });
+            containers.Store.Connect(client.Id, "live");
+            Assert.Equal(0, containers.Store.Wait(client.Id, TimeSpan.FromSeconds(40)));
+            Assert.Equal("hello-from-web\n", containers.Output(client));
+            Assert.Empty(networks.EndpointsOf(client.Id));
+
+            containers.Store.Disconnect(web.Id, "live");
+            Assert.Empty(networks.Endpoints("live"));
+            Assert.Equal(NetworkModes.None, containers.Store.Resolve(web.Id).Definition.Network);
+            containers.Store.Remove(web.Id, force: true);
+            containers.Store.Remove(client.Id);
+            networks.Remove("live");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            containers.Dispose();
+            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
     public void AContainerOnANetworkCannotBeCreatedWithAnUnknownNetworkOrPortsWithoutOne()
     {
         using var containers = new ContainerHost();

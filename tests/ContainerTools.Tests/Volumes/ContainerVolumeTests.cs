@@ -47,4 +47,27 @@ public sealed class ContainerVolumeTests
         Assert.Equal(0, containers.Store.Wait(c.Id, TimeSpan.FromSeconds(30)));
         Assert.Equal("box\n1\n", containers.Output(c));
     }
+
+    [Fact]
+    public void AMountThroughASymlinkOfTheImageStaysInsideTheRootFilesystem()
+    {
+        using var containers = new ContainerHost();
+        var source = Path.Combine(containers.RootPath, "src");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "in.txt"), "inside");
+        var escape = Path.Combine(Path.GetTempPath(), $"ct-escape-{Guid.NewGuid():N}");
+        var created = containers.Store.Create(new ContainerCreateOptions
+        {
+            Image = "busybox", Network = "none", Volumes = [$"{source}:/evil/inner", $"{source}:/up/inner"],
+            Command = ["sh", "-c", $"cat /evil/inner/in.txt; echo; cat {escape}/inner/in.txt; echo; cat /up/inner/in.txt"],
+        });
+        // What a hostile image layer would hold: links aiming out of the root, absolute and relative.
+        File.CreateSymbolicLink(Path.Combine(created.Paths.UpperDirectory, "evil"), escape);
+        File.CreateSymbolicLink(Path.Combine(created.Paths.UpperDirectory, "up"), "../../../../../../../../.." + escape + "-rel");
+        containers.Store.Start(created.Id);
+        Assert.Equal(0, containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30)));
+        Assert.Equal("inside\ninside\ninside", containers.Output(created).TrimEnd());
+        Assert.False(Directory.Exists(escape));
+        Assert.False(Directory.Exists(escape + "-rel"));
+    }
 }
