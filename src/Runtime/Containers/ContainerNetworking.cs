@@ -124,15 +124,34 @@ public sealed partial class ContainerStore
     /// <summary>Detaches from every network while the namespace is still alive, then lets the namespace go.</summary>
     private void DisconnectNetwork(Container container)
     {
-        Networks.DetachAll(container.Id);
-        NetworkNamespaceFile.Remove(container.Paths.NetnsFile);
+        try
+        {
+            Networks.DetachAll(container.Id);
+        }
+        finally
+        {
+            // Even when a plugin failed: the endpoint records stay for a later DetachAll, the mount must not block Remove.
+            NetworkNamespaceFile.Remove(container.Paths.NetnsFile);
+        }
     }
 
-    /// <summary>Call with the container's lock held, once it no longer runs.</summary>
+    /// <summary>
+    /// Call with the container's lock held, once it no longer runs. Reading a container must not fail because a plugin
+    /// did: the failure is recorded as the container's error, and Remove tries the detach again.
+    /// </summary>
     private Container ReleaseNetwork(Container container)
     {
-        DisconnectNetwork(container);
-        return container.State.Ports.Count == 0 ? container : SaveState(container, container.State with { Ports = [] });
+        string? error = null;
+        try
+        {
+            DisconnectNetwork(container);
+        }
+        catch (ContainerToolsException ex)
+        {
+            error = $"Detaching the container's network failed: {ex.Message}";
+        }
+        if (container.State.Ports.Count == 0 && error is null) return container;
+        return SaveState(container, container.State with { Ports = [], Error = error ?? container.State.Error });
     }
 
     /// <summary>
