@@ -41,6 +41,8 @@ BeforeAll {
 
 AfterAll {
     Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
+    # The default bridge network is made on first use: its Linux bridge goes with this store.
+    Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
     $env:CONTAINERTOOLS_ROOT = $previousRoot
     Remove-Module ContainerTools -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue

@@ -121,6 +121,8 @@ finally {
     if ($ownStore) {
         Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
         Get-ContainerImage -ErrorAction SilentlyContinue | Remove-ContainerImage -Force -ErrorAction SilentlyContinue
+        # The default bridge network is made on first use: its Linux bridge goes with the demo's store.
+        Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
         [Environment]::SetEnvironmentVariable('CONTAINERTOOLS_ROOT', $null)
     }
     [IO.Directory]::Delete($work, $true)

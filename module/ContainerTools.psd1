@@ -39,6 +39,14 @@
         'Get-ContainerProcess'
         'Invoke-ContainerCommand'
         'Start-ContainerProcess'
+        'Connect-ContainerNetwork'
+        'Disconnect-ContainerNetwork'
+        'Get-ContainerNetwork'
+        'New-ContainerNetwork'
+        'Remove-ContainerNetwork'
+        'Get-ContainerVolume'
+        'New-ContainerVolume'
+        'Remove-ContainerVolume'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -70,6 +70,33 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Tty { get; set; }
 
+    /// <summary>"bridge" (the default), "none", "host" or the name of a network made with New-ContainerNetwork.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Network { get; set; }
+
+    /// <summary>More names peers on the network resolve this container by.</summary>
+    [Parameter]
+    public string[]? NetworkAlias { get; set; }
+
+    /// <summary>Docker's -p: 80, 8080:80, 127.0.0.1:8080:80, 127.0.0.1::80, each with an optional /tcp or /udp.</summary>
+    [Parameter]
+    [Alias("p")]
+    public string[]? Publish { get; set; }
+
+    /// <summary>Docker's -v: /host/path:/dest[:ro], name:/dest[:ro], /dest.</summary>
+    [Parameter]
+    [Alias("v")]
+    public string[]? Volume { get; set; }
+
+    /// <summary>/dest[:size=64m,mode=1777,...].</summary>
+    [Parameter]
+    public string[]? Tmpfs { get; set; }
+
+    /// <summary>Docker's --mount: type=bind|volume|tmpfs,source=..,target=..[,readonly].</summary>
+    [Parameter]
+    public string[]? Mount { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -91,6 +118,12 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         Interactive = Interactive.IsPresent,
         Tty = Tty.IsPresent,
         AutoRemove = autoRemove,
+        Network = Network,
+        NetworkAliases = NetworkAlias ?? [],
+        Publish = Publish ?? [],
+        Volumes = Volume ?? [],
+        Tmpfs = Tmpfs ?? [],
+        Mounts = Mount ?? [],
     };
 
     private static string Text(object? value) => value switch

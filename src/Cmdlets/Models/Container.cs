@@ -41,6 +41,12 @@ public sealed class Container
     public bool Interactive { get; init; }
     public bool Tty { get; init; }
     public int RestartCount { get; init; }
+    /// <summary>"bridge", "none", "host" or a network's name.</summary>
+    public string Network { get; init; } = "";
+    /// <summary>Published ports of the running container, as docker ps shows them: 0.0.0.0:8080->80/tcp.</summary>
+    public string[] Ports { get; init; } = [];
+    /// <summary>Volumes, binds and tmpfs mounts: SOURCE:DESTINATION[:ro] (tmpfs for a tmpfs).</summary>
+    public string[] Mounts { get; init; } = [];
     /// <summary>Why the last start failed or the monitor was lost, if it did.</summary>
     public string? Error { get; init; }
 
@@ -85,6 +91,9 @@ public sealed class Container
             Tty = definition.Tty,
             RestartCount = state.RestartCount,
             Error = state.Error,
+            Network = definition.Network,
+            Ports = running ? state.Ports.Select(p => $"{p.HostIp ?? "0.0.0.0"}:{p.HostPort}->{p.ContainerPort}/{p.Protocol}").ToArray() : [],
+            Mounts = definition.Mounts.Select(m => $"{m.Source}:{m.Destination}{(m.Options?.Contains("ro") == true ? ":ro" : "")}").ToArray(),
         };
     }
 }

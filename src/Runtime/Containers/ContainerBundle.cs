@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Containers;
@@ -17,11 +18,13 @@ internal static class ContainerBundle
         spec = spec with
         {
             Process = spec.Process with { User = new UserSpec { Uid = uid, Gid = gid }, Terminal = definition.Tty },
+            Mounts = [.. spec.Mounts, .. definition.Mounts, .. NameFileMounts(paths)],
             Root = new RootSpec { Path = paths.MergedDirectory, Readonly = definition.ReadOnlyRootFs },
             Annotations = definition.Labels.Count == 0 ? null : new Dictionary<string, string>(definition.Labels),
             // The engine sets these limits itself (the cgroup exists before ctinit joins it); the spec records them for readers.
             Linux = spec.Linux with
             {
+                Namespaces = NetworkNamespace(spec.Linux.Namespaces, definition, paths.NetnsFile),
                 Resources = limits.IsEmpty ? null : new ResourcesSpec
                 {
                     Memory = limits.MemoryBytes is { } m ? new MemoryResources { Limit = m } : null,
@@ -32,4 +35,14 @@ internal static class ContainerBundle
         };
         BundleWriter.Write(paths.BundleDirectory, spec);
     }
+
+    /// <summary>"host" shares the host's; a network joins the namespace the engine made and attached; "none" gets a new one.</summary>
+    private static IReadOnlyList<NamespaceSpec> NetworkNamespace(IReadOnlyList<NamespaceSpec> namespaces, ContainerDefinition definition, string netnsFile) =>
+        definition.Network == NetworkModes.Host ? namespaces.Where(n => n.Type != "network").ToList()
+        : definition.UsesNetworkNamespaceFile ? namespaces.Select(n => n.Type == "network" ? n with { Path = netnsFile } : n).ToList()
+        : namespaces;
+
+    private static IEnumerable<MountSpec> NameFileMounts(ContainerPaths paths) =>
+        new[] { ("/etc/hosts", paths.HostsFile), ("/etc/resolv.conf", paths.ResolvConfFile), ("/etc/hostname", paths.HostnameFile) }
+            .Select(m => new MountSpec { Destination = m.Item1, Type = "bind", Source = m.Item2, Options = ["rbind", "rprivate"] });
 }

@@ -3,7 +3,9 @@ using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
+using ContainerTools.Runtime.Volumes;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -18,7 +20,30 @@ public sealed partial class ContainerStore
         var image = Images.Resolve(options.Image);
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
-        var container = Register((id, name) => Define(id, name, options, image, config), options.Name);
+        var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
+        var network = ValidateNetwork(options, publish);
+        var mountRequests = options.Volumes.Select(MountArguments.ParseVolume)
+            .Concat(options.Tmpfs.Select(MountArguments.ParseTmpfs))
+            .Concat(options.Mounts.Select(MountArguments.ParseMount))
+            .ToList();
+        var container = Register((id, name) =>
+        {
+            var definition = Define(id, name, options, image, config) with { Network = network, NetworkAliases = options.NetworkAliases, Publish = publish };
+            if (mountRequests.Count == 0) return definition;
+            try
+            {
+                var mounts = MountResolver.Resolve(mountRequests, Volumes, id);
+                return definition with
+                {
+                    Mounts = mounts.Select(m => new MountSpec { Destination = m.Destination, Type = m.Type, Source = m.Source, Options = m.Options }).ToList(),
+                };
+            }
+            catch
+            {
+                ReleaseVolumes(id, removeAnonymous: true);
+                throw;
+            }
+        }, options.Name);
         try
         {
             Images.AddHolder(image.Id, container.Id);
@@ -29,11 +54,13 @@ public sealed partial class ContainerStore
                 Directory.CreateDirectory(dir);
             }
             ContainerBundle.Write(container);
+            WriteNameFiles(container);
             Events.Append(ContainerEvent.For(container, ContainerEventActions.Create));
             return container;
         }
         catch
         {
+            ReleaseVolumes(container.Id, removeAnonymous: true);
             try { Images.RemoveHolder(image.Id, container.Id); } catch (ContainerToolsException) { }
             try { Directory.Delete(container.Paths.Directory, recursive: true); } catch (IOException) { }
             throw;
@@ -72,6 +99,18 @@ public sealed partial class ContainerStore
             ReadOnlyRootFs = options.ReadOnlyRootFs,
             AutoRemove = options.AutoRemove,
         };
+    }
+
+    /// <summary>Drops the container's marks on its volumes; anonymous volumes left unused go too when asked (Docker's --rm).</summary>
+    private void ReleaseVolumes(string id, bool removeAnonymous)
+    {
+        var orphans = Volumes.ReleaseAll(id);
+        if (!removeAnonymous) return;
+        foreach (var name in orphans)
+        {
+            try { Volumes.Remove(name); }
+            catch (ContainerToolsException) { }
+        }
     }
 
     /// <summary>The image's env, then the user's: a user KEY replaces the image's KEY in place; a bare KEY takes the engine's value.</summary>

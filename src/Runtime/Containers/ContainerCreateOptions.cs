@@ -24,4 +24,16 @@ public sealed record ContainerCreateOptions
     public bool Tty { get; init; }
     public bool ReadOnlyRootFs { get; init; }
     public bool AutoRemove { get; init; }
+    /// <summary>"none", "host", "bridge" or a network's name; null: <see cref="ContainerStoreOptions.DefaultNetwork"/>.</summary>
+    public string? Network { get; init; }
+    /// <summary>More names peers on the network resolve the container by.</summary>
+    public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+    /// <summary>Docker's -p forms: "80", "8080:80", "127.0.0.1:8080:80", each with an optional "/tcp" or "/udp".</summary>
+    public IReadOnlyList<string> Publish { get; init; } = [];
+    /// <summary>Docker's -v forms: "/host/path:/dest[:ro]", "name:/dest[:ro]", "/dest".</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>"/dest[:size=64m,mode=1777,...]".</summary>
+    public IReadOnlyList<string> Tmpfs { get; init; } = [];
+    /// <summary>Docker's --mount forms: "type=bind|volume|tmpfs,source=..,target=..[,readonly]".</summary>
+    public IReadOnlyList<string> Mounts { get; init; } = [];
 }

@@ -33,6 +33,7 @@ public sealed partial class ContainerStore
                 throw new ContainerToolsException(ErrorKind.InUse, "ContainerRunning", $"The container '{current.Name}' started again while being removed.", current.Name);
             }
             ContainerCleanup.Run(current.Paths, current.State.Cgroup);
+            DisconnectNetwork(current);
             var mounts = OverlayMount.MountsUnder(current.Paths.Directory);
             if (mounts.Count > 0)
             {
@@ -44,6 +45,7 @@ public sealed partial class ContainerStore
             File.Delete(current.Paths.DefinitionFile);
             try { Images.RemoveHolder(current.Definition.ImageId, current.Id); }
             catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
+            ReleaseVolumes(current.Id, removeAnonymous: current.Definition.AutoRemove);
             Directory.Delete(current.Paths.Directory, recursive: true);
             Events.Append(ContainerEvent.For(current, ContainerEventActions.Destroy));
             return 0;

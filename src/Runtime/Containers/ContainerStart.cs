@@ -29,6 +29,7 @@ public sealed partial class ContainerStore
                 if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
                 // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
                 container = SaveState(container, container.State with { Cgroup = cgroup.Handle, Error = null });
+                var ports = ConnectNetwork(container);
                 var started = MonitorLauncher.Start(paths, Options.MonitorPath, Options.InitPath);
                 return SaveState(container, container.State with
                 {
@@ -40,12 +41,14 @@ public sealed partial class ContainerStore
                     FinishedAt = null,
                     ExitCode = null,
                     OomKilled = false,
+                    Ports = ports,
                     RestartCount = container.State.StartedAt is null ? 0 : container.State.RestartCount + 1,
                 });
             }
             catch (Exception ex)
             {
                 try { ContainerCleanup.Run(paths, cgroup?.Handle); } catch (Exception) { }
+                try { DisconnectNetwork(container); } catch (Exception) { }
                 SaveState(container, container.State with { Cgroup = null, Error = ex.Message });
                 if (ex is ContainerToolsException) throw;
                 throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", $"The container could not start: {ex.Message}", container.Name, ex);

@@ -3,6 +3,8 @@ using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Volumes;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Containers;
@@ -17,6 +19,8 @@ public sealed record ContainerStoreOptions
     public string? MonitorPath { get; init; }
     /// <summary>ctinit; null: the launcher's own lookup.</summary>
     public string? InitPath { get; init; }
+    /// <summary>The network of a container that names none; null: $CONTAINERTOOLS_DEFAULT_NETWORK, else "bridge" (Docker's).</summary>
+    public string? DefaultNetwork { get; init; }
 }
 
 /// <summary>
@@ -39,6 +43,10 @@ public sealed partial class ContainerStore
 
     /// <summary>The store's event log (events/events.jsonl), appended by each operation and by the monitors.</summary>
     public ContainerEvents Events => new(Root);
+    public NetworkStore Networks => _networks ??= new NetworkStore(Root);
+    public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);
+    private NetworkStore? _networks;
+    private VolumeStore? _volumes;
 
     private string NamesLockPath => Path.Combine(Root.LocksDirectory, "containers.lock");
 
@@ -160,7 +168,13 @@ public sealed partial class ContainerStore
         var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
         if (definition is null) return null;
         var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
-        var container = new Container(definition, state, paths);
-        return ContainerStateRefresh.Refresh(container);
+        var container = ContainerStateRefresh.Refresh(new Container(definition, state, paths));
+        // Once it has exited (whoever noticed), its network goes: veths, leases, port rules, peers' hosts entries.
+        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused)
+            && (File.Exists(paths.NetnsFile) || (container.Definition.ConnectedNetworks.Count > 0 && Networks.EndpointsOf(container.Id).Count > 0)))
+        {
+            container = ReleaseNetwork(container);
+        }
+        return container;
     }
 }

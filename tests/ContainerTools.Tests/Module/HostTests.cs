@@ -72,7 +72,7 @@ public sealed class HostTests : IDisposable
         Assert.Contains("ObjectNotFound: ImageNotFound", stdout);
         Assert.Contains("Got 'Hello from a container', exit code 0", stdout);
         Assert.Contains("A failing command: exit code 3", stdout);
-        Assert.Matches(@"(?m)^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+NAMES$", stdout);
+        Assert.Matches(@"(?m)^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$", stdout);
         Assert.Matches(@"(?m)^[0-9a-f]{12} local/busybox:1\.0\s+""sh -c trap .*\s+Up .* \(Paused\)\s+worker$", stdout);
         Assert.Matches(@"(?m)^[0-9a-f]{12} local/busybox:1\.0\s+""echo Hello from a c…""\s+.*\s+Exited \(0\) .*ago\s+hello$", stdout);
         Assert.Contains("What if: Performing the operation \"Remove container\" on target \"web (", stdout);

@@ -18,6 +18,10 @@ public sealed class ModuleShapeTests : IDisposable
          "Copy-ContainerFile", "Export-Container", "Get-ContainerStatistic", "Get-ContainerEvent",
          "Get-ContainerProcess", "Invoke-ContainerCommand", "Start-ContainerProcess"];
 
+    private static readonly string[] NetworkAndVolumeCmdlets =
+        ["New-ContainerNetwork", "Get-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
+         "New-ContainerVolume", "Get-ContainerVolume", "Remove-ContainerVolume"];
+
     private readonly ModuleSession session = new();
 
     public void Dispose() => session.Dispose();
@@ -44,6 +48,7 @@ public sealed class ModuleShapeTests : IDisposable
         Assert.Equal(inDll, exported);
         Assert.Subset(inDll.ToHashSet(), ImageCmdlets.ToHashSet());
         Assert.Subset(inDll.ToHashSet(), ContainerCmdlets.ToHashSet());
+        Assert.Subset(inDll.ToHashSet(), NetworkAndVolumeCmdlets.ToHashSet());
     }
 
     [Fact]
@@ -127,7 +132,7 @@ public sealed class ModuleShapeTests : IDisposable
     [Fact]
     public void GetHelpShowsSynopsisDescriptionParametersAndExamplesForEveryCmdlet()
     {
-        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets))
+        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets).Concat(NetworkAndVolumeCmdlets))
         {
             var help = session.Run($"Get-Help {cmdlet} -Full").ThrowOnErrors().Output.Single();
             var synopsis = help.Properties["Synopsis"].Value?.ToString() ?? "";

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Containers.State;
 
@@ -29,6 +31,18 @@ public sealed record ContainerDefinition
     [JsonPropertyName("tty")] public bool Tty { get; init; }
     [JsonPropertyName("readOnlyRootFs")] public bool ReadOnlyRootFs { get; init; }
     [JsonPropertyName("autoRemove")] public bool AutoRemove { get; init; }
+    /// <summary>"bridge" (the default network), "none" (loopback only), "host" (the host's namespace) or a network's name.</summary>
+    [JsonPropertyName("network")] public string Network { get; init; } = NetworkModes.None;
+    [JsonPropertyName("networkAliases")] public IReadOnlyList<string> NetworkAliases { get; init; } = [];
+    /// <summary>Networks joined later with Connect; re-attached at every start.</summary>
+    [JsonPropertyName("connectedNetworks")] public IReadOnlyList<NetworkConnection> ConnectedNetworks { get; init; } = [];
+    /// <summary>The published ports as asked (host port 0: chosen at each start).</summary>
+    [JsonPropertyName("publish")] public IReadOnlyList<PortMapping> Publish { get; init; } = [];
+    /// <summary>The volumes, binds and tmpfs mounts, resolved at create: OCI mount entries in mount order.</summary>
+    [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
+
+    /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
+    [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;
 
     /// <summary>The full argv: entrypoint then command, as Docker joins them.</summary>
     [JsonIgnore] public IReadOnlyList<string> Args => [.. Entrypoint, .. Command];

@@ -16,4 +16,10 @@ public sealed record ContainerPaths(string Directory)
     public string MergedDirectory => Path.Combine(Directory, "merged");
     /// <summary>The lower layer directories, lowest first, one per line (the monitor remounts nothing, but cleanup and restart need them).</summary>
     public string LayersFile => Path.Combine(Directory, "layers");
+    /// <summary>Bind-mounted at /etc/hosts, /etc/resolv.conf and /etc/hostname in the container.</summary>
+    public string HostsFile => Path.Combine(Directory, "hosts");
+    public string ResolvConfFile => Path.Combine(Directory, "resolv.conf");
+    public string HostnameFile => Path.Combine(Directory, "hostname");
+    /// <summary>The network namespace's bind mount while a container on a bridge network runs (and until its network is torn down).</summary>
+    public string NetnsFile => Path.Combine(Directory, "netns");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Runtime.Containers.State;
 
@@ -22,5 +23,7 @@ public sealed record ContainerRuntimeState
     [JsonPropertyName("error")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Error { get; init; }
     /// <summary>The container's cgroup while it exists (from start until the monitor or a cleanup removes it).</summary>
     [JsonPropertyName("cgroup")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CgroupHandle? Cgroup { get; init; }
+    /// <summary>The published ports of the current run with their host ports resolved; empty when not running.</summary>
+    [JsonPropertyName("ports")] public IReadOnlyList<PortMapping> Ports { get; init; } = [];
     [JsonPropertyName("restartCount")] public int RestartCount { get; init; }
 }

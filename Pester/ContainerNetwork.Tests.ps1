@@ -1,0 +1,111 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Networks, published ports and volumes, for pwsh 7 with Pester 5. Build first (./build.sh), then, as root:
+#   Invoke-Pester ./Pester/ContainerNetwork.Tests.ps1 -Output Detailed
+# Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) and the CNI plugins
+# (containernetworking-plugins). Traffic goes only to 127.0.0.1 and between containers on the networks it creates.
+
+BeforeAll {
+    $repository = Split-Path -Parent $PSScriptRoot
+    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
+
+    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-net-$([guid]::NewGuid().ToString('N'))")).FullName
+    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
+    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
+
+    $rootfs = Join-Path $work 'rootfs'
+    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
+    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
+    foreach ($applet in 'sh', 'echo', 'sleep', 'cat', 'true', 'mkdir', 'touch', 'seq', 'grep', 'httpd', 'wget', 'ip') {
+        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
+    }
+    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
+        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
+    }
+    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
+    $tarball = Join-Path $work 'rootfs.tar'
+    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
+    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+
+    $script:web = @('sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www')
+    function script:Get-Page([int] $Port) {
+        for ($i = 0; $i -lt 100; $i++) {
+            try {
+                $client = [Net.Sockets.TcpClient]::new('127.0.0.1', $Port)
+                $stream = $client.GetStream()
+                $request = [Text.Encoding]::ASCII.GetBytes("GET /index.html HTTP/1.0`r`n`r`n")
+                $stream.Write($request, 0, $request.Length)
+                $text = [IO.StreamReader]::new($stream).ReadToEnd()
+                $client.Dispose()
+                if ($text -match 'hello-from-web') { return $text }
+            }
+            catch { }
+            Start-Sleep -Milliseconds 100
+        }
+        throw "nothing answered on 127.0.0.1:$Port"
+    }
+}
+
+AfterAll {
+    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
+    Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
+    Get-ContainerVolume -ErrorAction SilentlyContinue | Remove-ContainerVolume -Force -Confirm:$false -ErrorAction SilentlyContinue
+    $env:CONTAINERTOOLS_ROOT = $previousRoot
+    Remove-Module ContainerTools -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Networks' {
+    AfterEach {
+        Get-Container | Remove-Container -Force
+        Get-ContainerNetwork | Remove-ContainerNetwork -Force
+    }
+
+    It 'lets containers on a user network reach each other by name and alias' {
+        New-ContainerNetwork -Name app | Out-Null
+        New-Container local/busybox:1 -Name web -Network app -NetworkAlias www -Command $web | Start-Container | Out-Null
+        $out = Invoke-ContainerImage local/busybox:1 -Network app -Command sh, -c, 'for i in $(seq 100); do wget -q -O - http://www:8080/index.html && exit 0; sleep 0.1; done; exit 1'
+        $out | Should -Be 'hello-from-web'
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'publishes a port on 127.0.0.1 and shows it in Ports' {
+        New-ContainerNetwork -Name pub | Out-Null
+        $c = New-Container local/busybox:1 -Name site -Network pub -Publish 127.0.0.1::8080 -Command $web | Start-Container -PassThru
+        $c = Get-Container site
+        $c.Ports | Should -HaveCount 1
+        $c.Ports[0] | Should -Match '^127\.0\.0\.1:\d+->8080/tcp$'
+        $port = [int]($c.Ports[0] -replace '^127\.0\.0\.1:(\d+)->.*$', '$1')
+        Get-Page $port | Should -Match 'hello-from-web'
+    }
+
+    It 'refuses to remove a network in use without -Force, and leaves no bridge after removal' {
+        $network = New-ContainerNetwork -Name busy
+        New-Container local/busybox:1 -Name sleeper -Network busy -Command sleep, 100 | Start-Container | Out-Null
+        { Remove-ContainerNetwork busy -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkInUse*'
+        Remove-Container sleeper -Force
+        Remove-ContainerNetwork busy
+        (ip -o link show) -join "`n" | Should -Not -Match $network.Bridge
+    }
+}
+
+Describe 'Volumes' {
+    AfterEach {
+        Get-Container | Remove-Container -Force
+        Get-ContainerVolume | Remove-ContainerVolume -Force -Confirm:$false
+    }
+
+    It 'keeps a named volume''s data across containers and refuses to remove it while used' {
+        Invoke-ContainerImage local/busybox:1 -Network none -Volume data:/data -Command sh, -c, 'echo kept > /data/f' | Out-Null
+        Invoke-ContainerImage local/busybox:1 -Network none -Name reader -Volume data:/data -Command cat, /data/f | Should -Be 'kept'
+        { Remove-ContainerVolume data -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'VolumeInUse*'
+        Get-Container | Remove-Container
+        Get-ContainerVolume data | Should -Not -BeNullOrEmpty
+    }
+
+    It 'makes a read-only bind mount refuse writes and mounts a tmpfs' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $work 'ro') -Force
+        $out = Invoke-ContainerImage local/busybox:1 -Network none -Volume "$($dir.FullName):/ro:ro" -Tmpfs /scratch -Command sh, -c, 'touch /ro/x 2>/dev/null && echo WROTE || echo READONLY; grep -q " /scratch tmpfs " /proc/mounts && echo TMPFS'
+        $out | Should -Be @('READONLY', 'TMPFS')
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Tests.Lifecycle;
+
+namespace ContainerTools.Tests.Network;
+
+/// <summary>
+/// Containers on networks, end to end through the lifecycle. Traffic goes only to 127.0.0.1 and between containers on
+/// bridges these tests create.
+/// </summary>
+[Collection(NetworkCollection.Name)]
+public sealed class ContainerNetworkingTests(NetworkHostState host)
+{
+    private const string Server = "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www";
+
+    [Fact]
+    public void ContainersOnAUserNetworkReachEachOtherByNameAndAPublishedPortAnswersOnLoopback()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "", ip = "";
+        try
+        {
+            var network = networks.Create("app", NetworkSandbox.RandomSubnet());
+            bridge = network.Bridge;
+            var web = containers.Run(new ContainerCreateOptions
+            {
+                Image = "busybox", Name = "web", Network = "app", NetworkAliases = ["www"],
+                Publish = ["127.0.0.1::8080"], Command = ["sh", "-c", Server],
+            });
+            var port = Assert.Single(web.State.Ports);
+            Assert.NotEqual(0, port.HostPort);
+            Assert.Equal(8080, port.ContainerPort);
+            ip = networks.EndpointsOf(web.Id).Single().IpAddress;
+            Assert.True(File.Exists(web.Paths.NetnsFile));
+
+            var client = containers.Run(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "app",
+                Command = ["sh", "-c", "for i in $(seq 100); do wget -q -O - http://web:8080/index.html && wget -q -O - http://www:8080/index.html && exit 0; sleep 0.1; done; exit 1"],
+            });
+            Assert.Equal(0, containers.Store.Wait(client.Id, TimeSpan.FromSeconds(30)));
+            Assert.Equal("hello-from-web\nhello-from-web\n", containers.Output(client));
+            // Exited: its network is gone as soon as the engine notices.
+            Assert.Empty(networks.EndpointsOf(client.Id));
+            Assert.False(File.Exists(containers.Store.PathsOf(client.Id).NetnsFile));
+
+            Assert.Contains("hello-from-web", HttpGet(port.HostPort));
+
+            containers.Store.Remove(web.Id, force: true);
+            Assert.Empty(networks.Endpoints("app"));
+            using (var refused = new TcpClient())
+            {
+                Assert.ThrowsAny<SocketException>(() => refused.Connect(IPAddress.Loopback, port.HostPort));
+            }
+            networks.Remove("app");
+            Assert.DoesNotContain(bridge, HostCommand.Check("ip", "-o", "link", "show"));
+            var rules = string.Join('\n', HostCommand.IptablesRules());
+            Assert.DoesNotContain(ip + "/", rules);
+            Assert.False(Directory.Exists(Path.Combine(containers.RootPath, "networks", "app")));
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            containers.Dispose();
+            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
+    public void RestartGivesTheContainerItsNetworkAgain()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            bridge = networks.Create("again", NetworkSandbox.RandomSubnet()).Bridge;
+            var options = new ContainerCreateOptions { Image = "busybox", Network = "again", Command = ["sh", "-c", "ip -o -4 addr show eth0 && grep -c again-peer /etc/hosts; true"] };
+            var created = containers.Store.Create(options with { Name = "again-peer" });
+            for (var run = 0; run < 2; run++)
+            {
+                containers.Store.Start(created.Id);
+                Assert.Equal(0, containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30)));
+                Assert.Empty(networks.EndpointsOf(created.Id));
+            }
+            var output = containers.Output(created);
+            Assert.Equal(2, output.Split('\n').Count(l => l.Contains("eth0") && l.Contains("inet ")));
+            containers.Store.Remove(created.Id);
+            networks.Remove("again");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            containers.Dispose();
+            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
+    public void ARunningContainerConnectedLiveReachesItsNewPeersAndDisconnectTakesItOff()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            bridge = networks.Create("live", NetworkSandbox.RandomSubnet()).Bridge;
+            var web = containers.Run(new ContainerCreateOptions { Image = "busybox", Name = "web", Network = "live", Command = ["sh", "-c", Server] });
+            var client = containers.Run(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "none",
+                Command = ["sh", "-c", "for i in $(seq 300); do wget -q -O - http://web:8080/index.html 2>/dev/null && exit 0; sleep 0.1; done; exit 1"],
+            });
+            containers.Store.Connect(client.Id, "live");
+            Assert.Equal(0, containers.Store.Wait(client.Id, TimeSpan.FromSeconds(40)));
+            Assert.Equal("hello-from-web\n", containers.Output(client));
+            Assert.Empty(networks.EndpointsOf(client.Id));
+
+            containers.Store.Disconnect(web.Id, "live");
+            Assert.Empty(networks.Endpoints("live"));
+            Assert.Equal(NetworkModes.None, containers.Store.Resolve(web.Id).Definition.Network);
+            containers.Store.Remove(web.Id, force: true);
+            containers.Store.Remove(client.Id);
+            networks.Remove("live");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            containers.Dispose();
+            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
+    public void AContainerOnANetworkCannotBeCreatedWithAnUnknownNetworkOrPortsWithoutOne()
+    {
+        using var containers = new ContainerHost();
+        var missing = Assert.Throws<ContainerToolsException>(() => containers.Store.Create(new ContainerCreateOptions { Image = "busybox", Network = "nosuch", Command = ["true"] }));
+        Assert.Equal("NetworkNotFound", missing.ErrorId);
+        var ports = Assert.Throws<ContainerToolsException>(() => containers.Store.Create(new ContainerCreateOptions { Image = "busybox", Network = "none", Publish = ["80"], Command = ["true"] }));
+        Assert.Equal("PortsNeedNetwork", ports.ErrorId);
+        var bad = Assert.Throws<ContainerToolsException>(() => containers.Store.Create(new ContainerCreateOptions { Image = "busybox", Network = "none", Publish = ["80:x"], Command = ["true"] }));
+        Assert.Equal("InvalidPortMapping", bad.ErrorId);
+        Assert.Empty(containers.Store.List());
+    }
+
+    private static string HttpGet(int port)
+    {
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, port);
+        using var stream = client.GetStream();
+        stream.ReadTimeout = 10_000;
+        stream.Write(Encoding.ASCII.GetBytes("GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return reader.ReadToEnd();
+    }
+}
