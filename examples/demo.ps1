@@ -104,6 +104,12 @@ try {
     Step 'Filter with Where-Object and labels: running containers labelled app=web'
     Get-Container -Label app=web | Where-Object Status -eq Running
 
+    Step 'Run a command inside every running container (like docker exec), fanned out over the pipeline'
+    Get-Container -Status Running | ForEach-Object {
+        $hostname = Invoke-ContainerCommand -Container $_.Id -Command cat, /etc/hostname
+        "$($_.Name): hostname $hostname, $((Get-ContainerProcess -Container $_.Id).Count) process(es)"
+    }
+
     Step 'Pause one (cgroup freezer), look, resume it'
     Get-Container worker | Suspend-Container
     Get-Container worker
