@@ -1,0 +1,60 @@
+# Sourced by the container benchmarks (bench/run-container.sh, pause-resume.sh, monitor-rss.sh, scale-200.sh,
+# get-container-1000.sh): one work dir per run holding our store and podman's, and a cleanup that leaves nothing.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ctpwsh=$repo/out/host/ctpwsh
+own_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+peer_cgroup=${own_cgroup%/}/ctbench-peer-$$
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+now_ns() { date +%s%N; }
+
+# crun (alone or under podman) refuses this hybrid host's cgroup2 mount that holds only hugetlb: re-run the script in
+# a private mount namespace without it. Our engine runs there too, so both sides see the same mounts.
+enter_private_mounts() {
+  if [ -z "${CTBENCH_PRIVATE_MOUNTS:-}" ]; then
+    CTBENCH_PRIVATE_MOUNTS=1 exec unshare -m --propagation private "$0" "$@"
+  fi
+  if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
+}
+
+make_work() {
+  work=$(mktemp -d "/var/tmp/ct-bench-$1.XXXXXX")
+  store=$work/store
+  export CONTAINERTOOLS_ROOT=$store
+  mkdir -p "$work/podman/tmp"
+  network_before=$(network_state)
+  trap cleanup_work EXIT
+}
+
+# The run's ctmon processes: their command line names a container directory in our store.
+monitor_pids() { pgrep -f "ctmon $store/" || true; }
+
+# podman with a private store; rlimits pinned because its defaults (nproc/nofile above this sandbox's hard limits)
+# make crun fail with EPERM here; --network none so it creates no netavark or iptables state.
+pod() {
+  podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver vfs --tmpdir "$work/podman/tmp" \
+    --events-backend none --cgroup-manager cgroupfs "$@"
+}
+pod_run_flags=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent "$peer_cgroup")
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+network_state() { { ip -o link show; iptables-save 2>/dev/null | grep -ci netavark; } | sed 's/^[0-9]*: //; s/ link\/.*//' | sort; }
+
+cleanup_work() {
+  local status=$?
+  set +e
+  if [ -d "$store/containers" ]; then "$ctpwsh" "$repo/bench/lib/remove-all.ps1" >/dev/null 2>&1; fi
+  for pid in $(monitor_pids); do kill -KILL "$pid"; done
+  if [ -d "$work/podman/root" ]; then
+    pod rm -af -t 0 >/dev/null 2>&1
+    pod rmi -af >/dev/null 2>&1
+  fi
+  for id in ${crun_ids:-}; do crun delete -f "$id" >/dev/null 2>&1; done
+  find /sys/fs/cgroup/*/"${peer_cgroup#/}" -depth -type d -exec rmdir {} + 2>/dev/null
+  awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
+  rm -rf "$work"
+  if [ "$(network_state)" != "$network_before" ]; then echo "warning: network links or netavark iptables rules changed during the run" >&2; fi
+  exit $status
+}
