@@ -28,7 +28,7 @@ make_work() {
 }
 
 # The run's ctmon processes: their command line names a container directory in our store.
-monitor_pids() { pgrep -f "ctmon $store/" || true; }
+monitor_pids() { pgrep -f "ctmon --monitor $store/" || true; }
 
 # podman with a private store; rlimits pinned because its defaults (nproc/nofile above this sandbox's hard limits)
 # make crun fail with EPERM here; --network none so it creates no netavark or iptables state.
@@ -40,7 +40,8 @@ pod_run_flags=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-network_state() { { ip -o link show; iptables-save 2>/dev/null | grep -ci netavark; } | sed 's/^[0-9]*: //; s/ link\/.*//' | sort; }
+# Links podman's networks would add and netavark's iptables rules (other jobs on this machine add veths of their own).
+network_state() { ip -o link show 2>/dev/null | grep -oE '^[0-9]+: podman[^:@]*' | sed 's/^[0-9]*: //'; iptables-save 2>/dev/null | grep -ci netavark; }
 
 cleanup_work() {
   local status=$?
