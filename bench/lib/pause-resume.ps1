@@ -5,7 +5,7 @@ param([string] $Work, [int] $Pairs)
 New-BenchBusyboxImage $Work
 $container = Invoke-ContainerImage bench/busybox:latest -Detach -Command sleep, 300
 try {
-    foreach ($i in 1..3) { Suspend-Container $container.Id; Resume-Container $container.Id }
+    foreach ($i in 1..5) { Suspend-Container $container.Id; Resume-Container $container.Id }
     $times = foreach ($i in 1..$Pairs) {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         Suspend-Container $container.Id

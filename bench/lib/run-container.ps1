@@ -3,7 +3,7 @@
 param([string] $Work, [string] $Archive, [int] $Runs)
 . ([IO.Path]::Combine($PSScriptRoot, 'busybox-image.ps1'))
 New-BenchBusyboxImage $Work
-$null = Export-ContainerImage -Image 'bench/busybox:latest' -Path $Archive -Format DockerArchive
+if (-not [IO.File]::Exists($Archive)) { $null = Export-ContainerImage -Image 'bench/busybox:latest' -Path $Archive -Format DockerArchive }
 $before = @(Get-Container).Count
 foreach ($i in 1..3) { $null = Invoke-ContainerImage bench/busybox:latest -RemoveAutomatically -Command true }
 $times = foreach ($i in 1..$Runs) {
