@@ -32,3 +32,6 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Invoke-ContainerImage -RemoveAutomatically true: $ours ms (median of $rounds x $per_round, warm engine; rounds: $(paste -sd" " "$work/ours.ms"))"
 echo "podman run --rm --network none true:            $theirs ms (median of $rounds x $per_round; rounds: $(paste -sd" " "$work/podman.ms"))"
 echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.25x)"
+# Where our time goes (not part of the ratio): each phase of the same run as separate cmdlets.
+echo "our phases (median of 10, warm engine):"
+"$ctpwsh" "$repo/bench/lib/run-phases.ps1" "$work" 10 | sed 's/^/  /'
