@@ -25,6 +25,7 @@ make_work() {
   mkdir -p "$work/podman/tmp"
   network_before=$(network_state)
   trap cleanup_work EXIT
+  trap "exit 130" INT TERM HUP
 }
 
 # The run's ctmon processes: their command line names a container directory in our store.
@@ -45,6 +46,8 @@ network_state() { ip -o link show 2>/dev/null | grep -oE '^[0-9]+: podman[^:@]*'
 
 cleanup_work() {
   local status=$?
+  # A second signal must not cut the cleanup short.
+  trap '' INT TERM HUP
   set +e
   if [ -d "$store/containers" ]; then "$ctpwsh" "$repo/bench/lib/remove-all.ps1" >/dev/null 2>&1; fi
   for pid in $(monitor_pids); do kill -KILL "$pid"; done
