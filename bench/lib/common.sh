@@ -54,11 +54,22 @@ cleanup_work() {
   if [ -d "$work/podman/root" ]; then
     pod rm -af -t 0 >/dev/null 2>&1
     pod rmi -af >/dev/null 2>&1
+    # conmon runs `podman container cleanup` after its container exits: wait for those to finish with the store.
+    for i in $(seq 100); do pgrep -f "$work/podman/" >/dev/null || break; sleep 0.1; done
   fi
   for id in ${crun_ids:-}; do crun delete -f "$id" >/dev/null 2>&1; done
-  find /sys/fs/cgroup/*/"${peer_cgroup#/}" -depth -type d -exec rmdir {} + 2>/dev/null
+  # With the cgroup2 mount hidden, crun takes the bare directory left at /sys/fs/cgroup/unified for one more v1
+  # hierarchy and writes its cgroup tree into /sys/fs/cgroup's tmpfs there (hidden from the host's namespace).
+  if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = tmpfs ]; then rm -rf "/sys/fs/cgroup/unified/${peer_cgroup#/}"; fi
+  for i in $(seq 50); do
+    find /sys/fs/cgroup/*/"${peer_cgroup#/}" -depth -type d -exec rmdir {} + 2>/dev/null
+    compgen -G "/sys/fs/cgroup/*/${peer_cgroup#/}" >/dev/null || break
+    sleep 0.1
+  done
   awk -v w="$work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
   rm -rf "$work"
+  if [ -e "$work" ]; then echo "warning: could not remove $work" >&2; fi
+  if compgen -G "/sys/fs/cgroup/*/${peer_cgroup#/}" >/dev/null; then echo "warning: cgroup $peer_cgroup is left" >&2; fi
   if [ "$(network_state)" != "$network_before" ]; then echo "warning: network links or netavark iptables rules changed during the run" >&2; fi
   exit $status
 }
