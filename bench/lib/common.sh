@@ -40,6 +40,8 @@ pod() {
 pod_run_flags=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent "$peer_cgroup")
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Proportional set size: shared pages (the binary's text, libc) split among the processes mapping them.
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
 
 # Links podman's networks would add and netavark's iptables rules (other jobs on this machine add veths of their own).
 network_state() { ip -o link show 2>/dev/null | grep -oE '^[0-9]+: podman[^:@]*' | sed 's/^[0-9]*: //'; iptables-save 2>/dev/null | grep -ci netavark; }
