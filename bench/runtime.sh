@@ -66,7 +66,9 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 for round in $(seq "$rounds"); do
   "$ctrun" --repeat "$per_round" "$bundle" 2>&1 | sed -n 's/.*runs, \([0-9.]*\) ms per run/\1/p' >> "$work/warm"
   # crun refuses this hybrid host's cgroup2 mount that holds only hugetlb; hide it in a private mount namespace.
-  unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; hyperfine -N --warmup 2 -r $per_round --export-json $work/crun.json 'crun run -b $bundle ctbench-crun'" >/dev/null
+  # There crun takes the bare directory left at /sys/fs/cgroup/unified for one more v1 hierarchy and writes its cgroup
+  # tree into /sys/fs/cgroup's tmpfs: remove it in the same namespace.
+  unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; hyperfine -N --warmup 2 -r $per_round --export-json $work/crun.json 'crun run -b $bundle ctbench-crun'; status=\$?; [ \"\$(stat -f -c %T /sys/fs/cgroup/unified)\" = tmpfs ] && rm -rf /sys/fs/cgroup/unified/${own_memory_cgroup#/}/$cgroup_leaf; exit \$status" >/dev/null
   mean_ms "$work/crun.json" >> "$work/crun"
   hyperfine -N --warmup 2 -r "$per_round" --export-json "$work/runc.json" "runc run -b $bundle ctbench-runc" >/dev/null
   mean_ms "$work/runc.json" >> "$work/runc"
