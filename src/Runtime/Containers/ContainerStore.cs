@@ -118,6 +118,8 @@ public sealed partial class ContainerStore
     public Container? TryResolve(string idOrName)
     {
         if (string.IsNullOrWhiteSpace(idOrName)) return null;
+        // A full id names its directory: no need to read every container's definition (cmdlets pass full ids).
+        if (ContainerNames.IsFullId(idOrName) && TryGet(idOrName) is { } byId) return byId;
         var definitions = ReadAllDefinitions().ToList();
         var match = definitions.FirstOrDefault(d => d.Id == idOrName)
             ?? definitions.FirstOrDefault(d => d.Name == (idOrName.StartsWith('/') ? idOrName.Substring(1) : idOrName));
