@@ -3,21 +3,8 @@
 # peers in the same run: `skopeo copy` of the archive to an OCI directory plus `tar -xzf` of its layer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=${BENCH_CACHE:-/var/tmp/containertools-bench}
 rounds=${ROUNDS:-3}
-mkdir -p "$cache"
-archive=$cache/debian.oci.tar
-
-if [ ! -f "$archive" ]; then
-  rootfs=$cache/rootfs
-  if [ ! -d "$rootfs/usr" ]; then
-    command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-    debootstrap --variant=minbase bookworm "$rootfs" >/dev/null
-  fi
-  tar -C "$rootfs" -czf "$cache/rootfs.tar.gz" .
-  CONTAINERTOOLS_ROOT=$cache/make-store out/host/ctpwsh bench/make-archive.ps1 "$cache/rootfs.tar.gz" "$archive" >/dev/null
-  rm -rf "$cache/make-store"
-fi
+. bench/lib.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
 
 best() { sort -n | head -n1; }

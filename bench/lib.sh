@@ -1,0 +1,16 @@
+# Shared by the image benchmarks: the debootstrap-sized OCI archive, built once and cached.
+# Source from the repository root; sets $cache and $archive.
+cache=${BENCH_CACHE:-/var/tmp/containertools-bench}
+mkdir -p "$cache"
+archive=$cache/debian.oci.tar
+
+if [ ! -f "$archive" ]; then
+  rootfs=$cache/rootfs
+  if [ ! -d "$rootfs/usr" ]; then
+    command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    debootstrap --variant=minbase bookworm "$rootfs" >/dev/null
+  fi
+  tar -C "$rootfs" -czf "$cache/rootfs.tar.gz" .
+  CONTAINERTOOLS_ROOT=$cache/make-store out/host/ctpwsh bench/make-archive.ps1 "$cache/rootfs.tar.gz" "$archive" >/dev/null
+  rm -rf "$cache/make-store"
+fi

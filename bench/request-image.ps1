@@ -1,0 +1,7 @@
+# Prints the milliseconds Request-ContainerImage takes, measured inside a warm engine (module already loaded).
+param([string]$Reference)
+Import-Module "$PSScriptRoot/../out/ContainerTools"
+$watch = [System.Diagnostics.Stopwatch]::StartNew()
+$null = Request-ContainerImage -Name $Reference
+$watch.Stop()
+[long]$watch.Elapsed.TotalMilliseconds
