@@ -24,20 +24,20 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     /// <summary>The store's containers; ctmon and ctinit are found through their variables, else next to the module.</summary>
     protected ContainerStore Containers => containers ??= new ContainerStore(Root, Images, new ContainerStoreOptions
     {
-        MonitorPath = ShippedHelper(Runtime.Containers.Monitor.MonitorBinary.EnvironmentVariable, Runtime.Containers.Monitor.MonitorBinary.FileName),
-        InitPath = ShippedHelper(Runtime.Containers.Launch.InitBinary.EnvironmentVariable, Runtime.Containers.Launch.InitBinary.FileName),
+        MonitorPath = ShippedHelper(HelperBinary.Monitor),
+        InitPath = ShippedHelper(HelperBinary.Init),
     });
 
     // build.sh puts ctmon and ctinit beside ContainerTools.dll. The engine looks beside its own assembly, which a host
     // that carries its own copy of ContainerTools.Runtime.dll (tests, ctpwsh) loads from elsewhere.
-    private static string? ShippedHelper(string variable, string fileName)
+    private static string? ShippedHelper(HelperBinary helper)
     {
-        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(variable)))
+        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(helper.EnvironmentVariable)))
         {
             return null;
         }
         var directory = Path.GetDirectoryName(typeof(ContainerToolsCmdlet).Assembly.Location);
-        var path = string.IsNullOrEmpty(directory) ? null : Path.Combine(directory, fileName);
+        var path = string.IsNullOrEmpty(directory) ? null : Path.Combine(directory, helper.FileName);
         return path is not null && File.Exists(path) ? path : null;
     }
 

@@ -23,7 +23,7 @@ public static partial class LayerApplier
 
         using var root = RootedDirectory.Open(targetDirectory);
         using var decompression = LayerDecompression.Open(layer);
-        using var tar = new HashingReadStream(decompression.Tar);
+        using var tar = new CapturingHashingStream(decompression.Tar);
         var extraction = new LayerExtraction(root, tar, cancellationToken);
         extraction.Run();
         try
@@ -34,6 +34,6 @@ public static partial class LayerApplier
         {
             throw LayerErrors.Corrupt($"{decompression.Format}: {e.Message}", e);
         }
-        return new LayerApplyResult("sha256:" + tar.HexDigest(), extraction.UnpackedSize);
+        return new LayerApplyResult(tar.Digest, extraction.UnpackedSize);
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ContainerTools.Runtime.Storage;
 using ZstdSharp;
 
 namespace ContainerTools.Runtime.Layers;
@@ -119,19 +120,5 @@ internal sealed class LayerDecompression : IDisposable
         public uint LastFourAsUInt32LittleEndian() => BitConverter.ToUInt32(_tail) is var v && BitConverter.IsLittleEndian
             ? v
             : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
-    }
-
-    private abstract class ReadOnlyForwardStream : Stream
-    {
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

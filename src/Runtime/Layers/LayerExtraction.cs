@@ -11,12 +11,12 @@ internal sealed class LayerExtraction
     private const uint TypeFifo = 0x1000;
 
     private readonly RootedDirectory _root;
-    private readonly HashingReadStream _tar;
+    private readonly CapturingHashingStream _tar;
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _buffer = new byte[1 << 20];
     private readonly List<(string Path, FileTime Time)> _directoryTimes = new();
 
-    public LayerExtraction(RootedDirectory root, HashingReadStream tar, CancellationToken cancellationToken)
+    public LayerExtraction(RootedDirectory root, CapturingHashingStream tar, CancellationToken cancellationToken)
     {
         _root = root;
         _tar = tar;
@@ -36,7 +36,7 @@ internal sealed class LayerExtraction
         }
         try
         {
-            _tar.DrainToEnd(_buffer);
+            _tar.Drain(_buffer);
         }
         catch (Exception e) when (LayerErrors.IsCorruptData(e))
         {

@@ -1,7 +1,9 @@
+using ContainerTools.Runtime.Storage;
+
 namespace ContainerTools.Runtime.Registry;
 
 /// <summary>A read-only pass-through that reports the bytes read so far every <c>step</c> bytes.</summary>
-internal sealed class ProgressStream : Stream
+internal sealed class ProgressStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly long _step;
@@ -17,8 +19,6 @@ internal sealed class ProgressStream : Stream
         _nextReport = step;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = _inner.Read(buffer);
@@ -31,13 +31,5 @@ internal sealed class ProgressStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Registry;
 
@@ -107,7 +108,7 @@ internal static class RegistryTransport
 /// A read-only wrapper whose reads fail (IOException) after a period without data, and whose failures from the network
 /// surface as IOException, which the pull maps to RegistryConnectionFailed.
 /// </summary>
-internal sealed class IdleTimeoutStream : Stream
+internal sealed class IdleTimeoutStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _idle;
@@ -153,16 +154,6 @@ internal sealed class IdleTimeoutStream : Stream
             throw new IOException($"No data arrived for {_idle.TotalSeconds:0} seconds.", ex);
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

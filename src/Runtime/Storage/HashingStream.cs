@@ -7,7 +7,7 @@ namespace ContainerTools.Runtime.Storage;
 /// A read-only pass-through that hashes (sha256) and counts every byte read from the inner stream,
 /// so content is verified in the same pass that stores or unpacks it.
 /// </summary>
-public sealed class HashingStream : Stream
+public class HashingStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -25,33 +25,41 @@ public sealed class HashingStream : Stream
     public string Digest => Oci.Digest.FromHash(_hash.GetCurrentHash());
 
     /// <summary>Reads the rest of the inner stream so the digest covers the whole content.</summary>
-    public void Drain()
+    public void Drain() => Drain(new byte[81920]);
+
+    /// <summary>As <see cref="Drain()"/>, through a buffer the caller already has.</summary>
+    public void Drain(byte[] buffer)
     {
-        var buffer = new byte[81920];
         while (Read(buffer, 0, buffer.Length) > 0)
         {
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = _inner.Read(buffer);
-        _hash.AppendData(buffer[..n]);
-        BytesRead += n;
+        if (n > 0)
+        {
+            var read = buffer[..n];
+            _hash.AppendData(read);
+            BytesRead += n;
+            OnRead(read);
+        }
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 1 ? one[0] : -1;
+    }
+
+    /// <summary>Sees each chunk once it is hashed and counted (no copy is made for it).</summary>
+    protected virtual void OnRead(ReadOnlySpan<byte> read)
+    {
+    }
+
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

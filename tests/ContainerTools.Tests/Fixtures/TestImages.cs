@@ -201,6 +201,14 @@ public sealed class TempStore : IDisposable
     /// <summary>A path for a scratch file or directory inside the temp directory.</summary>
     public string PathFor(string name) => Path.Combine(Directory, name);
 
+    /// <summary>Builds a one-image docker archive (its top layer holds <paramref name="marker"/>) and imports it.</summary>
+    public Image ImportTestImage(string marker, params string[] tags)
+    {
+        var archive = PathFor(marker + ".tar");
+        TestImages.BuildDockerArchive(archive, new TestImage(tags, marker));
+        return Assert.Single(Images.Import(archive, null));
+    }
+
     /// <summary>Every file and directory of the store (relative paths), ignoring tmp/ and locks/: to prove a failure changed nothing.</summary>
     public IReadOnlyList<string> Listing()
     {

@@ -10,18 +10,11 @@ public sealed class ImageRemovalTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private Image ImportOne(string marker, params string[] tags)
-    {
-        var archive = _store.PathFor(marker + ".tar");
-        TestImages.BuildDockerArchive(archive, new TestImage(tags, marker));
-        return Assert.Single(_store.Images.Import(archive, null));
-    }
-
     [Fact]
     public void SharedLayerIsStoredOnceAndDeletedWithItsLastImage()
     {
-        var one = ImportOne("one", "one:1");
-        var two = ImportOne("two", "two:1");
+        var one = _store.ImportTestImage("one", "one:1");
+        var two = _store.ImportTestImage("two", "two:1");
         var baseLayer = one.Layers[0].DiffId;
         Assert.Equal(baseLayer, two.Layers[0].DiffId);
         Assert.Equal(3, _store.Images.Layers.List().Count());
@@ -46,7 +39,7 @@ public sealed class ImageRemovalTests : IDisposable
     [Fact]
     public void RemovingOneOfSeveralNamesOnlyUntags()
     {
-        var image = ImportOne("tags", "app:1", "app:2");
+        var image = _store.ImportTestImage("tags", "app:1", "app:2");
 
         _store.Images.Remove("app:1", force: false);
 
@@ -63,7 +56,7 @@ public sealed class ImageRemovalTests : IDisposable
     [Fact]
     public void RemovingByIdDeletesTheImageWithAllItsNames()
     {
-        var image = ImportOne("byid", "x:1", "y:1");
+        var image = _store.ImportTestImage("byid", "x:1", "y:1");
 
         _store.Images.Remove(image.ShortId, force: false);
 
@@ -75,7 +68,7 @@ public sealed class ImageRemovalTests : IDisposable
     [Fact]
     public void LayerDirectoriesWithReadOnlyDirsAndWhiteoutsAreDeleted()
     {
-        var image = ImportOne("ro", "ro:1");
+        var image = _store.ImportTestImage("ro", "ro:1");
         var top = _store.Images.LayerDirectories(image)[1];
         var locked = Path.Combine(top, "locked");
         Directory.CreateDirectory(locked);
@@ -101,7 +94,7 @@ public sealed class ImageRemovalTests : IDisposable
     [Fact]
     public void HoldersPreventRemovalUnlessForced()
     {
-        var image = ImportOne("held", "held:1");
+        var image = _store.ImportTestImage("held", "held:1");
         _store.Images.AddHolder(image.Id, "container-1");
         Assert.Equal(["container-1"], _store.Images.Holders(image.Id));
 

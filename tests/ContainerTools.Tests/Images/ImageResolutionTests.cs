@@ -10,17 +10,10 @@ public sealed class ImageResolutionTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private Image ImportOne(string marker, params string[] tags)
-    {
-        var archive = _store.PathFor(marker + ".tar");
-        TestImages.BuildDockerArchive(archive, new TestImage(tags, marker));
-        return Assert.Single(_store.Images.Import(archive, null));
-    }
-
     [Fact]
     public void ResolvesNamesIdsPrefixesAndDigests()
     {
-        var image = ImportOne("r", "busybox:latest");
+        var image = _store.ImportTestImage("r", "busybox:latest");
         var hex = image.Id["sha256:".Length..];
 
         Assert.Equal(image.Id, _store.Images.Resolve("busybox").Id);
@@ -79,8 +72,8 @@ public sealed class ImageResolutionTests : IDisposable
     [Fact]
     public void TagAddsANameAndMovesItFromAnotherImage()
     {
-        var first = ImportOne("first", "first:1");
-        var second = ImportOne("second", "second:1");
+        var first = _store.ImportTestImage("first", "first:1");
+        var second = _store.ImportTestImage("second", "second:1");
 
         var tagged = _store.Images.Tag("first:1", "localhost:5000/team/app:v1");
         Assert.Equal(first.Id, tagged.Id);
@@ -95,7 +88,7 @@ public sealed class ImageResolutionTests : IDisposable
     [Fact]
     public void TagRefusesInvalidReference()
     {
-        ImportOne("t", "t:1");
+        _store.ImportTestImage("t", "t:1");
 
         var error = Assert.Throws<ContainerToolsException>(() => _store.Images.Tag("t:1", "UPPER:case"));
 

@@ -83,19 +83,10 @@ public sealed class LayerSandbox : IDisposable
     }
 
     /// <summary>Layers arrive from the network: the applier must not seek.</summary>
-    private sealed class NonSeekableStream(byte[] data) : Stream
+    private sealed class NonSeekableStream(byte[] data) : ContainerTools.Runtime.Storage.ReadOnlyForwardStream
     {
         private readonly MemoryStream _inner = new(data);
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 7919));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(Span<byte> buffer) => _inner.Read(buffer[..Math.Min(buffer.Length, 7919)]);
     }
 }
 

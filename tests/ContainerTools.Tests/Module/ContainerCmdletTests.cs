@@ -9,38 +9,11 @@ namespace ContainerTools.Tests.Module;
 /// overlay mount is left under the store.
 /// </summary>
 [Collection(ModuleCollection.Name)]
-public sealed class ContainerCmdletTests : IDisposable
+public sealed class ContainerCmdletTests : BusyboxModuleTest
 {
     // Exits 7 on SIGTERM at once (a bare sleep as PID 1 ignores SIGTERM, and Stop would wait for its timeout);
     // says "ready" once its trap is set, see WaitUntilReady.
     private const string Sleeper = "-Command sh,-c,'trap \"exit 7\" TERM; echo ready; sleep 100 & wait'";
-
-    private readonly ModuleSession session = new();
-
-    public ContainerCmdletTests()
-    {
-        var archive = Path.Combine(session.Directory, "busybox.tar");
-        TestImages.BuildDockerArchive(archive, "busybox:latest");
-        session.Run("Import-ContainerImage -Path $Archive | Out-Null", Vars(("Archive", archive))).ThrowOnErrors();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            session.Run("Get-Container | Remove-Container -Force").ThrowOnErrors();
-            Assert.Empty(session.Run("Get-Container").ThrowOnErrors().Output);
-            var root = session.StoreRoot + "/";
-            var mounts = File.ReadAllLines("/proc/mounts").Where(l => l.Split(' ')[1].StartsWith(root, StringComparison.Ordinal)).ToList();
-            Assert.Empty(mounts);
-        }
-        finally
-        {
-            session.Dispose();
-        }
-    }
-
-    private static Dictionary<string, object?> Vars(params (string Name, object? Value)[] values) => values.ToDictionary(v => v.Name, v => v.Value);
 
     private ContainerView One(string script) => new(session.Run(script).ThrowOnErrors().Output.Single());
 

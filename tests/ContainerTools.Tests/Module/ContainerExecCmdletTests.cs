@@ -5,33 +5,8 @@ namespace ContainerTools.Tests.Module;
 
 /// <summary>Invoke-ContainerCommand, Start-ContainerProcess and Get-ContainerProcess through real pipelines on real busybox containers.</summary>
 [Collection(ModuleCollection.Name)]
-public sealed class ContainerExecCmdletTests : IDisposable
+public sealed class ContainerExecCmdletTests : BusyboxModuleTest
 {
-    private readonly ModuleSession session = new();
-
-    public ContainerExecCmdletTests()
-    {
-        var archive = Path.Combine(session.Directory, "busybox.tar");
-        TestImages.BuildDockerArchive(archive, "busybox:latest");
-        session.Run("Import-ContainerImage -Path $Archive | Out-Null", Vars(("Archive", archive))).ThrowOnErrors();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            session.Run("Get-Container | Remove-Container -Force").ThrowOnErrors();
-            var root = session.StoreRoot + "/";
-            Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Split(" ")[1].StartsWith(root, StringComparison.Ordinal));
-        }
-        finally
-        {
-            session.Dispose();
-        }
-    }
-
-    private static Dictionary<string, object?> Vars(params (string Name, object? Value)[] values) => values.ToDictionary(v => v.Name, v => v.Value);
-
     private void Box(string name, string extra = "") =>
         session.Run($"Invoke-ContainerImage busybox -Detach -Name {name} -Hostname {name}-host {extra} -Command sleep,300 | Out-Null").ThrowOnErrors();
 

@@ -8,34 +8,8 @@ namespace ContainerTools.Tests.Module;
 /// Get-ContainerEvent on real busybox containers. Dispose removes every container and checks nothing is left mounted.
 /// </summary>
 [Collection(ModuleCollection.Name)]
-public sealed class ContainerOpsCmdletTests : IDisposable
+public sealed class ContainerOpsCmdletTests : BusyboxModuleTest
 {
-    private readonly ModuleSession session = new();
-
-    public ContainerOpsCmdletTests()
-    {
-        var archive = Path.Combine(session.Directory, "busybox.tar");
-        TestImages.BuildDockerArchive(archive, "busybox:latest");
-        session.Run("Import-ContainerImage -Path $Archive | Out-Null", Vars(("Archive", archive))).ThrowOnErrors();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            session.Run("Get-Container | Remove-Container -Force").ThrowOnErrors();
-            Assert.Empty(session.Run("Get-Container").ThrowOnErrors().Output);
-            var root = session.StoreRoot + "/";
-            Assert.Empty(File.ReadAllLines("/proc/mounts").Where(l => l.Split(' ')[1].StartsWith(root, StringComparison.Ordinal)));
-        }
-        finally
-        {
-            session.Dispose();
-        }
-    }
-
-    private static Dictionary<string, object?> Vars(params (string Name, object? Value)[] values) => values.ToDictionary(v => v.Name, v => v.Value);
-
     private ScriptResult Ok(string script, params (string Name, object? Value)[] values) => session.Run(script, Vars(values)).ThrowOnErrors();
 
     private void WaitForLog(string name, string text)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace ContainerTools.Tests.Registry;
 
@@ -9,9 +8,8 @@ namespace ContainerTools.Tests.Registry;
 /// </summary>
 public sealed class FakeRegistry : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly Func<HttpListenerRequest, FakeResponse> _respond;
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
 
     /// <summary>Answers GET /v2/ with 200 and everything else with <paramref name="respond"/>.</summary>
     public FakeRegistry(Func<HttpListenerRequest, (int Status, string ContentType, byte[] Body)> respond)
@@ -27,71 +25,45 @@ public sealed class FakeRegistry : IDisposable
     public FakeRegistry(Func<HttpListenerRequest, FakeResponse> respond)
     {
         _respond = respond;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(Serve);
+        _server = new LoopbackHttpServer(Handle);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     /// <summary>Send bodies with chunked transfer encoding, without a Content-Length to judge them by.</summary>
     public bool Chunked { get; set; }
 
     public string Host => $"127.0.0.1:{Port}";
 
-    public void Dispose()
-    {
-        _listener.Close();
-        try { _serving.Wait(2000); } catch (AggregateException) { }
-    }
+    public void Dispose() => _server.Dispose();
 
-    private async Task Serve()
+    private void Handle(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
+            var (status, contentType, body, headers) = _respond(context.Request);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            if (status is >= 300 and < 400)
             {
-                context = await _listener.GetContextAsync();
+                context.Response.KeepAlive = false;
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             {
-                return;
+                context.Response.AddHeader(name, value);
             }
-            try
+            if (Chunked)
             {
-                var (status, contentType, body, headers) = _respond(context.Request);
-                context.Response.StatusCode = status;
-                context.Response.ContentType = contentType;
-                if (status is >= 300 and < 400)
-                {
-                    context.Response.KeepAlive = false;
-                }
-                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-                {
-                    context.Response.AddHeader(name, value);
-                }
-                if (Chunked)
-                {
-                    context.Response.SendChunked = true;
-                }
-                else
-                {
-                    context.Response.ContentLength64 = body.Length;
-                }
-                context.Response.OutputStream.Write(body);
+                context.Response.SendChunked = true;
             }
-            catch (Exception ex) when (ex is HttpListenerException or IOException)
+            else
             {
+                context.Response.ContentLength64 = body.Length;
             }
-            finally
-            {
-                try { context.Response.Close(); } catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException) { }
-            }
+            context.Response.OutputStream.Write(body);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException)
+        {
         }
     }
 }

@@ -60,10 +60,7 @@ public sealed class HostileRegistryTests : IDisposable
     [Fact]
     public void AnUnreachableRegistryIsAConnectionError()
     {
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var host = $"127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
-        probe.Stop();
+        var host = $"127.0.0.1:{LoopbackHttpServer.FreePort()}";
         using var puller = new ImagePuller(_store.Images, RegistryConfig.Default, RegistryLogins.Anonymous);
 
         var error = Assert.Throws<ContainerToolsException>(() => puller.Pull(ImageReference.Parse($"{host}/gone/image:1"), null, null, CancellationToken.None));

@@ -65,7 +65,7 @@ public sealed class LocalRegistry : IDisposable
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "storage"));
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackHttpServer.FreePort();
             var config = Path.Combine(directory, "config.yml");
             File.WriteAllText(config, $"""
                 version: 0.1
@@ -175,14 +175,5 @@ public sealed class LocalRegistry : IDisposable
             }
         }
         return false;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -85,10 +85,7 @@ public sealed class RegistryConfigTests : IDisposable
     {
         using var mirror = LocalRegistry.Start();
         RegistryImages.PushGenerated(mirror.Host, "tests/mirrored:1", "from-mirror");
-        var deadPort = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        deadPort.Start();
-        var dead = $"127.0.0.1:{((System.Net.IPEndPoint)deadPort.LocalEndpoint).Port}";
-        deadPort.Stop();
+        var dead = $"127.0.0.1:{LoopbackHttpServer.FreePort()}";
         var config = RegistryConfig.Default with
         {
             Mirrors = new Dictionary<string, IReadOnlyList<string>>

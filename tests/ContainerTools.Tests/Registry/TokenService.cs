@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -20,11 +19,10 @@ public sealed class TokenService : IDisposable
 
     private readonly RSA _key = RSA.Create(2048);
     private readonly X509Certificate2 _certificate;
-    private readonly HttpListener _listener = new();
     private readonly string _user;
     private readonly string _password;
     private readonly ConcurrentQueue<string> _requests = new();
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
 
     public TokenService(string user, string password)
     {
@@ -34,13 +32,10 @@ public sealed class TokenService : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
         _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(Serve);
+        _server = new LoopbackHttpServer(HandleOr500);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public string Realm => $"http://127.0.0.1:{Port}/token";
 
@@ -53,37 +48,20 @@ public sealed class TokenService : IDisposable
 
     public void Dispose()
     {
-        _listener.Close();
-        try { _serving.Wait(2000); } catch (AggregateException) { }
+        _server.Dispose();
         _certificate.Dispose();
         _key.Dispose();
     }
 
-    private async Task Serve()
+    private void HandleOr500(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                Handle(context);
-            }
-            catch (Exception)
-            {
-                context.Response.StatusCode = 500;
-            }
-            finally
-            {
-                context.Response.Close();
-            }
+            Handle(context);
+        }
+        catch (Exception)
+        {
+            context.Response.StatusCode = 500;
         }
     }
 
@@ -141,13 +119,4 @@ public sealed class TokenService : IDisposable
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

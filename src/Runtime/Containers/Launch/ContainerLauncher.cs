@@ -32,7 +32,7 @@ public static class ContainerLauncher
         if (spec.Process.Args.Count == 0)
             throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
-        var initPath = InitBinary.Locate(request.InitPath);
+        var initPath = HelperBinary.Init.Locate(request.InitPath);
         var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles, request.JoinExisting);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();

@@ -15,8 +15,8 @@ internal static class MonitorLauncher
 {
     public static MonitorStartedRecord Start(ContainerPaths paths, string? monitorPath, string? initPath)
     {
-        var monitor = MonitorBinary.Locate(monitorPath);
-        var init = InitBinary.Locate(initPath);
+        var monitor = HelperBinary.Monitor.Locate(monitorPath);
+        var init = HelperBinary.Init.Locate(initPath);
         var (readyRead, readyWrite) = FileDescriptors.Pipe();
         byte[] report;
         try
