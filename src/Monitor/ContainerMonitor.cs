@@ -29,33 +29,12 @@ internal static class ContainerMonitor
             definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
             var cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
-            // The container's stdin is /dev/null until interactive sessions (a pty) arrive.
-            var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
-            var (outRead, outWrite) = FileDescriptors.Pipe();
-            var (errRead, errWrite) = FileDescriptors.Pipe();
             log = new ContainerLog(paths.LogFile);
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
             var startedAt = DateTimeOffset.UtcNow;
-            try
-            {
-                pid = ContainerLauncher.Start(new LaunchRequest
-                {
-                    BundlePath = paths.BundleDirectory,
-                    StdinFd = devNull,
-                    StdoutFd = outWrite,
-                    StderrFd = errWrite,
-                    CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
-                    InitPath = initPath,
-                }).Pid;
-            }
-            finally
-            {
-                // Only the container holds the write ends now: end of file means it and its children are done with them.
-                FileDescriptors.Close(outWrite);
-                FileDescriptors.Close(errWrite);
-                FileDescriptors.Close(devNull);
-            }
-            pumps = [log.Pump(outRead, "stdout"), log.Pump(errRead, "stderr")];
+            pid = definition?.Tty == true
+                ? StartOnTerminal(paths, initPath, cgroup, log, out pumps)
+                : StartOnPipes(paths, initPath, cgroup, log, out pumps);
 
             var self = Environment.ProcessId;
             ContainerStateJson.WriteFile(paths.StartedFile, new MonitorStartedRecord
@@ -125,5 +104,70 @@ internal static class ContainerMonitor
             Error = error,
         }, ContainerStateJson.Default.MonitorExitRecord);
         return 0;
+    }
+
+    private static LaunchRequest Request(ContainerPaths paths, string? initPath, Cgroup? cgroup, int stdin, int stdout, int stderr) => new()
+    {
+        BundlePath = paths.BundleDirectory,
+        StdinFd = stdin,
+        StdoutFd = stdout,
+        StderrFd = stderr,
+        CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
+        InitPath = initPath,
+    };
+
+    // stdin is /dev/null until interactive sessions arrive; stdout and stderr are logged as separate streams.
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, out Thread[] pumps)
+    {
+        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        var (outRead, outWrite) = FileDescriptors.Pipe();
+        var (errRead, errWrite) = FileDescriptors.Pipe();
+        int pid;
+        try
+        {
+            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, devNull, outWrite, errWrite)).Pid;
+        }
+        catch
+        {
+            FileDescriptors.Close(outRead);
+            FileDescriptors.Close(errRead);
+            throw;
+        }
+        finally
+        {
+            // Only the container holds the write ends now: end of file means it and its children are done with them.
+            FileDescriptors.Close(outWrite);
+            FileDescriptors.Close(errWrite);
+            FileDescriptors.Close(devNull);
+        }
+        pumps = [log.Pump(outRead, "stdout"), log.Pump(errRead, "stderr")];
+        return pid;
+    }
+
+    /// <summary>
+    /// docker run -t: the container's stdio is one pty slave (ctinit makes it the controlling terminal); everything it
+    /// writes comes out of the master as "stdout", with the terminal's "\r\n" line ends kept as docker's json-file does.
+    /// Nothing is written to the master yet: stdin relay and attach are a later step.
+    /// </summary>
+    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, out Thread[] pumps)
+    {
+        var terminal = PseudoTerminals.Open();
+        int pid;
+        try
+        {
+            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, terminal.Slave, terminal.Slave, terminal.Slave)).Pid;
+        }
+        catch
+        {
+            FileDescriptors.Close(terminal.Master);
+            throw;
+        }
+        finally
+        {
+            // Once no slave is open the master reads EIO: that, not an error, is the end of the container's output.
+            FileDescriptors.Close(terminal.Slave);
+        }
+        pumps = [log.Pump(terminal.Master, "stdout")];
+        return pid;
     }
 }
