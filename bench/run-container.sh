@@ -10,6 +10,8 @@ runs=${RUNS:-30}
 rounds=${ROUNDS:-3}
 per_round=$(( (runs + rounds - 1) / rounds ))
 ulimit -n 20000
+# Like the peer's --network none: no bridge, loopback only (bench/run-network.sh times the default bridge).
+export CONTAINERTOOLS_DEFAULT_NETWORK=none
 make_work run
 
 "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null

@@ -44,7 +44,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
 
 # Links podman's networks would add and netavark's iptables rules (other jobs on this machine add veths of their own).
-network_state() { ip -o link show 2>/dev/null | grep -oE '^[0-9]+: podman[^:@]*' | sed 's/^[0-9]*: //'; iptables-save 2>/dev/null | grep -ci netavark; }
+network_state() { ip -o link show 2>/dev/null | grep -oE '^[0-9]+: podman[^:@]*' | sed 's/^[0-9]*: //'; iptables-save 2>/dev/null | grep -ci netavark || true; }
 
 cleanup_work() {
   local status=$?

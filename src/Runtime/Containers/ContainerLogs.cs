@@ -79,13 +79,21 @@ public sealed partial class ContainerStore
             if (options.Tail is { } tail) initial = initial.Skip(Math.Max(0, initial.Count - tail)).ToList();
             foreach (var entry in initial) yield return entry;
             if (!options.Follow) yield break;
+            // Short containers end within a few milliseconds: poll fast at first, then back off to 50 ms while idle.
+            var delay = 2;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var running = TryGet(container.Id) is { Status: ContainerStatus.Running or ContainerStatus.Paused };
                 // Read after checking: once the monitor's exit is merged, every line it will ever write is in the file.
-                foreach (var entry in ReadAvailable()) yield return entry;
+                var any = false;
+                foreach (var entry in ReadAvailable())
+                {
+                    any = true;
+                    yield return entry;
+                }
                 if (!running) yield break;
-                cancellationToken.WaitHandle.WaitOne(50);
+                delay = any ? 2 : Math.Min(delay * 2, 50);
+                cancellationToken.WaitHandle.WaitOne(delay);
             }
         }
         finally

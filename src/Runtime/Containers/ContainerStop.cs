@@ -99,6 +99,7 @@ public sealed partial class ContainerStore
     {
         var id = Resolve(idOrName).Id;
         var deadline = timeout is null ? DateTime.MaxValue : DateTime.UtcNow + timeout.Value;
+        var delay = 2;
         while (true)
         {
             var container = TryGet(id)
@@ -110,7 +111,8 @@ public sealed partial class ContainerStore
                 return container.State.ExitCode;
             }
             if (DateTime.UtcNow >= deadline) return null;
-            cancellationToken.WaitHandle.WaitOne(20);
+            cancellationToken.WaitHandle.WaitOne(delay);
+            delay = Math.Min(delay * 2, 20);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
