@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
-. bench/lib.sh
+. bench/lib/debian-archive.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
 
 best() { sort -n | head -n1; }

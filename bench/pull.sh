@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 [ -x out/host/ctpwsh ] && [ -d out/ContainerTools ] || { echo "run ./build.sh first" >&2; exit 1; }
-. bench/lib.sh
+. bench/lib/debian-archive.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
 
 work=$(mktemp -d /var/tmp/ct-bench-pull.XXXXXX)
