@@ -16,7 +16,7 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # The Debian registry package starts a system service on 127.0.0.1:5000; tests run their own on free ports.
 systemctl disable --now docker-registry >/dev/null 2>&1 || true
