@@ -7,7 +7,7 @@ packages=(
   crun runc conmon        # runtime peers for interop and bench
   docker-registry         # a real Distribution v2 registry on 127.0.0.1
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
-  tini containernetworking-plugins iptables nftables
+  tini containernetworking-plugins iptables nftables iproute2
   tmux zstd jq hyperfine uidmap
 )
 missing=()
