@@ -23,22 +23,13 @@ mv "$work/config.json" "$bundle/config.json"
 crun_ids=ctbench-pause-$$
 crun run -d -b "$bundle" "$crun_ids" </dev/null >/dev/null 2>&1
 for i in 1 2 3; do crun pause "$crun_ids"; crun resume "$crun_ids"; done
-: > "$work/ours.ms"; : > "$work/crun.ms"
-for round in $(seq "$rounds"); do
-  "$ctpwsh" "$repo/bench/lib/pause-resume.ps1" "$work" "$per_round" >> "$work/ours.ms"
-  : > "$work/round.ms"
-  for i in $(seq "$per_round"); do
-    start=$(now_ns)
-    crun pause "$crun_ids"
-    crun resume "$crun_ids"
-    echo $(( ($(now_ns) - start) / 1000 )) | awk '{ print $1 / 1000 }' >> "$work/round.ms"
-  done
-  median < "$work/round.ms" >> "$work/crun.ms"
-done
+our_round() { "$ctpwsh" "$repo/bench/lib/pause-resume.ps1" "$work" "$per_round"; }
+crun_pair() { crun pause "$crun_ids"; crun resume "$crun_ids"; }
+interleave_rounds our_round crun_pair
 ours=$(median < "$work/ours.ms")
 [ "$(crun state "$crun_ids" | jq -r .status)" = running ] || { echo "crun container not running after resume" >&2; exit 1; }
-theirs=$(median < "$work/crun.ms")
+theirs=$(median < "$work/peer.ms")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Suspend-Container + Resume-Container: $ours ms (median of $rounds x $per_round pairs, warm engine; rounds: $(paste -sd" " "$work/ours.ms"))"
-echo "crun pause + crun resume:             $theirs ms (median of $rounds x $per_round pairs; rounds: $(paste -sd" " "$work/crun.ms"))"
+echo "crun pause + crun resume:             $theirs ms (median of $rounds x $per_round pairs; rounds: $(paste -sd" " "$work/peer.ms"))"
 echo "ratio: $(ratio "$ours" "$theirs")x"

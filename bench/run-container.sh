@@ -17,22 +17,14 @@ make_work run
 "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 for i in 1 2; do pod run --rm "${pod_run_flags[@]}" bench/busybox:latest true; done
-: > "$work/ours.ms"; : > "$work/podman.ms"
-for round in $(seq "$rounds"); do
-  "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round" >> "$work/ours.ms"
-  : > "$work/round.ms"
-  for i in $(seq "$per_round"); do
-    start=$(now_ns)
-    pod run --rm "${pod_run_flags[@]}" bench/busybox:latest true
-    echo $(( ($(now_ns) - start) / 1000 )) | awk '{ print $1 / 1000 }' >> "$work/round.ms"
-  done
-  median < "$work/round.ms" >> "$work/podman.ms"
-done
+our_round() { "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round"; }
+podman_once() { pod run --rm "${pod_run_flags[@]}" bench/busybox:latest true; }
+interleave_rounds our_round podman_once
 ours=$(median < "$work/ours.ms")
-theirs=$(median < "$work/podman.ms")
+theirs=$(median < "$work/peer.ms")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Invoke-ContainerImage -RemoveAutomatically true: $ours ms (median of $rounds x $per_round, warm engine; rounds: $(paste -sd" " "$work/ours.ms"))"
-echo "podman run --rm --network none true:            $theirs ms (median of $rounds x $per_round; rounds: $(paste -sd" " "$work/podman.ms"))"
+echo "podman run --rm --network none true:            $theirs ms (median of $rounds x $per_round; rounds: $(paste -sd" " "$work/peer.ms"))"
 echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.25x)"
 # Where our time goes (not part of the ratio): each phase of the same run as separate cmdlets.
 echo "our phases (median of 10, warm engine):"

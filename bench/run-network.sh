@@ -56,23 +56,15 @@ mkdir -p "$work/podman/networks"
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 podn network create --driver bridge --disable-dns "$podnet" >/dev/null
 for i in 1 2; do podn run --rm "${pod_net_flags[@]}" bench/busybox:latest true; done
-: > "$work/ours.ms"; : > "$work/podman.ms"
-for round in $(seq "$rounds"); do
-  "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round" "$publish" >> "$work/ours.ms"
-  : > "$work/round.ms"
-  for i in $(seq "$per_round"); do
-    start=$(now_ns)
-    podn run --rm "${pod_net_flags[@]}" bench/busybox:latest true
-    echo $(( ($(now_ns) - start) / 1000 )) | awk '{ print $1 / 1000 }' >> "$work/round.ms"
-  done
-  median < "$work/round.ms" >> "$work/podman.ms"
-done
+our_round() { "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round" "$publish"; }
+podman_once() { podn run --rm "${pod_net_flags[@]}" bench/busybox:latest true; }
+interleave_rounds our_round podman_once
 ours=$(median < "$work/ours.ms")
-theirs=$(median < "$work/podman.ms")
+theirs=$(median < "$work/peer.ms")
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "podman network: $podnet, netavark bridge $(podn network inspect -f '{{.NetworkInterface}} {{range .Subnets}}{{.Subnet}}{{end}}' "$podnet")"
 echo "Invoke-ContainerImage -Publish $publish (bridge) true: $ours ms (median of $rounds x $per_round, warm engine; rounds: $(paste -sd" " "$work/ours.ms"))"
-echo "podman run --rm -p $publish (netavark) true:        $theirs ms (median of $rounds x $per_round; rounds: $(paste -sd" " "$work/podman.ms"))"
+echo "podman run --rm -p $publish (netavark) true:        $theirs ms (median of $rounds x $per_round; rounds: $(paste -sd" " "$work/peer.ms"))"
 echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.3x)"
 # Where our time goes (not part of the ratio): the same run without a network, on the bridge, and with the port.
 echo "our costs (median of 10 each, warm engine):"

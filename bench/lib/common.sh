@@ -9,6 +9,24 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 now_ns() { date +%s%N; }
 
+# Interleaves $rounds rounds of ours and a peer's, so load from other jobs falls on both sides alike.
+# $1: a command printing our round's median ms; $2: a command that runs the peer once (timed $per_round times a round).
+# Leaves one median per round in $work/ours.ms and $work/peer.ms.
+interleave_rounds() {
+  : > "$work/ours.ms"; : > "$work/peer.ms"
+  local round i start
+  for round in $(seq "$rounds"); do
+    $1 >> "$work/ours.ms"
+    : > "$work/round.ms"
+    for i in $(seq "$per_round"); do
+      start=$(now_ns)
+      $2
+      echo $(( ($(now_ns) - start) / 1000 )) | awk '{ print $1 / 1000 }' >> "$work/round.ms"
+    done
+    median < "$work/round.ms" >> "$work/peer.ms"
+  done
+}
+
 # crun (alone or under podman) refuses this hybrid host's cgroup2 mount that holds only hugetlb: re-run the script in
 # a private mount namespace without it. Our engine runs there too, so both sides see the same mounts.
 enter_private_mounts() {
