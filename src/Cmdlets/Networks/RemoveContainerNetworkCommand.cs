@@ -9,23 +9,9 @@ namespace ContainerTools.Cmdlets.Networks;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveContainerNetworkCommand : ContainerToolsCmdlet
+public sealed class RemoveContainerNetworkCommand : NamedRemovalCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
+    protected override string Action => "Remove network";
 
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var name in Name)
-        {
-            if (ShouldProcess(name, "Remove network"))
-            {
-                TryEngine(() => Containers.Networks.Remove(name, Force.IsPresent), name);
-            }
-        }
-    }
+    protected override void Remove(string name, bool force) => Containers.Networks.Remove(name, force);
 }

@@ -9,23 +9,9 @@ namespace ContainerTools.Cmdlets.Volumes;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ContainerVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveContainerVolumeCommand : ContainerToolsCmdlet
+public sealed class RemoveContainerVolumeCommand : NamedRemovalCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
+    protected override string Action => "Remove volume";
 
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var name in Name)
-        {
-            if (ShouldProcess(name, "Remove volume"))
-            {
-                TryEngine(() => Containers.Volumes.Remove(name, Force.IsPresent), name);
-            }
-        }
-    }
+    protected override void Remove(string name, bool force) => Containers.Volumes.Remove(name, force);
 }
