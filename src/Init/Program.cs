@@ -6,7 +6,7 @@ using ContainerTools.Runtime.Oci;
 namespace ContainerTools.Init;
 
 /// <summary>
-/// ctinit BUNDLE [--exec] [--cgroup-procs FILE]...: PID 1 of a new container, started by the launcher already inside the
+/// ctinit BUNDLE [--exec] [--cgroup-join FILE]...: PID 1 of a new container, started by the launcher already inside the
 /// new mount, uts, ipc, network and pid namespaces. It sets the container up and execs its program (docs/container-start.md).
 /// With --exec it instead joins a running container (docs/exec.md) and execs the spec's process there.
 /// </summary>
@@ -40,10 +40,10 @@ internal static class Program
     {
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
-        var (bundle, cgroupProcsFiles, exec) = ParseArguments(args);
+        var (bundle, cgroupJoinFiles, exec) = ParseArguments(args);
         var spec = ReadSpec(bundle);
 
-        ContainerCgroup.Enter(spec, cgroupProcsFiles);
+        ContainerCgroup.Enter(spec, cgroupJoinFiles);
         if (exec)
         {
             ContainerJoin.EnterMountNamespace(spec);
@@ -89,14 +89,14 @@ internal static class Program
     internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
         spec.Linux.Namespaces.Any(ns => ns.Type == type && string.IsNullOrEmpty(ns.Path));
 
-    private static (string Bundle, List<string> CgroupProcsFiles, bool Exec) ParseArguments(string[] args)
+    private static (string Bundle, List<string> CgroupJoinFiles, bool Exec) ParseArguments(string[] args)
     {
-        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--cgroup-procs FILE]...");
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--cgroup-join FILE]...");
         var files = new List<string>();
         var exec = false;
         for (var i = 1; i < args.Length; i++)
         {
-            if (args[i] == InitProtocol.CgroupProcsOption && i + 1 < args.Length) files.Add(args[++i]);
+            if (args[i] == InitProtocol.CgroupJoinOption && i + 1 < args.Length) files.Add(args[++i]);
             else if (args[i] == InitProtocol.ExecOption) exec = true;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }

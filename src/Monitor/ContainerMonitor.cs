@@ -112,7 +112,7 @@ internal static class ContainerMonitor
         StdinFd = stdin,
         StdoutFd = stdout,
         StderrFd = stderr,
-        CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
+        CgroupJoinFiles = cgroup?.JoinFiles ?? [],
         InitPath = initPath,
     };
 

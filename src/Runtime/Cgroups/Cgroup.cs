@@ -18,8 +18,17 @@ public abstract class Cgroup
 
     public CgroupVersion Version => Handle.Version;
 
-    /// <summary>The cgroup.procs files a process writes its pid to in order to join this cgroup.</summary>
+    /// <summary>The cgroup.procs files: every process in this cgroup (read them for the pids).</summary>
     public IReadOnlyList<string> ProcsFiles => Handle.Directories.Values.Select(d => Path.Combine(d, "cgroup.procs")).ToList();
+
+    /// <summary>
+    /// The files ctinit writes "0" to in order to join this cgroup before it execs. On v1 that is each hierarchy's
+    /// "tasks": it moves only the writing thread, and the kernel then skips the global threadgroup lock whose write side
+    /// waits out an RCU grace period (5-20 ms per join here, most of an exec's time); the runtime's other threads end at
+    /// execve anyway. v2 has no per-thread file outside threaded mode, so it is cgroup.procs there.
+    /// </summary>
+    public IReadOnlyList<string> JoinFiles => Handle.Directories.Values
+        .Select(d => Path.Combine(d, Version == CgroupVersion.V1 ? "tasks" : "cgroup.procs")).ToList();
 
     public bool Exists => Handle.Directories.Values.Any(Directory.Exists);
 

@@ -2,7 +2,7 @@ using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Tests.Runtime;
 
-/// <summary>LaunchRequest.CgroupProcsFiles: the container joins the caller's cgroups before its cgroup namespace starts.</summary>
+/// <summary>LaunchRequest.CgroupJoinFiles: the container joins the caller's cgroups before its cgroup namespace starts.</summary>
 public sealed class ContainerCgroupTests : IDisposable
 {
     private readonly BusyboxBundle _bundle = new();
@@ -35,16 +35,24 @@ public sealed class ContainerCgroupTests : IDisposable
         Assert.DoesNotContain(result.Lines, line => line.Contains(_cgroup.Name));
     }
 
-    [Fact]
-    public void TheCgroupFilesystemShowsOnlyTheContainersCgroupReadOnly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheCgroupFilesystemShowsOnlyTheContainersCgroupReadOnly(bool joinThroughTasks)
     {
         var inside = _cgroup.IsV1 ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
+        // Joined through v1 "tasks", ctinit's other threads stay behind until execve ends them: the cgroup must then
+        // hold the container's processes and nothing of ctinit.
         var result = ContainerRun.Run(_bundle, BusyboxBundle.Shell(
-            $"cat {inside}/cgroup.procs; mkdir {inside}/sub; echo rc=$?"), [_cgroup.ProcsFile]);
+            $"cat {inside}/cgroup.procs; echo threads; cat {inside}/tasks 2>/dev/null; mkdir {inside}/sub; echo rc=$?"),
+            [joinThroughTasks ? _cgroup.JoinFile : _cgroup.ProcsFile]);
 
         // sh (PID 1) and cat: the namespace root is the test's fresh cgroup, which holds nothing else.
+        var threadsAt = Array.IndexOf(result.Lines.ToArray(), "threads");
         Assert.Equal("1", result.Lines[0]);
-        Assert.Equal(2, result.Lines.Count(line => int.TryParse(line, out _)));
+        Assert.Equal(2, result.Lines.Take(threadsAt).Count(line => int.TryParse(line, out _)));
+        // v1 lists threads too: sh and cat, one each (v2 has no tasks file).
+        Assert.Equal(_cgroup.IsV1 ? 2 : 0, result.Lines.Skip(threadsAt + 1).Count(line => int.TryParse(line, out _)));
         Assert.Contains("rc=1", result.Lines);
         Assert.False(System.IO.Directory.Exists(Path.Combine(_cgroup.Directory, "sub")));
     }
@@ -65,6 +73,8 @@ internal sealed class TestCgroup : IDisposable
     public string Directory { get; }
     public string Name { get; }
     public string ProcsFile => Path.Combine(Directory, "cgroup.procs");
+    /// <summary>What the engine hands ctinit (Cgroup.JoinFiles): "tasks" on v1, which moves only the writing thread.</summary>
+    public string JoinFile => Path.Combine(Directory, IsV1 ? "tasks" : "cgroup.procs");
     /// <summary>The /proc/PID/cgroup line of a process in this cgroup, seen from the host's cgroup namespace.</summary>
     public string ProcCgroupLine { get; }
 

@@ -15,7 +15,7 @@ internal static class ContainerRun
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    public static RunResult Run(BusyboxBundle bundle, RuntimeSpec spec, IReadOnlyList<string>? cgroupProcsFiles = null)
+    public static RunResult Run(BusyboxBundle bundle, RuntimeSpec spec, IReadOnlyList<string>? cgroupJoinFiles = null)
     {
         bundle.Write(spec);
         var stdin = FileDescriptors.Open("/dev/null", FileDescriptors.ReadOnly);
@@ -30,7 +30,7 @@ internal static class ContainerRun
                 StdinFd = stdin,
                 StdoutFd = outWrite,
                 StderrFd = errWrite,
-                CgroupProcsFiles = cgroupProcsFiles ?? [],
+                CgroupJoinFiles = cgroupJoinFiles ?? [],
                 InitPath = CtInit.Path,
             });
         }

@@ -83,7 +83,7 @@ public sealed partial class ContainerStore
                     StdinFd = stdin,
                     StdoutFd = stdout,
                     StderrFd = stderr,
-                    CgroupProcsFiles = Cgroup.Open(container.State.Cgroup).ProcsFiles,
+                    CgroupJoinFiles = Cgroup.Open(container.State.Cgroup).JoinFiles,
                     InitPath = Options.InitPath,
                     JoinExisting = true,
                 });

@@ -33,7 +33,7 @@ public static class ContainerLauncher
             throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
-        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupProcsFiles, request.JoinExisting);
+        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
         var (gateRead, gateWrite) = FileDescriptors.Pipe();

@@ -5,7 +5,7 @@ namespace ContainerTools.Runtime.Containers.Launch;
 
 /// <summary>
 /// The contract between the launcher and ctinit (this file is compiled into both).
-/// argv: <c>ctinit BUNDLE [--exec] [--cgroup-procs FILE]...</c>; with <see cref="ExecOption"/> ctinit joins a running
+/// argv: <c>ctinit BUNDLE [--exec] [--cgroup-join FILE]...</c>; with <see cref="ExecOption"/> ctinit joins a running
 /// container (its mount and cgroup namespaces given by path in the spec) instead of building a root filesystem. fds: 0-2 the container's stdio; 3 the write end of the report
 /// pipe (ctinit to launcher); 4 the read end of the start gate (launcher to ctinit).
 /// ctinit sets the container up, writes <see cref="Ready"/>, and blocks on the gate. One byte on the gate lets it
@@ -17,7 +17,7 @@ public static class InitProtocol
 {
     public const int ReportFd = 3;
     public const int GateFd = 4;
-    public const string CgroupProcsOption = "--cgroup-procs";
+    public const string CgroupJoinOption = "--cgroup-join";
     public const string ExecOption = "--exec";
     public const byte Ready = (byte)'R';
     public const byte Failed = (byte)'E';
@@ -25,13 +25,13 @@ public static class InitProtocol
     /// <summary>ctinit's exit code when it failed before execve.</summary>
     public const int SetupFailedExitCode = 127;
 
-    public static IReadOnlyList<string> Arguments(string initPath, string bundlePath, IReadOnlyList<string> cgroupProcsFiles, bool exec = false)
+    public static IReadOnlyList<string> Arguments(string initPath, string bundlePath, IReadOnlyList<string> cgroupJoinFiles, bool exec = false)
     {
         var argv = new List<string> { initPath, bundlePath };
         if (exec) argv.Add(ExecOption);
-        foreach (var file in cgroupProcsFiles)
+        foreach (var file in cgroupJoinFiles)
         {
-            argv.Add(CgroupProcsOption);
+            argv.Add(CgroupJoinOption);
             argv.Add(file);
         }
         return argv;

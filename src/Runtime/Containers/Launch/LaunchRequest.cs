@@ -11,8 +11,11 @@ public sealed record LaunchRequest
     public required int StdoutFd { get; init; }
     public required int StderrFd { get; init; }
 
-    /// <summary>cgroup.procs files the container joins before it unshares its cgroup namespace (one per v1 hierarchy, or one for v2).</summary>
-    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+    /// <summary>
+    /// Files ctinit writes "0" to, joining the container's cgroup before it unshares its cgroup namespace
+    /// (<see cref="Cgroups.Cgroup.JoinFiles"/>: one per v1 hierarchy, or one for v2).
+    /// </summary>
+    public IReadOnlyList<string> CgroupJoinFiles { get; init; } = [];
 
     /// <summary>
     /// Run the spec's process inside a running container instead of starting a new one: every namespace in the spec
