@@ -2,12 +2,15 @@
 # A process in a running container: `Invoke-ContainerCommand -Command true` in a warm hosted session (out/host/ctpwsh,
 # N calls in one session, mean ms per call) against `crun exec CONTAINER true` on a container crun runs itself, and
 # `podman exec` (private store, vfs) when it works here. Interleaved rounds, median round per tool, and ratios.
-# Needs ./build.sh first. RUNS (default 60) calls per tool, ROUNDS (default 3).
+# Needs ./build.sh first. RUNS (default 60) calls per tool, ROUNDS (default 3). WARMUP (default 150) untimed calls
+# start each session: a warm session is one whose hot paths the JIT has already tiered up (a fresh one spends most
+# of its first hundred calls compiling), as in an interactive shell or a script that has been running a while.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 runs=${RUNS:-60}
 rounds=${ROUNDS:-3}
+warmup=${WARMUP:-150}
 per_round=$(( (runs + rounds - 1) / rounds ))
 [ -x out/host/ctpwsh ] && [ -x out/ContainerTools/ctinit ] || { echo "run ./build.sh first" >&2; exit 1; }
 work=$(mktemp -d /tmp/ct-bench-exec.XXXXXX)
@@ -42,12 +45,12 @@ PS
 cat > "$work/loop.ps1" <<'PS'
 Import-Module ./out/ContainerTools
 $n = [int]$env:BENCH_RUNS
-1..3 | ForEach-Object { Invoke-ContainerCommand ctbench-exec -Command true }
+for ($i = 0; $i -lt [int]$env:BENCH_WARMUP; $i++) { Invoke-ContainerCommand ctbench-exec -Command true }
 $watch = [Diagnostics.Stopwatch]::StartNew()
 for ($i = 0; $i -lt $n; $i++) { Invoke-ContainerCommand ctbench-exec -Command true }
 "{0:F2}" -f ($watch.Elapsed.TotalMilliseconds / $n)
 PS
-export CONTAINERTOOLS_ROOT=$work/store BENCH_TARBALL=$work/rootfs.tar
+export CONTAINERTOOLS_ROOT=$work/store BENCH_TARBALL=$work/rootfs.tar BENCH_WARMUP=$warmup
 out/host/ctpwsh "$work/setup.ps1"
 
 # crun: a container it runs itself from a bundle with Docker's default spec, detached.

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Text;
 using ContainerTools.Cmdlets.Common;
@@ -140,25 +139,18 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
             return;
         }
         using var started = process;
-        using var lines = new BlockingCollection<(bool Error, string Text)>();
-        var readers = new[]
-        {
-            Task.Run(() => Pump(process.StandardOutput, false, lines)),
-            Task.Run(() => Pump(process.StandardError, true, lines)),
-        };
         var writer = stdin is null ? Task.CompletedTask : Task.Run(() => Feed(process, stdin));
-        Task.WhenAll(readers).ContinueWith(_ => Complete(lines), TaskScheduler.Default);
         try
         {
-            foreach (var (error, text) in lines.GetConsumingEnumerable(Cancellation))
+            foreach (var line in process.ReadOutputLines(Cancellation))
             {
-                if (error)
+                if (line.IsError)
                 {
-                    WriteError(new ErrorRecord(new ContainerStderrException(text), "ContainerStderr", ErrorCategory.NotSpecified, container.Name));
+                    WriteError(new ErrorRecord(new ContainerStderrException(line.Text), "ContainerStderr", ErrorCategory.NotSpecified, container.Name));
                 }
                 else
                 {
-                    WriteObject(text);
+                    WriteObject(line.Text);
                 }
             }
         }
@@ -184,33 +176,6 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
         "ContainerExecFailed" => 126,
         _ => InvokeContainerImageCommand.RunFailedExitCode,
     };
-
-    private static void Pump(Stream stream, bool error, BlockingCollection<(bool, string)> lines)
-    {
-        try
-        {
-            using var reader = new StreamReader(stream, new UTF8Encoding(false));
-            while (reader.ReadLine() is { } line)
-            {
-                lines.Add((error, line));
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Stopped (Ctrl+C): the process and the queue are gone, and so is the interest in its output.
-        }
-    }
-
-    private static void Complete(BlockingCollection<(bool, string)> lines)
-    {
-        try
-        {
-            lines.CompleteAdding();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
 
     private static void Feed(ExecProcess process, IReadOnlyList<string> stdin)
     {

@@ -19,7 +19,10 @@ public sealed class ExecProcess : IDisposable
         StandardInput = stdinFd < 0 ? null : Wrap(stdinFd, FileAccess.Write);
         StandardOutput = Wrap(stdoutFd, FileAccess.Read);
         StandardError = Wrap(stderrFd, FileAccess.Read);
+        _output = new ExecOutputReader(stdoutFd, stderrFd);
     }
+
+    private readonly ExecOutputReader _output;
 
     public string ContainerId { get; }
     /// <summary>The process's pid as the host sees it.</summary>
@@ -29,6 +32,12 @@ public sealed class ExecProcess : IDisposable
     public Stream? StandardInput { get; private set; }
     public Stream StandardOutput { get; }
     public Stream StandardError { get; }
+
+    /// <summary>
+    /// Both output streams as lines, read on the calling thread until both end (use this or the streams, not both).
+    /// Cancelling throws OperationCanceledException between reads; <see cref="Dispose"/> then kills the process.
+    /// </summary>
+    public IEnumerable<ExecOutputLine> ReadOutputLines(CancellationToken cancellation = default) => _output.ReadLines(cancellation);
 
     /// <summary>Blocks until the process ends and reaps it; the shell's exit code (128 + signal when killed).</summary>
     public int WaitForExit()
