@@ -21,14 +21,27 @@ public sealed class ExecProcess : IDisposable
         StandardError = Wrap(stderrFd, FileAccess.Read);
     }
 
+    internal ExecProcess(string containerId, int pid, IReadOnlyList<string> command, ExecTerminal terminal)
+    {
+        ContainerId = containerId;
+        Pid = pid;
+        Command = command;
+        Terminal = terminal;
+        StandardOutput = Stream.Null;
+        StandardError = Stream.Null;
+    }
+
     public string ContainerId { get; }
     /// <summary>The process's pid as the host sees it.</summary>
     public int Pid { get; }
     public IReadOnlyList<string> Command { get; }
     /// <summary>Null unless <see cref="ExecOptions.OpenStandardInput"/>; dispose it to send end-of-file.</summary>
     public Stream? StandardInput { get; private set; }
+    /// <summary>Empty with <see cref="ExecOptions.Tty"/>: the output comes out of <see cref="Terminal"/>.</summary>
     public Stream StandardOutput { get; }
     public Stream StandardError { get; }
+    /// <summary>The pty master with <see cref="ExecOptions.Tty"/>, else null; disposed with this object.</summary>
+    public ExecTerminal? Terminal { get; }
 
     /// <summary>Blocks until the process ends and reaps it; the shell's exit code (128 + signal when killed).</summary>
     public int WaitForExit()
@@ -49,6 +62,7 @@ public sealed class ExecProcess : IDisposable
         CloseStandardInput();
         StandardOutput.Dispose();
         StandardError.Dispose();
+        Terminal?.Dispose();
         if (_exit is not null) return;
         try { Signals.Send(Pid, Signals.SigKill); } catch (SystemCallException) { }
         WaitForExit();
