@@ -1,12 +1,16 @@
 using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
+using ContainerTools.Runtime.Terminals;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 
 namespace ContainerTools.Cmdlets.Containers;
 
 /// <summary>
 /// Starts created or exited containers, like `docker start`. With -Attach it writes the container's stdout to the
-/// pipeline and its stderr as ContainerStderr errors until the container exits, then sets $LASTEXITCODE.
+/// pipeline and its stderr as ContainerStderr errors until the container exits, then sets $LASTEXITCODE. A container
+/// made with -Interactive or -Tty is attached to this terminal instead (docker start -ai): its output goes straight to
+/// the host's stdout (and stderr), this session's stdin goes to it (with -Interactive; raw mode with -Tty too), and
+/// Ctrl-P Ctrl-Q detaches, leaving it running.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "Container")]
 [OutputType(typeof(ContainerTools.Container), typeof(string))]
@@ -20,13 +24,24 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
 
     protected override void Act(EngineContainer container)
     {
+        var terminalSession = Attach && (container.Definition.Tty || container.Definition.Interactive);
+        // Checked before starting: a container nobody can type into is no use started for an interactive session.
+        if (terminalSession && container.Definition is { Tty: true, Interactive: true } && !TerminalSessions.HostHasTerminal)
+        {
+            WriteError(TerminalSessions.NotATerminal("Start-Container -Attach on a -Interactive -Tty container", container.Name));
+            return;
+        }
         var started = TryEngine(() => Containers.Start(container.Id), container.Name);
         if (started is null)
         {
             return;
         }
         WriteVerbose($"Started {Describe(started)}");
-        if (Attach)
+        if (terminalSession)
+        {
+            AttachTerminal(started);
+        }
+        else if (Attach)
         {
             WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
             var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
@@ -42,6 +57,47 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
             {
                 WriteObject(ContainerTools.Container.From(current));
             }
+        }
+    }
+
+    private void AttachTerminal(EngineContainer started)
+    {
+        using var attachment = TryEngine(() => Containers.TryAttachTerminal(started.Id), started.Name);
+        if (attachment is null)
+        {
+            // Already over (a short program): everything it wrote is in the log; show it as the terminal would have.
+            ReplayRun(started);
+        }
+        else
+        {
+            var raw = started.Definition is { Tty: true, Interactive: true };
+            var session = new InteractiveSession(attachment)
+            {
+                ForwardInput = started.Definition.Interactive,
+                DetachKeys = raw ? InteractiveSession.DockerDetachKeys : null,
+            };
+            switch (TerminalSessions.Run(session, Cancellation))
+            {
+                case SessionEnd.Cancelled:
+                    throw new PipelineStoppedException();
+                case SessionEnd.Detached:
+                    WriteVerbose($"Detached from {Describe(started)}; it is still running.");
+                    return;
+            }
+        }
+        var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+        if (code is not null)
+        {
+            SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
+        }
+    }
+
+    private void ReplayRun(EngineContainer started)
+    {
+        var entries = TryEngine(() => Containers.Attach(started.Id, Cancellation).ToList(), started.Name);
+        if (entries is not null)
+        {
+            TerminalSessions.WriteRaw(entries);
         }
     }
 }
