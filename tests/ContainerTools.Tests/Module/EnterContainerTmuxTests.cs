@@ -48,7 +48,7 @@ public sealed class EnterContainerTmuxTests : IDisposable
             Write-Host 'entering'
             Enter-Container web
             Write-Host "back-on-host exit=$LASTEXITCODE"
-            Start-Sleep -Seconds 120
+            [System.Threading.Thread]::Sleep(120000)
             """);
         Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'");
         var paneTty = Tmux("display-message", "-p", "-t", "main", "#{pane_tty}").Trim();
