@@ -29,7 +29,9 @@ public abstract class InteractiveConnection : IDisposable
     public int Read(Span<byte> buffer, out bool standardError)
     {
         standardError = false;
-        if (Poll.WaitReadable([OutputFd, _wakeRead]) != 0) return 0;
+        Span<bool> ready = stackalloc bool[2];
+        Polling.WaitReadable([OutputFd, _wakeRead], ready, -1);
+        if (ready[1]) return 0;
         return ReadOutput(buffer, out standardError);
     }
 

@@ -120,11 +120,13 @@ public sealed class InteractiveSession
         var buffer = new byte[4096];
         var keys = DetachKeys ?? [];
         var matched = 0; // how many detach keys were typed so far (held back, sent if the sequence breaks)
+        var ready = new bool[2];
         try
         {
             while (true)
             {
-                if (Poll.WaitReadable([_input, stop]) != 0) return false;
+                Polling.WaitReadable([_input, stop], ready, -1);
+                if (ready[1]) return false;
                 var n = FileDescriptors.Read(_input, buffer);
                 if (n == 0)
                 {
