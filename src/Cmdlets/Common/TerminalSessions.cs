@@ -38,4 +38,10 @@ internal static class TerminalSessions
             (entry.Stream == "stderr" ? stderr : stdout).Write(bytes, 0, bytes.Length);
         }
     }
+
+    public static void WriteLineBreak()
+    {
+        using var stdout = Console.OpenStandardOutput();
+        stdout.Write("\r\n"u8);
+    }
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
-using ContainerTools.Runtime.Terminals;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 
 namespace ContainerTools.Cmdlets.Containers;
@@ -39,7 +38,10 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
         WriteVerbose($"Started {Describe(started)}");
         if (terminalSession)
         {
-            AttachTerminal(started);
+            if (AttachTerminalSession(started, out _) is { } exitCode)
+            {
+                SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
+            }
         }
         else if (Attach)
         {
@@ -57,47 +59,6 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
             {
                 WriteObject(ContainerTools.Container.From(current));
             }
-        }
-    }
-
-    private void AttachTerminal(EngineContainer started)
-    {
-        using var attachment = TryEngine(() => Containers.TryAttachTerminal(started.Id), started.Name);
-        if (attachment is null)
-        {
-            // Already over (a short program): everything it wrote is in the log; show it as the terminal would have.
-            ReplayRun(started);
-        }
-        else
-        {
-            var raw = started.Definition is { Tty: true, Interactive: true };
-            var session = new InteractiveSession(attachment)
-            {
-                ForwardInput = started.Definition.Interactive,
-                DetachKeys = raw ? InteractiveSession.DockerDetachKeys : null,
-            };
-            switch (TerminalSessions.Run(session, Cancellation))
-            {
-                case SessionEnd.Cancelled:
-                    throw new PipelineStoppedException();
-                case SessionEnd.Detached:
-                    WriteVerbose($"Detached from {Describe(started)}; it is still running.");
-                    return;
-            }
-        }
-        var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
-        if (code is not null)
-        {
-            SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
-        }
-    }
-
-    private void ReplayRun(EngineContainer started)
-    {
-        var entries = TryEngine(() => Containers.Attach(started.Id, Cancellation).ToList(), started.Name);
-        if (entries is not null)
-        {
-            TerminalSessions.WriteRaw(entries);
         }
     }
 }

@@ -77,6 +77,34 @@ public sealed class EnterContainerTmuxTests : IDisposable
         Assert.DoesNotContain(_host.Store.Processes(container.Id), p => p.CommandLine[0] == "/bin/sh");
     }
 
+    [Fact]
+    public void InvokeContainerImageInteractiveTtyDetachesWithCtrlPCtrlQAndStartContainerAttachesAgain()
+    {
+        var script = Path.Combine(_directory, "run-it.ps1");
+        File.WriteAllText(script, $"""
+            $env:CONTAINERTOOLS_ROOT = '{_host.RootPath}'
+            Import-Module '{BuiltModule.Folder}'
+            Invoke-ContainerImage busybox -Name it -Hostname it-box -Interactive -Tty -Command sh
+            Write-Host "detached status=$((Get-Container it).Status)"
+            Start-Container it -Attach
+            Write-Host "back exit=$LASTEXITCODE status=$((Get-Container it).Status)"
+            [System.Threading.Thread]::Sleep(120000)
+            """);
+        Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'");
+
+        // The shell's first prompt was written before the attach: the monitor kept it for the first client.
+        WaitForScreen(@"(?m)^/ #\s*$");
+        Type("hostname; tty; stty size");
+        WaitForScreen(@"(?m)^it-box\s*\n^/dev/pts/0\s*\n^30 100\s*$");
+
+        Tmux("send-keys", "-t", "main", "C-p", "C-q");
+        WaitForScreen(@"(?m)^detached status=Running\s*$");
+
+        Type("echo again-$((3*3)); exit 2");
+        WaitForScreen(@"(?m)^again-9\s*$");
+        WaitForScreen(@"(?m)^back exit=2 status=Exited\s*$");
+    }
+
     private void Type(string line) => Tmux("send-keys", "-t", "main", line, "Enter");
 
     private string Screen() => Tmux("capture-pane", "-p", "-t", "main");

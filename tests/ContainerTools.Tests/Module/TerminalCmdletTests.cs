@@ -47,4 +47,23 @@ public sealed class TerminalCmdletTests : BusyboxModuleTest
         Assert.Equal([3], session.Run("$global:LASTEXITCODE").ThrowOnErrors().Values<int>());
         Assert.Contains("/dev/pts/0", string.Join("\n", session.Run("Get-ContainerLog talker").ThrowOnErrors().Values<string>()));
     }
+
+    [Fact]
+    public void InvokeContainerImageInteractiveTtyNeedsATerminalAndCreatesNothingWithoutOne()
+    {
+        var result = session.Run("Invoke-ContainerImage busybox -Name it -Interactive -Tty -Command sh");
+
+        Assert.Equal("NotATerminal,ContainerTools.Cmdlets.Containers.InvokeContainerImageCommand", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Assert.Equal([125], session.Run("$global:LASTEXITCODE").ThrowOnErrors().Values<int>());
+        Assert.Empty(session.Run("Get-Container").ThrowOnErrors().Output);
+    }
+
+    [Fact]
+    public void InvokeContainerImageTtyRunsOnTheContainersPtyAndSetsTheExitCode()
+    {
+        session.Run("Invoke-ContainerImage busybox -Name talker -Tty -RemoveAutomatically -Command sh,-c,'tty; exit 5'").ThrowOnErrors();
+
+        Assert.Equal([5], session.Run("$global:LASTEXITCODE").ThrowOnErrors().Values<int>());
+        Assert.Empty(session.Run("Get-Container").ThrowOnErrors().Output);
+    }
 }
