@@ -74,8 +74,12 @@ public sealed class InteractiveSession
         var detached = false;
         try
         {
-#pragma warning disable CA1416 // SIGWINCH exists on every platform this engine runs on (Linux)
+#pragma warning disable CA1416 // these signals exist on every platform this engine runs on (Linux)
             using var resize = _container.IsTerminal ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => RefreshWindowSize()) : null;
+            // Killed rather than ended (kill, a closed ssh session): no finally runs, so give the terminal back first; the
+            // signal's default action (the process ends) follows the handler.
+            using var terminate = saved is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => RestoreQuietly(saved));
+            using var hangUp = saved is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => RestoreQuietly(saved));
 #pragma warning restore CA1416
             RefreshWindowSize();
             using var cancel = cancellationToken.Register(_container.Interrupt);
@@ -100,6 +104,12 @@ public sealed class InteractiveSession
             if (saved is not null) TerminalModes.Restore(_input, saved);
         }
         return detached ? SessionEnd.Detached : cancellationToken.IsCancellationRequested ? SessionEnd.Cancelled : SessionEnd.OutputEnded;
+    }
+
+    private void RestoreQuietly(TerminalSettings saved)
+    {
+        try { TerminalModes.Restore(_input, saved); }
+        catch (SystemCallException) { } // a hung-up terminal has nothing left to restore
     }
 
     private void CopyOutput()

@@ -105,6 +105,37 @@ public sealed class EnterContainerTmuxTests : IDisposable
         WaitForScreen(@"(?m)^back exit=2 status=Exited\s*$");
     }
 
+    [Fact]
+    public void APowerShellKilledDuringASessionGivesTheTerminalBackAndItsShellEnds()
+    {
+        var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"], Name = "web" });
+        var script = Path.Combine(_directory, "killed.ps1");
+        File.WriteAllText(script, $"""
+            $env:CONTAINERTOOLS_ROOT = '{_host.RootPath}'
+            Import-Module '{BuiltModule.Folder}'
+            Enter-Container web
+            """);
+        // After ctpwsh, the pane's shell records the terminal's settings as it finds them.
+        var settings = Path.Combine(_directory, "stty.txt");
+        Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'; stty -a > '{settings}'; sleep 120");
+        var paneTty = Tmux("display-message", "-p", "-t", "main", "#{pane_tty}").Trim();
+        var paneShell = Tmux("display-message", "-p", "-t", "main", "#{pane_pid}").Trim();
+        WaitForScreen(@"(?m)^/ #\s*$");
+        Assert.True(PaneSettings(paneTty).IsRaw);
+        var ctpwsh = int.Parse(File.ReadAllText($"/proc/{paneShell}/task/{paneShell}/children").Trim());
+
+        Signals.Send(ctpwsh, Signals.SigTerm);
+
+        WaitUntil(() => File.Exists(settings) && File.ReadAllText(settings).Contains("icanon"));
+        var flags = File.ReadAllText(settings).Split([' ', '\n', ';'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("icanon", flags);
+        Assert.Contains("echo", flags);
+        Assert.Contains("isig", flags);
+        Assert.False(PaneSettings(paneTty).IsRaw, "a killed session left the terminal in raw mode");
+        // Its end of the container's pty closed with it: the kernel hung the shell up.
+        WaitUntil(() => !_host.Store.Processes(container.Id).Any(p => p.CommandLine[0] == "/bin/sh"));
+    }
+
     private void Type(string line) => Tmux("send-keys", "-t", "main", line, "Enter");
 
     private string Screen() => Tmux("capture-pane", "-p", "-t", "main");
