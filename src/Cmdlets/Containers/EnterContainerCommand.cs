@@ -43,6 +43,7 @@ public sealed class EnterContainerCommand : ContainerTargetCmdlet
             return;
         }
         WriteVerbose($"Entered {Describe(container)}: {Shell} (host pid {process.Pid})");
+        process.EndTerminalOnExit();
         var end = TerminalSessions.Run(new InteractiveSession(process.Terminal!), Cancellation);
         if (end == SessionEnd.Cancelled)
         {

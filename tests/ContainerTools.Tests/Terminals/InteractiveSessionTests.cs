@@ -89,6 +89,24 @@ public sealed class InteractiveSessionTests : IDisposable
     }
 
     [Fact]
+    public void AnExecSessionEndsWithItsProcessThoughABackgroundJobStillHoldsTheTerminal()
+    {
+        var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"] });
+        using var terminal = new HostTerminal(80, 24);
+        using var process = _host.Store.Exec(container.Id, new ExecOptions { Command = ["sh"], Tty = true });
+        process.EndTerminalOnExit();
+        var run = RunInBackground(new InteractiveSession(process.Terminal!, terminal.Slave, terminal.Slave, terminal.Slave));
+
+        terminal.Type("sleep 1000 & echo started-$((2*4)); exit 6\r");
+
+        terminal.WaitFor(@"started-8\r\n");
+        Assert.True(run.Wait(TimeSpan.FromSeconds(20)), "the session waited for the background job");
+        Assert.Equal(SessionEnd.OutputEnded, run.Result);
+        Assert.Equal(6, process.WaitForExit());
+        Assert.Contains(_host.Store.Processes(container.Id), p => p.CommandLine.SequenceEqual(["sleep", "1000"]));
+    }
+
+    [Fact]
     public void AttachingToAnInteractiveTtyContainerShowsItsPtyAndDetachKeysLeaveItRunning()
     {
         var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sh"], Interactive = true, Tty = true, Hostname = "attached" });

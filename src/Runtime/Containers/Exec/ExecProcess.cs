@@ -9,6 +9,7 @@ namespace ContainerTools.Runtime.Containers.Exec;
 /// </summary>
 public sealed class ExecProcess : IDisposable
 {
+    private readonly object _waitGate = new();
     private ExitStatus? _exit;
 
     internal ExecProcess(string containerId, int pid, IReadOnlyList<string> command, int stdinFd, int stdoutFd, int stderrFd)
@@ -46,8 +47,23 @@ public sealed class ExecProcess : IDisposable
     /// <summary>Blocks until the process ends and reaps it; the shell's exit code (128 + signal when killed).</summary>
     public int WaitForExit()
     {
-        _exit ??= ProcessWait.Wait(Pid);
+        // Reaped once, whichever thread comes first (a session's exit watcher, the caller, Dispose).
+        lock (_waitGate) _exit ??= ProcessWait.Wait(Pid);
         return _exit.Value.ShellCode;
+    }
+
+    /// <summary>
+    /// With <see cref="ExecOptions.Tty"/>: once the process exits (a background thread reaps it), its terminal ends
+    /// after the last output, although a background job of it may still hold the pty.
+    /// </summary>
+    public void EndTerminalOnExit()
+    {
+        var terminal = Terminal ?? throw new InvalidOperationException("The process has no terminal.");
+        new Thread(() =>
+        {
+            WaitForExit();
+            terminal.EndAfterDrain();
+        }) { IsBackground = true, Name = $"ContainerTools exec {Pid} exit" }.Start();
     }
 
     public void CloseStandardInput()
