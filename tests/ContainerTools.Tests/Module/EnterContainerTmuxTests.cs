@@ -61,8 +61,8 @@ public sealed class EnterContainerTmuxTests : IDisposable
 
         // tmux resizes the pane: SIGWINCH to ctpwsh, which passes the size on to the container's pty.
         Tmux("resize-window", "-t", "main", "-x", "120", "-y", "40");
-        Type("clear; stty size");
-        WaitForScreen(@"(?m)^40 120\s*$");
+        // The signal is handled asynchronously: ask again until the new size has arrived.
+        TypeUntil("clear; stty size", @"(?m)^40 120\s*$");
 
         // Ctrl-C reaches the container's foreground sleep, not ctpwsh.
         Type("clear; sleep 100");
@@ -137,6 +137,20 @@ public sealed class EnterContainerTmuxTests : IDisposable
     }
 
     private void Type(string line) => Tmux("send-keys", "-t", "main", line, "Enter");
+
+    private void TypeUntil(string line, string pattern)
+    {
+        var regex = new Regex(pattern);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline;)
+        {
+            Type(line);
+            for (var wait = DateTime.UtcNow.AddSeconds(1); DateTime.UtcNow < wait; Thread.Sleep(50))
+            {
+                if (regex.IsMatch(Screen())) return;
+            }
+        }
+        Assert.Fail($"'{pattern}' never appeared in the pane:\n{Screen()}");
+    }
 
     private string Screen() => Tmux("capture-pane", "-p", "-t", "main");
 
