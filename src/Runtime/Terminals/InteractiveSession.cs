@@ -68,12 +68,13 @@ public sealed class InteractiveSession
     public SessionEnd Run(CancellationToken cancellationToken = default)
     {
         var raw = ForwardInput && _container.IsTerminal && TerminalModes.IsTerminal(_input);
-        var saved = raw ? TerminalModes.MakeRaw(_input) : null;
         var (stopRead, stopWrite) = FileDescriptors.Pipe();
+        TerminalSettings? saved = null;
         Thread? keyboard = null;
         var detached = false;
         try
         {
+            saved = raw ? TerminalModes.MakeRaw(_input) : null;
 #pragma warning disable CA1416 // these signals exist on every platform this engine runs on (Linux)
             using var resize = _container.IsTerminal ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => RefreshWindowSize()) : null;
             // Killed rather than ended (kill, a closed ssh session): no finally runs, so give the terminal back first; the
@@ -101,7 +102,7 @@ public sealed class InteractiveSession
             keyboard?.Join();
             FileDescriptors.Close(stopRead);
             FileDescriptors.Close(stopWrite);
-            if (saved is not null) TerminalModes.Restore(_input, saved);
+            if (saved is not null) RestoreQuietly(saved);
         }
         return detached ? SessionEnd.Detached : cancellationToken.IsCancellationRequested ? SessionEnd.Cancelled : SessionEnd.OutputEnded;
     }

@@ -107,6 +107,26 @@ public sealed class InteractiveSessionTests : IDisposable
     }
 
     [Fact]
+    public void AnExecTerminalBelongsToTheExecsUser()
+    {
+        var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"] });
+        using var process = _host.Store.Exec(container.Id, new ExecOptions
+        {
+            Command = ["sh", "-c", "id -u; tty; stat -c '%u %a' $(tty)"],
+            User = "nobody",
+            Tty = true,
+        });
+
+        var output = new System.Text.StringBuilder();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = process.Terminal!.Read(buffer, out _)) > 0) output.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+
+        Assert.Equal(0, process.WaitForExit());
+        Assert.Matches(@"^65534\r\n/dev/pts/\d+\r\n65534 620\r\n$", output.ToString());
+    }
+
+    [Fact]
     public void AttachingToAnInteractiveTtyContainerShowsItsPtyAndDetachKeysLeaveItRunning()
     {
         var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sh"], Interactive = true, Tty = true, Hostname = "attached" });
