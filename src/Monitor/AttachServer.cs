@@ -11,6 +11,9 @@ namespace ContainerTools.Monitor;
 internal sealed class AttachServer : IDisposable
 {
     private const int BacklogLimit = 8192;
+    // A client that takes no output for this long is dropped: it must not stall the container (whose writes block
+    // once the pty or pipe is full) nor its log.
+    private static readonly TimeSpan StalledClient = TimeSpan.FromSeconds(3);
     private readonly int _listener;
     private readonly string _path;
     private readonly object _clientsGate = new();
@@ -90,8 +93,12 @@ internal sealed class AttachServer : IDisposable
         Span<byte> message = stackalloc byte[payload.Length + 1];
         message[0] = kind;
         payload.CopyTo(message[1..]);
-        // A client that went away is dropped by its reader thread when it reads end of file.
-        try { UnixSockets.Send(client, message); }
+        // A client that went away (or stalled: EAGAIN after the send timeout) is shut down here and dropped by its reader
+        // thread when that reads end of file.
+        try
+        {
+            if (!UnixSockets.Send(client, message)) UnixSockets.Shutdown(client);
+        }
         catch (SystemCallException) { UnixSockets.Shutdown(client); }
     }
 
@@ -102,6 +109,8 @@ internal sealed class AttachServer : IDisposable
             int client;
             try { client = UnixSockets.Accept(_listener); }
             catch (SystemCallException) { return; } // EINVAL once Dispose shut the listener down
+            try { UnixSockets.SetSendTimeout(client, StalledClient); }
+            catch (SystemCallException) { } // then it can only stall us, as before
             lock (_clientsGate)
             {
                 if (_closed)

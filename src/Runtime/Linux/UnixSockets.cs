@@ -11,7 +11,7 @@ public static unsafe class UnixSockets
 {
     private const int AfUnix = 1, SockSeqPacket = 5, SockCloexec = 0x80000;
     private const int MsgNoSignal = 0x4000, MsgCmsgCloexec = 0x40000000;
-    private const int SolSocket = 1, ScmRights = 1, ShutRdWr = 2;
+    private const int SolSocket = 1, ScmRights = 1, ShutRdWr = 2, SoSndTimeo = 21;
     private const int EINTR = 4, ECONNRESET = 104, EPIPE = 32;
 
     public static (int First, int Second) SeqPacketPair()
@@ -112,6 +112,13 @@ public static unsafe class UnixSockets
         }
     }
 
+    /// <summary>SO_SNDTIMEO: a send that cannot complete within <paramref name="timeout"/> fails (EAGAIN) instead of blocking on.</summary>
+    public static void SetSendTimeout(int socket, TimeSpan timeout)
+    {
+        var value = new TimeValue { Seconds = (long)timeout.TotalSeconds, Microseconds = timeout.Milliseconds * 1000L };
+        if (setsockopt(socket, SolSocket, SoSndTimeo, &value, sizeof(TimeValue)) != 0) throw Last("setsockopt(SO_SNDTIMEO)");
+    }
+
     /// <summary>Wakes whoever blocks on the socket (both directions read end of file), without closing the fd under them.</summary>
     public static void Shutdown(int socket) => shutdown(socket, ShutRdWr);
 
@@ -183,6 +190,13 @@ public static unsafe class UnixSockets
     }
 
     [StructLayout(LayoutKind.Sequential)]
+    private struct TimeValue
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
     private struct IoVector
     {
         public byte* Base;
@@ -220,4 +234,5 @@ public static unsafe class UnixSockets
     [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern nint sendmsg(int fd, MessageHeader* message, int flags);
     [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern nint recvmsg(int fd, MessageHeader* message, int flags);
     [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern int shutdown(int fd, int how);
+    [DllImport(LibcLibrary.Name, SetLastError = true)] private static extern int setsockopt(int fd, int level, int name, void* value, int length);
 }

@@ -192,6 +192,26 @@ public sealed class InteractiveSessionTests : IDisposable
     }
 
     [Fact]
+    public void AClientThatStopsReadingIsDroppedInsteadOfStallingTheContainer()
+    {
+        var container = _host.Run(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            // Far more than the socket and pty buffers hold; it waits for the attach so that the client is there to stall.
+            Command = ["sh", "-c", "read go; yes 0123456789abcdef | head -c 4000000; echo; echo all-written"],
+            Interactive = true,
+            Tty = true,
+        });
+        using var attachment = _host.Store.AttachTerminal(container.Id);
+
+        attachment.Write("go\r"u8);
+
+        // Never reading: without the monitor's send timeout, the container would block on its full pty for ever.
+        Assert.Equal(0, _host.Store.Wait(container.Id, TimeSpan.FromSeconds(60)));
+        Assert.EndsWith("all-written\r\n", _host.Output(container));
+    }
+
+    [Fact]
     public void AContainerWithoutInteractiveOrTtyCannotBeAttachedTo()
     {
         var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"] });
