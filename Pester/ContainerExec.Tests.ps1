@@ -116,3 +116,23 @@ Describe 'Start-ContainerProcess and Get-ContainerProcess' {
         Resume-Container web
     }
 }
+
+Describe 'Enter-Container and Start-Container -Attach on a terminal' {
+    BeforeEach {
+        Invoke-ContainerImage local/busybox:1 -Detach -Name web -Command sleep, 300 | Out-Null
+    }
+    AfterEach {
+        Get-Container | Remove-Container -Force
+    }
+
+    It 'refuses to run without a terminal instead of hanging' {
+        # Pester runs with its input redirected: no terminal to put in raw mode.
+        { Enter-Container web -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,*'
+    }
+
+    It 'does not start an -Interactive -Tty container it cannot attach a terminal to' {
+        New-Container local/busybox:1 -Name shell -Interactive -Tty -Command sh | Out-Null
+        { Start-Container shell -Attach -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,*'
+        (Get-Container shell).Status | Should -Be 'Created'
+    }
+}

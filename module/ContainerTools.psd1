@@ -39,6 +39,7 @@
         'Get-ContainerProcess'
         'Invoke-ContainerCommand'
         'Start-ContainerProcess'
+        'Enter-Container'
         'Connect-ContainerNetwork'
         'Disconnect-ContainerNetwork'
         'Get-ContainerNetwork'

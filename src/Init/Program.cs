@@ -40,7 +40,7 @@ internal static class Program
     {
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
-        var (bundle, cgroupJoinFiles, exec) = ParseArguments(args);
+        var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
         var spec = ReadSpec(bundle);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
@@ -58,7 +58,9 @@ internal static class Program
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
-        if (spec.Process.Terminal) Terminals.MakeControlling(0);
+        // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
+        if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
+        else if (spec.Process.Terminal) Terminals.MakeControlling(0);
 
         var cwd = spec.Process.Cwd;
         if (!cwd.StartsWith('/')) throw new InitFailure(InitFailure.EINVAL, $"process.cwd must be absolute: {cwd}");
@@ -89,18 +91,21 @@ internal static class Program
     internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
         spec.Linux.Namespaces.Any(ns => ns.Type == type && string.IsNullOrEmpty(ns.Path));
 
-    private static (string Bundle, List<string> CgroupJoinFiles, bool Exec) ParseArguments(string[] args)
+    private static (string Bundle, List<string> CgroupJoinFiles, bool Exec, bool ConsoleSocket) ParseArguments(string[] args)
     {
-        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--cgroup-join FILE]...");
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--console-socket] [--cgroup-join FILE]...");
         var files = new List<string>();
         var exec = false;
+        var consoleSocket = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == InitProtocol.CgroupJoinOption && i + 1 < args.Length) files.Add(args[++i]);
             else if (args[i] == InitProtocol.ExecOption) exec = true;
+            else if (args[i] == InitProtocol.ConsoleSocketOption) consoleSocket = true;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }
-        return (args[0], files, exec);
+        if (consoleSocket) FileDescriptors.SetCloseOnExec(InitProtocol.ConsoleSocketFd);
+        return (args[0], files, exec, consoleSocket);
     }
 
     private static RuntimeSpec ReadSpec(string bundle)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ContainerTools.Runtime.Containers.Attach;
 using ContainerTools.Runtime.Containers.State;
 
 namespace ContainerTools.Monitor;
@@ -21,16 +22,17 @@ internal sealed class ContainerLog : IDisposable
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
     }
 
-    /// <summary>Reads <paramref name="fd"/> until end of file, writing one record per line.</summary>
-    public Thread Pump(int fd, string stream)
+    /// <summary>Reads <paramref name="fd"/> until end of file, writing one record per line and passing what it read to attached clients.</summary>
+    public Thread Pump(int fd, string stream, AttachServer? attach = null)
     {
-        var thread = new Thread(() => PumpLoop(fd, stream), maxStackSize: 128 * 1024) { IsBackground = true, Name = stream };
+        var thread = new Thread(() => PumpLoop(fd, stream, attach), maxStackSize: 128 * 1024) { IsBackground = true, Name = stream };
         thread.Start();
         return thread;
     }
 
-    private void PumpLoop(int fd, string stream)
+    private void PumpLoop(int fd, string stream, AttachServer? attach)
     {
+        var kind = stream == "stderr" ? AttachProtocol.Stderr : AttachProtocol.Stdout;
         using var input = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
         var buffer = new byte[8192];
         var pending = new List<byte>();
@@ -40,6 +42,7 @@ internal sealed class ContainerLog : IDisposable
             try { n = input.Read(buffer, 0, buffer.Length); }
             catch (IOException) { break; }
             if (n == 0) break;
+            attach?.Broadcast(kind, buffer.AsSpan(0, n));
             var start = 0;
             for (var i = 0; i < n; i++)
             {

@@ -21,6 +21,7 @@ internal static class ContainerMonitor
         int pid;
         Thread[] pumps;
         ContainerLog log;
+        AttachServer? attach = null;
         try
         {
             var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState)
@@ -32,9 +33,11 @@ internal static class ContainerMonitor
             log = new ContainerLog(paths.LogFile);
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
             var startedAt = DateTimeOffset.UtcNow;
+            // Listening before the launch: whoever started the container can attach as soon as Start returns.
+            if (definition is { Tty: true } or { Interactive: true }) attach = AttachServer.Listen(paths.Directory);
             pid = definition?.Tty == true
-                ? StartOnTerminal(paths, initPath, cgroup, log, out pumps)
-                : StartOnPipes(paths, initPath, cgroup, log, out pumps);
+                ? StartOnTerminal(paths, initPath, cgroup, log, attach!, definition.Interactive, out pumps)
+                : StartOnPipes(paths, initPath, cgroup, log, attach, out pumps);
 
             var self = Environment.ProcessId;
             ContainerStateJson.WriteFile(paths.StartedFile, new MonitorStartedRecord
@@ -49,6 +52,7 @@ internal static class ContainerMonitor
         }
         catch (Exception ex)
         {
+            attach?.Dispose();
             ReadyPipe.Fail(ex.Message);
             return 1;
         }
@@ -74,6 +78,8 @@ internal static class ContainerMonitor
             error = ex.Message;
         }
         foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
+        // Every byte of output has been sent: attached clients now read end of file, and then wait for exit.json.
+        attach?.Dispose();
         log.Dispose();
         try
         {
@@ -116,21 +122,25 @@ internal static class ContainerMonitor
         InitPath = initPath,
     };
 
-    // stdin is /dev/null until interactive sessions arrive; stdout and stderr are logged as separate streams.
-    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, out Thread[] pumps)
+    /// <summary>
+    /// stdout and stderr are logged as separate streams. stdin is /dev/null, or for an Interactive container (docker run
+    /// -i) a pipe whose write end the attach server holds: attached clients write to it, and can close it.
+    /// </summary>
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer? attach, out Thread[] pumps)
     {
-        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        var (stdin, stdinWrite) = attach is null ? (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1) : FileDescriptors.Pipe();
         var (outRead, outWrite) = FileDescriptors.Pipe();
         var (errRead, errWrite) = FileDescriptors.Pipe();
         int pid;
         try
         {
-            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, devNull, outWrite, errWrite)).Pid;
+            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, stdin, outWrite, errWrite)).Pid;
         }
         catch
         {
             FileDescriptors.Close(outRead);
             FileDescriptors.Close(errRead);
+            FileDescriptors.Close(stdinWrite);
             throw;
         }
         finally
@@ -138,36 +148,36 @@ internal static class ContainerMonitor
             // Only the container holds the write ends now: end of file means it and its children are done with them.
             FileDescriptors.Close(outWrite);
             FileDescriptors.Close(errWrite);
-            FileDescriptors.Close(devNull);
+            FileDescriptors.Close(stdin);
         }
-        pumps = [log.Pump(outRead, "stdout"), log.Pump(errRead, "stderr")];
+        attach?.Serve(stdinWrite, terminal: false);
+        pumps = [log.Pump(outRead, "stdout", attach), log.Pump(errRead, "stderr", attach)];
         return pid;
     }
 
     /// <summary>
-    /// docker run -t: the container's stdio is one pty slave (ctinit makes it the controlling terminal); everything it
+    /// docker run -t: ctinit opens a pty in the container's own devpts (the container sees /dev/pts/0), makes the slave
+    /// its stdio and controlling terminal, and sends the master back through the launcher. Everything the container
     /// writes comes out of the master as "stdout", with the terminal's "\r\n" line ends kept as docker's json-file does.
-    /// Nothing is written to the master yet: stdin relay and attach are a later step.
+    /// Attached clients may resize it; with Interactive (docker run -it) their input is written to it too.
     /// </summary>
-    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, out Thread[] pumps)
+    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
     {
-        var terminal = PseudoTerminals.Open();
-        int pid;
+        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        LaunchedContainer launched;
         try
         {
-            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, terminal.Slave, terminal.Slave, terminal.Slave)).Pid;
-        }
-        catch
-        {
-            FileDescriptors.Close(terminal.Master);
-            throw;
+            launched = ContainerLauncher.Start(Request(paths, initPath, cgroup, devNull, devNull, devNull) with { Terminal = TerminalSize.Default });
         }
         finally
         {
-            // Once no slave is open the master reads EIO: that, not an error, is the end of the container's output.
-            FileDescriptors.Close(terminal.Slave);
+            FileDescriptors.Close(devNull);
         }
-        pumps = [log.Pump(terminal.Master, "stdout")];
-        return pid;
+        var master = launched.TerminalMaster;
+        // Once no slave is open the master reads EIO: that, not an error, is the end of the container's output.
+        // The attach server writes to its own copy: the pump closes the master when it is done reading.
+        attach.Serve(FileDescriptors.DuplicateCloseOnExec(master), terminal: true, acceptInput: interactive);
+        pumps = [log.Pump(master, "stdout", attach)];
+        return launched.Pid;
     }
 }

@@ -129,6 +129,49 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Attaches this terminal to a started -Interactive or -Tty container (docker start -ai, docker run -it): output
+    /// straight to fds 1 and 2, stdin forwarded with -Interactive, raw mode and Ctrl-P Ctrl-Q with both; a container
+    /// already over has its run's log replayed. Returns its exit code; null when detached (it runs on) or on an error
+    /// already written. Ctrl+C outside raw mode stops the pipeline. See docs/terminals.md.
+    /// </summary>
+    protected int? AttachTerminalSession(Runtime.Containers.Container started, out bool detached)
+    {
+        detached = false;
+        using (var attachment = TryEngine(() => Containers.TryAttachTerminal(started.Id), started.Name))
+        {
+            if (attachment is null)
+            {
+                var entries = TryEngine(() => Containers.Attach(started.Id, Cancellation).ToList(), started.Name);
+                if (entries is not null)
+                {
+                    TerminalSessions.WriteRaw(entries);
+                }
+            }
+            else
+            {
+                var raw = started.Definition is { Tty: true, Interactive: true };
+                var session = new Runtime.Terminals.InteractiveSession(attachment)
+                {
+                    ForwardInput = started.Definition.Interactive,
+                    DetachKeys = raw ? Runtime.Terminals.InteractiveSession.DockerDetachKeys : null,
+                };
+                switch (TerminalSessions.Run(session, Cancellation))
+                {
+                    case Runtime.Terminals.SessionEnd.Cancelled:
+                        throw new PipelineStoppedException();
+                    case Runtime.Terminals.SessionEnd.Detached:
+                        // The container's prompt left the cursor mid-line: PowerShell's next output starts on a line of its own.
+                        TerminalSessions.WriteLineBreak();
+                        WriteVerbose($"Detached from {started.Name}; it is still running.");
+                        detached = true;
+                        return null;
+                }
+            }
+        }
+        return TryEngine(() => (int?)Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+    }
+
     /// <summary>A progress sink that becomes Write-Progress records of this cmdlet (call <see cref="ProgressWriter.Complete"/> when done).</summary>
     protected ProgressWriter NewProgress(string activity) => new(this, activity);
 

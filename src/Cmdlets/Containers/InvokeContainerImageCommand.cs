@@ -7,7 +7,8 @@ namespace ContainerTools.Cmdlets.Containers;
 /// <summary>
 /// Creates and starts a container, like `docker run`. Without -Detach it writes the container's stdout to the
 /// pipeline (stderr as ContainerStderr errors), waits for it to exit and sets $LASTEXITCODE to its exit code;
-/// with -Detach it writes the running Container.
+/// with -Detach it writes the running Container. With -Interactive or -Tty (docker run -it) the container is attached
+/// to this terminal instead (see Start-Container -Attach); -Interactive -Tty needs a terminal (NotATerminal).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ContainerImage")]
 [OutputType(typeof(string), typeof(ContainerTools.Container))]
@@ -29,6 +30,13 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
 
     protected override void ProcessRecord()
     {
+        var terminalSession = !Detach && (Interactive || Tty);
+        if (terminalSession && Interactive && Tty && !TerminalSessions.HostHasTerminal)
+        {
+            WriteError(TerminalSessions.NotATerminal("Invoke-ContainerImage -Interactive -Tty", Name ?? Image));
+            SetLastExitCode(RunFailedExitCode);
+            return;
+        }
         var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
         if (created is null)
         {
@@ -48,10 +56,20 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             return;
         }
         var finished = false;
+        var detached = false;
         try
         {
-            WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
-            var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+            int? code;
+            if (terminalSession)
+            {
+                // Detached: it runs on, and an AutoRemove container is removed by the engine once it has exited.
+                code = AttachTerminalSession(started, out detached);
+            }
+            else
+            {
+                WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
+                code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+            }
             if (code is not null)
             {
                 SetLastExitCode(code.Value);
@@ -65,7 +83,10 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
                 // Ctrl+C or a stopped pipeline ends the run as it ends `docker run`: the container stops too.
                 try { Containers.Stop(started.Id, StopOnInterrupt); } catch (Exception) { }
             }
-            RemoveIfAsked(started.Id, started.Name);
+            if (!detached)
+            {
+                RemoveIfAsked(started.Id, started.Name);
+            }
         }
     }
 

@@ -6,7 +6,10 @@ namespace ContainerTools.Cmdlets.Containers;
 
 /// <summary>
 /// Starts created or exited containers, like `docker start`. With -Attach it writes the container's stdout to the
-/// pipeline and its stderr as ContainerStderr errors until the container exits, then sets $LASTEXITCODE.
+/// pipeline and its stderr as ContainerStderr errors until the container exits, then sets $LASTEXITCODE. A container
+/// made with -Interactive or -Tty is attached to this terminal instead (docker start -ai): its output goes straight to
+/// the host's stdout (and stderr), this session's stdin goes to it (with -Interactive; raw mode with -Tty too), and
+/// Ctrl-P Ctrl-Q detaches, leaving it running.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "Container")]
 [OutputType(typeof(ContainerTools.Container), typeof(string))]
@@ -20,13 +23,27 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
 
     protected override void Act(EngineContainer container)
     {
+        var terminalSession = Attach && (container.Definition.Tty || container.Definition.Interactive);
+        // Checked before starting: a container nobody can type into is no use started for an interactive session.
+        if (terminalSession && container.Definition is { Tty: true, Interactive: true } && !TerminalSessions.HostHasTerminal)
+        {
+            WriteError(TerminalSessions.NotATerminal("Start-Container -Attach on a -Interactive -Tty container", container.Name));
+            return;
+        }
         var started = TryEngine(() => Containers.Start(container.Id), container.Name);
         if (started is null)
         {
             return;
         }
         WriteVerbose($"Started {Describe(started)}");
-        if (Attach)
+        if (terminalSession)
+        {
+            if (AttachTerminalSession(started, out _) is { } exitCode)
+            {
+                SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
+            }
+        }
+        else if (Attach)
         {
             WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
             var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);

@@ -35,6 +35,18 @@ public static unsafe class FileDescriptors
     public static int DuplicateCloseOnExec(int fd, int minimum = 3) =>
         SystemCallException.Check(LibC.fcntl(fd, FDupFdCloexec, minimum), "fcntl(F_DUPFD_CLOEXEC)");
 
+    /// <summary>dup2: <paramref name="target"/> becomes a copy of <paramref name="fd"/> (not close-on-exec), closing what it was.</summary>
+    public static void DuplicateOnto(int fd, int target)
+    {
+        while (dup2(fd, target) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) throw new SystemCallException("dup2", errno);
+        }
+    }
+
+    [DllImport(LibcLibrary.Name, SetLastError = true, EntryPoint = "dup2")] private static extern int dup2(int fd, int target);
+
     public static void SetCloseOnExec(int fd)
     {
         var flags = SystemCallException.Check(LibC.fcntl(fd, FGetFd), "fcntl(F_GETFD)");

@@ -16,7 +16,7 @@ public sealed class ModuleShapeTests : IDisposable
         ["Get-Container", "Get-ContainerLog", "Invoke-ContainerImage", "New-Container", "Remove-Container", "Rename-Container",
          "Restart-Container", "Resume-Container", "Start-Container", "Stop-Container", "Suspend-Container", "Wait-Container",
          "Copy-ContainerFile", "Export-Container", "Get-ContainerStatistic", "Get-ContainerEvent",
-         "Get-ContainerProcess", "Invoke-ContainerCommand", "Start-ContainerProcess"];
+         "Get-ContainerProcess", "Invoke-ContainerCommand", "Start-ContainerProcess", "Enter-Container"];
 
     private static readonly string[] NetworkAndVolumeCmdlets =
         ["New-ContainerNetwork", "Get-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",

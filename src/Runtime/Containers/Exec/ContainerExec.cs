@@ -20,13 +20,14 @@ public sealed partial class ContainerStore
     /// </summary>
     public ExecProcess Exec(string idOrName, ExecOptions options)
     {
+        if (options.Tty) return ExecOnTerminal(idOrName, options);
         var (stdinRead, stdinWrite) = options.OpenStandardInput ? FileDescriptors.Pipe() : (-1, -1);
         var (stdoutRead, stdoutWrite) = FileDescriptors.Pipe();
         var (stderrRead, stderrWrite) = FileDescriptors.Pipe();
         var devNull = options.OpenStandardInput ? -1 : FileDescriptors.Open("/dev/null", FileDescriptors.ReadOnly);
         try
         {
-            var (id, pid) = Launch(idOrName, options, options.OpenStandardInput ? stdinRead : devNull, stdoutWrite, stderrWrite);
+            var (id, pid, _) = Launch(idOrName, options, options.OpenStandardInput ? stdinRead : devNull, stdoutWrite, stderrWrite);
             return new ExecProcess(id, pid, options.Command, stdinWrite, stdoutRead, stderrRead);
         }
         catch
@@ -40,6 +41,18 @@ public sealed partial class ContainerStore
         }
     }
 
+    /// <summary>ctinit makes the pty in the container's devpts and hands the master back; ctinit's stdio until then is /dev/null.</summary>
+    private ExecProcess ExecOnTerminal(string idOrName, ExecOptions options)
+    {
+        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        try
+        {
+            var (id, pid, master) = Launch(idOrName, options, devNull, devNull, devNull, options.TerminalSize ?? TerminalSize.Default);
+            return new ExecProcess(id, pid, options.Command, new ExecTerminal(master));
+        }
+        finally { FileDescriptors.Close(devNull); }
+    }
+
     /// <summary>
     /// Starts a process in a running container and leaves it running, its stdio on /dev/null (docker exec -d). A
     /// background thread of this process reaps it; should this process end first, the container's PID 1 inherits it.
@@ -49,13 +62,13 @@ public sealed partial class ContainerStore
         var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
         int pid;
         string id;
-        try { (id, pid) = Launch(idOrName, options, devNull, devNull, devNull); }
+        try { (id, pid, _) = Launch(idOrName, options with { Tty = false }, devNull, devNull, devNull); }
         finally { FileDescriptors.Close(devNull); }
         new Thread(() => ProcessWait.Wait(pid)) { IsBackground = true, Name = $"ContainerTools exec reaper {pid}" }.Start();
         return new ExecStarted(id, pid, options.Command);
     }
 
-    private (string Id, int Pid) Launch(string idOrName, ExecOptions options, int stdin, int stdout, int stderr)
+    private (string Id, int Pid, int TerminalMaster) Launch(string idOrName, ExecOptions options, int stdin, int stdout, int stderr, TerminalSize? terminal = null)
     {
         if (options.Command.Count == 0)
             throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "Give a command to run in the container.", idOrName);
@@ -86,10 +99,11 @@ public sealed partial class ContainerStore
                     CgroupJoinFiles = Cgroup.Open(container.State.Cgroup).JoinFiles,
                     InitPath = Options.InitPath,
                     JoinExisting = true,
+                    Terminal = terminal,
                 });
                 Events.Append(ContainerEvent.For(container, ContainerEventActions.Exec,
                     new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
-                return (container.Id, launched.Pid);
+                return (container.Id, launched.Pid, launched.TerminalMaster);
             }
             catch (ContainerToolsException ex) when (ex.ErrorId == "ContainerStartFailed")
             {

@@ -13,4 +13,11 @@ public sealed record ExecOptions
     public IReadOnlyList<string>? Environment { get; init; }
     /// <summary>Give the process a pipe as stdin (<see cref="ExecProcess.StandardInput"/>); otherwise it reads /dev/null.</summary>
     public bool OpenStandardInput { get; init; }
+    /// <summary>
+    /// Run on a pty made inside the container (docker exec -t): stdin, stdout and stderr are its slave, the process's
+    /// controlling terminal; <see cref="ExecProcess.Terminal"/> is the master. TERM defaults to xterm.
+    /// </summary>
+    public bool Tty { get; init; }
+    /// <summary>The pty's initial window size (with <see cref="Tty"/>); null: 80x24.</summary>
+    public Launch.TerminalSize? TerminalSize { get; init; }
 }

@@ -31,10 +31,10 @@ internal static class ExecSpec
             Process = process with
             {
                 Args = options.Command,
-                Env = ContainerStore.MergeEnv(process.Env, options.Environment ?? []),
+                Env = ContainerStore.MergeEnv(process.Env, options.Tty ? ["TERM=xterm", .. options.Environment ?? []] : options.Environment ?? []),
                 Cwd = string.IsNullOrEmpty(options.WorkingDirectory) ? process.Cwd : options.WorkingDirectory,
                 User = user,
-                Terminal = false,
+                Terminal = options.Tty,
             },
             Linux = spec.Linux with { Namespaces = namespaces },
         };

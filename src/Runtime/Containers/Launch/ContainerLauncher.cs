@@ -33,38 +33,39 @@ public static class ContainerLauncher
             throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
-        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting);
+        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
         var (gateRead, gateWrite) = FileDescriptors.Pipe();
+        var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
         int pid;
         try
         {
-            var options = new SpawnOptions
+            var fds = new Dictionary<int, int>
             {
-                FileDescriptors = new Dictionary<int, int>
-                {
-                    [0] = request.StdinFd,
-                    [1] = request.StdoutFd,
-                    [2] = request.StderrFd,
-                    [InitProtocol.ReportFd] = reportWrite,
-                    [InitProtocol.GateFd] = gateRead,
-                },
-                ResetSignals = true,
-                NewSession = true,
+                [0] = request.StdinFd,
+                [1] = request.StdoutFd,
+                [2] = request.StderrFd,
+                [InitProtocol.ReportFd] = reportWrite,
+                [InitProtocol.GateFd] = gateRead,
             };
+            if (consoleForInit >= 0) fds[InitProtocol.ConsoleSocketFd] = consoleForInit;
+            var options = new SpawnOptions { FileDescriptors = fds, ResetSignals = true, NewSession = true };
             pid = SpawnInNamespaces(plan, initPath, argv, options, bundlePath);
         }
         catch
         {
             FileDescriptors.Close(reportRead);
             FileDescriptors.Close(gateWrite);
+            FileDescriptors.Close(console);
             throw;
         }
         finally
         {
             FileDescriptors.Close(reportWrite);
             FileDescriptors.Close(gateRead);
+            // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
+            FileDescriptors.Close(consoleForInit);
         }
 
         var tag = new byte[1];
@@ -81,13 +82,39 @@ public static class ContainerLauncher
             ProcessWait.Wait(pid);
             throw;
         }
-        if (read == 1 && tag[0] == InitProtocol.Ready) return new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
+        if (read == 1 && tag[0] == InitProtocol.Ready)
+        {
+            var created = new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
+            if (request.Terminal is { } size) created.TakeTerminal(ReceiveTerminal(console, size, created, bundlePath));
+            return created;
+        }
 
+        FileDescriptors.Close(console);
         FileDescriptors.Close(gateWrite);
         byte[] rest;
         try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
         finally { FileDescriptors.Close(reportRead); }
         throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
+    }
+
+    /// <summary>ctinit sent the master before it reported ready, so it is already queued on the socket.</summary>
+    private static int ReceiveTerminal(int console, TerminalSize size, CreatedContainer created, string bundlePath)
+    {
+        try
+        {
+            var master = UnixSockets.ReceiveDescriptor(console);
+            if (master < 0)
+                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", "The container could not start: its init process sent no terminal.", bundlePath);
+            try { PseudoTerminals.SetWindowSize(master, size.Columns, size.Rows); }
+            catch { FileDescriptors.Close(master); throw; }
+            return master;
+        }
+        catch
+        {
+            created.Dispose();
+            throw;
+        }
+        finally { FileDescriptors.Close(console); }
     }
 
     /// <summary>Reaps ctinit and describes why it gave up (an empty report: it died without a word).</summary>

@@ -12,6 +12,7 @@ public sealed class CreatedContainer : IDisposable
     private readonly string _bundlePath;
     private int _reportFd;
     private int _gateFd;
+    private int _terminalMaster = -1;
     private bool _finished;
 
     internal CreatedContainer(int pid, int reportFd, int gateFd, string bundlePath)
@@ -23,6 +24,11 @@ public sealed class CreatedContainer : IDisposable
     }
 
     public int Pid { get; }
+
+    /// <summary>The master of the pty ctinit made in the container (LaunchRequest.Terminal), else -1; still owned by this object until Start.</summary>
+    public int TerminalMaster => _terminalMaster;
+
+    internal void TakeTerminal(int master) => _terminalMaster = master;
 
     /// <summary>Execs the spec's program; returns once it runs, or throws ContainerStartFailed (ctinit is then reaped).</summary>
     public LaunchedContainer Start()
@@ -39,7 +45,8 @@ public sealed class CreatedContainer : IDisposable
         }
         CloseFds(keepReport: true);
         var report = ReadReport();
-        if (report.Length == 0) return new LaunchedContainer(Pid);
+        if (report.Length == 0) return new LaunchedContainer(Pid) { TerminalMaster = _terminalMaster };
+        CloseTerminal();
         throw ContainerLauncher.StartFailure(Pid, report, _bundlePath);
     }
 
@@ -58,11 +65,18 @@ public sealed class CreatedContainer : IDisposable
         _reportFd = -1;
     }
 
+    private void CloseTerminal()
+    {
+        FileDescriptors.Close(_terminalMaster);
+        _terminalMaster = -1;
+    }
+
     public void Dispose()
     {
         if (_finished) return;
         _finished = true;
         CloseFds(keepReport: false);
+        CloseTerminal();
         try { Signals.Send(Pid, Signals.SigKill); } catch (SystemCallException) { }
         ProcessWait.Wait(Pid);
     }

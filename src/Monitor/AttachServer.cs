@@ -1,0 +1,197 @@
+using ContainerTools.Runtime.Containers.Attach;
+using ContainerTools.Runtime.Linux;
+
+namespace ContainerTools.Monitor;
+
+/// <summary>
+/// Serves the attach socket (see AttachProtocol): every client gets the container's output as it is read, and may
+/// write to its stdin and resize its terminal. One thread accepts, one per client reads; output is sent by the
+/// log pumps. Only Tty and Interactive containers have one.
+/// </summary>
+internal sealed class AttachServer : IDisposable
+{
+    private const int BacklogLimit = 8192;
+    // A client that takes no output for this long is dropped: it must not stall the container (whose writes block
+    // once the pty or pipe is full) nor its log.
+    private static readonly TimeSpan StalledClient = TimeSpan.FromSeconds(3);
+    private readonly int _listener;
+    private readonly string _path;
+    private readonly object _clientsGate = new();
+    private readonly List<int> _clients = [];
+    private readonly object _inputGate = new();
+    private byte[]? _backlog = new byte[BacklogLimit];
+    private int _backlogLength;
+    private byte _backlogKind = AttachProtocol.Stdout;
+    private int _input = -1;
+    private bool _terminal;
+    private bool _acceptInput;
+    private bool _closed;
+
+    private AttachServer(int listener, string path)
+    {
+        _listener = listener;
+        _path = path;
+    }
+
+    /// <summary>Listens before the container starts, so a caller of Start can connect as soon as it returns.</summary>
+    public static AttachServer Listen(string directory) =>
+        new(UnixSockets.Listen(directory, AttachProtocol.SocketName), Path.Combine(directory, AttachProtocol.SocketName));
+
+    /// <summary>
+    /// Starts accepting. <paramref name="input"/> (owned from now on; -1 for none) receives the clients' input: the pty
+    /// master when <paramref name="terminal"/>, which resize messages then size; else the write end of the stdin pipe.
+    /// Without <paramref name="acceptInput"/> (docker run -t without -i) input messages are dropped.
+    /// </summary>
+    public void Serve(int input, bool terminal, bool acceptInput = true)
+    {
+        _input = input;
+        _terminal = terminal;
+        _acceptInput = acceptInput;
+        new Thread(AcceptLoop, maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach" }.Start();
+    }
+
+    /// <summary>Sends output to every client; before the first one connects, keeps the latest 8 KiB for it.</summary>
+    public void Broadcast(byte kind, ReadOnlySpan<byte> data)
+    {
+        lock (_clientsGate)
+        {
+            if (_clients.Count == 0)
+            {
+                if (_backlog is not null) Keep(kind, data);
+                return;
+            }
+            for (var offset = 0; offset < data.Length; offset += AttachProtocol.MaxPayload)
+            {
+                var chunk = data.Slice(offset, Math.Min(AttachProtocol.MaxPayload, data.Length - offset));
+                foreach (var client in _clients.ToArray()) SendTo(client, kind, chunk);
+            }
+        }
+    }
+
+    private void Keep(byte kind, ReadOnlySpan<byte> data)
+    {
+        // A pty has one stream; on pipes the backlog is mostly a prompt, and keeping its last stream is enough.
+        _backlogKind = kind;
+        if (data.Length >= BacklogLimit)
+        {
+            data[^BacklogLimit..].CopyTo(_backlog);
+            _backlogLength = BacklogLimit;
+            return;
+        }
+        var drop = Math.Max(0, _backlogLength + data.Length - BacklogLimit);
+        if (drop > 0)
+        {
+            Array.Copy(_backlog!, drop, _backlog!, 0, _backlogLength - drop);
+            _backlogLength -= drop;
+        }
+        data.CopyTo(_backlog.AsSpan(_backlogLength));
+        _backlogLength += data.Length;
+    }
+
+    private static void SendTo(int client, byte kind, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> message = stackalloc byte[payload.Length + 1];
+        message[0] = kind;
+        payload.CopyTo(message[1..]);
+        // A client that went away (or stalled: EAGAIN after the send timeout) is shut down here and dropped by its reader
+        // thread when that reads end of file.
+        try
+        {
+            if (!UnixSockets.Send(client, message)) UnixSockets.Shutdown(client);
+        }
+        catch (SystemCallException) { UnixSockets.Shutdown(client); }
+    }
+
+    private void AcceptLoop()
+    {
+        while (true)
+        {
+            int client;
+            try { client = UnixSockets.Accept(_listener); }
+            catch (SystemCallException) { return; } // EINVAL once Dispose shut the listener down
+            try { UnixSockets.SetSendTimeout(client, StalledClient); }
+            catch (SystemCallException) { } // then it can only stall us, as before
+            lock (_clientsGate)
+            {
+                if (_closed)
+                {
+                    FileDescriptors.Close(client);
+                    return;
+                }
+                if (_backlog is not null)
+                {
+                    if (_backlogLength > 0) SendTo(client, _backlogKind, _backlog.AsSpan(0, _backlogLength));
+                    _backlog = null;
+                }
+                _clients.Add(client);
+            }
+            new Thread(() => ReadClient(client), maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach client" }.Start();
+        }
+    }
+
+    private void ReadClient(int client)
+    {
+        var buffer = new byte[AttachProtocol.MaxPayload + 1];
+        try
+        {
+            while (true)
+            {
+                var n = UnixSockets.Receive(client, buffer);
+                if (n == 0) break;
+                Handle(buffer[0], buffer.AsSpan(1, n - 1));
+            }
+        }
+        catch (SystemCallException) { }
+        lock (_clientsGate)
+        {
+            _clients.Remove(client);
+            FileDescriptors.Close(client);
+        }
+    }
+
+    private void Handle(byte kind, ReadOnlySpan<byte> payload)
+    {
+        lock (_inputGate)
+        {
+            if (_input < 0) return;
+            try
+            {
+                switch (kind)
+                {
+                    case AttachProtocol.Input when _acceptInput:
+                        FileDescriptors.WriteAll(_input, payload);
+                        break;
+                    case AttachProtocol.Resize when _terminal && AttachProtocol.DecodeResize(payload) is { } size:
+                        PseudoTerminals.SetWindowSize(_input, size.Columns, size.Rows);
+                        break;
+                    case AttachProtocol.CloseInput when !_terminal:
+                        FileDescriptors.Close(_input);
+                        _input = -1;
+                        break;
+                }
+            }
+            catch (SystemCallException)
+            {
+                // EIO or EPIPE: the container is gone or closed its stdin; its output's end closes this client.
+            }
+        }
+    }
+
+    /// <summary>After the last output: every client reads end of file, the socket file goes.</summary>
+    public void Dispose()
+    {
+        lock (_clientsGate)
+        {
+            _closed = true;
+            foreach (var client in _clients) UnixSockets.Shutdown(client);
+        }
+        UnixSockets.Shutdown(_listener);
+        FileDescriptors.Close(_listener);
+        lock (_inputGate)
+        {
+            FileDescriptors.Close(_input);
+            _input = -1;
+        }
+        try { File.Delete(_path); } catch (IOException) { }
+    }
+}
