@@ -13,6 +13,13 @@ public static class RegistryImages
     /// </summary>
     public static string EmptyAuthFile { get; } = CreateEmptyAuthFile();
 
+    /// <summary>What a store's pull cache (tmp/pull-blobs) holds; the directory exists only once a failed pull kept something.</summary>
+    public static IEnumerable<string> PullCacheFiles(ContainerTools.Runtime.Storage.StoreRoot root, string pattern = "*")
+    {
+        var directory = Path.Combine(root.TempDirectory, "pull-blobs");
+        return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, pattern) : [];
+    }
+
     private static string CreateEmptyAuthFile()
     {
         var directory = Directory.CreateTempSubdirectory("ct-registry-auth-").FullName;

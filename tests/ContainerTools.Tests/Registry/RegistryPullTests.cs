@@ -50,7 +50,7 @@ public sealed class RegistryPullTests : IDisposable
         Assert.All(image.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
         // Progress names each layer as it downloads; the pull cache is empty once the image is stored.
         Assert.All(image.Layers, l => Assert.Contains(reports, r => r.LayerDigest == l.BlobDigest && r.Status.Contains("download complete")));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs")));
+        Assert.Empty(RegistryImages.PullCacheFiles(_store.Root));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class RegistryPullTests : IDisposable
         Assert.True(proxy.Cuts > 0);
         Assert.Equal(before, _store.Listing());
         Assert.Null(_store.Images.TryResolve(reference.ToString()));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs"), "blob-*"));
+        Assert.Empty(RegistryImages.PullCacheFiles(_store.Root, "blob-*"));
 
         proxy.CutAfter = null;
         using var second = Puller();
