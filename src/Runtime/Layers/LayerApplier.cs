@@ -1,3 +1,5 @@
+using ContainerTools.Runtime.Storage;
+
 namespace ContainerTools.Runtime.Layers;
 
 /// <summary>What applying one layer produced: its diff id (sha256 of the uncompressed tar) and the bytes it unpacked.</summary>
@@ -23,7 +25,8 @@ public static partial class LayerApplier
 
         using var root = RootedDirectory.Open(targetDirectory);
         using var decompression = LayerDecompression.Open(layer);
-        using var tar = new CapturingHashingStream(decompression.Tar);
+        // Decompression runs a few MiB ahead on its own thread; hashing and unpacking stay on this one.
+        using var tar = new CapturingHashingStream(new ReadAheadStream(decompression.Tar));
         var extraction = new LayerExtraction(root, tar, cancellationToken);
         extraction.Run();
         try

@@ -11,7 +11,7 @@ public static class LayerDigest
         try
         {
             using var decompression = LayerDecompression.Open(layer);
-            using var tar = new HashingStream(decompression.Tar, leaveOpen: true);
+            using var tar = new HashingStream(new ReadAheadStream(decompression.Tar));
             tar.Drain(new byte[1 << 20]);
             decompression.VerifyComplete(tar.BytesRead);
             return tar.Digest;
