@@ -170,7 +170,7 @@ public sealed class ImagePuller : IDisposable
             // Also when a concurrent removal took the blob since the pull looked: it is downloaded again.
             progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading ({Bytes(layer.Size)})", done(), total, layer.Digest));
             var body = Network(client, () => client.OpenBlob(repository, layer.Digest, cancellationToken));
-            return new LayerDownloadStream(body, client.Endpoint.Registry, ProgressStep,
+            return new LayerDownloadStream(body, client.Endpoint.Registry, layer.Size, ProgressStep,
                 read => progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading {Bytes(read)} of {Bytes(layer.Size)}", done(), total, layer.Digest)),
                 _ => OnDownloaded(layer));
         }

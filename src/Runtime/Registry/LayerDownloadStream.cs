@@ -4,22 +4,25 @@ namespace ContainerTools.Runtime.Registry;
 
 /// <summary>
 /// A layer body from the registry as the store reads it: network failures while reading (a cut connection, a stall)
-/// become RegistryConnectionFailed, progress is reported every <c>step</c> bytes, and reaching the end is reported
-/// once (the store still verifies the bytes).
+/// become RegistryConnectionFailed, progress is reported every <c>step</c> bytes, and reaching the end with the size the
+/// manifest promised is reported once (the store still verifies the bytes). An end that comes early (a body closed under
+/// a cancelled read) is not a completed download.
 /// </summary>
 internal sealed class LayerDownloadStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly string _registry;
     private readonly long _step;
+    private readonly long _expectedSize;
     private readonly Action<long> _progress;
     private readonly Action<long> _complete;
     private long _read;
     private long _nextReport;
     private bool _ended;
 
-    public LayerDownloadStream(Stream inner, string registry, long step, Action<long> progress, Action<long> complete)
+    public LayerDownloadStream(Stream inner, string registry, long expectedSize, long step, Action<long> progress, Action<long> complete)
     {
+        _expectedSize = expectedSize;
         _inner = inner;
         _registry = registry;
         _step = step;
@@ -43,7 +46,10 @@ internal sealed class LayerDownloadStream : ReadOnlyForwardStream
         if (n == 0 && buffer.Length > 0 && !_ended)
         {
             _ended = true;
-            _complete(_read);
+            if (_read == _expectedSize)
+            {
+                _complete(_read);
+            }
         }
         else if (_read >= _nextReport)
         {
