@@ -176,13 +176,34 @@ public sealed class StreamingBlobStage : IDisposable
         return RandomAccess.Read(handle, buffer[..(int)Math.Min(buffer.Length, available)], position);
     }
 
+    /// <summary>Reads the staging file in large pieces (decompressors ask for a few KiB at a time).</summary>
     private sealed class Follower(StreamingBlobStage stage, SafeFileHandle handle) : ReadOnlyForwardStream
     {
+        private readonly byte[] _buffer = new byte[256 << 10];
+        private long _filePosition;
         private long _position;
+        private int _offset;
+        private int _length;
 
         public override int Read(Span<byte> buffer)
         {
-            var n = stage.ReadAt(handle, _position, buffer);
+            if (buffer.Length == 0)
+            {
+                return 0;
+            }
+            if (_offset == _length)
+            {
+                _length = stage.ReadAt(handle, _filePosition, _buffer);
+                _offset = 0;
+                _filePosition += _length;
+                if (_length == 0)
+                {
+                    return 0;
+                }
+            }
+            var n = Math.Min(buffer.Length, _length - _offset);
+            _buffer.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
             _position += n;
             return n;
         }
