@@ -11,6 +11,7 @@ public static class LayerDigest
         try
         {
             using var decompression = LayerDecompression.Open(layer);
+            // Decompressing runs ahead on its own thread, hashing on this one.
             using var tar = new HashingStream(new ReadAheadStream(decompression.Tar));
             tar.Drain(new byte[1 << 20]);
             decompression.VerifyComplete(tar.BytesRead);

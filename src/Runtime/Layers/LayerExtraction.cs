@@ -11,12 +11,12 @@ internal sealed class LayerExtraction
     private const uint TypeFifo = 0x1000;
 
     private readonly RootedDirectory _root;
-    private readonly CapturingHashingStream _tar;
+    private readonly CapturingStream _tar;
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _buffer = new byte[1 << 20];
     private readonly List<(string Path, FileTime Time)> _directoryTimes = new();
 
-    public LayerExtraction(RootedDirectory root, CapturingHashingStream tar, CancellationToken cancellationToken)
+    public LayerExtraction(RootedDirectory root, CapturingStream tar, CancellationToken cancellationToken)
     {
         _root = root;
         _tar = tar;
