@@ -3,9 +3,15 @@
 # Request-ContainerImage in a warm hosted engine against, in the same run, `podman pull` into an empty private vfs
 # store and `skopeo copy docker://... oci:DIR` plus `tar -xzf` of its layer. Interleaved rounds with `sync` between
 # them; median and best per tool, and the ratios. Needs ./build.sh first. ROUNDS (default 3).
+# KEEP_STORES=1 keeps every tool's store until the end of the run instead of deleting it right after its round: this
+# machine's root is ext4 without a journal, where creating files next to ones deleted in the last ~30 s costs a scan
+# per inode, so by default each tool also pays for the deletion before it (ours avoids most of that; see
+# docs/storage.md), and KEEP_STORES=1 shows the tools without that effect.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
+keep=${KEEP_STORES:-0}
+discard() { [ "$keep" = 1 ] || rm -rf "$@"; }
 [ -x out/host/ctpwsh ] && [ -d out/ContainerTools ] || { echo "run ./build.sh first" >&2; exit 1; }
 . bench/lib/debian-archive.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
@@ -59,7 +65,7 @@ for i in $(seq "$rounds"); do
   sync
   store=$(mktemp -d "$work/ours.XXXXXX")
   ours+=("$(CONTAINERTOOLS_ROOT=$store out/host/ctpwsh bench/request-image.ps1 "$image" | tail -1)")
-  rm -rf "$store"
+  discard "$store"
 
   sync
   store=$work/podman-$i
@@ -68,8 +74,10 @@ for i in $(seq "$rounds"); do
   podman_ns "$(podman_at "$store") pull -q --tls-verify=false $image" >/dev/null
   end=$(now_ms)
   podman_ms+=("$(( end - start ))")
-  podman_ns "$(podman_at "$store") rmi -a -f" >/dev/null 2>&1 || true
-  rm -rf "$store"
+  if [ "$keep" != 1 ]; then
+    podman_ns "$(podman_at "$store") rmi -a -f" >/dev/null 2>&1 || true
+    rm -rf "$store"
+  fi
 
   sync
   peer=$(mktemp -d "$work/skopeo.XXXXXX")
@@ -81,7 +89,7 @@ for i in $(seq "$rounds"); do
   tar -C "$peer/rootfs" -xzf "$peer/oci/blobs/sha256/$layer"
   end=$(now_ms)
   skopeo_ms+=("$(( end - start ))")
-  rm -rf "$peer"
+  discard "$peer"
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -103,4 +111,4 @@ awk -v o="$o" -v p="$p" -v s="$s" -v ob="$ob" -v pb="$pb" -v sb="$sb" 'BEGIN {
   printf "ours/podman: %.2fx of medians, %.2fx of bests (goal <= 0.3x)\n", o / p, ob / pb
   printf "ours/(skopeo+tar): %.2fx of medians, %.2fx of bests (goal <= 1.0x)\n", o / s, ob / sb
 }'
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)$([ "$keep" = 1 ] && echo ', stores kept until the end')"

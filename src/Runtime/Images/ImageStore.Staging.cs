@@ -16,7 +16,37 @@ public sealed partial class ImageStore
 
     private sealed record StagedImage(string Id, StagedBlob Config, StagedBlob Manifest, string ManifestMediaType, IReadOnlyList<StagedImageLayer> Layers, List<ImageReference> Names);
 
-    private IReadOnlyList<StagedImage> Stage(IReadOnlyList<ArchiveImage> images, string staging, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Layers of one image staged at once, unless the caller says otherwise (a pull uses its download limit).</summary>
+    public const int DefaultConcurrentLayers = 3;
+
+    /// <summary>What a staging run is allowed: how many layers at once, and who gets the layer blobs it verified when it fails.</summary>
+    private sealed record StagingOptions(int MaxConcurrentLayers, Action<StagedBlob>? KeepVerifiedBlob)
+    {
+        public static readonly StagingOptions Default = new(DefaultConcurrentLayers, null);
+    }
+
+    private IReadOnlyList<StagedImage> Stage(IReadOnlyList<ArchiveImage> images, string staging, IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+        Stage(images, staging, StagingOptions.Default, progress, cancellationToken);
+
+    private IReadOnlyList<StagedImage> Stage(IReadOnlyList<ArchiveImage> images, string staging, StagingOptions options, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    {
+        var verifiedBlobs = new System.Collections.Concurrent.ConcurrentQueue<StagedBlob>();
+        try
+        {
+            return StageImages(images, staging, options, verifiedBlobs, progress, cancellationToken);
+        }
+        catch when (options.KeepVerifiedBlob is not null)
+        {
+            foreach (var blob in verifiedBlobs.Where(b => File.Exists(b.Path)))
+            {
+                options.KeepVerifiedBlob(blob);
+            }
+            throw;
+        }
+    }
+
+    private IReadOnlyList<StagedImage> StageImages(IReadOnlyList<ArchiveImage> images, string staging, StagingOptions options,
+        System.Collections.Concurrent.ConcurrentQueue<StagedBlob> verifiedBlobs, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var staged = new List<StagedImage>();
         var layersBySource = new Dictionary<(string DiffId, string Identity), StagedImageLayer>();
@@ -41,23 +71,61 @@ public sealed partial class ImageStore
                     $"The image {configBlob.Digest} lists {diffIds.Count} valid diff ids in its config but has {image.Layers.Count} layers.", configBlob.Digest);
             }
 
-            var layers = new List<StagedImageLayer>();
+            // One step per distinct source; the first source of a diff id the store lacks unpacks it, the others only
+            // prove they are that layer. The steps run concurrently, each into its own staging files.
+            var steps = new List<LayerStep>();
+            var stepOf = new LayerStep?[image.Layers.Count];
+            var reused = new StagedImageLayer?[image.Layers.Count];
+            var unpacking = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < image.Layers.Count; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var diffId = diffIds[i];
-                progress?.Report(new ImageProgress(ImportActivity, $"Applying layer {i + 1}/{image.Layers.Count} {Abbreviate(diffId)}", completed, total, diffId));
                 var source = image.Layers[i];
-                if (source.Identity is null || !layersBySource.TryGetValue((diffId, source.Identity), out var layer))
+                if (source.Identity is not null && layersBySource.TryGetValue((diffIds[i], source.Identity), out var known))
                 {
-                    layer = StageLayer(source, diffId, staging, unpackedByDiffId, cancellationToken);
-                    if (source.Identity is not null)
-                    {
-                        layersBySource[(diffId, source.Identity)] = layer;
-                    }
+                    reused[i] = known;
+                    continue;
+                }
+                var earlier = source.Identity is null ? null : steps.FirstOrDefault(s => s.DiffId == diffIds[i] && s.Source.Identity == source.Identity);
+                if (earlier is not null)
+                {
+                    stepOf[i] = earlier;
+                    continue;
+                }
+                var unpack = !unpackedByDiffId.ContainsKey(diffIds[i]) && !Layers.Exists(diffIds[i]) && unpacking.Add(diffIds[i]);
+                var step = new LayerStep(i, source, diffIds[i], unpack);
+                steps.Add(step);
+                stepOf[i] = step;
+            }
+            var count = image.Layers.Count;
+            RunConcurrently(steps, options.MaxConcurrentLayers, cancellationToken, (step, token) =>
+            {
+                progress?.Report(new ImageProgress(ImportActivity, $"Applying layer {step.Index + 1}/{count} {Abbreviate(step.DiffId)}", Volatile.Read(ref completed), total, step.DiffId));
+                step.Result = StageLayer(step, staging, verifiedBlobs, token);
+                Interlocked.Increment(ref completed);
+            });
+            completed += count - steps.Count;
+
+            var layers = new List<StagedImageLayer>();
+            for (var i = 0; i < count; i++)
+            {
+                var layer = reused[i] ?? stepOf[i]!.Result!;
+                if (layer.Unpacked is null && unpackedByDiffId.TryGetValue(layer.DiffId, out var unpackedEarlier))
+                {
+                    layer = layer with { Unpacked = unpackedEarlier };
+                }
+                else if (layer.Unpacked is null && steps.FirstOrDefault(s => s.DiffId == layer.DiffId && s.Result?.Unpacked is not null) is { } unpacker)
+                {
+                    layer = layer with { Unpacked = unpacker.Result!.Unpacked };
+                }
+                if (layer.Unpacked is not null)
+                {
+                    unpackedByDiffId[layer.DiffId] = layer.Unpacked;
+                }
+                if (image.Layers[i].Identity is { } identity)
+                {
+                    layersBySource[(layer.DiffId, identity)] = layer;
                 }
                 layers.Add(layer);
-                completed++;
             }
 
             StagedBlob manifestBlob;
@@ -84,39 +152,111 @@ public sealed partial class ImageStore
         return staged;
     }
 
-    /// <summary>Stores the layer's blob (verifying any digest the archive promised) and unpacks it unless the store has that layer.</summary>
-    private StagedImageLayer StageLayer(ArchiveLayer layer, string diffId, string staging, Dictionary<string, StagedLayer> unpackedByDiffId, CancellationToken cancellationToken)
+    /// <summary>One layer source to stage: its position in the image, the diff id the config promises, whether to unpack it.</summary>
+    private sealed record LayerStep(int Index, ArchiveLayer Source, string DiffId, bool Unpack)
     {
-        StagedBlob blob;
-        using (var source = layer.Open())
-        {
-            blob = BlobStore.Stage(source, staging, layer.Digest, layer.Size, cancellationToken);
-        }
-        var mediaType = layer.MediaType ?? LayerCompression.MediaTypeOf(blob.Path);
+        public StagedImageLayer? Result { get; set; }
+    }
+
+    /// <summary>
+    /// Stores the layer's blob (verifying any digest the archive promised) and, in the same read of its source, unpacks
+    /// it (or, for a layer the store has, only hashes it to prove it is that layer).
+    /// </summary>
+    private static StagedImageLayer StageLayer(LayerStep step, string staging, System.Collections.Concurrent.ConcurrentQueue<StagedBlob> verifiedBlobs, CancellationToken cancellationToken)
+    {
+        var layer = step.Source;
+        using var stage = StreamingBlobStage.Start(layer.Open, staging, layer.Digest, layer.Size, cancellationToken);
         StagedLayer? unpacked = null;
         string actual;
-        if (Layers.Exists(diffId) || unpackedByDiffId.ContainsKey(diffId))
+        StagedBlob blob;
+        try
         {
-            // Already unpacked (in the store or by this import): only check that this blob really is that layer.
-            actual = LayerCompression.DiffIdOf(blob.Path);
-            unpackedByDiffId.TryGetValue(diffId, out unpacked);
-        }
-        else
-        {
-            using var stream = new FileStream(blob.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            unpacked = LayerStore.Unpack(stream, staging, cancellationToken);
-            actual = unpacked.DiffId;
-            if (actual == diffId)
+            try
             {
-                unpackedByDiffId[diffId] = unpacked;
+                using var reader = stage.OpenReader();
+                if (step.Unpack)
+                {
+                    unpacked = LayerStore.Unpack(reader, staging, cancellationToken);
+                    actual = unpacked.DiffId;
+                }
+                else
+                {
+                    actual = ContainerTools.Runtime.Layers.LayerDigest.Compute(reader);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A blob that is not what was promised (or a source that broke) explains a damaged layer best.
+                stage.ThrowIfSourceFailed();
+                throw;
+            }
+            blob = stage.Finish();
+        }
+        finally
+        {
+            // Even when this layer (or another) failed: a blob that was verified may still save the next pull a download.
+            if (stage.StopAndGetVerified() is { } verified)
+            {
+                verifiedBlobs.Enqueue(verified);
             }
         }
-        if (actual != diffId)
+        if (actual != step.DiffId)
         {
+            if (unpacked is not null)
+            {
+                DirectoryRemover.TryRemove(unpacked.Path);
+            }
             throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch",
-                $"The layer blob {blob.Digest} unpacks to {actual}, but the image config expects {diffId}.", diffId);
+                $"The layer blob {blob.Digest} unpacks to {actual}, but the image config expects {step.DiffId}.", step.DiffId);
         }
-        return new StagedImageLayer(diffId, blob, mediaType, unpacked);
+        var mediaType = layer.MediaType ?? LayerCompression.MediaTypeOf(blob.Path);
+        return new StagedImageLayer(step.DiffId, blob, mediaType, unpacked);
+    }
+
+    /// <summary>Runs the steps a few at a time; the first failure cancels the rest and is rethrown as it was.</summary>
+    private static void RunConcurrently<T>(IReadOnlyList<T> steps, int maxConcurrency, CancellationToken cancellationToken, Action<T, CancellationToken> run)
+    {
+        if (steps.Count <= 1 || maxConcurrency <= 1)
+        {
+            foreach (var step in steps)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                run(step, cancellationToken);
+            }
+            return;
+        }
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var next = -1;
+        void Work()
+        {
+            int i;
+            while (!failed.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < steps.Count)
+            {
+                try
+                {
+                    run(steps[i], failed.Token);
+                }
+                catch (Exception ex)
+                {
+                    errors.Enqueue(ex);
+                    failed.Cancel();
+                }
+            }
+        }
+        // The calling thread works too: progress reported on it reaches the pipeline as it happens.
+        var helpers = Enumerable.Range(0, Math.Min(maxConcurrency, steps.Count) - 1)
+            .Select(_ => new Thread(Work) { IsBackground = true, Name = "layer stage" })
+            .ToList();
+        helpers.ForEach(t => t.Start());
+        Work();
+        helpers.ForEach(t => t.Join());
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
     }
 
     /// <summary>Makes staged images visible: blobs, layers, records, then the reference index, undoing its own steps on failure.</summary>

@@ -1,3 +1,5 @@
+using ContainerTools.Runtime.Storage;
+
 namespace ContainerTools.Runtime.Layers;
 
 /// <summary>What applying one layer produced: its diff id (sha256 of the uncompressed tar) and the bytes it unpacked.</summary>
@@ -23,7 +25,9 @@ public static partial class LayerApplier
 
         using var root = RootedDirectory.Open(targetDirectory);
         using var decompression = LayerDecompression.Open(layer);
-        using var tar = new CapturingHashingStream(decompression.Tar);
+        // Decompressing and hashing run a few MiB ahead on a thread of their own; parsing and unpacking stay on this one.
+        using var hashed = new HashingStream(decompression.Tar, leaveOpen: true);
+        using var tar = new CapturingStream(new ReadAheadStream(hashed));
         var extraction = new LayerExtraction(root, tar, cancellationToken);
         extraction.Run();
         try
@@ -34,6 +38,7 @@ public static partial class LayerApplier
         {
             throw LayerErrors.Corrupt($"{decompression.Format}: {e.Message}", e);
         }
-        return new LayerApplyResult(tar.Digest, extraction.UnpackedSize);
+        // The unpacker drained the tar to its end, so the read-ahead thread has hashed all of it and stopped.
+        return new LayerApplyResult(hashed.Digest, extraction.UnpackedSize);
     }
 }

@@ -11,12 +11,12 @@ internal sealed class LayerExtraction
     private const uint TypeFifo = 0x1000;
 
     private readonly RootedDirectory _root;
-    private readonly CapturingHashingStream _tar;
+    private readonly CapturingStream _tar;
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _buffer = new byte[1 << 20];
     private readonly List<(string Path, FileTime Time)> _directoryTimes = new();
 
-    public LayerExtraction(RootedDirectory root, CapturingHashingStream tar, CancellationToken cancellationToken)
+    public LayerExtraction(RootedDirectory root, CapturingStream tar, CancellationToken cancellationToken)
     {
         _root = root;
         _tar = tar;
@@ -153,13 +153,15 @@ internal sealed class LayerExtraction
     private void ApplyDirectory(TarEntry entry, string path, string parent, string name)
     {
         var dirFd = _root.ParentFor(parent, entry.Name);
-        if (!RemoveExisting(dirFd, name, keepDirectory: true))
+        // Made first, looked at only when the name is taken: a later entry for an existing directory merges into it.
+        var error = FileNodes.TryMakeDirectory(dirFd, name, 0b111_000_000);
+        if (error == Tmds.Linux.LibC.EEXIST)
         {
-            var error = FileNodes.TryMakeDirectory(dirFd, name, 0b111_000_000);
-            if (error != 0)
-            {
-                throw LinuxError.ToException(error, "mkdir", $"{_root.Path}/{path}");
-            }
+            error = RemoveExisting(dirFd, name, keepDirectory: true) ? 0 : FileNodes.TryMakeDirectory(dirFd, name, 0b111_000_000);
+        }
+        if (error != 0)
+        {
+            throw LinuxError.ToException(error, "mkdir", $"{_root.Path}/{path}");
         }
         ApplyMetadata(entry, dirFd, name, isSymlink: false);
         _directoryTimes.Add((path, FileTime.From(entry.ModificationTime)));
@@ -168,8 +170,14 @@ internal sealed class LayerExtraction
     private void ApplyRegularFile(TarEntry entry, string parent, string name)
     {
         var dirFd = _root.ParentFor(parent, entry.Name);
-        RemoveExisting(dirFd, name, keepDirectory: false);
+        // O_EXCL|O_NOFOLLOW: a name already taken (a planted symlink included) is never written through; it is
+        // unlinked and the file created afresh.
         var fd = FileDescriptors.TryCreateExclusive(dirFd, name, 0b110_000_000, out var error);
+        if (fd < 0 && error == Tmds.Linux.LibC.EEXIST)
+        {
+            RemoveExisting(dirFd, name, keepDirectory: false);
+            fd = FileDescriptors.TryCreateExclusive(dirFd, name, 0b110_000_000, out error);
+        }
         if (fd < 0)
         {
             throw LinuxError.ToException(error, "create", $"{_root.Path}/{entry.Name}");
@@ -202,9 +210,17 @@ internal sealed class LayerExtraction
     private void ApplySymlink(TarEntry entry, string parent, string name)
     {
         var dirFd = _root.ParentFor(parent, entry.Name);
-        RemoveExisting(dirFd, name, keepDirectory: false);
         // The target is content, interpreted later inside the container's root; we never resolve it here.
-        FileNodes.MakeSymlink(entry.LinkName, dirFd, name);
+        var error = FileNodes.TryMakeSymlink(entry.LinkName, dirFd, name);
+        if (error == Tmds.Linux.LibC.EEXIST)
+        {
+            RemoveExisting(dirFd, name, keepDirectory: false);
+            error = FileNodes.TryMakeSymlink(entry.LinkName, dirFd, name);
+        }
+        if (error != 0)
+        {
+            throw LinuxError.ToException(error, "symlink", $"{_root.Path}/{entry.Name}");
+        }
         ApplyMetadata(entry, dirFd, name, isSymlink: true);
         UnpackedSize += entry.LinkName.Length;
     }
@@ -394,21 +410,10 @@ internal sealed class LayerExtraction
                 continue;
             }
             var (parent, name) = LayerPath.Split(path);
-            var dirFd = _root.TryOpenExisting(parent, out _);
-            if (dirFd < 0)
+            var dirFd = _root.TryParentOf(parent, out _);
+            if (dirFd >= 0 && FileNodes.Kind(dirFd, name) == FileNodeKind.Directory)
             {
-                continue;
-            }
-            try
-            {
-                if (FileNodes.Kind(dirFd, name) == FileNodeKind.Directory)
-                {
-                    FileNodes.SetTimes(dirFd, name, time);
-                }
-            }
-            finally
-            {
-                _root.Release(dirFd);
+                FileNodes.SetTimes(dirFd, name, time);
             }
         }
     }

@@ -12,7 +12,7 @@ internal static class PaxXattrs
 {
     private const string Prefix = "SCHILY.xattr.";
 
-    public static List<(string Name, byte[] Value)>? Read(TarEntry entry, CapturingHashingStream tar)
+    public static List<(string Name, byte[] Value)>? Read(TarEntry entry, CapturingStream tar)
     {
         if (entry is not PaxTarEntry pax)
         {

@@ -37,8 +37,17 @@ internal sealed class RootedDirectory : IDisposable
     /// The directory fd for <paramref name="parent"/> (a normalized relative path), creating missing directories.
     /// The fd belongs to this object and stays valid until the next call.
     /// </summary>
-    public int ParentFor(string parent, string entryName)
+    public int ParentFor(string parent, string entryName) => Resolve(parent, create: true, entryName, out _);
+
+    /// <summary>
+    /// Like <see cref="ParentFor"/> but never creates anything: -1 (with the reason) when a component is missing or
+    /// not a directory. The fd belongs to this object and stays valid until the next call.
+    /// </summary>
+    public int TryParentOf(string parent, out string? failure) => Resolve(parent, create: false, parent, out failure);
+
+    private int Resolve(string parent, bool create, string entryName, out string? failure)
     {
+        failure = null;
         if (parent == _cachedPath)
         {
             return _cachedFd;
@@ -56,8 +65,11 @@ internal sealed class RootedDirectory : IDisposable
             start = _rootFd;
             from = 0;
         }
-        var fd = Walk(start, parent, from, create: true, entryName, out _);
-        SetCache(parent, fd);
+        var fd = Walk(start, parent, from, create, entryName, out failure);
+        if (fd >= 0)
+        {
+            SetCache(parent, fd);
+        }
         return fd;
     }
 

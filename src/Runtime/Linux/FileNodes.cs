@@ -140,6 +140,18 @@ internal static unsafe class FileNodes
 
     public static uint DeviceMinor(ulong device) => (uint)((device & 0xff) | ((device >> 12) & 0xffffff00));
 
+    /// <summary>symlinkat; 0 or the errno (EEXIST when the name is taken).</summary>
+    public static int TryMakeSymlink(string target, int dirFd, string name)
+    {
+        Span<byte> targetScratch = stackalloc byte[NativeText.ScratchSize];
+        Span<byte> nameScratch = stackalloc byte[NativeText.ScratchSize];
+        fixed (byte* t = NativeText.Terminate(target, targetScratch))
+        fixed (byte* p = NativeText.Terminate(name, nameScratch))
+        {
+            return symlinkat(t, dirFd, p) == 0 ? 0 : LibC.errno;
+        }
+    }
+
     public static void MakeSymlink(string target, int dirFd, string name)
     {
         Span<byte> targetScratch = stackalloc byte[NativeText.ScratchSize];

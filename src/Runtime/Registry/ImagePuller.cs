@@ -123,30 +123,66 @@ public sealed class ImagePuller : IDisposable
         var config = FetchConfig(client, repository, document.Config, cancellationToken);
 
         var layers = document.Layers;
-        var missing = layers.Select(l => l.Digest).Distinct()
-            .Where(d => !_store.Blobs.Exists(d) && !_cache.Contains(d))
-            .ToList();
         var total = layers.Count;
-        var done = layers.Count - missing.Count;
-        foreach (var layer in layers.Where(l => !missing.Contains(l.Digest)))
+        var present = layers.Where(l => _store.Blobs.Exists(l.Digest) || _cache.Contains(l.Digest)).ToList();
+        var done = present.Count;
+        foreach (var layer in present)
         {
             progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: already exists", done, total, layer.Digest));
         }
-        Download(client, repository, layers.Where(l => missing.Contains(l.Digest)).DistinctBy(l => l.Digest).ToList(), progress, done, total, cancellationToken);
 
+        // Each layer is read once, straight from the registry (or the store, or what an interrupted pull verified) into
+        // the import's staging: its blob is written and verified while it is unpacked, a few layers at a time.
         var image = new ArchiveImage(
             config,
             manifest.Content,
             manifest.MediaType,
-            layers.Select(l => new ArchiveLayer(() => OpenLayer(client, repository, l.Digest, cancellationToken), l.Digest, l.Size, l.MediaType, l.Digest)).ToList(),
+            layers.Select(l => new ArchiveLayer(() => OpenLayer(client, repository, l, progress, () => done, total, cancellationToken), l.Digest, l.Size, l.MediaType, l.Digest)).ToList(),
             [reference]);
-        var stored = _store.Import(image, name, progress, cancellationToken);
-        foreach (var digest in missing)
+        var stored = _store.Import(image, name, progress, cancellationToken, _config.MaxConcurrentDownloads, KeepForNextPull);
+        foreach (var digest in layers.Select(l => l.Digest).Distinct())
         {
             _cache.Remove(digest);
         }
         progress?.Report(new ImageProgress(Activity, $"Pulled {reference.FamiliarString} ({stored.ShortId})", total, total));
         return stored;
+
+        void OnDownloaded(Descriptor layer)
+        {
+            var completed = Interlocked.Increment(ref done);
+            Interlocked.Increment(ref _layersDownloaded);
+            progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: download complete ({Bytes(layer.Size)})", completed, total, layer.Digest));
+        }
+
+        Stream OpenLayer(RegistryClient client, string repository, Descriptor layer, IProgress<ImageProgress>? progress, Func<int> done, int total, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return _store.Blobs.OpenRead(layer.Digest);
+            }
+            catch (ContainerToolsException ex) when (ex.ErrorId == "BlobNotFound")
+            {
+            }
+            if (_cache.TryOpen(layer.Digest) is { } cached)
+            {
+                return cached;
+            }
+            // Also when a concurrent removal took the blob since the pull looked: it is downloaded again.
+            progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading ({Bytes(layer.Size)})", done(), total, layer.Digest));
+            var body = Network(client, () => client.OpenBlob(repository, layer.Digest, cancellationToken));
+            return new LayerDownloadStream(body, client.Endpoint.Registry, layer.Size, ProgressStep,
+                read => progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading {Bytes(read)} of {Bytes(layer.Size)}", done(), total, layer.Digest)),
+                _ => OnDownloaded(layer));
+        }
+    }
+
+    /// <summary>A layer blob verified by a pull that then failed: kept (invisible to the store) so the next pull need not download it again.</summary>
+    private void KeepForNextPull(StagedBlob blob)
+    {
+        if (!_store.Blobs.Exists(blob.Digest))
+        {
+            _cache.Keep(blob);
+        }
     }
 
     private static ImageManifest ParseManifest(RegistryManifest manifest, string name)
@@ -209,68 +245,6 @@ public sealed class ImagePuller : IDisposable
             }
         });
         return memory.ToArray();
-    }
-
-    /// <summary>Downloads layers into the pull cache, a few at once; the first failure stops the others.</summary>
-    private void Download(RegistryClient client, string repository, IReadOnlyList<Descriptor> layers, IProgress<ImageProgress>? progress, int done, int total, CancellationToken cancellationToken)
-    {
-        if (layers.Count == 0)
-        {
-            return;
-        }
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _config.MaxConcurrentDownloads };
-        Parallel.ForEach(layers, options, layer =>
-        {
-            if (failed.IsCancellationRequested)
-            {
-                return;
-            }
-            try
-            {
-                DownloadLayer(client, repository, layer, progress, () => done, total, failed.Token);
-                var completed = Interlocked.Increment(ref done);
-                Interlocked.Increment(ref _layersDownloaded);
-                progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: download complete ({Bytes(layer.Size)})", completed, total, layer.Digest));
-            }
-            catch (Exception ex)
-            {
-                errors.Enqueue(ex);
-                failed.Cancel();
-            }
-        });
-        cancellationToken.ThrowIfCancellationRequested();
-        var first = errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
-        if (first is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
-        }
-    }
-
-    private void DownloadLayer(RegistryClient client, string repository, Descriptor layer, IProgress<ImageProgress>? progress, Func<int> done, int total, CancellationToken cancellationToken)
-    {
-        progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading ({Bytes(layer.Size)})", done(), total, layer.Digest));
-        Network(client, () =>
-        {
-            using var source = client.OpenBlob(repository, layer.Digest, cancellationToken);
-            using var counting = new ProgressStream(source, ProgressStep, read =>
-                progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading {Bytes(read)} of {Bytes(layer.Size)}", done(), total, layer.Digest)));
-            _cache.Add(counting, layer.Digest, layer.Size, cancellationToken);
-        });
-    }
-
-    /// <summary>A layer's bytes for staging: from the store, the pull cache, or (when a concurrent removal took it) the registry.</summary>
-    private Stream OpenLayer(RegistryClient client, string repository, string digest, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return _store.Blobs.OpenRead(digest);
-        }
-        catch (ContainerToolsException ex) when (ex.ErrorId == "BlobNotFound")
-        {
-        }
-        return _cache.TryOpen(digest) ?? Network(client, () => client.OpenBlob(repository, digest, cancellationToken));
     }
 
     /// <summary>Network failures while reading a body (a cut connection) are RegistryConnectionFailed, like failures to connect.</summary>

@@ -4,9 +4,9 @@ using ContainerTools.Runtime.Storage;
 namespace ContainerTools.Runtime.Registry;
 
 /// <summary>
-/// Verified blobs a pull downloaded but has not committed yet, in tmp/pull-blobs/HEX: invisible to the store, so an
-/// interrupted pull leaves no partial image, yet the next pull of the same image does not download them again.
-/// A pull removes its entries once its image is committed; entries (and partial downloads) older than a day are dropped.
+/// Layer blobs a failed pull verified before it failed, in tmp/pull-blobs/HEX: invisible to the store, so an interrupted
+/// pull leaves no partial image, yet the next pull of the same image does not download them again. A pull removes the
+/// entries of its image once the image is committed; entries older than a day are dropped.
 /// </summary>
 internal sealed class PullCache
 {
@@ -23,12 +23,18 @@ internal sealed class PullCache
 
     public bool Contains(string digest) => File.Exists(PathOf(digest));
 
-    /// <summary>Downloads into a partial file (named blob-GUID by BlobStore.Stage), verified, then renamed to its digest.</summary>
-    public void Add(Stream content, string digest, long size, CancellationToken cancellationToken)
+    /// <summary>Takes in a blob an import verified (moved, not copied: the import's staging is on the same file system).</summary>
+    public void Keep(StagedBlob blob)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        var staged = BlobStore.Stage(content, Directory, digest, size, cancellationToken);
-        File.Move(staged.Path, PathOf(digest), overwrite: true);
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            File.Move(blob.Path, PathOf(blob.Digest), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only a shortcut for the next pull.
+        }
     }
 
     public Stream? TryOpen(string digest)

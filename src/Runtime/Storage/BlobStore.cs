@@ -156,7 +156,7 @@ public sealed class BlobStore
         return Directory.EnumerateFiles(dir).Select(f => Digest.Sha256Prefix + Path.GetFileName(f)).Where(Digest.IsValid);
     }
 
-    private static ContainerToolsException Mismatch(string digest, string why) =>
+    internal static ContainerToolsException Mismatch(string digest, string why) =>
         new(ErrorKind.InvalidData, "DigestMismatch", $"The content for {digest} does not match: {why}.", digest);
 
     private static void TryDelete(string path)

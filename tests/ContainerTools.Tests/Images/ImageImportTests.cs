@@ -11,6 +11,27 @@ public sealed class ImageImportTests : IDisposable
     public void Dispose() => _store.Dispose();
 
     [Fact]
+    public void LayersStagedConcurrentlyAreStoredInTheImagesOrder()
+    {
+        var archive = _store.PathFor("many.tar");
+        var diffIds = Registry.RegistryImages.BuildManyLayerArchive(archive, "many:1", 4);
+
+        var image = Assert.Single(_store.Images.Import(archive, null));
+
+        Assert.Equal(diffIds, image.Layers.Select(l => l.DiffId).ToArray());
+        Assert.Equal(4, _store.Images.Layers.List().Count());
+        var dirs = _store.Images.LayerDirectories(image);
+        Assert.Equal(dirs[0], dirs[4]);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(["layer" + i], Directory.EnumerateFiles(Path.Combine(dirs[i], "etc")).Select(Path.GetFileName).ToArray());
+        }
+        // Each layer blob was stored as the archive holds it (gzip), once.
+        Assert.Equal(image.Layers.Select(l => l.BlobDigest).Distinct().Order(), _store.Images.Blobs.List().Where(b => image.Layers.Any(l => l.BlobDigest == b)).Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
+    }
+
+    [Fact]
     public void ImportsDockerArchiveWithSeveralTags()
     {
         var archive = _store.PathFor("two-tags.tar");

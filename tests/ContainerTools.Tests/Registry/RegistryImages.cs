@@ -13,6 +13,13 @@ public static class RegistryImages
     /// </summary>
     public static string EmptyAuthFile { get; } = CreateEmptyAuthFile();
 
+    /// <summary>What a store's pull cache (tmp/pull-blobs) holds; the directory exists only once a failed pull kept something.</summary>
+    public static IEnumerable<string> PullCacheFiles(ContainerTools.Runtime.Storage.StoreRoot root, string pattern = "*")
+    {
+        var directory = Path.Combine(root.TempDirectory, "pull-blobs");
+        return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, pattern) : [];
+    }
+
     private static string CreateEmptyAuthFile()
     {
         var directory = Directory.CreateTempSubdirectory("ct-registry-auth-").FullName;
@@ -42,6 +49,40 @@ public static class RegistryImages
         var manifest = new[] { new { Config = TestImages.Hex(config) + ".json", RepoTags = tags, Layers = blobs.Select(b => TestImages.Hex(b) + ".tar").ToArray() } };
         TestImages.WriteTar(path,
             [.. blobs.Select(b => (TestImages.Hex(b) + ".tar", b)), (TestImages.Hex(config) + ".json", config), ("manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest))]);
+    }
+
+    /// <summary>
+    /// A docker-archive of one image with <paramref name="layerCount"/> gzip layers, each holding etc/layerN (random
+    /// bytes of different sizes, so the layers finish in no particular order), the first layer listed again on top.
+    /// Returns the diff ids in the image's order.
+    /// </summary>
+    public static string[] BuildManyLayerArchive(string path, string tag, int layerCount)
+    {
+        var random = new Random(7);
+        var distinct = Enumerable.Range(0, layerCount).Select(i =>
+        {
+            var payload = new byte[(layerCount - i) * (96 << 10)];
+            random.NextBytes(payload);
+            return Tar(("etc/", null), ($"etc/layer{i}", payload));
+        }).ToList();
+        var layers = distinct.Append(distinct[0]).ToArray();
+        var diffIds = layers.Select(TestImages.DigestOf).ToArray();
+        var config = TestImages.ConfigJson(diffIds, tag);
+        var blobs = distinct.Select(TestImages.Gzip).ToArray();
+        var names = layers.Select(l => TestImages.Hex(blobs[distinct.IndexOf(l)]) + ".tar").ToArray();
+        var manifest = new[] { new { Config = TestImages.Hex(config) + ".json", RepoTags = new[] { tag }, Layers = names } };
+        TestImages.WriteTar(path,
+            [.. blobs.Select(b => (TestImages.Hex(b) + ".tar", b)), (TestImages.Hex(config) + ".json", config), ("manifest.json", JsonSerializer.SerializeToUtf8Bytes(manifest))]);
+        return diffIds;
+    }
+
+    /// <summary>Imports <paramref name="archive"/> into a scratch store and pushes its image with our pusher.</summary>
+    public static void PushArchive(string host, string archive, string repositoryAndTag)
+    {
+        using var scratch = new TempStore();
+        var image = Assert.Single(scratch.Images.Import(archive, null));
+        using var pusher = new ContainerTools.Runtime.Registry.ImagePusher(scratch.Images, ContainerTools.Runtime.Registry.RegistryConfig.Default, ContainerTools.Runtime.Registry.RegistryLogins.Anonymous);
+        pusher.Push(image.Id, ContainerTools.Runtime.Images.ImageReference.Parse($"{host}/{repositoryAndTag}"), null, CancellationToken.None);
     }
 
     private static byte[] Tar(params (string Name, byte[]? Content)[] entries)

@@ -50,7 +50,7 @@ public sealed class RegistryPullTests : IDisposable
         Assert.All(image.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
         // Progress names each layer as it downloads; the pull cache is empty once the image is stored.
         Assert.All(image.Layers, l => Assert.Contains(reports, r => r.LayerDigest == l.BlobDigest && r.Status.Contains("download complete")));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs")));
+        Assert.Empty(RegistryImages.PullCacheFiles(_store.Root));
     }
 
     [Fact]
@@ -122,7 +122,9 @@ public sealed class RegistryPullTests : IDisposable
         Assert.True(proxy.Cuts > 0);
         Assert.Equal(before, _store.Listing());
         Assert.Null(_store.Images.TryResolve(reference.ToString()));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs"), "blob-*"));
+        Assert.Empty(RegistryImages.PullCacheFiles(_store.Root, "blob-*"));
+        // The layers were being unpacked while they arrived: their staging went with the failure.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory, "import-*"));
 
         proxy.CutAfter = null;
         using var second = Puller();
@@ -131,6 +133,32 @@ public sealed class RegistryPullTests : IDisposable
         Assert.Equal(image.Id, _store.Images.Resolve(reference.ToString()).Id);
         // Every layer crossed the network exactly once over both pulls: what the first verified, the second reused.
         Assert.Equal(2, first.LayersDownloaded + second.LayersDownloaded);
+    }
+
+    [Fact]
+    public void ManyLayersArriveAndUnpackConcurrentlyYetAreStoredInTheirOrder()
+    {
+        var archive = _store.PathFor("many.tar");
+        var diffIds = RegistryImages.BuildManyLayerArchive(archive, "many:1", 5);
+        RegistryImages.PushArchive(_registry.Host, archive, "tests/many:1");
+        var reference = $"{_registry.Host}/tests/many:1";
+
+        using var puller = Puller(RegistryConfig.Default with { MaxConcurrentDownloads = 4 });
+        var image = puller.Pull(ImageReference.Parse(reference), null, null, CancellationToken.None);
+
+        Assert.Equal(diffIds, image.Layers.Select(l => l.DiffId).ToArray());
+        // The layer listed twice crossed the network once and was unpacked once.
+        Assert.Equal(5, puller.LayersDownloaded);
+        Assert.Equal(5, _store.Images.Layers.List().Count());
+        var dirs = _store.Images.LayerDirectories(image);
+        for (var i = 0; i < diffIds.Length; i++)
+        {
+            var layer = i % 5;
+            Assert.Equal(["layer" + layer], Directory.EnumerateFiles(Path.Combine(dirs[i], "etc")).Select(Path.GetFileName).ToArray());
+            Assert.Equal((5 - layer) * (96 << 10), new FileInfo(Path.Combine(dirs[i], "etc", "layer" + layer)).Length);
+        }
+        Assert.All(image.Layers, l => Assert.True(_store.Images.Blobs.Exists(l.BlobDigest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_store.Root.TempDirectory));
     }
 
     [Fact]

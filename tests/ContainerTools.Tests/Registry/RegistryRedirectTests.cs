@@ -75,7 +75,7 @@ public sealed class RegistryRedirectTests : IDisposable
         Assert.Single(images.Select(i => i.Id).Distinct());
         var stored = Assert.Single(_store.Images.List());
         Assert.Equal([$"{_registry.Host}/team/app:1", $"{_registry.Host}/team/app:2"], stored.Names.Select(n => n.ToString()).Order());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_store.Root.TempDirectory, "pull-blobs")));
+        Assert.Empty(RegistryImages.PullCacheFiles(_store.Root));
         Assert.All(_store.Images.LayerDirectories(stored), d => Assert.True(Directory.Exists(d)));
     }
 }

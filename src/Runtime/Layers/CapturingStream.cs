@@ -3,17 +3,19 @@ using ContainerTools.Runtime.Storage;
 namespace ContainerTools.Runtime.Layers;
 
 /// <summary>
-/// The uncompressed tar as a hashing stream (the diff id, in one pass) that, on request, also keeps a copy of what
-/// the tar reader consumes while parsing headers (PAX records carry binary xattr values that System.Formats.Tar only
-/// exposes as lossy UTF-8 strings).
+/// The uncompressed tar as the tar reader consumes it: counts the bytes (header blocks are found by position) and, on
+/// request, keeps a copy of what the reader consumes while parsing headers (PAX records carry binary xattr values that
+/// System.Formats.Tar only exposes as lossy UTF-8 strings).
 /// </summary>
-internal sealed class CapturingHashingStream(Stream inner) : HashingStream(inner)
+internal sealed class CapturingStream(Stream inner) : ReadOnlyForwardStream
 {
     private const int MaxCapture = 1 << 20;
 
     private byte[] _capture = new byte[4096];
     private int _captured;
     private bool _capturing;
+
+    public long BytesRead { get; private set; }
 
     public long CaptureStartPosition { get; private set; }
 
@@ -31,12 +33,37 @@ internal sealed class CapturingHashingStream(Stream inner) : HashingStream(inner
 
     public void StopCapture() => _capturing = false;
 
-    protected override void OnRead(ReadOnlySpan<byte> read)
+    public override int Read(Span<byte> buffer)
     {
-        if (_capturing)
+        var n = inner.Read(buffer);
+        if (n > 0)
         {
-            Capture(read);
+            BytesRead += n;
+            if (_capturing)
+            {
+                Capture(buffer[..n]);
+            }
         }
+        return n;
+    }
+
+    /// <summary>Reads the rest, so that everything after the tar's end-of-archive marker is hashed too.</summary>
+    public void Drain(byte[] buffer)
+    {
+        while (Read(buffer) > 0)
+        {
+        }
+    }
+
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     private void Capture(ReadOnlySpan<byte> read)
