@@ -5,12 +5,14 @@ namespace ContainerTools.Runtime.Network;
 /// <summary>
 /// The CNI configuration list of a network, derived from its record every time (never stored, so it cannot drift):
 /// bridge with host-local IPAM, then portmap for published ports, then firewall to open FORWARD for the container.
+/// portmap is left out of the list of an attachment that publishes no ports: given no mappings it does nothing on
+/// ADD and DEL but cost a process each time.
 /// </summary>
 public static class NetworkConflist
 {
     public const string CniVersion = "1.0.0";
 
-    public static JsonObject Build(ContainerNetwork network, string ipamDataDirectory)
+    public static JsonObject Build(ContainerNetwork network, string ipamDataDirectory, bool publishesPorts = true)
     {
         var routes = new JsonArray();
         if (!network.Internal)
@@ -36,21 +38,13 @@ public static class NetworkConflist
                 },
             },
         };
-        if (!network.Internal)
+        if (!network.Internal && publishesPorts)
         {
             plugins.Add(new JsonObject { ["type"] = "portmap", ["capabilities"] = new JsonObject { ["portMappings"] = true } });
         }
         plugins.Add(new JsonObject { ["type"] = "firewall", ["backend"] = "iptables" });
         return new JsonObject { ["cniVersion"] = CniVersion, ["name"] = network.Name, ["plugins"] = plugins };
     }
-
-    /// <summary>Brings lo up inside the namespace; run once per attach, never deleted (it dies with the namespace).</summary>
-    public static JsonObject Loopback() => new()
-    {
-        ["cniVersion"] = CniVersion,
-        ["name"] = "loopback",
-        ["plugins"] = new JsonArray(new JsonObject { ["type"] = "loopback" }),
-    };
 
     /// <summary>portmap's runtimeConfig entry: hostIP omitted means every host address.</summary>
     public static JsonObject RuntimeConfig(IEnumerable<PortMapping> mappings)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
 using ContainerTools.Runtime.Network.Cni;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
@@ -47,10 +48,10 @@ public sealed partial class NetworkStore
         var ports = FreePort.Resolve(request.PortMappings);
         CheckPortsFree(ports);
         var interfaceName = request.InterfaceName ?? NextInterfaceName(request.ContainerId);
-        var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name));
+        var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name), ports.Count > 0);
         var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
 
-        _cni.Add(NetworkConflist.Loopback(), new CniAttachment(request.ContainerId, request.NetnsPath, "lo"));
+        BringUpLoopback(request.NetnsPath);
         // A pending record before ADD: if this process dies mid-way, Detach and Remove still find the attachment
         // (and its ports stay reserved) instead of leaking a veth, a lease and rules nobody knows about.
         var recordPath = _paths.Endpoint(network.Name, request.ContainerId);
@@ -58,7 +59,7 @@ public sealed partial class NetworkStore
         JsonObject result;
         try
         {
-            result = _cni.Add(conflist, attachment);
+            result = _cni.AddConcurrently(conflist, attachment);
         }
         catch
         {
@@ -76,13 +77,30 @@ public sealed partial class NetworkStore
         {
             try
             {
-                _cni.Delete(conflist, attachment, result);
+                _cni.DeleteConcurrently(conflist, attachment, result);
             }
             catch (ContainerToolsException)
             {
             }
             TryDelete(recordPath);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// lo up in the namespace, as the CNI loopback plugin would do it but over rtnetlink from a thread that joins the
+    /// namespace: one plugin process less per attach. Never undone: lo dies with its namespace.
+    /// </summary>
+    private static void BringUpLoopback(string netnsPath)
+    {
+        try
+        {
+            NetworkLinks.BringUpLoopback(netnsPath);
+        }
+        catch (Exception ex) when (ex is SystemCallException or IOException)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetworkNamespace",
+                $"Could not bring up the loopback interface in '{netnsPath}': {ex.Message}", netnsPath, ex);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed partial class NetworkStore
         var endpoint = TryReadEndpoint(networkName, containerId)
             ?? throw new Errors.ContainerToolsException(Errors.ErrorKind.NotFound, "EndpointNotFound",
                 $"The container '{containerId}' is not attached to the network '{networkName}'.", containerId);
-        _cni.Check(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), endpoint.CniResult ?? new());
+        _cni.Check(NetworkConflist.Build(network, _paths.Ipam(network.Name), endpoint.PortMappings.Count > 0), AttachmentOf(endpoint), endpoint.CniResult ?? new());
     }
 
     private bool DetachLocked(string containerId, string networkName)
@@ -55,7 +55,7 @@ public sealed partial class NetworkStore
         var addresses = endpoint.Pending
             ? HostLocalLeases.AddressesOf(leases, endpoint.ContainerId, endpoint.InterfaceName)
             : [endpoint.IpAddress];
-        _cni.Delete(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), result);
+        _cni.DeleteConcurrently(NetworkConflist.Build(network, _paths.Ipam(network.Name), endpoint.PortMappings.Count > 0), AttachmentOf(endpoint), result);
         if (namespaceGone && !network.Internal)
         {
             foreach (var address in addresses)

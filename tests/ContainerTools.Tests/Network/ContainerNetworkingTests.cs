@@ -71,6 +71,53 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
     }
 
     [Fact]
+    public void AnAutoRemovedContainerHasLoopbackUpAndLeavesNoVethRuleOrLeaseBehind()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            bridge = networks.Create("tidy", NetworkSandbox.RandomSubnet()).Bridge;
+            // lo is brought up by the engine (rtnetlink), not a plugin: a server on 127.0.0.1 must answer inside.
+            var created = containers.Store.Create(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "tidy", AutoRemove = true, Publish = ["127.0.0.1::8080"],
+                Command = ["sh", "-c", "ip -o link show lo; mkdir /www && echo on-lo > /www/i && httpd -p 127.0.0.1:81 -h /www && " +
+                    "for i in $(seq 100); do wget -q -O - http://127.0.0.1:81/i && break; sleep 0.1; done; exec sleep 60"],
+            });
+            containers.Store.Start(created.Id);
+            var endpoint = Assert.Single(networks.EndpointsOf(created.Id));
+            var lease = Path.Combine(containers.RootPath, "networks", "tidy", "ipam", "tidy", endpoint.IpAddress);
+            Assert.True(File.Exists(lease));
+            Assert.NotEmpty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            Assert.Contains(endpoint.IpAddress + "/", string.Join('\n', HostCommand.IptablesRules()));
+            for (var i = 0; i < 300 && !containers.Output(created).Contains("on-lo"); i++) Thread.Sleep(50);
+            var output = containers.Output(created);
+            Assert.Matches("<[A-Z_,]*LOOPBACK,UP[A-Z_,]*>", output);
+            Assert.Contains("on-lo", output);
+
+            containers.Store.Stop(created.Id, TimeSpan.Zero);
+            containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30));
+
+            Assert.Null(containers.Store.TryGet(created.Id));
+            Assert.Empty(networks.Endpoints("tidy"));
+            Assert.False(File.Exists(lease));
+            Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            var rules = string.Join('\n', HostCommand.IptablesRules());
+            Assert.DoesNotContain(endpoint.IpAddress + "/", rules);
+            Assert.DoesNotContain(created.Id, rules);
+            networks.Remove("tidy");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            containers.Dispose();
+            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
     public void RestartGivesTheContainerItsNetworkAgain()
     {
         var containers = new ContainerHost();

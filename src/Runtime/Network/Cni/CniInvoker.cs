@@ -50,7 +50,7 @@ public sealed class CniInvoker
     public void Delete(JsonObject conflist, CniAttachment attachment, JsonObject? cachedResult)
     {
         Exception? first = null;
-        foreach (var plugin in Plugins(conflist).Reverse())
+        foreach (var plugin in Enumerable.Reverse(Plugins(conflist)))
         {
             try
             {
@@ -67,6 +67,81 @@ public sealed class CniInvoker
         }
     }
 
+    /// <summary>
+    /// ADD for a list whose plugins after the first only act on the host from the first one's result and hand it on
+    /// unchanged (portmap's DNAT rules, firewall's FORWARD rules: neither enters the namespace nor reads what the
+    /// other made). They then need nothing from each other, so they run at once, each with the first plugin's result
+    /// as prevResult: exactly what sequential chaining would give them. Failure handling is <see cref="Add"/>'s.
+    /// </summary>
+    public JsonObject AddConcurrently(JsonObject conflist, CniAttachment attachment)
+    {
+        var plugins = Plugins(conflist);
+        if (plugins.Count == 0)
+        {
+            return Add(conflist, attachment);
+        }
+        JsonObject? previous = null;
+        try
+        {
+            previous = _runner.Run("ADD", PluginConfig(conflist, plugins[0], attachment, null), attachment);
+            var first = previous;
+            var results = RunAtOnce(plugins.Skip(1).Select(plugin => (Func<JsonObject?>)(() =>
+                _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, first), attachment))).ToList());
+            previous = results.LastOrDefault(r => r is not null) ?? previous;
+        }
+        catch (Errors.ContainerToolsException)
+        {
+            try
+            {
+                DeleteConcurrently(conflist, attachment, previous);
+            }
+            catch (Errors.ContainerToolsException)
+            {
+            }
+            throw;
+        }
+        return previous ?? new JsonObject { ["cniVersion"] = conflist["cniVersion"]?.GetValue<string>() };
+    }
+
+    /// <summary>
+    /// DEL of every plugin at once, for lists whose plugins remove only what each made itself (the bridge its veth,
+    /// lease and masquerade chain; portmap its DNAT chain; firewall its FORWARD rules), so no order between them matters.
+    /// Every plugin runs; the first failure in list order is rethrown afterwards.
+    /// </summary>
+    public void DeleteConcurrently(JsonObject conflist, CniAttachment attachment, JsonObject? cachedResult) =>
+        RunAtOnce(Plugins(conflist).Select(plugin => (Func<JsonObject?>)(() =>
+            _runner.Run("DEL", PluginConfig(conflist, plugin, attachment, cachedResult), attachment))).ToList());
+
+    /// <summary>
+    /// Runs each call on its own thread (one stays on the caller's), waits for all, and rethrows the first failure in
+    /// call order. Dedicated threads rather than the thread pool: each blocks on a process while the pool must stay free
+    /// for the pipe reads that process's output needs.
+    /// </summary>
+    private static IReadOnlyList<JsonObject?> RunAtOnce(IReadOnlyList<Func<JsonObject?>> calls)
+    {
+        var results = new JsonObject?[calls.Count];
+        var failures = new Exception?[calls.Count];
+        void RunOne(int i)
+        {
+            try { results[i] = calls[i](); }
+            catch (Exception ex) { failures[i] = ex; }
+        }
+        var threads = Enumerable.Range(1, Math.Max(0, calls.Count - 1))
+            .Select(i => new Thread(() => RunOne(i), maxStackSize: 256 * 1024) { IsBackground = true, Name = "ContainerTools CNI" })
+            .ToList();
+        threads.ForEach(t => t.Start());
+        if (calls.Count > 0)
+        {
+            RunOne(0);
+        }
+        threads.ForEach(t => t.Join());
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        return results;
+    }
+
     public void Check(JsonObject conflist, CniAttachment attachment, JsonObject cachedResult)
     {
         foreach (var plugin in Plugins(conflist))
@@ -75,7 +150,7 @@ public sealed class CniInvoker
         }
     }
 
-    private static IEnumerable<JsonObject> Plugins(JsonObject conflist) =>
+    private static List<JsonObject> Plugins(JsonObject conflist) =>
         (conflist["plugins"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
     /// <summary>
