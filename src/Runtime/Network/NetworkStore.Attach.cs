@@ -48,6 +48,7 @@ public sealed partial class NetworkStore
         var ports = FreePort.Resolve(request.PortMappings);
         CheckPortsFree(ports);
         var interfaceName = request.InterfaceName ?? NextInterfaceName(request.ContainerId);
+        EnsureHostRules(network);
         var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name), ports.Count > 0);
         var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
 
@@ -103,6 +104,28 @@ public sealed partial class NetworkStore
                 $"Could not bring up the loopback interface in '{netnsPath}': {ex.Message}", netnsPath, ex);
         }
     }
+
+    /// <summary>
+    /// Makes the network's masquerade and FORWARD rules if this boot has not got them yet: the first attach after the
+    /// network's creation or after a reboot (which empties iptables). networks/NAME/host-rules holds the boot id they were
+    /// made in, so later attaches cost no iptables process at all.
+    /// </summary>
+    private void EnsureHostRules(ContainerNetwork network)
+    {
+        var marker = _paths.HostRules(network.Name);
+        var boot = BootId();
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == boot)
+        {
+            return;
+        }
+        // Marked before they exist: whatever happens next, Remove knows there may be rules to delete.
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes("installing\n"));
+        NetworkHostRules.Install(network);
+        AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes(boot + "\n"));
+    }
+
+    private static string BootId() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
 
     /// <summary>Refuses a host port another mapping of the store or a program on the host already has.</summary>
     private void CheckPortsFree(IReadOnlyList<PortMapping> ports)
@@ -168,6 +191,7 @@ public sealed partial class NetworkStore
             PortMappings = ports,
             HostsFilePath = request.HostsFilePath,
             CniResult = result,
+            NetworkRules = true,
             Created = DateTimeOffset.UtcNow,
         };
     }

@@ -65,8 +65,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
     }
 
@@ -91,7 +90,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             var lease = Path.Combine(containers.RootPath, "networks", "tidy", "ipam", "tidy", endpoint.IpAddress);
             Assert.True(File.Exists(lease));
             Assert.NotEmpty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
-            Assert.Contains(endpoint.IpAddress + "/", string.Join('\n', HostCommand.IptablesRules()));
+            Assert.Contains(endpoint.IpAddress + ":8080", string.Join('\n', HostCommand.IptablesRules()));
             for (var i = 0; i < 300 && !containers.Output(created).Contains("on-lo"); i++) Thread.Sleep(50);
             var output = containers.Output(created);
             Assert.Matches("<[A-Z_,]*LOOPBACK,UP[A-Z_,]*>", output);
@@ -106,14 +105,14 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
             var rules = string.Join('\n', HostCommand.IptablesRules());
             Assert.DoesNotContain(endpoint.IpAddress + "/", rules);
+            Assert.DoesNotContain(endpoint.IpAddress + ":", rules);
             Assert.DoesNotContain(created.Id, rules);
             networks.Remove("tidy");
             host.AssertIptablesAsBefore();
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
     }
 
@@ -142,8 +141,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
     }
 
@@ -177,9 +175,24 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
+    }
+
+    /// <summary>After a failed assertion too: containers, then networks (their bridges and iptables rules), then the store.</summary>
+    private static void Cleanup(ContainerHost containers, string bridge)
+    {
+        try
+        {
+            foreach (var container in containers.Store.List()) containers.Store.Remove(container.Id, force: true);
+            foreach (var network in containers.Store.Networks.List()) containers.Store.Networks.Remove(network.Name, force: true);
+        }
+        catch (Exception)
+        {
+            // Dispose reports what is left.
+        }
+        containers.Dispose();
+        if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
     }
 
     [Fact]
