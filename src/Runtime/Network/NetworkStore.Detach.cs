@@ -55,7 +55,13 @@ public sealed partial class NetworkStore
         var addresses = endpoint.Pending
             ? HostLocalLeases.AddressesOf(leases, endpoint.ContainerId, endpoint.InterfaceName)
             : [endpoint.IpAddress];
-        _cni.DeleteConcurrently(ConflistOf(network, endpoint), AttachmentOf(endpoint), result);
+        var attachment = AttachmentOf(endpoint);
+        if (endpoint.NetworkRules)
+        {
+            // Only portmap runs iptables on this DEL, and this endpoint has no IPv6 rules: see Ipv4Tools.
+            attachment = attachment with { ToolPath = Ipv4Tools.Directory(_paths.Directory) };
+        }
+        _cni.DeleteConcurrently(ConflistOf(network, endpoint), attachment, result);
         if (namespaceGone && !network.Internal && !endpoint.NetworkRules)
         {
             foreach (var address in addresses)
