@@ -13,7 +13,15 @@ public sealed partial class NetworkStore
     /// Connects a network namespace to a network: lo up, a veth pair into the bridge, an address from host-local,
     /// the published ports' DNAT rules, FORWARD accepted; then the hosts files of every container on the network.
     /// </summary>
-    public Endpoint Attach(AttachRequest request)
+    public Endpoint Attach(AttachRequest request) => BeginAttach(request).Complete();
+
+    /// <summary>
+    /// <see cref="Attach"/> in two halves, for a caller with other work meanwhile (the lifecycle starts the container's
+    /// monitor): returns once the interface has its address and the endpoint record and hosts files are written, while
+    /// portmap's ADD for published ports still runs. <see cref="PendingAttachment.Complete"/> waits for it (and undoes
+    /// the attachment if it failed); the store's lock is held until then, so call Complete exactly once.
+    /// </summary>
+    public PendingAttachment BeginAttach(AttachRequest request)
     {
         ContainerIds.Validate(request.ContainerId);
         NetworkNames.Validate(request.NetworkName);
@@ -33,7 +41,20 @@ public sealed partial class NetworkStore
             throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",
                 $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
         }
-        using var _ = Lock();
+        var held = Lock();
+        try
+        {
+            return BeginAttachLocked(request, held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private PendingAttachment BeginAttachLocked(AttachRequest request, FileLock held)
+    {
         var network = request.NetworkName == ContainerNetwork.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
         if (TryReadEndpoint(network.Name, request.ContainerId) is not null)
         {
@@ -57,10 +78,10 @@ public sealed partial class NetworkStore
         // (and its ports stay reserved) instead of leaking a veth, a lease and rules nobody knows about.
         var recordPath = _paths.Endpoint(network.Name, request.ContainerId);
         AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(ToEndpoint(request, network, interfaceName, ports, result: null)));
-        JsonObject result;
+        CniInvoker.CniAddition addition;
         try
         {
-            result = _cni.AddConcurrently(conflist, attachment);
+            addition = _cni.StartAdd(conflist, attachment);
         }
         catch
         {
@@ -69,22 +90,74 @@ public sealed partial class NetworkStore
         }
         try
         {
-            var endpoint = ToEndpoint(request, network, interfaceName, ports, result);
+            // portmap hands the bridge's result on unchanged, so this is the record the finished ADD would write.
+            var endpoint = ToEndpoint(request, network, interfaceName, ports, addition.FirstResult);
             AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(endpoint));
             RefreshHostsFiles(network.Name);
-            return endpoint;
+            return new PendingAttachment(this, endpoint, recordPath, addition, held);
         }
         catch
         {
             try
             {
-                _cni.DeleteConcurrently(conflist, attachment, result);
+                addition.Finish();
+                _cni.DeleteConcurrently(conflist, attachment, addition.FirstResult);
             }
             catch (ContainerToolsException)
             {
             }
             TryDelete(recordPath);
             throw;
+        }
+    }
+
+    /// <summary>An attachment whose interface is ready and whose published ports are being set up: see <see cref="BeginAttach"/>.</summary>
+    public sealed class PendingAttachment
+    {
+        private readonly NetworkStore _store;
+        private readonly string _recordPath;
+        private readonly CniInvoker.CniAddition _addition;
+        private FileLock? _held;
+
+        internal PendingAttachment(NetworkStore store, Endpoint endpoint, string recordPath, CniInvoker.CniAddition addition, FileLock held)
+        {
+            (_store, Endpoint, _recordPath, _addition, _held) = (store, endpoint, recordPath, addition, held);
+        }
+
+        /// <summary>The endpoint as recorded: address, interface, resolved host ports.</summary>
+        public Endpoint Endpoint { get; private set; }
+
+        /// <summary>
+        /// Waits for the rest of the ADD and releases the store's lock. If a later plugin failed, the whole attachment
+        /// is gone again (plugins' DEL, record, peers' hosts files) when this throws.
+        /// </summary>
+        public Endpoint Complete()
+        {
+            if (_held is null)
+            {
+                return Endpoint;
+            }
+            try
+            {
+                var result = _addition.Finish();
+                if (!JsonNode.DeepEquals(result, _addition.FirstResult))
+                {
+                    Endpoint = Endpoint with { CniResult = result };
+                    AtomicFile.WriteAllBytes(_recordPath, OciJson.Serialize(Endpoint));
+                }
+                return Endpoint;
+            }
+            catch
+            {
+                TryDelete(_recordPath);
+                try { _store.RefreshHostsFiles(Endpoint.Network); } catch (Exception ex) when (ex is IOException or ContainerToolsException) { }
+                throw;
+            }
+            finally
+            {
+                _held.Dispose();
+                _held = null;
+            }
         }
     }
 

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Network.Cni;
+using ContainerTools.Tests.Fixtures;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Network;
@@ -108,6 +111,47 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             Assert.DoesNotContain(endpoint.IpAddress + ":", rules);
             Assert.DoesNotContain(created.Id, rules);
             networks.Remove("tidy");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            Cleanup(containers, bridge);
+        }
+    }
+
+    [Fact]
+    public void PortsThatCannotBePublishedFailTheStartAndLeaveNothingRunningOrAttached()
+    {
+        var containers = new ContainerHost();
+        string bridge = "";
+        try
+        {
+            // Real bridge and host-local; a portmap that refuses. portmap runs while the monitor starts the program.
+            var plugins = Path.Combine(containers.RootPath, "plugins");
+            Directory.CreateDirectory(plugins);
+            var real = CniPluginRunner.DefaultPluginDirectories.First(d => File.Exists(Path.Combine(d, "bridge")));
+            foreach (var plugin in new[] { "bridge", "host-local" }) File.CreateSymbolicLink(Path.Combine(plugins, plugin), Path.Combine(real, plugin));
+            File.WriteAllText(Path.Combine(plugins, "portmap"),
+                "#!/bin/sh\ncat >/dev/null\ncase \"$CNI_COMMAND\" in ADD) echo '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"no ports today\"}'; exit 1;; esac\nexit 0\n");
+            File.SetUnixFileMode(Path.Combine(plugins, "portmap"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var store = new ContainerStore(containers.Root, containers.Images, new ContainerStoreOptions
+            {
+                MonitorPath = HelperBinaries.Monitor, InitPath = HelperBinaries.Init, CniPluginDirectories = [plugins],
+            });
+            bridge = store.Networks.Create("refused", NetworkSandbox.RandomSubnet()).Bridge;
+            var created = store.Create(new ContainerCreateOptions { Image = "busybox", Network = "refused", Publish = ["127.0.0.1::80"], Command = ["sleep", "60"] });
+
+            var error = Assert.Throws<CniPluginException>(() => store.Start(created.Id));
+
+            Assert.Contains("no ports today", error.Message);
+            Assert.NotEqual(ContainerStatus.Running, store.Resolve(created.Id).Status);
+            Assert.Empty(store.Networks.Endpoints("refused"));
+            Assert.False(File.Exists(created.Paths.NetnsFile));
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(containers.RootPath, "networks", "refused", "ipam", "refused"), "10.*"));
+            Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            Assert.DoesNotContain(created.Id, string.Join('\n', HostCommand.IptablesRules()));
+            store.Remove(created.Id);
+            store.Networks.Remove("refused");
             host.AssertIptablesAsBefore();
         }
         finally

@@ -73,34 +73,108 @@ public sealed class CniInvoker
     /// other made). They then need nothing from each other, so they run at once, each with the first plugin's result
     /// as prevResult: exactly what sequential chaining would give them. Failure handling is <see cref="Add"/>'s.
     /// </summary>
-    public JsonObject AddConcurrently(JsonObject conflist, CniAttachment attachment)
+    public JsonObject AddConcurrently(JsonObject conflist, CniAttachment attachment) => StartAdd(conflist, attachment).Finish();
+
+    /// <summary>
+    /// <see cref="AddConcurrently"/> in two halves: returns once the first plugin (the interface and its address) is
+    /// done, with the later ones still running on their own threads; <see cref="CniAddition.Finish"/> waits for them.
+    /// A failure of the first plugin is thrown here, after the list's DEL; a later plugin's by Finish, likewise.
+    /// </summary>
+    public CniAddition StartAdd(JsonObject conflist, CniAttachment attachment)
     {
         var plugins = Plugins(conflist);
         if (plugins.Count == 0)
         {
-            return Add(conflist, attachment);
+            return new CniAddition(this, conflist, attachment, Add(conflist, attachment), []);
         }
-        JsonObject? previous = null;
+        JsonObject? first;
         try
         {
-            previous = _runner.Run("ADD", PluginConfig(conflist, plugins[0], attachment, null), attachment);
-            var first = previous;
-            var results = RunAtOnce(plugins.Skip(1).Select(plugin => (Func<JsonObject?>)(() =>
-                _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, first), attachment))).ToList());
-            previous = results.LastOrDefault(r => r is not null) ?? previous;
+            first = _runner.Run("ADD", PluginConfig(conflist, plugins[0], attachment, null), attachment);
         }
         catch (Errors.ContainerToolsException)
         {
-            try
-            {
-                DeleteConcurrently(conflist, attachment, previous);
-            }
-            catch (Errors.ContainerToolsException)
-            {
-            }
+            DeleteQuietly(conflist, attachment, null);
             throw;
         }
-        return previous ?? new JsonObject { ["cniVersion"] = conflist["cniVersion"]?.GetValue<string>() };
+        var later = plugins.Skip(1).Select(plugin => (Func<JsonObject?>)(() =>
+            _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, first), attachment))).ToList();
+        return new CniAddition(this, conflist, attachment, first ?? new JsonObject { ["cniVersion"] = conflist["cniVersion"]?.GetValue<string>() },
+            later.Select(Started).ToList());
+    }
+
+    /// <summary>One ADD of <see cref="StartAdd"/>: the first plugin's result now, the whole list's at Finish.</summary>
+    public sealed class CniAddition
+    {
+        private readonly CniInvoker _invoker;
+        private readonly JsonObject _conflist;
+        private readonly CniAttachment _attachment;
+        private readonly IReadOnlyList<Func<JsonObject?>> _running;
+        private JsonObject? _final;
+
+        internal CniAddition(CniInvoker invoker, JsonObject conflist, CniAttachment attachment, JsonObject first, IReadOnlyList<Func<JsonObject?>> running)
+        {
+            (_invoker, _conflist, _attachment, FirstResult, _running) = (invoker, conflist, attachment, first, running);
+        }
+
+        /// <summary>What the first plugin made: the container's interface and address.</summary>
+        public JsonObject FirstResult { get; }
+
+        /// <summary>Waits for the later plugins; returns the last result, or DELs the whole list and throws the first failure.</summary>
+        public JsonObject Finish()
+        {
+            if (_final is not null)
+            {
+                return _final;
+            }
+            var results = new List<JsonObject?>();
+            Exception? failure = null;
+            foreach (var join in _running)
+            {
+                try { results.Add(join()); }
+                catch (Exception ex) { failure ??= ex; }
+            }
+            if (failure is not null)
+            {
+                _invoker.DeleteQuietly(_conflist, _attachment, FirstResult);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+            return _final = results.LastOrDefault(r => r is not null) ?? FirstResult;
+        }
+    }
+
+    /// <summary>Starts a call on its own thread; the returned function waits for it and returns or rethrows its outcome.</summary>
+    private static Func<JsonObject?> Started(Func<JsonObject?> call)
+    {
+        JsonObject? result = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { result = call(); }
+            catch (Exception ex) { failure = ex; }
+        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "ContainerTools CNI" };
+        thread.Start();
+        return () =>
+        {
+            thread.Join();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+            return result;
+        };
+    }
+
+    /// <summary>The DEL that follows a failed ADD: its own trouble would only hide the ADD failure being reported.</summary>
+    private void DeleteQuietly(JsonObject conflist, CniAttachment attachment, JsonObject? result)
+    {
+        try
+        {
+            DeleteConcurrently(conflist, attachment, result);
+        }
+        catch (Exception ex) when (ex is Errors.ContainerToolsException or IOException or System.ComponentModel.Win32Exception)
+        {
+        }
     }
 
     /// <summary>
@@ -119,23 +193,17 @@ public sealed class CniInvoker
     /// </summary>
     private static IReadOnlyList<JsonObject?> RunAtOnce(IReadOnlyList<Func<JsonObject?>> calls)
     {
+        var joins = calls.Skip(1).Select(Started).ToList();
         var results = new JsonObject?[calls.Count];
-        var failures = new Exception?[calls.Count];
-        void RunOne(int i)
+        Exception? failure = null;
+        try { results[0] = calls.Count > 0 ? calls[0]() : null; }
+        catch (Exception ex) { failure = ex; }
+        for (var i = 0; i < joins.Count; i++)
         {
-            try { results[i] = calls[i](); }
-            catch (Exception ex) { failures[i] = ex; }
+            try { results[i + 1] = joins[i](); }
+            catch (Exception ex) { failure ??= ex; }
         }
-        var threads = Enumerable.Range(1, Math.Max(0, calls.Count - 1))
-            .Select(i => new Thread(() => RunOne(i), maxStackSize: 256 * 1024) { IsBackground = true, Name = "ContainerTools CNI" })
-            .ToList();
-        threads.ForEach(t => t.Start());
-        if (calls.Count > 0)
-        {
-            RunOne(0);
-        }
-        threads.ForEach(t => t.Join());
-        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
