@@ -42,7 +42,14 @@ public static class NetworkConflist
         };
         if (!network.Internal && publishesPorts)
         {
-            plugins.Add(new JsonObject { ["type"] = "portmap", ["capabilities"] = new JsonObject { ["portMappings"] = true } });
+            var portmap = new JsonObject { ["type"] = "portmap", ["capabilities"] = new JsonObject { ["portMappings"] = true } };
+            if (networkRules)
+            {
+                // The network's own chain marks what must be masqueraded (NetworkHostRules): portmap then skips
+                // making and re-checking its host-wide mark and masquerade chains.
+                portmap["externalSetMarkChain"] = NetworkHostRules.MarkChain(network);
+            }
+            plugins.Add(portmap);
         }
         if (!networkRules)
         {

@@ -181,12 +181,12 @@ public sealed partial class NetworkStore
     /// <summary>
     /// Makes the network's masquerade and FORWARD rules if this boot has not got them yet: the first attach after the
     /// network's creation or after a reboot (which empties iptables). networks/NAME/host-rules holds the boot id they were
-    /// made in, so later attaches cost no iptables process at all.
+    /// made in (and the version of the rules), so later attaches cost no iptables process at all.
     /// </summary>
     private void EnsureHostRules(ContainerNetwork network)
     {
         var marker = _paths.HostRules(network.Name);
-        var boot = BootId();
+        var boot = $"{NetworkHostRules.Version} {BootId()}";
         if (File.Exists(marker) && File.ReadAllText(marker).Trim() == boot)
         {
             return;

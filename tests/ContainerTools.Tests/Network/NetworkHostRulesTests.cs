@@ -23,6 +23,8 @@ public sealed class NetworkHostRulesTests(NetworkHostState host)
         Assert.Single(rules, r => r.StartsWith("-A FORWARD ") && r.EndsWith($"-j {forward}"));
         Assert.Contains($"-A {masquerade} -j MASQUERADE", rules);
         Assert.Contains($"-A {forward} -s {network.Subnet} -j ACCEPT", rules);
+        Assert.Contains($"-A {NetworkHostRules.MarkChain(network)} -j MARK --set-xmark 0x2000/0x2000", rules);
+        Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -o {network.Bridge} -m mark --mark 0x2000/0x2000 ") && r.EndsWith("-j MASQUERADE"));
         foreach (var endpoint in new[] { a, b })
         {
             // Nothing per container: no ipMasq chain of the bridge plugin, no FORWARD accept of the firewall plugin.
