@@ -11,28 +11,40 @@ namespace ContainerTools.Runtime.Containers;
 /// </summary>
 public sealed partial class ContainerStore
 {
-    /// <summary>The network namespace exists and is attached before the program starts; returns the resolved ports.</summary>
-    private IReadOnlyList<PortMapping> ConnectNetwork(Container container)
+    /// <summary>
+    /// The network namespace exists and has its interfaces, addresses and hosts file before the program starts. The
+    /// published ports' rules (portmap) may still be in the making: <see cref="ConnectedNetwork.Complete"/> waits for
+    /// them, and Start calls it after starting the monitor, so the two overlap. A port's rule that appears a few
+    /// milliseconds after the program started is no different, seen from outside, from a program that has not called
+    /// listen yet; Start still returns only once every rule exists.
+    /// </summary>
+    private ConnectedNetwork ConnectNetwork(Container container)
     {
         var definition = container.Definition;
         var paths = container.Paths;
         WriteNameFiles(container);
-        if (!definition.UsesNetworkNamespaceFile) return [];
+        if (!definition.UsesNetworkNamespaceFile) return new ConnectedNetwork([], null);
         // A previous run whose exit nobody has processed yet still holds its namespace: release it first.
         if (File.Exists(paths.NetnsFile)) DisconnectNetwork(container);
         NetworkNamespaceFile.Create(paths.NetnsFile);
         try
         {
-            IReadOnlyList<PortMapping> ports = [];
-            if (NetworkModes.IsAttached(definition.Network))
+            if (!NetworkModes.IsAttached(definition.Network) || definition.ConnectedNetworks.Count > 0)
             {
-                ports = Attach(container, paths.NetnsFile, definition.Network, definition.NetworkAliases, definition.Publish).PortMappings;
+                // Several networks: one after the other (each Attach holds the store's lock while it runs).
+                IReadOnlyList<PortMapping> ports = [];
+                if (NetworkModes.IsAttached(definition.Network))
+                {
+                    ports = Attach(container, paths.NetnsFile, definition.Network, definition.NetworkAliases, definition.Publish).PortMappings;
+                }
+                foreach (var connection in definition.ConnectedNetworks)
+                {
+                    Attach(container, paths.NetnsFile, connection.Name, connection.Aliases, []);
+                }
+                return new ConnectedNetwork(ports, null);
             }
-            foreach (var connection in definition.ConnectedNetworks)
-            {
-                Attach(container, paths.NetnsFile, connection.Name, connection.Aliases, []);
-            }
-            return ports;
+            var pending = Networks.BeginAttach(AttachRequestFor(container, paths.NetnsFile, definition.Network, definition.NetworkAliases, definition.Publish));
+            return new ConnectedNetwork(pending.Endpoint.PortMappings, pending);
         }
         catch
         {
@@ -41,8 +53,18 @@ public sealed partial class ContainerStore
         }
     }
 
+    /// <summary>What <see cref="ConnectNetwork"/> set up: the resolved host ports, and an attachment still finishing its ports.</summary>
+    private sealed record ConnectedNetwork(IReadOnlyList<PortMapping> Ports, NetworkStore.PendingAttachment? Pending)
+    {
+        /// <summary>Waits for the published ports' rules; throws (with the attachment undone) if they could not be made.</summary>
+        public void Complete() => Pending?.Complete();
+    }
+
     private Endpoint Attach(Container container, string netnsPath, string network, IReadOnlyList<string> aliases, IReadOnlyList<PortMapping> ports) =>
-        Networks.Attach(new AttachRequest
+        Networks.Attach(AttachRequestFor(container, netnsPath, network, aliases, ports));
+
+    private static AttachRequest AttachRequestFor(Container container, string netnsPath, string network, IReadOnlyList<string> aliases, IReadOnlyList<PortMapping> ports) =>
+        new()
         {
             ContainerId = container.Id,
             NetnsPath = netnsPath,
@@ -52,7 +74,7 @@ public sealed partial class ContainerStore
             Aliases = aliases,
             PortMappings = ports,
             HostsFilePath = container.Paths.HostsFile,
-        });
+        };
 
     /// <summary>
     /// Joins a network besides the container's own (docker network connect): recorded, so every start attaches it, and

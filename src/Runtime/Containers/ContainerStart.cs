@@ -29,8 +29,29 @@ public sealed partial class ContainerStore
                 if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
                 // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
                 container = SaveState(container, container.State with { Cgroup = cgroup.Handle, Error = null });
-                var ports = ConnectNetwork(container);
-                var started = MonitorLauncher.Start(paths, Options.MonitorPath, Options.InitPath);
+                var network = ConnectNetwork(container);
+                MonitorStartedRecord started;
+                try
+                {
+                    started = MonitorLauncher.Start(paths, Options.MonitorPath, Options.InitPath);
+                }
+                catch
+                {
+                    // The catch below detaches the network, which needs the store's lock this attachment still holds.
+                    try { network.Complete(); } catch (Exception) { }
+                    throw;
+                }
+                try
+                {
+                    network.Complete();
+                }
+                catch
+                {
+                    // The program runs but its ports could not be published: it must not outlive this failed start.
+                    StopFailedStart(paths, cgroup.Handle);
+                    throw;
+                }
+                var ports = network.Ports;
                 return SaveState(container, container.State with
                 {
                     Status = ContainerStatus.Running,
@@ -54,6 +75,20 @@ public sealed partial class ContainerStore
                 throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", $"The container could not start: {ex.Message}", container.Name, ex);
             }
         });
+    }
+
+    /// <summary>Kills a container whose start failed after its monitor started it, and waits for the monitor to finish.</summary>
+    private static void StopFailedStart(ContainerPaths paths, CgroupHandle cgroup)
+    {
+        try
+        {
+            ContainerCleanup.Run(paths, cgroup);
+            for (var i = 0; i < 500 && !File.Exists(paths.ExitFile); i++) Thread.Sleep(20);
+        }
+        catch (Exception)
+        {
+            // The caller's cleanup runs again and reports the start's own failure.
+        }
     }
 
     private static void MountRootFs(ContainerPaths paths)

@@ -21,6 +21,8 @@ public sealed record ContainerStoreOptions
     public string? InitPath { get; init; }
     /// <summary>The network of a container that names none; null: $CONTAINERTOOLS_DEFAULT_NETWORK, else "bridge" (Docker's).</summary>
     public string? DefaultNetwork { get; init; }
+    /// <summary>Where the CNI plugins are; null: Debian's and upstream's directories (CniPluginRunner.DefaultPluginDirectories).</summary>
+    public IReadOnlyList<string>? CniPluginDirectories { get; init; }
 }
 
 /// <summary>
@@ -43,7 +45,8 @@ public sealed partial class ContainerStore
 
     /// <summary>The store's event log (events/events.jsonl), appended by each operation and by the monitors.</summary>
     public ContainerEvents Events => new(Root);
-    public NetworkStore Networks => _networks ??= new NetworkStore(Root);
+    public NetworkStore Networks => _networks ??= new NetworkStore(Root,
+        Options.CniPluginDirectories is { } plugins ? new Network.Cni.CniInvoker(new Network.Cni.CniPluginRunner(plugins)) : null);
     public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);
     private NetworkStore? _networks;
     private VolumeStore? _volumes;

@@ -1,17 +1,22 @@
-using System.Runtime.InteropServices;
+using System.Runtime.ExceptionServices;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
 namespace ContainerTools.Runtime.Linux;
 
-/// <summary>Host network interfaces, looked up in sysfs and removed over rtnetlink (what `ip link del` does).</summary>
+/// <summary>
+/// Network interfaces, looked up in sysfs and changed over rtnetlink (what `ip link del` and `ip link set up` do).
+/// </summary>
 internal static unsafe class NetworkLinks
 {
     private const int NetlinkRoute = 0;
+    private const ushort RtmNewLink = 16;
     private const ushort RtmDelLink = 17;
     private const ushort NlmsgError = 2;
     private const ushort NlmFRequest = 1;
     private const ushort NlmFAck = 4;
+    private const uint IffUp = 1;
+    private const int LoopbackIndex = 1;
 
     public static bool Exists(string name) => Directory.Exists($"/sys/class/net/{name}");
 
@@ -31,10 +36,47 @@ internal static unsafe class NetworkLinks
     public static bool Delete(string name)
     {
         var index = IndexOf(name);
-        if (index == 0)
+        return index != 0 && Request(RtmDelLink, index, 0, 0, name);
+    }
+
+    /// <summary>
+    /// Brings `lo` up inside the network namespace that <paramref name="netnsPath"/> names (a /proc/PID/ns/net or a
+    /// bind-mounted nsfs file): what the CNI loopback plugin does, without a process. The kernel gives every network
+    /// namespace its lo as index 1, already holding 127.0.0.1/8 and ::1 once up.
+    /// </summary>
+    public static void BringUpLoopback(string netnsPath)
+    {
+        var namespaceFd = FileDescriptors.Open(netnsPath, FileDescriptors.ReadOnly);
+        ExceptionDispatchInfo? failure = null;
+        // setns changes only the calling thread; a dedicated thread does it and ends, so no pooled thread is altered.
+        var thread = new Thread(() =>
         {
-            return false;
+            try
+            {
+                Namespaces.Join(namespaceFd, NamespaceKind.Network);
+                Request(RtmNewLink, LoopbackIndex, IffUp, IffUp, "lo");
+            }
+            catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
+        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "ContainerTools lo up" };
+        try
+        {
+            thread.Start();
+            thread.Join();
         }
+        finally
+        {
+            close(namespaceFd);
+        }
+        failure?.Throw();
+    }
+
+    /// <summary>
+    /// Sends one link request (struct nlmsghdr, 16 bytes, then struct ifinfomsg, 16 bytes) on a fresh rtnetlink socket,
+    /// which belongs to the calling thread's network namespace, and waits for the kernel's acknowledgement.
+    /// Returns false when the interface does not exist.
+    /// </summary>
+    private static bool Request(ushort type, int index, uint flags, uint change, string name)
+    {
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NetlinkRoute);
         if (fd < 0)
         {
@@ -42,17 +84,18 @@ internal static unsafe class NetworkLinks
         }
         try
         {
-            // struct nlmsghdr (16 bytes) followed by struct ifinfomsg (16 bytes).
             var request = stackalloc byte[32];
             new Span<byte>(request, 32).Clear();
             *(uint*)request = 32;
-            *(ushort*)(request + 4) = RtmDelLink;
+            *(ushort*)(request + 4) = type;
             *(ushort*)(request + 6) = NlmFRequest | NlmFAck;
             *(uint*)(request + 8) = 1;
             *(int*)(request + 20) = index;
+            *(uint*)(request + 24) = flags;
+            *(uint*)(request + 28) = change;
             if (send(fd, request, 32, 0) != 32)
             {
-                throw LinuxError.Last("netlink send RTM_DELLINK", name);
+                throw LinuxError.Last($"netlink send (message type {type})", name);
             }
             var reply = stackalloc byte[1024];
             var received = recv(fd, reply, 1024, 0);
@@ -69,7 +112,7 @@ internal static unsafe class NetworkLinks
                 }
                 if (error != 0)
                 {
-                    throw LinuxError.ToException(error, "delete network interface", name);
+                    throw LinuxError.ToException(error, type == RtmDelLink ? "delete network interface" : "set network interface up", name);
                 }
             }
             return true;

@@ -26,6 +26,11 @@ public sealed record Endpoint
     [JsonPropertyName("hostsFile")] public string? HostsFilePath { get; init; }
     /// <summary>Written before CNI ADD and replaced after it: a pending record outliving its writer marks a crashed attach.</summary>
     [JsonPropertyName("pending")] public bool Pending { get; init; }
+    /// <summary>
+    /// Attached with the network's own masquerade and FORWARD rules (no per-container ipMasq chain, no firewall plugin).
+    /// False in records written before those existed: their DEL must still run the plugins that made their rules.
+    /// </summary>
+    [JsonPropertyName("networkRules")] public bool NetworkRules { get; init; }
     [JsonPropertyName("cniResult")] public JsonObject? CniResult { get; init; }
     [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
 }

@@ -17,6 +17,9 @@ internal sealed class NetworkPaths(StoreRoot root)
 
     public string Endpoint(string name, string containerId) => Path.Combine(Endpoints(name), containerId + ".json");
 
+    /// <summary>The boot id in which the network's iptables rules were made (NetworkHostRules).</summary>
+    public string HostRules(string name) => Path.Combine(Directory, name, "host-rules");
+
     /// <summary>host-local's dataDir: leases live in ipam/NAME/ under it, so removing the network removes them.</summary>
     public string Ipam(string name) => Path.Combine(Directory, name, "ipam");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
 using ContainerTools.Runtime.Network.Cni;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
@@ -12,7 +13,15 @@ public sealed partial class NetworkStore
     /// Connects a network namespace to a network: lo up, a veth pair into the bridge, an address from host-local,
     /// the published ports' DNAT rules, FORWARD accepted; then the hosts files of every container on the network.
     /// </summary>
-    public Endpoint Attach(AttachRequest request)
+    public Endpoint Attach(AttachRequest request) => BeginAttach(request).Complete();
+
+    /// <summary>
+    /// <see cref="Attach"/> in two halves, for a caller with other work meanwhile (the lifecycle starts the container's
+    /// monitor): returns once the interface has its address and the endpoint record and hosts files are written, while
+    /// portmap's ADD for published ports still runs. <see cref="PendingAttachment.Complete"/> waits for it (and undoes
+    /// the attachment if it failed); the store's lock is held until then, so call Complete exactly once.
+    /// </summary>
+    public PendingAttachment BeginAttach(AttachRequest request)
     {
         ContainerIds.Validate(request.ContainerId);
         NetworkNames.Validate(request.NetworkName);
@@ -32,7 +41,20 @@ public sealed partial class NetworkStore
             throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",
                 $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
         }
-        using var _ = Lock();
+        var held = Lock();
+        try
+        {
+            return BeginAttachLocked(request, held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private PendingAttachment BeginAttachLocked(AttachRequest request, FileLock held)
+    {
         var network = request.NetworkName == ContainerNetwork.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
         if (TryReadEndpoint(network.Name, request.ContainerId) is not null)
         {
@@ -47,18 +69,19 @@ public sealed partial class NetworkStore
         var ports = FreePort.Resolve(request.PortMappings);
         CheckPortsFree(ports);
         var interfaceName = request.InterfaceName ?? NextInterfaceName(request.ContainerId);
-        var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name));
+        EnsureHostRules(network);
+        var conflist = NetworkConflist.Build(network, _paths.Ipam(network.Name), ports.Count > 0);
         var attachment = new CniAttachment(request.ContainerId, request.NetnsPath, interfaceName, NetworkConflist.RuntimeConfig(ports));
 
-        _cni.Add(NetworkConflist.Loopback(), new CniAttachment(request.ContainerId, request.NetnsPath, "lo"));
+        BringUpLoopback(request.NetnsPath);
         // A pending record before ADD: if this process dies mid-way, Detach and Remove still find the attachment
         // (and its ports stay reserved) instead of leaking a veth, a lease and rules nobody knows about.
         var recordPath = _paths.Endpoint(network.Name, request.ContainerId);
         AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(ToEndpoint(request, network, interfaceName, ports, result: null)));
-        JsonObject result;
+        CniInvoker.CniAddition addition;
         try
         {
-            result = _cni.Add(conflist, attachment);
+            addition = _cni.StartAdd(conflist, attachment);
         }
         catch
         {
@@ -67,16 +90,18 @@ public sealed partial class NetworkStore
         }
         try
         {
-            var endpoint = ToEndpoint(request, network, interfaceName, ports, result);
+            // portmap hands the bridge's result on unchanged, so this is the record the finished ADD would write.
+            var endpoint = ToEndpoint(request, network, interfaceName, ports, addition.FirstResult);
             AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(endpoint));
             RefreshHostsFiles(network.Name);
-            return endpoint;
+            return new PendingAttachment(this, endpoint, recordPath, addition, held);
         }
         catch
         {
             try
             {
-                _cni.Delete(conflist, attachment, result);
+                addition.Finish();
+                _cni.DeleteConcurrently(conflist, attachment, addition.FirstResult);
             }
             catch (ContainerToolsException)
             {
@@ -85,6 +110,95 @@ public sealed partial class NetworkStore
             throw;
         }
     }
+
+    /// <summary>An attachment whose interface is ready and whose published ports are being set up: see <see cref="BeginAttach"/>.</summary>
+    public sealed class PendingAttachment
+    {
+        private readonly NetworkStore _store;
+        private readonly string _recordPath;
+        private readonly CniInvoker.CniAddition _addition;
+        private FileLock? _held;
+
+        internal PendingAttachment(NetworkStore store, Endpoint endpoint, string recordPath, CniInvoker.CniAddition addition, FileLock held)
+        {
+            (_store, Endpoint, _recordPath, _addition, _held) = (store, endpoint, recordPath, addition, held);
+        }
+
+        /// <summary>The endpoint as recorded: address, interface, resolved host ports.</summary>
+        public Endpoint Endpoint { get; private set; }
+
+        /// <summary>
+        /// Waits for the rest of the ADD and releases the store's lock. If a later plugin failed, the whole attachment
+        /// is gone again (plugins' DEL, record, peers' hosts files) when this throws.
+        /// </summary>
+        public Endpoint Complete()
+        {
+            if (_held is null)
+            {
+                return Endpoint;
+            }
+            try
+            {
+                var result = _addition.Finish();
+                if (!JsonNode.DeepEquals(result, _addition.FirstResult))
+                {
+                    Endpoint = Endpoint with { CniResult = result };
+                    AtomicFile.WriteAllBytes(_recordPath, OciJson.Serialize(Endpoint));
+                }
+                return Endpoint;
+            }
+            catch
+            {
+                TryDelete(_recordPath);
+                try { _store.RefreshHostsFiles(Endpoint.Network); } catch (Exception ex) when (ex is IOException or ContainerToolsException) { }
+                throw;
+            }
+            finally
+            {
+                _held.Dispose();
+                _held = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// lo up in the namespace, as the CNI loopback plugin would do it but over rtnetlink from a thread that joins the
+    /// namespace: one plugin process less per attach. Never undone: lo dies with its namespace.
+    /// </summary>
+    private static void BringUpLoopback(string netnsPath)
+    {
+        try
+        {
+            NetworkLinks.BringUpLoopback(netnsPath);
+        }
+        catch (Exception ex) when (ex is SystemCallException or IOException)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetworkNamespace",
+                $"Could not bring up the loopback interface in '{netnsPath}': {ex.Message}", netnsPath, ex);
+        }
+    }
+
+    /// <summary>
+    /// Makes the network's masquerade and FORWARD rules if this boot has not got them yet: the first attach after the
+    /// network's creation or after a reboot (which empties iptables). networks/NAME/host-rules holds the boot id they were
+    /// made in (and the version of the rules), so later attaches cost no iptables process at all.
+    /// </summary>
+    private void EnsureHostRules(ContainerNetwork network)
+    {
+        var marker = _paths.HostRules(network.Name);
+        var boot = $"{NetworkHostRules.Version} {BootId()}";
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == boot)
+        {
+            return;
+        }
+        // Marked before they exist: whatever happens next, Remove knows there may be rules to delete.
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes("installing\n"));
+        NetworkHostRules.Install(network);
+        AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes(boot + "\n"));
+    }
+
+    private static string BootId() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
 
     /// <summary>Refuses a host port another mapping of the store or a program on the host already has.</summary>
     private void CheckPortsFree(IReadOnlyList<PortMapping> ports)
@@ -150,6 +264,7 @@ public sealed partial class NetworkStore
             PortMappings = ports,
             HostsFilePath = request.HostsFilePath,
             CniResult = result,
+            NetworkRules = true,
             Created = DateTimeOffset.UtcNow,
         };
     }

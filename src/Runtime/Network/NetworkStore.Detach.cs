@@ -37,7 +37,7 @@ public sealed partial class NetworkStore
         var endpoint = TryReadEndpoint(networkName, containerId)
             ?? throw new Errors.ContainerToolsException(Errors.ErrorKind.NotFound, "EndpointNotFound",
                 $"The container '{containerId}' is not attached to the network '{networkName}'.", containerId);
-        _cni.Check(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), endpoint.CniResult ?? new());
+        _cni.Check(ConflistOf(network, endpoint), AttachmentOf(endpoint), endpoint.CniResult ?? new());
     }
 
     private bool DetachLocked(string containerId, string networkName)
@@ -55,8 +55,14 @@ public sealed partial class NetworkStore
         var addresses = endpoint.Pending
             ? HostLocalLeases.AddressesOf(leases, endpoint.ContainerId, endpoint.InterfaceName)
             : [endpoint.IpAddress];
-        _cni.Delete(NetworkConflist.Build(network, _paths.Ipam(network.Name)), AttachmentOf(endpoint), result);
-        if (namespaceGone && !network.Internal)
+        var attachment = AttachmentOf(endpoint);
+        if (endpoint.NetworkRules)
+        {
+            // Only portmap runs iptables on this DEL, and this endpoint has no IPv6 rules: see Ipv4Tools.
+            attachment = attachment with { ToolPath = Ipv4Tools.Directory(_paths.Directory) };
+        }
+        _cni.DeleteConcurrently(ConflistOf(network, endpoint), attachment, result);
+        if (namespaceGone && !network.Internal && !endpoint.NetworkRules)
         {
             foreach (var address in addresses)
             {
@@ -72,6 +78,10 @@ public sealed partial class NetworkStore
         }
         return true;
     }
+
+    /// <summary>The list the endpoint was attached with, so that DEL removes exactly what ADD made.</summary>
+    private System.Text.Json.Nodes.JsonObject ConflistOf(ContainerNetwork network, Endpoint endpoint) =>
+        NetworkConflist.Build(network, _paths.Ipam(network.Name), endpoint.PortMappings.Count > 0, endpoint.NetworkRules);
 
     private static CniAttachment AttachmentOf(Endpoint endpoint) =>
         new(endpoint.ContainerId, endpoint.NetnsPath, endpoint.InterfaceName, NetworkConflist.RuntimeConfig(endpoint.PortMappings));

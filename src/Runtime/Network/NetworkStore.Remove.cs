@@ -27,6 +27,10 @@ public sealed partial class NetworkStore
         }
         // The bridge plugin creates bridges but never deletes them: that is the owner of the network's job.
         NetworkLinks.Delete(network.Bridge);
+        if (File.Exists(_paths.HostRules(name)))
+        {
+            NetworkHostRules.Remove(network);
+        }
         DirectoryRemover.Remove(_paths.NetworkDirectory(name));
         File.Delete(_paths.Record(name));
     }

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Network.Cni;
+using ContainerTools.Tests.Fixtures;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Network;
@@ -65,8 +68,95 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
+        }
+    }
+
+    [Fact]
+    public void AnAutoRemovedContainerHasLoopbackUpAndLeavesNoVethRuleOrLeaseBehind()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            bridge = networks.Create("tidy", NetworkSandbox.RandomSubnet()).Bridge;
+            // lo is brought up by the engine (rtnetlink), not a plugin: a server on 127.0.0.1 must answer inside.
+            var created = containers.Store.Create(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "tidy", AutoRemove = true, Publish = ["127.0.0.1::8080"],
+                Command = ["sh", "-c", "ip -o link show lo; mkdir /www && echo on-lo > /www/i && httpd -p 127.0.0.1:81 -h /www && " +
+                    "for i in $(seq 100); do wget -q -O - http://127.0.0.1:81/i && break; sleep 0.1; done; exec sleep 60"],
+            });
+            containers.Store.Start(created.Id);
+            var endpoint = Assert.Single(networks.EndpointsOf(created.Id));
+            var lease = Path.Combine(containers.RootPath, "networks", "tidy", "ipam", "tidy", endpoint.IpAddress);
+            Assert.True(File.Exists(lease));
+            Assert.NotEmpty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            Assert.Contains(endpoint.IpAddress + ":8080", string.Join('\n', HostCommand.IptablesRules()));
+            for (var i = 0; i < 300 && !containers.Output(created).Contains("on-lo"); i++) Thread.Sleep(50);
+            var output = containers.Output(created);
+            Assert.Matches("<[A-Z_,]*LOOPBACK,UP[A-Z_,]*>", output);
+            Assert.Contains("on-lo", output);
+
+            containers.Store.Stop(created.Id, TimeSpan.Zero);
+            containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30));
+
+            Assert.Null(containers.Store.TryGet(created.Id));
+            Assert.Empty(networks.Endpoints("tidy"));
+            Assert.False(File.Exists(lease));
+            Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            var rules = string.Join('\n', HostCommand.IptablesRules());
+            Assert.DoesNotContain(endpoint.IpAddress + "/", rules);
+            Assert.DoesNotContain(endpoint.IpAddress + ":", rules);
+            Assert.DoesNotContain(created.Id, rules);
+            networks.Remove("tidy");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            Cleanup(containers, bridge);
+        }
+    }
+
+    [Fact]
+    public void PortsThatCannotBePublishedFailTheStartAndLeaveNothingRunningOrAttached()
+    {
+        var containers = new ContainerHost();
+        string bridge = "";
+        try
+        {
+            // Real bridge and host-local; a portmap that refuses. portmap runs while the monitor starts the program.
+            var plugins = Path.Combine(containers.RootPath, "plugins");
+            Directory.CreateDirectory(plugins);
+            var real = CniPluginRunner.DefaultPluginDirectories.First(d => File.Exists(Path.Combine(d, "bridge")));
+            foreach (var plugin in new[] { "bridge", "host-local" }) File.CreateSymbolicLink(Path.Combine(plugins, plugin), Path.Combine(real, plugin));
+            File.WriteAllText(Path.Combine(plugins, "portmap"),
+                "#!/bin/sh\ncat >/dev/null\ncase \"$CNI_COMMAND\" in ADD) echo '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"no ports today\"}'; exit 1;; esac\nexit 0\n");
+            File.SetUnixFileMode(Path.Combine(plugins, "portmap"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var store = new ContainerStore(containers.Root, containers.Images, new ContainerStoreOptions
+            {
+                MonitorPath = HelperBinaries.Monitor, InitPath = HelperBinaries.Init, CniPluginDirectories = [plugins],
+            });
+            bridge = store.Networks.Create("refused", NetworkSandbox.RandomSubnet()).Bridge;
+            var created = store.Create(new ContainerCreateOptions { Image = "busybox", Network = "refused", Publish = ["127.0.0.1::80"], Command = ["sleep", "60"] });
+
+            var error = Assert.Throws<CniPluginException>(() => store.Start(created.Id));
+
+            Assert.Contains("no ports today", error.Message);
+            Assert.NotEqual(ContainerStatus.Running, store.Resolve(created.Id).Status);
+            Assert.Empty(store.Networks.Endpoints("refused"));
+            Assert.False(File.Exists(created.Paths.NetnsFile));
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(containers.RootPath, "networks", "refused", "ipam", "refused"), "10.*"));
+            Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            Assert.DoesNotContain(created.Id, string.Join('\n', HostCommand.IptablesRules()));
+            store.Remove(created.Id);
+            store.Networks.Remove("refused");
+            host.AssertIptablesAsBefore();
+        }
+        finally
+        {
+            Cleanup(containers, bridge);
         }
     }
 
@@ -95,8 +185,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
     }
 
@@ -130,9 +219,24 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         }
         finally
         {
-            containers.Dispose();
-            if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
+            Cleanup(containers, bridge);
         }
+    }
+
+    /// <summary>After a failed assertion too: containers, then networks (their bridges and iptables rules), then the store.</summary>
+    private static void Cleanup(ContainerHost containers, string bridge)
+    {
+        try
+        {
+            foreach (var container in containers.Store.List()) containers.Store.Remove(container.Id, force: true);
+            foreach (var network in containers.Store.Networks.List()) containers.Store.Networks.Remove(network.Name, force: true);
+        }
+        catch (Exception)
+        {
+            // Dispose reports what is left.
+        }
+        containers.Dispose();
+        if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
     }
 
     [Fact]

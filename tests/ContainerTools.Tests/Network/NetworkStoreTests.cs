@@ -141,17 +141,17 @@ public sealed class NetworkStoreTests(NetworkHostState host)
     public void FailedAddIsUndoneAndThePluginErrorReported()
     {
         using var sandbox = new NetworkSandbox(host);
-        // Real plugins, except a firewall that refuses: bridge and portmap have run by the time it fails.
+        // Real plugins, except a portmap that refuses: bridge has run by the time it fails.
         var plugins = Path.Combine(sandbox.RootPath, "plugins");
         Directory.CreateDirectory(plugins);
-        foreach (var real in new[] { "bridge", "host-local", "portmap", "loopback" })
+        foreach (var real in new[] { "bridge", "host-local" })
         {
             File.CreateSymbolicLink(Path.Combine(plugins, real), Path.Combine(CniPluginRunner.DefaultPluginDirectories.First(d => File.Exists(Path.Combine(d, "bridge"))), real));
         }
-        var firewall = Path.Combine(plugins, "firewall");
-        File.WriteAllText(firewall, "#!/bin/sh\ncase \"$CNI_COMMAND\" in ADD) echo '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"refused by test\",\"details\":\"on purpose\"}'; exit 1;; esac\nexit 0\n");
+        var portmap = Path.Combine(plugins, "portmap");
+        File.WriteAllText(portmap, "#!/bin/sh\ncase \"$CNI_COMMAND\" in ADD) echo '{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"refused by test\",\"details\":\"on purpose\"}'; exit 1;; esac\nexit 0\n");
         if (OperatingSystem.IsWindows()) return;
-        File.SetUnixFileMode(firewall, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(portmap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var store = new NetworkStore(sandbox.Root, new CniInvoker(new CniPluginRunner([plugins])));
         var network = sandbox.CreateNetwork("broken");
         var ns = sandbox.CreateNamespace(out var netnsPath);
@@ -160,7 +160,7 @@ public sealed class NetworkStoreTests(NetworkHostState host)
         {
             ContainerId = sandbox.Tag + "failing", NetnsPath = netnsPath, NetworkName = "broken", PortMappings = [PortMapping.Parse("127.0.0.1::80")],
         }));
-        Assert.Equal(("firewall", 11, "NetworkPluginFailed"), (error.Plugin, error.Code, error.ErrorId));
+        Assert.Equal(("portmap", 11, "NetworkPluginFailed"), (error.Plugin, error.Code, error.ErrorId));
         Assert.Contains("refused by test", error.Message);
         Assert.Contains("on purpose", error.Message);
         Assert.Empty(store.Endpoints("broken"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -30,26 +29,5 @@ public static class BridgeMasqueradeRules
         }
     }
 
-    private static bool Iptables(params string[] args)
-    {
-        var start = new ProcessStartInfo("iptables") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["PATH"] = "/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin";
-        start.ArgumentList.Add("-w");
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        try
-        {
-            using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no iptables, so the plugins could not have made rules either
-        }
-    }
+    private static bool Iptables(params string[] args) => HostIptables.TryRun(args);
 }

@@ -50,7 +50,7 @@ public sealed class CniInvoker
     public void Delete(JsonObject conflist, CniAttachment attachment, JsonObject? cachedResult)
     {
         Exception? first = null;
-        foreach (var plugin in Plugins(conflist).Reverse())
+        foreach (var plugin in Enumerable.Reverse(Plugins(conflist)))
         {
             try
             {
@@ -67,6 +67,149 @@ public sealed class CniInvoker
         }
     }
 
+    /// <summary>
+    /// ADD for a list whose plugins after the first only act on the host from the first one's result and hand it on
+    /// unchanged (portmap's DNAT rules, firewall's FORWARD rules: neither enters the namespace nor reads what the
+    /// other made). They then need nothing from each other, so they run at once, each with the first plugin's result
+    /// as prevResult: exactly what sequential chaining would give them. Failure handling is <see cref="Add"/>'s.
+    /// </summary>
+    public JsonObject AddConcurrently(JsonObject conflist, CniAttachment attachment) => StartAdd(conflist, attachment).Finish();
+
+    /// <summary>
+    /// <see cref="AddConcurrently"/> in two halves: returns once the first plugin (the interface and its address) is
+    /// done, with the later ones still running on their own threads; <see cref="CniAddition.Finish"/> waits for them.
+    /// A failure of the first plugin is thrown here, after the list's DEL; a later plugin's by Finish, likewise.
+    /// </summary>
+    public CniAddition StartAdd(JsonObject conflist, CniAttachment attachment)
+    {
+        var plugins = Plugins(conflist);
+        if (plugins.Count == 0)
+        {
+            return new CniAddition(this, conflist, attachment, Add(conflist, attachment), []);
+        }
+        JsonObject? first;
+        try
+        {
+            first = _runner.Run("ADD", PluginConfig(conflist, plugins[0], attachment, null), attachment);
+        }
+        catch (Errors.ContainerToolsException)
+        {
+            DeleteQuietly(conflist, attachment, null);
+            throw;
+        }
+        var later = plugins.Skip(1).Select(plugin => (Func<JsonObject?>)(() =>
+            _runner.Run("ADD", PluginConfig(conflist, plugin, attachment, first), attachment))).ToList();
+        return new CniAddition(this, conflist, attachment, first ?? new JsonObject { ["cniVersion"] = conflist["cniVersion"]?.GetValue<string>() },
+            later.Select(Started).ToList());
+    }
+
+    /// <summary>One ADD of <see cref="StartAdd"/>: the first plugin's result now, the whole list's at Finish.</summary>
+    public sealed class CniAddition
+    {
+        private readonly CniInvoker _invoker;
+        private readonly JsonObject _conflist;
+        private readonly CniAttachment _attachment;
+        private readonly IReadOnlyList<Func<JsonObject?>> _running;
+        private JsonObject? _final;
+
+        internal CniAddition(CniInvoker invoker, JsonObject conflist, CniAttachment attachment, JsonObject first, IReadOnlyList<Func<JsonObject?>> running)
+        {
+            (_invoker, _conflist, _attachment, FirstResult, _running) = (invoker, conflist, attachment, first, running);
+        }
+
+        /// <summary>What the first plugin made: the container's interface and address.</summary>
+        public JsonObject FirstResult { get; }
+
+        /// <summary>Waits for the later plugins; returns the last result, or DELs the whole list and throws the first failure.</summary>
+        public JsonObject Finish()
+        {
+            if (_final is not null)
+            {
+                return _final;
+            }
+            var results = new List<JsonObject?>();
+            Exception? failure = null;
+            foreach (var join in _running)
+            {
+                try { results.Add(join()); }
+                catch (Exception ex) { failure ??= ex; }
+            }
+            if (failure is not null)
+            {
+                _invoker.DeleteQuietly(_conflist, _attachment, FirstResult);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+            return _final = results.LastOrDefault(r => r is not null) ?? FirstResult;
+        }
+    }
+
+    /// <summary>Starts a call on its own thread; the returned function waits for it and returns or rethrows its outcome.</summary>
+    private static Func<JsonObject?> Started(Func<JsonObject?> call)
+    {
+        JsonObject? result = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { result = call(); }
+            catch (Exception ex) { failure = ex; }
+        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "ContainerTools CNI" };
+        thread.Start();
+        return () =>
+        {
+            thread.Join();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+            return result;
+        };
+    }
+
+    /// <summary>The DEL that follows a failed ADD: its own trouble would only hide the ADD failure being reported.</summary>
+    private void DeleteQuietly(JsonObject conflist, CniAttachment attachment, JsonObject? result)
+    {
+        try
+        {
+            DeleteConcurrently(conflist, attachment, result);
+        }
+        catch (Exception ex) when (ex is Errors.ContainerToolsException or IOException or System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+
+    /// <summary>
+    /// DEL of every plugin at once, for lists whose plugins remove only what each made itself (the bridge its veth,
+    /// lease and masquerade chain; portmap its DNAT chain; firewall its FORWARD rules), so no order between them matters.
+    /// Every plugin runs; the first failure in list order is rethrown afterwards.
+    /// </summary>
+    public void DeleteConcurrently(JsonObject conflist, CniAttachment attachment, JsonObject? cachedResult) =>
+        RunAtOnce(Plugins(conflist).Select(plugin => (Func<JsonObject?>)(() =>
+            _runner.Run("DEL", PluginConfig(conflist, plugin, attachment, cachedResult), attachment))).ToList());
+
+    /// <summary>
+    /// Runs each call on its own thread (one stays on the caller's), waits for all, and rethrows the first failure in
+    /// call order. Dedicated threads rather than the thread pool: each blocks on a process while the pool must stay free
+    /// for the pipe reads that process's output needs.
+    /// </summary>
+    private static IReadOnlyList<JsonObject?> RunAtOnce(IReadOnlyList<Func<JsonObject?>> calls)
+    {
+        var joins = calls.Skip(1).Select(Started).ToList();
+        var results = new JsonObject?[calls.Count];
+        Exception? failure = null;
+        try { results[0] = calls.Count > 0 ? calls[0]() : null; }
+        catch (Exception ex) { failure = ex; }
+        for (var i = 0; i < joins.Count; i++)
+        {
+            try { results[i + 1] = joins[i](); }
+            catch (Exception ex) { failure ??= ex; }
+        }
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+        return results;
+    }
+
     public void Check(JsonObject conflist, CniAttachment attachment, JsonObject cachedResult)
     {
         foreach (var plugin in Plugins(conflist))
@@ -75,7 +218,7 @@ public sealed class CniInvoker
         }
     }
 
-    private static IEnumerable<JsonObject> Plugins(JsonObject conflist) =>
+    private static List<JsonObject> Plugins(JsonObject conflist) =>
         (conflist["plugins"] as JsonArray ?? []).OfType<JsonObject>().ToList();
 
     /// <summary>

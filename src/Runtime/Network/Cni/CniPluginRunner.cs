@@ -62,7 +62,7 @@ public sealed class CniPluginRunner
         start.Environment["CNI_PATH"] = string.Join(':', PluginDirectories);
         // Plugins run iptables and ip by name; a caller's PATH without sbin must not break them.
         var path = start.Environment.TryGetValue("PATH", out var existing) && !string.IsNullOrEmpty(existing) ? existing : "/usr/bin:/bin";
-        start.Environment["PATH"] = $"{path}:/usr/local/sbin:/usr/sbin:/sbin";
+        start.Environment["PATH"] = attachment.ToolPath ?? $"{path}:/usr/local/sbin:/usr/sbin:/sbin";
 
         using var process = Process.Start(start)
             ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "NetworkPluginFailed", $"Could not start the CNI plugin '{type}'.", type);

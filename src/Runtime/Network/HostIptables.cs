@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using ContainerTools.Runtime.Errors;
+
+namespace ContainerTools.Runtime.Network;
+
+/// <summary>Runs the host's iptables (whichever backend update-alternatives chose, as the CNI plugins do) with -w.</summary>
+internal static class HostIptables
+{
+    private const string SbinPath = "/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin";
+
+    /// <summary>One iptables command; false when it failed (e.g. -D of a rule that is not there) or iptables is missing.</summary>
+    public static bool TryRun(params string[] args) => Execute("iptables", ["-w", .. args], null, out _) == 0;
+
+    /// <summary>
+    /// Applies a whole iptables-save fragment in one process and one transaction (iptables-restore --noflush): every
+    /// rule appears at once or none does. A chain it declares is created, or flushed if it exists.
+    /// </summary>
+    public static void Restore(string rules, string target)
+    {
+        var status = Execute("iptables-restore", ["-w", "--noflush"], rules, out var error);
+        if (status != 0)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidOperation, "NetworkRulesFailed",
+                $"iptables-restore could not add the network's rules (status {status}): {error.Trim()}", target);
+        }
+    }
+
+    private static int Execute(string program, string[] args, string? input, out string error)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false, RedirectStandardInput = input is not null, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["PATH"] = SbinPath;
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (input is not null)
+            {
+                process.StandardInput.Write(input);
+                process.StandardInput.Close();
+            }
+            process.WaitForExit();
+            stdout.Wait();
+            error = stderr.Result;
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            error = $"{program} is not installed ({ex.Message})";
+            return 127;
+        }
+    }
+}
