@@ -70,6 +70,9 @@ cleanup_work() {
   trap '' INT TERM HUP
   set +e
   if [ -d "$store/containers" ]; then "$ctpwsh" "$repo/bench/lib/remove-all.ps1" >/dev/null 2>&1; fi
+  # A bench that runs containers on the default network leaves its bridge and the network's iptables rules
+  # (CT-MASQ-, CT-FWD-, CT-MARK-) on the host until the network is removed: remove it before the store goes.
+  if [ -d "$store/networks" ]; then "$ctpwsh" "$repo/bench/lib/remove-networks.ps1" >/dev/null 2>&1; fi
   for pid in $(monitor_pids); do kill -KILL "$pid"; done
   if [ -d "$work/podman/root" ]; then
     pod rm -af -t 0 >/dev/null 2>&1

@@ -103,48 +103,8 @@ public sealed class CniInvoker
             later.Select(Started).ToList());
     }
 
-    /// <summary>One ADD of <see cref="StartAdd"/>: the first plugin's result now, the whole list's at Finish.</summary>
-    public sealed class CniAddition
-    {
-        private readonly CniInvoker _invoker;
-        private readonly JsonObject _conflist;
-        private readonly CniAttachment _attachment;
-        private readonly IReadOnlyList<Func<JsonObject?>> _running;
-        private JsonObject? _final;
-
-        internal CniAddition(CniInvoker invoker, JsonObject conflist, CniAttachment attachment, JsonObject first, IReadOnlyList<Func<JsonObject?>> running)
-        {
-            (_invoker, _conflist, _attachment, FirstResult, _running) = (invoker, conflist, attachment, first, running);
-        }
-
-        /// <summary>What the first plugin made: the container's interface and address.</summary>
-        public JsonObject FirstResult { get; }
-
-        /// <summary>Waits for the later plugins; returns the last result, or DELs the whole list and throws the first failure.</summary>
-        public JsonObject Finish()
-        {
-            if (_final is not null)
-            {
-                return _final;
-            }
-            var results = new List<JsonObject?>();
-            Exception? failure = null;
-            foreach (var join in _running)
-            {
-                try { results.Add(join()); }
-                catch (Exception ex) { failure ??= ex; }
-            }
-            if (failure is not null)
-            {
-                _invoker.DeleteQuietly(_conflist, _attachment, FirstResult);
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            }
-            return _final = results.LastOrDefault(r => r is not null) ?? FirstResult;
-        }
-    }
-
     /// <summary>Starts a call on its own thread; the returned function waits for it and returns or rethrows its outcome.</summary>
-    private static Func<JsonObject?> Started(Func<JsonObject?> call)
+    internal static Func<JsonObject?> Started(Func<JsonObject?> call)
     {
         JsonObject? result = null;
         Exception? failure = null;
@@ -166,7 +126,7 @@ public sealed class CniInvoker
     }
 
     /// <summary>The DEL that follows a failed ADD: its own trouble would only hide the ADD failure being reported.</summary>
-    private void DeleteQuietly(JsonObject conflist, CniAttachment attachment, JsonObject? result)
+    internal void DeleteQuietly(JsonObject conflist, CniAttachment attachment, JsonObject? result)
     {
         try
         {
