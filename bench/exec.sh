@@ -36,11 +36,14 @@ tar -C "$rootfs" -cf "$work/rootfs.tar" .
 cat > "$work/remove.ps1" <<'PS'
 Import-Module ./out/ContainerTools
 Get-Container | Remove-Container -Force
+# A network left behind would keep its bridge and iptables rules after the store is deleted.
+Get-ContainerNetwork | Remove-ContainerNetwork -Force
 PS
 cat > "$work/setup.ps1" <<'PS'
 Import-Module ./out/ContainerTools
 Import-ContainerImage -RootFs -Path $env:BENCH_TARBALL -Name local/busybox:1 | Out-Null
-Invoke-ContainerImage local/busybox:1 -Detach -Name ctbench-exec -Command sleep,100000 | Out-Null
+# An empty network namespace, like the crun container's: exec does not depend on the network.
+Invoke-ContainerImage local/busybox:1 -Detach -Name ctbench-exec -Network none -Command sleep,100000 | Out-Null
 PS
 cat > "$work/loop.ps1" <<'PS'
 Import-Module ./out/ContainerTools
