@@ -71,6 +71,9 @@ public sealed partial class ImageStore
                     $"The image {configBlob.Digest} lists {diffIds.Count} valid diff ids in its config but has {image.Layers.Count} layers.", configBlob.Digest);
             }
 
+            // A manifest that came with the image is staged (and flushed) now, while the disk is not yet busy with layers.
+            var servedManifest = image.Manifest is null ? null : BlobStore.StageBytes(image.Manifest, staging);
+
             // One step per distinct source; the first source of a diff id the store lacks unpacks it, the others only
             // prove they are that layer. The steps run concurrently, each into its own staging files.
             var steps = new List<LayerStep>();
@@ -130,9 +133,9 @@ public sealed partial class ImageStore
 
             StagedBlob manifestBlob;
             string manifestMediaType;
-            if (image.Manifest is not null)
+            if (servedManifest is not null)
             {
-                manifestBlob = BlobStore.StageBytes(image.Manifest, staging);
+                manifestBlob = servedManifest;
                 manifestMediaType = image.ManifestMediaType ?? MediaTypes.OciManifest;
             }
             else

@@ -15,6 +15,7 @@ internal sealed class LayerExtraction
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _buffer = new byte[1 << 20];
     private readonly List<(string Path, FileTime Time)> _directoryTimes = new();
+    private readonly uint _umask = FileCreationMask.Current();
 
     public LayerExtraction(RootedDirectory root, CapturingStream tar, CancellationToken cancellationToken)
     {
@@ -172,11 +173,15 @@ internal sealed class LayerExtraction
         var dirFd = _root.ParentFor(parent, entry.Name);
         // O_EXCL|O_NOFOLLOW: a name already taken (a planted symlink included) is never written through; it is
         // unlinked and the file created afresh.
-        var fd = FileDescriptors.TryCreateExclusive(dirFd, name, 0b110_000_000, out var error);
+        // A plain mode the umask leaves whole is given at creation, saving a chmod; setuid/setgid/sticky modes are set
+        // after the chown, which would clear them.
+        var mode = (uint)entry.Mode & 0xFFF;
+        var createMode = (mode & ~0b111_111_111u) == 0 && (mode & _umask) == 0 ? mode : 0b110_000_000;
+        var fd = FileDescriptors.TryCreateExclusive(dirFd, name, createMode, out var error);
         if (fd < 0 && error == Tmds.Linux.LibC.EEXIST)
         {
             RemoveExisting(dirFd, name, keepDirectory: false);
-            fd = FileDescriptors.TryCreateExclusive(dirFd, name, 0b110_000_000, out error);
+            fd = FileDescriptors.TryCreateExclusive(dirFd, name, createMode, out error);
         }
         if (fd < 0)
         {
@@ -186,8 +191,11 @@ internal sealed class LayerExtraction
         {
             CopyData(entry, fd);
             FileNodes.SetOwner(fd, entry.Uid, entry.Gid, entry.Name);
-            // chmod after chown: chown clears setuid/setgid.
-            FileNodes.SetMode(fd, (uint)entry.Mode, entry.Name);
+            if (createMode != mode)
+            {
+                // chmod after chown: chown clears setuid/setgid.
+                FileNodes.SetMode(fd, mode, entry.Name);
+            }
             if (PaxXattrs.Read(entry, _tar) is { } xattrs)
             {
                 foreach (var (xattr, value) in xattrs)

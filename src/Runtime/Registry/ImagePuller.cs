@@ -137,7 +137,7 @@ public sealed class ImagePuller : IDisposable
             config,
             manifest.Content,
             manifest.MediaType,
-            layers.Select(l => new ArchiveLayer(() => OpenLayer(client, repository, l, progress, () => done, total, cancellationToken), l.Digest, l.Size, l.MediaType, l.Digest)).ToList(),
+            layers.Select(l => new ArchiveLayer(() => OpenLayer(l), l.Digest, l.Size, l.MediaType, l.Digest)).ToList(),
             [reference]);
         var stored = _store.Import(image, name, progress, cancellationToken, _config.MaxConcurrentDownloads, KeepForNextPull);
         foreach (var digest in layers.Select(l => l.Digest).Distinct())
@@ -154,7 +154,8 @@ public sealed class ImagePuller : IDisposable
             progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: download complete ({Bytes(layer.Size)})", completed, total, layer.Digest));
         }
 
-        Stream OpenLayer(RegistryClient client, string repository, Descriptor layer, IProgress<ImageProgress>? progress, Func<int> done, int total, CancellationToken cancellationToken)
+        // A layer's bytes for staging: from the store, the pull cache, or the registry.
+        Stream OpenLayer(Descriptor layer)
         {
             try
             {
@@ -168,10 +169,10 @@ public sealed class ImagePuller : IDisposable
                 return cached;
             }
             // Also when a concurrent removal took the blob since the pull looked: it is downloaded again.
-            progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading ({Bytes(layer.Size)})", done(), total, layer.Digest));
+            progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading ({Bytes(layer.Size)})", Volatile.Read(ref done), total, layer.Digest));
             var body = Network(client, () => client.OpenBlob(repository, layer.Digest, cancellationToken));
             return new LayerDownloadStream(body, client.Endpoint.Registry, layer.Size, ProgressStep,
-                read => progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading {Bytes(read)} of {Bytes(layer.Size)}", done(), total, layer.Digest)),
+                read => progress?.Report(new ImageProgress(Activity, $"{Abbreviate(layer.Digest)}: downloading {Bytes(read)} of {Bytes(layer.Size)}", Volatile.Read(ref done), total, layer.Digest)),
                 _ => OnDownloaded(layer));
         }
     }

@@ -43,6 +43,32 @@ public sealed class LayerApplierTests : IDisposable
     }
 
     [Fact]
+    public void PlainFileModesAreExactWhicheverBitsTheUmaskWouldStrip()
+    {
+        string[] modes = ["644", "755", "400", "666", "777", "000", "640", "602"];
+        var builder = new LayerBuilder().Directory("shared/", (UnixFileMode)Convert.ToInt32("2775", 8), uid: 7, gid: 8);
+        foreach (var mode in modes)
+        {
+            builder.File("m" + mode, mode, (UnixFileMode)Convert.ToInt32(mode, 8), uid: 3, gid: 4);
+            builder.File("shared/m" + mode, mode, (UnixFileMode)Convert.ToInt32(mode, 8), uid: 0, gid: 0);
+        }
+
+        _sandbox.Apply(builder.Tar());
+
+        foreach (var mode in modes)
+        {
+            var top = Stat.Of(_sandbox.In("m" + mode));
+            Assert.Equal(Convert.ToUInt32("100" + mode, 8), (uint)(ushort)top.st_mode);
+            Assert.Equal((3u, 4u), ((uint)top.st_uid, (uint)top.st_gid));
+            // Inside a setgid directory a new file takes the directory's group; the entry's own owner still wins.
+            var inShared = Stat.Of(_sandbox.In("shared/m" + mode));
+            Assert.Equal(Convert.ToUInt32("100" + mode, 8), (uint)(ushort)inShared.st_mode);
+            Assert.Equal((0u, 0u), ((uint)inShared.st_uid, (uint)inShared.st_gid));
+            Assert.Equal(mode, Stat.Text(_sandbox.In("m" + mode)));
+        }
+    }
+
+    [Fact]
     public void KeepsOwnersModesAndSpecialBits()
     {
         var tar = new LayerBuilder()
