@@ -154,15 +154,10 @@ internal static unsafe class FileNodes
 
     public static void MakeSymlink(string target, int dirFd, string name)
     {
-        Span<byte> targetScratch = stackalloc byte[NativeText.ScratchSize];
-        Span<byte> nameScratch = stackalloc byte[NativeText.ScratchSize];
-        fixed (byte* t = NativeText.Terminate(target, targetScratch))
-        fixed (byte* p = NativeText.Terminate(name, nameScratch))
+        var errno = TryMakeSymlink(target, dirFd, name);
+        if (errno != 0)
         {
-            if (symlinkat(t, dirFd, p) != 0)
-            {
-                throw LinuxError.Last("symlink", name);
-            }
+            throw LinuxError.ToException(errno, "symlink", name);
         }
     }
 
