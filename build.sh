@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds out/ContainerTools (a folder that Import-Module loads as is) and out/host (a hosted PowerShell for machines without pwsh).
+# Builds out/ContainerTools (a folder that Import-Module loads as is) and out/pwsh (pwsh 7.6 from the Microsoft.PowerShell.SDK
+# NuGet package, with Pester in its Modules/: the shell the tests, the demo and the bench run scripts with).
 set -euo pipefail
 cd "$(dirname "$0")"
 config=${CONFIGURATION:-Release}
@@ -13,5 +14,6 @@ dotnet publish src/Monitor/ContainerTools.Monitor.csproj -c "$config" -r linux-x
 install -m 0755 out/obj/init/ctinit out/obj/monitor/ctmon "$module/"
 cp -r module/. "$module/"
 rm -f "$module"/*.pdb "$module"/*.deps.json
-dotnet publish src/Host/ContainerTools.Host.csproj -c "$config" -o out/host -nologo -v q
-echo "built $module"
+rm -rf out/pwsh
+dotnet publish src/Pwsh/ContainerTools.Pwsh.csproj -c "$config" -r linux-x64 --self-contained false -o out/pwsh -nologo -v q
+echo "built $module and out/pwsh/pwsh"

@@ -11,8 +11,9 @@ scripts/setup.sh
 ./build.sh
 case "$what" in
   demo)
+    # The user's own pwsh when there is one, else the one ./build.sh made.
     if command -v pwsh >/dev/null; then exec pwsh -NoProfile -File examples/demo.ps1
-    else exec out/host/ctpwsh examples/demo.ps1; fi ;;
+    else exec out/pwsh/pwsh -NoProfile -File examples/demo.ps1; fi ;;
   test)
     exec scripts/test.sh ;;
   bench)

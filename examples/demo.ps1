@@ -1,11 +1,13 @@
 #Requires -Version 7.4
-# A tour of ContainerTools: images, then containers made from them. Runs under pwsh and under ctpwsh (out/host/ctpwsh examples/demo.ps1),
-# so it sticks to cmdlets the hosted engine has and to .NET for files: no Select-Object, Sort-Object, Format-*.
+# A tour of ContainerTools: images, then containers made from them. `./run.sh demo` runs it with the pwsh on PATH, or
+# where there is none with the pwsh ./build.sh makes (out/pwsh/pwsh -NoProfile -File examples/demo.ps1).
 # It works in a store of its own (a temp dir) unless CONTAINERTOOLS_ROOT is already set, and removes what it made.
 [CmdletBinding()]
 param()
 
 $ErrorActionPreference = 'Stop'
+# Each step's objects go to Out-Host, so each step prints its own table, as at a prompt (one script's output stream
+# would print every type after the first as a list).
 Set-StrictMode -Version Latest
 
 $repository = [IO.Path]::GetDirectoryName($PSScriptRoot)
@@ -45,16 +47,16 @@ try {
     Step 'Make a busybox image from a root filesystem tarball (like docker import)'
     $tarball = [IO.Path]::Combine($work, 'busybox-rootfs.tar')
     New-BusyboxRootFs $tarball
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1.0
+    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1.0 | Out-Host
 
     Step 'Give it more names (like docker tag); objects bind from the pipeline'
-    Get-ContainerImage local/busybox:1.0 | Add-ContainerImageTag -Tag local/busybox:latest, demo/tools:1 -PassThru
+    Get-ContainerImage local/busybox:1.0 | Add-ContainerImageTag -Tag local/busybox:latest, demo/tools:1 -PassThru | Out-Host
 
     Step 'List the images (one row per name, like docker images)'
-    Get-ContainerImage
+    Get-ContainerImage | Out-Host
 
     Step "Filter with wildcards and Where-Object: local images over 500kB"
-    Get-ContainerImage -Name 'local/*' | Where-Object Size -gt 500kB
+    Get-ContainerImage -Name 'local/*' | Where-Object Size -gt 500kB | Out-Host
 
     $image = Get-ContainerImage demo/tools:1
     Step 'One image, in detail'
@@ -77,7 +79,7 @@ try {
     Remove-ContainerImage demo/tools:1, local/busybox:latest
     $loaded = Import-ContainerImage -Path $archive
     Write-Host "Loaded $(@($loaded).Count) names from $([IO.Path]::GetFileName($archive))"
-    Get-ContainerImage
+    Get-ContainerImage | Out-Host
 
     Step 'Errors are ErrorRecords, not stack traces'
     Get-ContainerImage no/such:image -ErrorAction SilentlyContinue -ErrorVariable failure
@@ -92,31 +94,31 @@ try {
     Step 'Two background containers with labels (like docker run -d)'
     # Each says 'ready' once it will exit cleanly on SIGTERM (a plain sleep as PID 1 would ignore it).
     $server = 'trap "exit 0" TERM; echo ready; while true; do sleep 1; done & wait'
-    Invoke-ContainerImage local/busybox:1.0 -Detach -Name web -Label @{ app = 'web'; tier = 'front' } -Memory 64MB -Command sh, -c, $server
-    Invoke-ContainerImage local/busybox:1.0 -Detach -Name worker -Label @{ app = 'worker' } -PidsLimit 50 -Command sh, -c, $server
+    Invoke-ContainerImage local/busybox:1.0 -Detach -Name web -Label @{ app = 'web'; tier = 'front' } -Memory 64MB -Command sh, -c, $server | Out-Host
+    Invoke-ContainerImage local/busybox:1.0 -Detach -Name worker -Label @{ app = 'worker' } -PidsLimit 50 -Command sh, -c, $server | Out-Host
     foreach ($name in 'web', 'worker') {
         while (@(Get-ContainerLog $name) -notcontains 'ready') { Start-Sleep -Milliseconds 50 }
     }
 
     Step 'Every container, running or not (like docker ps -a)'
-    Get-Container
+    Get-Container | Out-Host
 
     Step 'Filter with Where-Object and labels: running containers labelled app=web'
-    Get-Container -Label app=web | Where-Object Status -eq Running
+    Get-Container -Label app=web | Where-Object Status -eq Running | Out-Host
 
     Step 'Run a command inside every running container (like docker exec), fanned out over the pipeline'
     Get-Container -Status Running | ForEach-Object {
         $hostname = Invoke-ContainerCommand -Container $_.Id -Command cat, /etc/hostname
         "$($_.Name): hostname $hostname, $((Get-ContainerProcess -Container $_.Id).Count) process(es)"
-    }
+    } | Out-Host
 
     Step 'Pause one (cgroup freezer), look, resume it'
     Get-Container worker | Suspend-Container
-    Get-Container worker
-    Get-Container worker | Resume-Container -PassThru
+    Get-Container worker | Out-Host
+    Get-Container worker | Resume-Container -PassThru | Out-Host
 
     Step 'Stop the running ones through the pipeline (like docker stop)'
-    Get-Container | Where-Object Status -eq Running | Stop-Container -PassThru
+    Get-Container | Where-Object Status -eq Running | Stop-Container -PassThru | Out-Host
 
     Step 'What would go? Then remove every exited container (like docker container prune)'
     Get-Container | Where-Object Status -eq Exited | Remove-Container -WhatIf
