@@ -1,9 +1,25 @@
 namespace ContainerTools.Tests.Module;
 
-/// <summary>The module folder ./build.sh publishes (out/ContainerTools); the module tests load it as a user would.</summary>
+/// <summary>
+/// The module folder ./build.sh publishes (out/ContainerTools); the module tests load it as a user would, and run
+/// scripts with the pwsh it publishes beside it (out/pwsh/pwsh).
+/// </summary>
 public static class BuiltModule
 {
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string Pwsh
+    {
+        get
+        {
+            var path = Path.Combine(RepositoryRoot, "out", "pwsh", "pwsh");
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{path} is missing: run ./build.sh before the module tests.");
+            }
+            return path;
+        }
+    }
 
     public static string Folder
     {

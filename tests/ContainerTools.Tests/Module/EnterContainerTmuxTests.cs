@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Linux;
 using ContainerTools.Tests.Lifecycle;
@@ -7,7 +5,7 @@ using ContainerTools.Tests.Lifecycle;
 namespace ContainerTools.Tests.Module;
 
 /// <summary>
-/// End to end, as a user at a terminal: tmux runs out/host/ctpwsh (./build.sh) in a pane, the script calls
+/// End to end, as a user at a terminal: tmux runs out/pwsh/pwsh (./build.sh) in a pane, the script calls
 /// Enter-Container on a running busybox container, and the test types with `tmux send-keys` and reads the screen with
 /// `tmux capture-pane`. Each test has its own tmux server (a socket in its temp dir), killed at the end.
 /// </summary>
@@ -15,11 +13,13 @@ public sealed class EnterContainerTmuxTests : IDisposable
 {
     private readonly ContainerHost _host = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("ct-tmux-").FullName;
-    private string Socket => Path.Combine(_directory, "tmux.sock");
+    private readonly TmuxServer _tmux;
+
+    public EnterContainerTmuxTests() => _tmux = new TmuxServer(_directory);
 
     public void Dispose()
     {
-        try { Tmux("kill-server"); }
+        try { _tmux.Dispose(); }
         finally
         {
             Directory.Delete(_directory, recursive: true);
@@ -27,15 +27,8 @@ public sealed class EnterContainerTmuxTests : IDisposable
         }
     }
 
-    private static string Ctpwsh
-    {
-        get
-        {
-            var path = Path.Combine(BuiltModule.RepositoryRoot, "out", "host", "ctpwsh");
-            Assert.True(File.Exists(path), $"{path} is missing: run ./build.sh first.");
-            return path;
-        }
-    }
+    /// <summary>The pane's command: pwsh runs the script as `pwsh -NoProfile -File` does from a user's shell.</summary>
+    private static string RunScript(string script) => $"'{BuiltModule.Pwsh}' -NoProfile -File '{script}'";
 
     [Fact]
     public void EnterContainerGivesAShellOnTheTerminalAndExitReturnsToTheHost()
@@ -50,29 +43,29 @@ public sealed class EnterContainerTmuxTests : IDisposable
             Write-Host "back-on-host exit=$LASTEXITCODE"
             [System.Threading.Thread]::Sleep(120000)
             """);
-        Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'");
-        var paneTty = Tmux("display-message", "-p", "-t", "main", "#{pane_tty}").Trim();
+        _tmux.Start(100, 30, RunScript(script));
+        var paneTty = _tmux.PaneTty;
 
-        WaitForScreen(@"(?m)^/ #\s*$");
+        _tmux.WaitForScreen(@"(?m)^/ #\s*$");
         Assert.True(PaneSettings(paneTty).IsRaw, "the terminal is not in raw mode during the session");
 
-        Type("echo $((6*7)); hostname; tty; stty size");
-        WaitForScreen(@"(?m)^42\s*\n^tmux-box\s*\n^/dev/pts/\d+\s*\n^30 100\s*$");
+        _tmux.Type("echo $((6*7)); hostname; tty; stty size");
+        _tmux.WaitForScreen(@"(?m)^42\s*\n^tmux-box\s*\n^/dev/pts/\d+\s*\n^30 100\s*$");
 
-        // tmux resizes the pane: SIGWINCH to ctpwsh, which passes the size on to the container's pty.
-        Tmux("resize-window", "-t", "main", "-x", "120", "-y", "40");
+        // tmux resizes the pane: SIGWINCH to pwsh, which passes the size on to the container's pty.
+        _tmux.Resize(120, 40);
         // The signal is handled asynchronously: ask again until the new size has arrived.
-        TypeUntil("clear; stty size", @"(?m)^40 120\s*$");
+        _tmux.TypeUntil("clear; stty size", @"(?m)^40 120\s*$");
 
-        // Ctrl-C reaches the container's foreground sleep, not ctpwsh.
-        Type("clear; sleep 100");
+        // Ctrl-C reaches the container's foreground sleep, not pwsh.
+        _tmux.Type("clear; sleep 100");
         WaitUntil(() => _host.Store.Processes(container.Id).Any(p => p.CommandLine.SequenceEqual(["sleep", "100"])));
-        Tmux("send-keys", "-t", "main", "C-c");
-        Type("echo rc=$?");
-        WaitForScreen(@"(?m)^rc=130\s*$");
+        _tmux.SendKeys("C-c");
+        _tmux.Type("echo rc=$?");
+        _tmux.WaitForScreen(@"(?m)^rc=130\s*$");
 
-        Type("exit 7");
-        WaitForScreen(@"(?m)^back-on-host exit=7\s*$");
+        _tmux.Type("exit 7");
+        _tmux.WaitForScreen(@"(?m)^back-on-host exit=7\s*$");
         Assert.False(PaneSettings(paneTty).IsRaw, "the terminal was left in raw mode");
         Assert.DoesNotContain(_host.Store.Processes(container.Id), p => p.CommandLine[0] == "/bin/sh");
     }
@@ -90,19 +83,19 @@ public sealed class EnterContainerTmuxTests : IDisposable
             Write-Host "back exit=$LASTEXITCODE status=$((Get-Container it).Status)"
             [System.Threading.Thread]::Sleep(120000)
             """);
-        Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'");
+        _tmux.Start(100, 30, RunScript(script));
 
         // The shell's first prompt was written before the attach: the monitor kept it for the first client.
-        WaitForScreen(@"(?m)^/ #\s*$");
-        Type("hostname; tty; stty size");
-        WaitForScreen(@"(?m)^it-box\s*\n^/dev/pts/0\s*\n^30 100\s*$");
+        _tmux.WaitForScreen(@"(?m)^/ #\s*$");
+        _tmux.Type("hostname; tty; stty size");
+        _tmux.WaitForScreen(@"(?m)^it-box\s*\n^/dev/pts/0\s*\n^30 100\s*$");
 
-        Tmux("send-keys", "-t", "main", "C-p", "C-q");
-        WaitForScreen(@"(?m)^detached status=Running\s*$");
+        _tmux.SendKeys("C-p", "C-q");
+        _tmux.WaitForScreen(@"(?m)^detached status=Running\s*$");
 
-        Type("echo again-$((3*3)); exit 2");
-        WaitForScreen(@"(?m)^again-9\s*$");
-        WaitForScreen(@"(?m)^back exit=2 status=Exited\s*$");
+        _tmux.Type("echo again-$((3*3)); exit 2");
+        _tmux.WaitForScreen(@"(?m)^again-9\s*$");
+        _tmux.WaitForScreen(@"(?m)^back exit=2 status=Exited\s*$");
     }
 
     [Fact]
@@ -115,16 +108,16 @@ public sealed class EnterContainerTmuxTests : IDisposable
             Import-Module '{BuiltModule.Folder}'
             Enter-Container web
             """);
-        // After ctpwsh, the pane's shell records the terminal's settings as it finds them.
+        // After pwsh, the pane's shell records the terminal's settings as it finds them.
         var settings = Path.Combine(_directory, "stty.txt");
-        Tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", $"'{Ctpwsh}' '{script}'; stty -a > '{settings}'; sleep 120");
-        var paneTty = Tmux("display-message", "-p", "-t", "main", "#{pane_tty}").Trim();
-        var paneShell = Tmux("display-message", "-p", "-t", "main", "#{pane_pid}").Trim();
-        WaitForScreen(@"(?m)^/ #\s*$");
+        _tmux.Start(100, 30, $"{RunScript(script)}; stty -a > '{settings}'; sleep 120");
+        var paneTty = _tmux.PaneTty;
+        var paneShell = _tmux.PaneShell;
+        _tmux.WaitForScreen(@"(?m)^/ #\s*$");
         Assert.True(PaneSettings(paneTty).IsRaw);
-        var ctpwsh = int.Parse(File.ReadAllText($"/proc/{paneShell}/task/{paneShell}/children").Trim());
+        var pwsh = int.Parse(File.ReadAllText($"/proc/{paneShell}/task/{paneShell}/children").Trim());
 
-        Signals.Send(ctpwsh, Signals.SigTerm);
+        Signals.Send(pwsh, Signals.SigTerm);
 
         WaitUntil(() => File.Exists(settings) && File.ReadAllText(settings).Contains("icanon"));
         var flags = File.ReadAllText(settings).Split([' ', '\n', ';'], StringSplitOptions.RemoveEmptyEntries);
@@ -134,36 +127,6 @@ public sealed class EnterContainerTmuxTests : IDisposable
         Assert.False(PaneSettings(paneTty).IsRaw, "a killed session left the terminal in raw mode");
         // Its end of the container's pty closed with it: the kernel hung the shell up.
         WaitUntil(() => !_host.Store.Processes(container.Id).Any(p => p.CommandLine[0] == "/bin/sh"));
-    }
-
-    private void Type(string line) => Tmux("send-keys", "-t", "main", line, "Enter");
-
-    private void TypeUntil(string line, string pattern)
-    {
-        var regex = new Regex(pattern);
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline;)
-        {
-            Type(line);
-            for (var wait = DateTime.UtcNow.AddSeconds(1); DateTime.UtcNow < wait; Thread.Sleep(50))
-            {
-                if (regex.IsMatch(Screen())) return;
-            }
-        }
-        Assert.Fail($"'{pattern}' never appeared in the pane:\n{Screen()}");
-    }
-
-    private string Screen() => Tmux("capture-pane", "-p", "-t", "main");
-
-    private void WaitForScreen(string pattern)
-    {
-        var regex = new Regex(pattern);
-        var screen = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; Thread.Sleep(50))
-        {
-            screen = Screen().TrimEnd('\n');
-            if (regex.IsMatch(screen)) return;
-        }
-        Assert.Fail($"'{pattern}' never appeared in the pane:\n{screen}");
     }
 
     private static void WaitUntil(Func<bool> condition)
@@ -180,19 +143,5 @@ public sealed class EnterContainerTmuxTests : IDisposable
         var fd = FileDescriptors.Open(paneTty, 2 | 0x100 /* O_RDWR | O_NOCTTY */);
         try { return TerminalModes.Get(fd); }
         finally { FileDescriptors.Close(fd); }
-    }
-
-    private string Tmux(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-S");
-        start.ArgumentList.Add(Socket);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0 && arguments[0] != "kill-server") Assert.Fail($"tmux {string.Join(' ', arguments)}: {error.Result}");
-        return output;
     }
 }
