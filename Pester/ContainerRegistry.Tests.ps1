@@ -31,8 +31,8 @@ BeforeAll {
         try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
     }
 
-    # Starts docker-registry serve on a free port; $Auth is the YAML of its auth: section, if any.
-    function Start-TestRegistry([string] $Name, [string] $Auth) {
+    # Starts docker-registry serve on a free port; $Auth is the YAML lines of its auth: section, if any.
+    function Start-TestRegistry([string] $Name, [string[]] $Auth) {
         $dir = New-Item -ItemType Directory -Path (Join-Path $work $Name) -Force
         $port = Get-FreePort
         $config = Join-Path $dir 'config.yml'
@@ -51,16 +51,26 @@ BeforeAll {
         Set-Content -Path $config -Value $yaml
         $process = Start-Process -FilePath '/usr/bin/docker-registry' -ArgumentList 'serve', $config -PassThru `
             -RedirectStandardOutput (Join-Path $dir 'access.log') -RedirectStandardError (Join-Path $dir 'error.log')
+        $registry = [pscustomobject]@{ Host = "127.0.0.1:$port"; Process = $process; Directory = $dir.FullName }
         $deadline = [datetime]::UtcNow.AddSeconds(15)
-        while ([datetime]::UtcNow -lt $deadline) {
+        while (-not $process.HasExited -and [datetime]::UtcNow -lt $deadline) {
             try {
                 Invoke-WebRequest -Uri "http://127.0.0.1:$port/v2/" -SkipHttpErrorCheck -TimeoutSec 2 | Out-Null
-                break
+                return $registry
             } catch {
                 Start-Sleep -Milliseconds 100
             }
         }
-        [pscustomobject]@{ Host = "127.0.0.1:$port"; Process = $process; Directory = $dir.FullName }
+        # A registry that is not serving fails the suite here, with its own words, not its tests later.
+        Stop-TestRegistry $registry
+        throw "docker-registry '$Name' did not start on 127.0.0.1:${port}: $(Get-Content (Join-Path $dir 'error.log') -Raw)"
+    }
+
+    function Stop-TestRegistry($Registry) {
+        if ($Registry -and -not $Registry.Process.HasExited) {
+            Stop-Process -Id $Registry.Process.Id -Force -ErrorAction SilentlyContinue
+            $Registry.Process.WaitForExit(5000) | Out-Null
+        }
     }
 
     # A busybox root filesystem plus /etc/marker, imported as a one-layer image named $Name.
@@ -92,9 +102,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($registry in @($plain, $private)) {
-        if ($registry) { Stop-Process -Id $registry.Process.Id -Force -ErrorAction SilentlyContinue; $registry.Process.WaitForExit(5000) | Out-Null }
-    }
+    foreach ($registry in @($plain, $private)) { Stop-TestRegistry $registry }
     foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     Remove-Module ContainerTools -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
