@@ -6,27 +6,9 @@
 # Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    # A busybox root filesystem with the applets the stories use.
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in 'sh', 'echo', 'sleep', 'cat', 'hostname', 'true', 'false', 'pwd') {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
-        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
-    }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'container'
+    New-BusyboxImage local/busybox:1 -Applets sh, echo, sleep, cat, hostname, true, false, pwd | Out-Null
 
     # Exits 7 at once on SIGTERM (a bare sleep as PID 1 would ignore it) and says 'ready' once its trap is set.
     $script:server = @('sh', '-c', 'trap "exit 7" TERM; echo ready; sleep 100 & wait')
@@ -40,12 +22,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
-    # The default bridge network is made on first use: its Linux bridge goes with this store.
-    Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    # The default bridge network is made on first use: its Linux bridge and rules go with this store.
+    Exit-TestStore $store
 }
 
 Describe 'Invoke-ContainerImage' {

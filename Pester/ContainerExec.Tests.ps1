@@ -6,34 +6,17 @@
 # Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-exec-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in 'sh', 'echo', 'sleep', 'cat', 'hostname', 'true', 'pwd', 'id', 'sort', 'grep', 'tr') {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
-        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
-    }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/:/bin/sh'
-    Set-Content -Path (Join-Path $rootfs 'etc/group') -Value 'root:x:0:', 'nogroup:x:65534:'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'exec'
+    New-BusyboxImage local/busybox:1 -Applets sh, echo, sleep, cat, hostname, true, pwd, id, sort, grep, tr -Files @{
+        'etc/passwd' = 'root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/:/bin/sh'
+        'etc/group'  = 'root:x:0:', 'nogroup:x:65534:'
+    } | Out-Null
 }
 
 AfterAll {
-    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    # The containers ran on the default bridge network, made on first use: it goes with the store.
+    Exit-TestStore $store
 }
 
 Describe 'Invoke-ContainerCommand' {

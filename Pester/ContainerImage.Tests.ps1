@@ -5,35 +5,17 @@
 # Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    # A busybox root filesystem plus /etc/marker, so different markers make different images.
-    function New-TestRootFs([string] $Marker) {
-        $rootfs = Join-Path $work "rootfs-$Marker"
-        $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-        Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-        [IO.File]::CreateSymbolicLink((Join-Path $bin 'sh'), 'busybox') | Out-Null
-        New-Item -ItemType Directory -Path (Join-Path $rootfs 'etc') -Force | Out-Null
-        Set-Content -Path (Join-Path $rootfs 'etc/marker') -Value $Marker
-        $tarball = Join-Path $work "rootfs-$Marker.tar"
-        [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-        $tarball
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'image'
+    $script:work = $store.Work
+    # Different markers in /etc/marker make different images.
+    foreach ($image in @{ base = 'local/busybox:1'; tool = 'local/tool:1'; other = 'other/app:1' }.GetEnumerator()) {
+        New-BusyboxImage $image.Value -Files @{ 'etc/marker' = $image.Key } | Out-Null
     }
-
-    Import-ContainerImage -RootFs -Path (New-TestRootFs 'base') -Name local/busybox:1 | Out-Null
-    Import-ContainerImage -RootFs -Path (New-TestRootFs 'tool') -Name local/tool:1 | Out-Null
-    Import-ContainerImage -RootFs -Path (New-TestRootFs 'other') -Name other/app:1 | Out-Null
 }
 
 AfterAll {
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Exit-TestStore $store
 }
 
 Describe 'Import-ContainerImage' {
@@ -140,7 +122,7 @@ Describe 'Export-ContainerImage' {
             (Get-ContainerImage).Reference | Sort-Object | Should -Be ($expected.Reference | Sort-Object)
         }
         finally {
-            $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
+            $env:CONTAINERTOOLS_ROOT = $store.Root
         }
     }
 }

@@ -6,26 +6,10 @@
 # (containernetworking-plugins). Traffic goes only to 127.0.0.1 and between containers on the networks it creates.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-net-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in 'sh', 'echo', 'sleep', 'cat', 'true', 'mkdir', 'touch', 'seq', 'grep', 'httpd', 'wget', 'ip') {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
-        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
-    }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'net'
+    $script:work = $store.Work
+    New-BusyboxImage local/busybox:1 -Applets sh, echo, sleep, cat, true, mkdir, touch, seq, grep, httpd, wget, ip | Out-Null
 
     $script:web = @('sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www')
     function script:Get-Page([int] $Port) {
@@ -47,12 +31,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
-    Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
-    Get-ContainerVolume -ErrorAction SilentlyContinue | Remove-ContainerVolume -Force -Confirm:$false -ErrorAction SilentlyContinue
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Exit-TestStore $store
 }
 
 Describe 'Networks' {

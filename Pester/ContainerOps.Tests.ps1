@@ -6,25 +6,10 @@
 # Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-ops-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    # A busybox root filesystem with every applet linked, imported as local/busybox:1.
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in (& /bin/busybox --list) | Where-Object { $_ -and $_ -ne 'busybox' -and $_ -notmatch '/' }) {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') { New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'ops'
+    $script:work = $store.Work
+    New-BusyboxImage local/busybox:1 -Applets '*' | Out-Null
 
     $script:sleeper = @('/bin/sh', '-c', 'trap "exit 7" TERM; echo ready; sleep 100 & wait')
     function Wait-ContainerLine([string] $Name, [string] $Line) {
@@ -37,12 +22,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Container | Remove-Container -Force
-    $left = @(Get-Container)
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
-    $left | Should -BeNullOrEmpty
+    # The containers ran on the default bridge network, made on first use: it goes with the store.
+    Exit-TestStore $store
 }
 
 Describe 'Copy-ContainerFile' {

@@ -12,16 +12,13 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-registry-$([guid]::NewGuid().ToString('N'))")).FullName
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'registry'
+    $script:work = $store.Work
     $script:saved = @{
-        CONTAINERTOOLS_ROOT              = $env:CONTAINERTOOLS_ROOT
         DOCKER_CONFIG                    = $env:DOCKER_CONFIG
         CONTAINERTOOLS_REGISTRIES_CONFIG = $env:CONTAINERTOOLS_REGISTRIES_CONFIG
     }
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
     $env:DOCKER_CONFIG = Join-Path $work 'docker'
     $env:CONTAINERTOOLS_REGISTRIES_CONFIG = $null
 
@@ -73,18 +70,6 @@ BeforeAll {
         }
     }
 
-    # A busybox root filesystem plus /etc/marker, imported as a one-layer image named $Name.
-    function Import-TestImage([string] $Marker, [string] $Name) {
-        $rootfs = Join-Path $work "rootfs-$Marker"
-        $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-        Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-        New-Item -ItemType Directory -Path (Join-Path $rootfs 'etc') -Force | Out-Null
-        Set-Content -Path (Join-Path $rootfs 'etc/marker') -Value $Marker
-        $tarball = Join-Path $work "rootfs-$Marker.tar"
-        [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-        Import-ContainerImage -RootFs -Path $tarball -Name $Name
-    }
-
     $script:user = 'pester'
     $script:password = 'pester-secret'
     $script:goodCredential = [pscredential]::new($user, (ConvertTo-SecureString $password -AsPlainText -Force))
@@ -98,14 +83,14 @@ BeforeAll {
         $script:private = Start-TestRegistry 'private' @('  htpasswd:', '    realm: pester', "    path: $htpasswd")
     }
 
-    $script:local = Import-TestImage 'pushed' "$($plain.Host)/pester/app:1"
+    # /etc/marker makes the private registry's image another image.
+    $script:local = New-BusyboxImage "$($plain.Host)/pester/app:1" -Files @{ 'etc/marker' = 'pushed' }
 }
 
 AfterAll {
     foreach ($registry in @($plain, $private)) { Stop-TestRegistry $registry }
     foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Exit-TestStore $store
 }
 
 Describe 'Submit-ContainerImage' {
@@ -134,7 +119,7 @@ Describe 'Request-ContainerImage' {
         $env:CONTAINERTOOLS_ROOT = $pullRoot
     }
     AfterAll {
-        $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
+        $env:CONTAINERTOOLS_ROOT = $store.Root
     }
 
     It 'pulls what was pushed into an empty store, with the same id and digest' {
@@ -166,7 +151,7 @@ Describe 'Request-ContainerImage' {
 
 Describe 'Connect-ContainerRegistry and Disconnect-ContainerRegistry' {
     BeforeAll {
-        if ($private) { Import-TestImage 'private' "$($private.Host)/pester/secret:1" | Out-Null }
+        if ($private) { New-BusyboxImage "$($private.Host)/pester/secret:1" -Files @{ 'etc/marker' = 'private' } | Out-Null }
     }
 
     It 'refuses a wrong password and stores nothing' -Skip:(-not $hasHtpasswd) {
