@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A process in a running container: `Invoke-ContainerCommand -Command true` in a warm hosted session (out/host/ctpwsh,
+# A process in a running container: `Invoke-ContainerCommand -Command true` in a warm session (out/pwsh/pwsh,
 # N calls in one session, mean ms per call) against `crun exec CONTAINER true` on a container crun runs itself, and
 # `podman exec` (private store, vfs) when it works here. Interleaved rounds, median round per tool, and ratios.
 # Needs ./build.sh first. RUNS (default 60) calls per tool, ROUNDS (default 3). WARMUP (default 150) untimed calls
@@ -12,12 +12,13 @@ runs=${RUNS:-60}
 rounds=${ROUNDS:-3}
 warmup=${WARMUP:-150}
 per_round=$(( (runs + rounds - 1) / rounds ))
-[ -x out/host/ctpwsh ] && [ -x out/ContainerTools/ctinit ] || { echo "run ./build.sh first" >&2; exit 1; }
+[ -x out/pwsh/pwsh ] && [ -x out/ContainerTools/ctinit ] || { echo "run ./build.sh first" >&2; exit 1; }
+. bench/lib/pwsh.sh
 work=$(mktemp -d /tmp/ct-bench-exec.XXXXXX)
 own_memory_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 cgroup_leaf="ctbench-exec-$$"
 cleanup() {
-  CONTAINERTOOLS_ROOT=$work/store out/host/ctpwsh "$work/remove.ps1" >/dev/null 2>&1 || true
+  CONTAINERTOOLS_ROOT=$work/store bench_pwsh "$work/remove.ps1" >/dev/null 2>&1 || true
   unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; crun delete -f ctbench-exec" >/dev/null 2>&1 || true
   if [ -n "${podman:-}" ]; then podman_ns "$podman rm -f -t 0 ctbench-exec; $podman system reset -f" >/dev/null 2>&1 || true; fi
   for hierarchy in /sys/fs/cgroup/*/; do rmdir "${hierarchy%/}${own_memory_cgroup%/}/$cgroup_leaf" 2>/dev/null || true; done
@@ -40,12 +41,14 @@ Get-Container | Remove-Container -Force
 Get-ContainerNetwork | Remove-ContainerNetwork -Force
 PS
 cat > "$work/setup.ps1" <<'PS'
+$ErrorActionPreference = 'Stop'
 Import-Module ./out/ContainerTools
 Import-ContainerImage -RootFs -Path $env:BENCH_TARBALL -Name local/busybox:1 | Out-Null
 # An empty network namespace, like the crun container's: exec does not depend on the network.
 Invoke-ContainerImage local/busybox:1 -Detach -Name ctbench-exec -Network none -Command sleep,100000 | Out-Null
 PS
 cat > "$work/loop.ps1" <<'PS'
+$ErrorActionPreference = 'Stop'
 Import-Module ./out/ContainerTools
 $n = [int]$env:BENCH_RUNS
 for ($i = 0; $i -lt [int]$env:BENCH_WARMUP; $i++) { Invoke-ContainerCommand ctbench-exec -Command true }
@@ -54,7 +57,7 @@ for ($i = 0; $i -lt $n; $i++) { Invoke-ContainerCommand ctbench-exec -Command tr
 "{0:F2}" -f ($watch.Elapsed.TotalMilliseconds / $n)
 PS
 export CONTAINERTOOLS_ROOT=$work/store BENCH_TARBALL=$work/rootfs.tar BENCH_WARMUP=$warmup
-out/host/ctpwsh "$work/setup.ps1"
+bench_pwsh "$work/setup.ps1"
 
 # crun: a container it runs itself from a bundle with Docker's default spec, detached.
 bundle=$work/bundle
@@ -82,7 +85,7 @@ mean_ms() { jq '.results[0].mean * 1000' "$1"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 : > "$work/ct.ms"; : > "$work/crun.ms"; : > "$work/podman.ms"
 for round in $(seq "$rounds"); do
-  BENCH_RUNS=$per_round out/host/ctpwsh "$work/loop.ps1" | tail -1 >> "$work/ct.ms"
+  BENCH_RUNS=$per_round bench_pwsh "$work/loop.ps1" | tail -1 >> "$work/ct.ms"
   crun_ns "hyperfine -N --warmup 2 -r $per_round --export-json $work/crun.json 'crun exec ctbench-exec true'" >/dev/null
   mean_ms "$work/crun.json" >> "$work/crun.ms"
   if [ -n "$podman" ]; then

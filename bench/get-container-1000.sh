@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib/common.sh"
 count=${COUNT:-1000}
 make_work getcontainer
 
-"$ctpwsh" "$repo/bench/lib/get-container.ps1" "$work" "$count" > "$work/out"
+bench_pwsh "$repo/bench/lib/get-container.ps1" "$work" "$count" > "$work/out"
 { read -r create_ms; read -r get_ms; read -r seen; read -r remove_ms; } < "$work/out"
 left=$(ls "$store/containers" | wc -l)
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

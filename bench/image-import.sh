@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
+. bench/lib/pwsh.sh
 . bench/lib/debian-archive.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
 
@@ -14,7 +15,7 @@ for i in $(seq "$rounds"); do
   # Flush earlier rounds' dirty pages so one round's writeback is not billed to the next.
   sync
   store=$(mktemp -d /var/tmp/ct-bench-store.XXXXXX)
-  ours+=("$(CONTAINERTOOLS_ROOT=$store out/host/ctpwsh bench/import-archive.ps1 "$archive")")
+  ours+=("$(CONTAINERTOOLS_ROOT=$store bench_pwsh bench/import-archive.ps1 "$archive")")
   rm -rf "$store"
 
   sync

@@ -8,14 +8,14 @@ count=${COUNT:-20}
 ulimit -n 20000
 make_work rss
 
-"$ctpwsh" "$repo/bench/lib/start-detached.ps1" "$work" "$count" 0 > "$work/ours.out"
+bench_pwsh "$repo/bench/lib/start-detached.ps1" "$work" "$count" 0 > "$work/ours.out"
 [ "$(sed -n 2p "$work/ours.out")" = "$count" ] || { echo "expected $count running containers" >&2; exit 1; }
 ours_pids=$(monitor_pids)
 [ "$(wc -w <<<"$ours_pids")" = "$count" ] || { echo "expected $count ctmon processes, found: $ours_pids" >&2; exit 1; }
 for pid in $ours_pids; do rss_kb "$pid"; done > "$work/ctmon.kb"
 for pid in $ours_pids; do pss_kb "$pid"; done > "$work/ctmon.pss"
 
-"$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
+bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 for i in $(seq "$count"); do pod run -d "${pod_run_flags[@]}" bench/busybox:latest sleep 300 >/dev/null; done
 conmon_pids=$(pgrep -f "conmon .*$work/podman/" || true)

@@ -11,7 +11,7 @@ rounds=${ROUNDS:-5}
 per_round=$(( (pairs + rounds - 1) / rounds ))
 make_work pause
 
-"$ctpwsh" "$repo/bench/lib/pause-resume.ps1" "$work" 1 >/dev/null
+bench_pwsh "$repo/bench/lib/pause-resume.ps1" "$work" 1 >/dev/null
 
 bundle=$work/bundle
 mkdir -p "$bundle"
@@ -23,7 +23,7 @@ mv "$work/config.json" "$bundle/config.json"
 crun_ids=ctbench-pause-$$
 crun run -d -b "$bundle" "$crun_ids" </dev/null >/dev/null 2>&1
 for i in 1 2 3; do crun pause "$crun_ids"; crun resume "$crun_ids"; done
-our_round() { "$ctpwsh" "$repo/bench/lib/pause-resume.ps1" "$work" "$per_round"; }
+our_round() { bench_pwsh "$repo/bench/lib/pause-resume.ps1" "$work" "$per_round"; }
 crun_pair() { crun pause "$crun_ids"; crun resume "$crun_ids"; }
 interleave_rounds our_round crun_pair
 ours=$(median < "$work/ours.ms")

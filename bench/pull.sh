@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 keep=${KEEP_STORES:-0}
 discard() { [ "$keep" = 1 ] || rm -rf "$@"; }
-[ -x out/host/ctpwsh ] && [ -d out/ContainerTools ] || { echo "run ./build.sh first" >&2; exit 1; }
+[ -x out/pwsh/pwsh ] && [ -d out/ContainerTools ] || { echo "run ./build.sh first" >&2; exit 1; }
+. bench/lib/pwsh.sh
 . bench/lib/debian-archive.sh
 echo "archive: $(du -h "$archive" | cut -f1)"
 
@@ -64,7 +65,7 @@ for i in $(seq "$rounds"); do
   # Flush earlier rounds' dirty pages so one round's writeback is not billed to the next.
   sync
   store=$(mktemp -d "$work/ours.XXXXXX")
-  ours+=("$(CONTAINERTOOLS_ROOT=$store out/host/ctpwsh bench/request-image.ps1 "$image" | tail -1)")
+  ours+=("$(CONTAINERTOOLS_ROOT=$store bench_pwsh bench/request-image.ps1 "$image" | tail -1)")
   discard "$store"
 
   sync

@@ -14,10 +14,10 @@ ulimit -n 20000
 export CONTAINERTOOLS_DEFAULT_NETWORK=none
 make_work run
 
-"$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
+bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 for i in 1 2; do pod run --rm "${pod_run_flags[@]}" bench/busybox:latest true; done
-our_round() { "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round"; }
+our_round() { bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round"; }
 podman_once() { pod run --rm "${pod_run_flags[@]}" bench/busybox:latest true; }
 interleave_rounds our_round podman_once
 ours=$(median < "$work/ours.ms")
@@ -28,4 +28,4 @@ echo "podman run --rm --network none true:            $theirs ms (median of $rou
 echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.25x)"
 # Where our time goes (not part of the ratio): each phase of the same run as separate cmdlets.
 echo "our phases (median of 10, warm engine):"
-"$ctpwsh" "$repo/bench/lib/run-phases.ps1" "$work" 10 | sed 's/^/  /'
+bench_pwsh "$repo/bench/lib/run-phases.ps1" "$work" 10 | sed 's/^/  /'

@@ -30,7 +30,7 @@ pod_net_flags=(--network "$podnet" -p "$publish" "${pod_run_flags[@]:2}")
 
 cleanup_network() {
   set +e
-  if [ -d "$store" ]; then "$ctpwsh" "$repo/bench/lib/remove-networks.ps1" >/dev/null 2>&1 || echo "warning: Remove-ContainerNetwork failed" >&2; fi
+  if [ -d "$store" ]; then bench_pwsh "$repo/bench/lib/remove-networks.ps1" >/dev/null 2>&1 || echo "warning: Remove-ContainerNetwork failed" >&2; fi
   if [ -d "$work/podman/root" ]; then
     podn rm -af -t 0 >/dev/null 2>&1
     for i in $(seq 100); do pgrep -f "$work/podman/" >/dev/null || break; sleep 0.1; done
@@ -52,11 +52,11 @@ make_work network
 trap 'status=$?; cleanup_network; check_network; (exit $status); cleanup_work' EXIT
 mkdir -p "$work/podman/networks"
 
-"$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 "$publish" >/dev/null
+bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 "$publish" >/dev/null
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 podn network create --driver bridge --disable-dns "$podnet" >/dev/null
 for i in 1 2; do podn run --rm "${pod_net_flags[@]}" bench/busybox:latest true; done
-our_round() { "$ctpwsh" "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round" "$publish"; }
+our_round() { bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" "$per_round" "$publish"; }
 podman_once() { podn run --rm "${pod_net_flags[@]}" bench/busybox:latest true; }
 interleave_rounds our_round podman_once
 ours=$(median < "$work/ours.ms")
@@ -68,4 +68,4 @@ echo "podman run --rm -p $publish (netavark) true:        $theirs ms (median of 
 echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.3x)"
 # Where our time goes (not part of the ratio): the same run without a network, on the bridge, and with the port.
 echo "our costs (median of 10 each, warm engine):"
-"$ctpwsh" "$repo/bench/lib/network-costs.ps1" "$work" 10 "$publish" | sed 's/^/  /'
+bench_pwsh "$repo/bench/lib/network-costs.ps1" "$work" 10 "$publish" | sed 's/^/  /'

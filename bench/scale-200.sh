@@ -9,7 +9,7 @@ count=${COUNT:-200}
 make_work scale
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); nproc limit $(ulimit -u), nofile $(ulimit -n), pid_max $(cat /proc/sys/kernel/pid_max)"
 
-"$ctpwsh" "$repo/bench/lib/start-detached.ps1" "$work" "$count" 0 > "$work/start.out"
+bench_pwsh "$repo/bench/lib/start-detached.ps1" "$work" "$count" 0 > "$work/start.out"
 start_ms=$(sed -n 1p "$work/start.out"); running=$(sed -n 2p "$work/start.out")
 monitors=$(monitor_pids | wc -l)
 mounts=$(awk -v s="$store/" 'index($5, s) == 1' /proc/self/mountinfo | wc -l)
@@ -27,8 +27,8 @@ echo "start $count detached sleep containers: $start_ms ms ($(ratio "$start_ms" 
 echo "Get-Container -Status Running: $running; ctmon processes: $monitors (VmRSS sum $rss_sum kB); overlay mounts: $mounts; container cgroup dirs: $cgroups_running"
 
 start=$(now_ns)
-"$ctpwsh" "$repo/bench/lib/remove-all.ps1" > /dev/null
-echo "remove all (cold ctpwsh incl. module load): $(( ($(now_ns) - start) / 1000000 )) ms"
+bench_pwsh "$repo/bench/lib/remove-all.ps1" > /dev/null
+echo "remove all (cold pwsh incl. module load): $(( ($(now_ns) - start) / 1000000 )) ms"
 left_containers=$(ls "$store/containers" | wc -l)
 sleep 1
 left_monitors=$(monitor_pids | wc -l)

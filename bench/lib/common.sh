@@ -1,7 +1,7 @@
 # Sourced by the container benchmarks (bench/run-container.sh, pause-resume.sh, monitor-rss.sh, scale-200.sh,
 # get-container-1000.sh): one work dir per run holding our store and podman's, and a cleanup that leaves nothing.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ctpwsh=$repo/out/host/ctpwsh
+source "$repo/bench/lib/pwsh.sh"
 own_cgroup=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
 peer_cgroup=${own_cgroup%/}/ctbench-peer-$$
 
@@ -69,10 +69,10 @@ cleanup_work() {
   # A second signal must not cut the cleanup short.
   trap '' INT TERM HUP
   set +e
-  if [ -d "$store/containers" ]; then "$ctpwsh" "$repo/bench/lib/remove-all.ps1" >/dev/null 2>&1; fi
+  if [ -d "$store/containers" ]; then bench_pwsh "$repo/bench/lib/remove-all.ps1" >/dev/null 2>&1; fi
   # A bench that runs containers on the default network leaves its bridge and the network's iptables rules
   # (CT-MASQ-, CT-FWD-, CT-MARK-) on the host until the network is removed: remove it before the store goes.
-  if [ -d "$store/networks" ]; then "$ctpwsh" "$repo/bench/lib/remove-networks.ps1" >/dev/null 2>&1; fi
+  if [ -d "$store/networks" ]; then bench_pwsh "$repo/bench/lib/remove-networks.ps1" >/dev/null 2>&1; fi
   for pid in $(monitor_pids); do kill -KILL "$pid"; done
   if [ -d "$work/podman/root" ]; then
     pod rm -af -t 0 >/dev/null 2>&1

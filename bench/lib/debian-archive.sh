@@ -1,5 +1,5 @@
 # Shared by the image benchmarks: the debootstrap-sized OCI archive, built once and cached.
-# Source from the repository root; sets $cache and $archive.
+# Source from the repository root after bench/lib/pwsh.sh; sets $cache and $archive.
 cache=${BENCH_CACHE:-/var/tmp/containertools-bench}
 mkdir -p "$cache"
 archive=$cache/debian.oci.tar
@@ -14,6 +14,6 @@ if [ ! -f "$archive" ]; then
     debootstrap --variant=minbase bookworm "$rootfs" ${mirror:+"$mirror"} >/dev/null
   fi
   tar -C "$rootfs" -czf "$cache/rootfs.tar.gz" .
-  CONTAINERTOOLS_ROOT=$cache/make-store out/host/ctpwsh bench/make-archive.ps1 "$cache/rootfs.tar.gz" "$archive" >/dev/null
+  CONTAINERTOOLS_ROOT=$cache/make-store bench_pwsh bench/make-archive.ps1 "$cache/rootfs.tar.gz" "$archive" >/dev/null
   rm -rf "$cache/make-store"
 fi

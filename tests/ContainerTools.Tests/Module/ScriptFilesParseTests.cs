@@ -2,13 +2,16 @@ using System.Management.Automation.Language;
 
 namespace ContainerTools.Tests.Module;
 
-/// <summary>Pester suites and examples cannot run here (no pwsh), but they must at least parse.</summary>
+/// <summary>
+/// Every PowerShell script in the repository parses: a parse error names its file and line here, before the Pester
+/// run (scripts/test.sh) or a bench script reaches it.
+/// </summary>
 public sealed class ScriptFilesParseTests
 {
     public static TheoryData<string> Scripts()
     {
         var data = new TheoryData<string>();
-        foreach (var folder in new[] { "Pester", "examples" })
+        foreach (var folder in new[] { "Pester", "examples", "scripts", "bench", "bench/lib" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(BuiltModule.RepositoryRoot, folder), "*.ps1").Order())
             {
