@@ -29,7 +29,7 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     });
 
     // build.sh puts ctmon and ctinit beside ContainerTools.dll. The engine looks beside its own assembly, which a host
-    // that carries its own copy of ContainerTools.Runtime.dll (tests, ctpwsh) loads from elsewhere.
+    // that carries its own copy of ContainerTools.Runtime.dll (the xunit tests) loads from elsewhere.
     private static string? ShippedHelper(HelperBinary helper)
     {
         if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(helper.EnvironmentVariable)))

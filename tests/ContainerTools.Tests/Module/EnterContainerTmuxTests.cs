@@ -71,6 +71,23 @@ public sealed class EnterContainerTmuxTests : IDisposable
     }
 
     [Fact]
+    public void AtAnInteractivePwshPromptEnterContainerGivesAShellAndThePromptComesBackWithTheExitCode()
+    {
+        _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"], Hostname = "prompt-box", Name = "web" });
+        // pwsh's own console input (no PSReadLine in this build) reads the lines the test types.
+        _tmux.Start(100, 30, $"env CONTAINERTOOLS_ROOT='{_host.RootPath}' '{BuiltModule.Pwsh}' -NoProfile");
+        _tmux.WaitForScreen(@"(?m)^PS [^\n]*>\s*$");
+
+        _tmux.Type($"Import-Module '{BuiltModule.Folder}'; Enter-Container web");
+        _tmux.WaitForScreen(@"(?m)^/ #\s*$");
+        _tmux.Type("hostname; exit 3");
+        _tmux.WaitForScreen(@"(?m)^prompt-box\s*$");
+
+        // Back at pwsh's prompt, which reads and echoes the next line as before the session.
+        _tmux.TypeUntil("\"exit=$LASTEXITCODE\"", @"(?m)^exit=3\s*$");
+    }
+
+    [Fact]
     public void InvokeContainerImageInteractiveTtyDetachesWithCtrlPCtrlQAndStartContainerAttachesAgain()
     {
         var script = Path.Combine(_directory, "run-it.ps1");
