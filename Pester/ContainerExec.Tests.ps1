@@ -1,6 +1,7 @@
 #Requires -Version 7.4
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Working inside running containers: Invoke-ContainerCommand, Start-ContainerProcess, Get-ContainerProcess. For pwsh 7
+# Working inside running containers: Invoke-ContainerCommand, Start-ContainerProcess, Get-ContainerProcess, and the
+# terminal cmdlets without a terminal (the terminal itself: tests/.../Module/EnterContainerTmuxTests). For pwsh 7
 # with Pester 5. Build first (./build.sh), then, as root (containers need namespaces, mounts and cgroups):
 #   Invoke-Pester ./Pester/ContainerExec.Tests.ps1 -Output Detailed
 # Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
@@ -39,37 +40,51 @@ Describe 'Invoke-ContainerCommand' {
         $status | Should -Be "CapEff:`t00000000a80425fb", "NoNewPrivs:`t1"
     }
 
-    It 'sends piped strings to stdin' {
+    It 'sends piped strings to stdin, or -InputObject' {
         'a', 'b' | Invoke-ContainerCommand web -Command cat | Should -Be 'a', 'b'
-        'a', 'b' | Invoke-ContainerCommand web -Command sort, -r | Should -Be 'b', 'a'
+        'a', 'b', 1 | Invoke-ContainerCommand web -Command sort, -r | Should -Be 'b', 'a', '1'
+        Invoke-ContainerCommand web -Command cat -InputObject x, y | Should -Be 'x', 'y'
     }
 
-    It 'fans out over piped containers' {
+    It 'fans out over piped containers, each with the same -InputObject' {
         Invoke-ContainerImage local/busybox:1 -Detach -Name web2 -Hostname web2-host -Label @{ role = 'web' } -Command sleep, 300 | Out-Null
         Get-Container -Label role=web | Invoke-ContainerCommand -Command hostname | Sort-Object | Should -Be 'web-host', 'web2-host'
+        Get-Container -Label role=web | Invoke-ContainerCommand -Command cat -InputObject z | Should -Be 'z', 'z'
     }
 
     It 'writes stderr as errors and a non-zero exit as ContainerCommandFailed with $LASTEXITCODE' {
         $out = Invoke-ContainerCommand web -Command sh, -c, 'echo out; echo err >&2; exit 4' -ErrorVariable errs -ErrorAction SilentlyContinue
         $out | Should -Be 'out'
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStderr,*'
+        $errs | Should -HaveCount 2
+        $errs[0].FullyQualifiedErrorId | Should -Be 'ContainerStderr,ContainerTools.Cmdlets.Containers.InvokeContainerCommandCommand'
+        $errs[0].Exception.Message | Should -Be 'err'
         $errs[1].FullyQualifiedErrorId | Should -BeLike 'ContainerCommandFailed,*'
+        $errs[1].Exception.GetType().Name | Should -Be 'ContainerCommandFailedException'
         $errs[1].Exception.ExitCode | Should -Be 4
         $LASTEXITCODE | Should -Be 4
     }
 
-    It 'takes a user, a working directory and environment variables' {
-        Invoke-ContainerCommand web -User nobody -WorkingDirectory /tmp -Environment @{ ANSWER = 42 } -Command sh, -c, 'id -u; pwd; echo $ANSWER' |
-            Should -Be '65534', '/tmp', '42'
+    It 'runs as the container''s user, in its directory, with its environment, unless told otherwise' {
+        Invoke-ContainerImage local/busybox:1 -Detach -Name configured -Environment @{ FROM_RUN = 'yes' } -Command sleep, 300 | Out-Null
+        Invoke-ContainerCommand configured -Command sh, -c, 'id -u; pwd; echo $FROM_RUN' | Should -Be '0', '/', 'yes'
+        Invoke-ContainerCommand configured -User nobody -WorkingDirectory /tmp -Environment @{ ANSWER = 42 } -Command sh, -c, 'id -u; pwd; echo $FROM_RUN $ANSWER' |
+            Should -Be '65534', '/tmp', 'yes 42'
     }
 
-    It 'refuses a container that is not running' {
+    It 'refuses a container that is not running, with $LASTEXITCODE 125' {
         New-Container local/busybox:1 -Name idle -Command true | Out-Null
-        { Invoke-ContainerCommand idle -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNotRunning,*'
+        Invoke-ContainerCommand idle -Command true -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotRunning,*'
+        $refused[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $LASTEXITCODE | Should -Be 125
     }
 
-    It 'reports a program that does not exist' {
-        { Invoke-ContainerCommand web -Command no-such-program -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerExecFailed,*'
+    It 'reports a program that does not exist as ObjectNotFound, with $LASTEXITCODE 127' {
+        Invoke-ContainerCommand web -Command no-such-program -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing | Should -HaveCount 1
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'ContainerExecFailed,*'
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $LASTEXITCODE | Should -Be 127
     }
 }
@@ -88,9 +103,14 @@ Describe 'Start-ContainerProcess and Get-ContainerProcess' {
         $processes = Get-ContainerProcess web
         $processes.Count | Should -Be 2
         $processes[0].ContainerPid | Should -Be 1
+        $processes[0].User | Should -Be 'root'
         $processes[1].Pid | Should -Be $started.Pid
+        $processes[1].ContainerPid | Should -Be $started.ContainerPid
         $processes[1].User | Should -Be 'nobody'
         $processes[1].Command | Should -Be 'sleep', '301'
+        # The host's /proc agrees: the same process, with its pid in the container's namespace last.
+        (Get-Content "/proc/$($started.Pid)/status" | Where-Object { $_ -like 'NSpid:*' }) -split '\s+' |
+            Select-Object -Skip 1 | Should -Be "$($started.Pid)", "$($started.ContainerPid)"
     }
 
     It 'refuses a paused container' {
@@ -108,14 +128,41 @@ Describe 'Enter-Container and Start-Container -Attach on a terminal' {
         Get-Container | Remove-Container -Force
     }
 
-    It 'refuses to run without a terminal instead of hanging' {
-        # Pester runs with its input redirected: no terminal to put in raw mode.
-        { Enter-Container web -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,*'
+    It 'refuses to run without a terminal instead of hanging, and leaves no shell behind' {
+        # Pester runs with its input redirected (scripts/test.sh gives it /dev/null): no terminal to put in raw mode.
+        [Console]::IsInputRedirected | Should -BeTrue -Because 'this story needs a pwsh whose standard input is not a terminal'
+        Enter-Container web -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'NotATerminal,ContainerTools.Cmdlets.Containers.EnterContainerCommand'
+        $refused[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $refused[0].Exception.Message | Should -Match 'standard input is not one'
+        @(Get-ContainerProcess web) | Should -HaveCount 1
     }
 
     It 'does not start an -Interactive -Tty container it cannot attach a terminal to' {
         New-Container local/busybox:1 -Name shell -Interactive -Tty -Command sh | Out-Null
-        { Start-Container shell -Attach -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,*'
+        { Start-Container shell -Attach -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,ContainerTools.Cmdlets.Containers.StartContainerCommand'
         (Get-Container shell).Status | Should -Be 'Created'
+    }
+
+    It 'does not create an -Interactive -Tty container with Invoke-ContainerImage, and sets $LASTEXITCODE 125' {
+        Invoke-ContainerImage local/busybox:1 -Name it -Interactive -Tty -Command sh -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'NotATerminal,ContainerTools.Cmdlets.Containers.InvokeContainerImageCommand'
+        $LASTEXITCODE | Should -Be 125
+        (Get-Container).Name | Should -Be 'web'
+    }
+
+    It 'attaches to a -Tty container without -Interactive: no stdin to forward, so no terminal needed' {
+        New-Container local/busybox:1 -Name talker -Tty -Command sh, -c, 'tty; exit 3' | Out-Null
+        Start-Container talker -Attach
+        $LASTEXITCODE | Should -Be 3
+        (Get-ContainerLog talker) -join "`n" | Should -Match '/dev/pts/0'
+    }
+
+    It 'runs Invoke-ContainerImage -Tty on the container''s pty and sets the exit code' {
+        Invoke-ContainerImage local/busybox:1 -Name talker -Tty -RemoveAutomatically -Command sh, -c, 'tty; exit 5'
+        $LASTEXITCODE | Should -Be 5
+        (Get-Container).Name | Should -Be 'web'
     }
 }
