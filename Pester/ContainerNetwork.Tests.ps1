@@ -40,6 +40,34 @@ Describe 'Networks' {
         Get-ContainerNetwork | Remove-ContainerNetwork -Force
     }
 
+    It 'creates, lists, connects a created container to, and removes networks, with clear errors' {
+        $network = New-ContainerNetwork -Name app -Subnet 10.213.7.0/24
+        $network.Subnet | Should -Be '10.213.7.0/24'
+        $network.Gateway | Should -Be '10.213.7.1'
+        New-ContainerNetwork -Name other -Subnet 10.213.8.0/24 -Internal | Out-Null
+        (Get-ContainerNetwork -Name a*).Name | Should -Be 'app'
+        { Get-ContainerNetwork nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkNotFound,ContainerTools.Cmdlets.Networks.GetContainerNetworkCommand'
+        { New-ContainerNetwork app -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkAlreadyExists,*'
+
+        $created = New-Container local/busybox:1 -Name web -Network app -NetworkAlias www -Publish 127.0.0.1::80 -Command true
+        $created.Network | Should -Be 'app'
+        $created.Ports | Should -BeNullOrEmpty
+        { New-Container local/busybox:1 -Network other -Publish 80 -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'PortsOnInternalNetwork,*'
+        { New-Container local/busybox:1 -Network nosuch -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkNotFound,*'
+
+        (Connect-ContainerNetwork -Container web -Network other -Alias db -PassThru).Name | Should -Be 'web'
+        { Connect-ContainerNetwork web other -ErrorAction Stop } | Should -Throw -ErrorId 'AlreadyConnected,*'
+        Disconnect-ContainerNetwork web other
+        { Disconnect-ContainerNetwork web other -ErrorAction Stop } | Should -Throw -ErrorId 'NotConnected,*'
+
+        Remove-Container web
+        Remove-ContainerNetwork app -WhatIf
+        Get-ContainerNetwork | Should -HaveCount 2
+        Get-ContainerNetwork | Remove-ContainerNetwork
+        Get-ContainerNetwork | Should -BeNullOrEmpty
+        Join-Path $store.Root 'networks/app' | Should -Not -Exist
+    }
+
     It 'lets containers on a user network reach each other by name and alias' {
         New-ContainerNetwork -Name app | Out-Null
         New-Container local/busybox:1 -Name web -Network app -NetworkAlias www -Command $web | Start-Container | Out-Null
@@ -75,11 +103,16 @@ Describe 'Volumes' {
     }
 
     It 'keeps a named volume''s data across containers and refuses to remove it while used' {
+        $volume = New-ContainerVolume -Name data
+        $volume.Name | Should -Be 'data'
         Invoke-ContainerImage local/busybox:1 -Network none -Volume data:/data -Command sh, -c, 'echo kept > /data/f' | Out-Null
-        Invoke-ContainerImage local/busybox:1 -Network none -Name reader -Volume data:/data -Command cat, /data/f | Should -Be 'kept'
+        Invoke-ContainerImage local/busybox:1 -Network none -Name reader -Mount 'type=volume,source=data,target=/d,readonly' -Command cat, /d/f | Should -Be 'kept'
+        (Get-Container reader).Mounts | Should -Be "$($volume.Mountpoint):/d:ro"
         { Remove-ContainerVolume data -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'VolumeInUse*'
         Get-Container | Remove-Container
-        Get-ContainerVolume data | Should -Not -BeNullOrEmpty
+        (Get-ContainerVolume d*).Name | Should -Be 'data'
+        Remove-ContainerVolume data -Confirm:$false
+        Get-ContainerVolume | Should -BeNullOrEmpty
     }
 
     It 'makes a read-only bind mount refuse writes and mounts a tmpfs' {
