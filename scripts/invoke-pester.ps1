@@ -3,7 +3,7 @@
 param(
     [Parameter(Mandatory)] [string] $Results
 )
-$ErrorActionPreference = 'Stop'
+# No $ErrorActionPreference here: the suites run with pwsh's default (Continue), as a user's Invoke-Pester does.
 $config = New-PesterConfiguration
 $config.Run.Path = Join-Path (Split-Path -Parent $PSScriptRoot) 'Pester'
 $config.Run.PassThru = $true
