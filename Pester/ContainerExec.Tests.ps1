@@ -4,7 +4,14 @@
 # terminal cmdlets without a terminal (the terminal itself: tests/.../Module/EnterContainerTmuxTests). For pwsh 7
 # with Pester 5. Build first (./build.sh), then, as root (containers need namespaces, mounts and cgroups):
 #   Invoke-Pester ./Pester/ContainerExec.Tests.ps1 -Output Detailed
-# Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image.
+# Runs in a store of its own under a temp directory; needs /bin/busybox (busybox-static) for its image. The stories of
+# the terminal cmdlets without a terminal need a pwsh whose standard input is not one (scripts/test.sh gives it
+# /dev/null: `out/pwsh/pwsh -c 'Invoke-Pester ./Pester/ContainerExec.Tests.ps1' < /dev/null`); at a terminal they are
+# skipped, since they would attach to it.
+
+BeforeDiscovery {
+    $script:atTerminal = -not [Console]::IsInputRedirected
+}
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestStore.ps1')
@@ -128,9 +135,7 @@ Describe 'Enter-Container and Start-Container -Attach on a terminal' {
         Get-Container | Remove-Container -Force
     }
 
-    It 'refuses to run without a terminal instead of hanging, and leaves no shell behind' {
-        # Pester runs with its input redirected (scripts/test.sh gives it /dev/null): no terminal to put in raw mode.
-        [Console]::IsInputRedirected | Should -BeTrue -Because 'this story needs a pwsh whose standard input is not a terminal'
+    It 'refuses to run without a terminal instead of hanging, and leaves no shell behind' -Skip:$atTerminal {
         Enter-Container web -ErrorVariable refused -ErrorAction SilentlyContinue
         $refused | Should -HaveCount 1
         $refused[0].FullyQualifiedErrorId | Should -Be 'NotATerminal,ContainerTools.Cmdlets.Containers.EnterContainerCommand'
@@ -139,13 +144,13 @@ Describe 'Enter-Container and Start-Container -Attach on a terminal' {
         @(Get-ContainerProcess web) | Should -HaveCount 1
     }
 
-    It 'does not start an -Interactive -Tty container it cannot attach a terminal to' {
+    It 'does not start an -Interactive -Tty container it cannot attach a terminal to' -Skip:$atTerminal {
         New-Container local/busybox:1 -Name shell -Interactive -Tty -Command sh | Out-Null
         { Start-Container shell -Attach -ErrorAction Stop } | Should -Throw -ErrorId 'NotATerminal,ContainerTools.Cmdlets.Containers.StartContainerCommand'
         (Get-Container shell).Status | Should -Be 'Created'
     }
 
-    It 'does not create an -Interactive -Tty container with Invoke-ContainerImage, and sets $LASTEXITCODE 125' {
+    It 'does not create an -Interactive -Tty container with Invoke-ContainerImage, and sets $LASTEXITCODE 125' -Skip:$atTerminal {
         Invoke-ContainerImage local/busybox:1 -Name it -Interactive -Tty -Command sh -ErrorVariable refused -ErrorAction SilentlyContinue
         $refused | Should -HaveCount 1
         $refused[0].FullyQualifiedErrorId | Should -Be 'NotATerminal,ContainerTools.Cmdlets.Containers.InvokeContainerImageCommand'
