@@ -71,12 +71,13 @@ mv "$work/config.json" "$bundle/config.json"
 crun_ns() { unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; $1"; }
 crun_ns "crun run -d -b $bundle ctbench-exec </dev/null >/dev/null 2>&1"
 
-# podman, if it can run here: a private store on vfs.
+# podman, if it can run here: a private store on vfs, and --network none like the other two (podman's default network
+# would leave podman0, netavark's iptables rules and a /run/netns file behind: its netns is mounted in unshare's namespace).
 podman="podman --root $work/podman/root --runroot $work/podman/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file"
 # Its crun refuses the hybrid cgroup layout too: every podman command runs where the cgroup2 mount is hidden.
 podman_ns() { unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; ulimit -n 20000; $1"; }
 if ! podman_ns "$podman import $work/rootfs.tar localhost/ctbench:1 >$work/podman-run.log 2>&1 &&
-     $podman run -d --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 --name ctbench-exec localhost/ctbench:1 sleep 100000 >$work/podman-run.log 2>&1"; then
+     $podman run -d --network none --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 --name ctbench-exec localhost/ctbench:1 sleep 100000 >$work/podman-run.log 2>&1"; then
   echo "podman could not run a container here, left out: $(tail -1 "$work/podman-run.log" 2>/dev/null)" >&2
   podman=
 fi
