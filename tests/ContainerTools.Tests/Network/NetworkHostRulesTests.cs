@@ -19,11 +19,15 @@ public sealed class NetworkHostRulesTests(NetworkHostState host)
         var b = sandbox.Attach(sandbox.CreateNamespace(out _), "once", "b");
 
         var rules = HostCommand.IptablesRules();
-        Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -s {network.Subnet} ") && r.EndsWith($"-j {masquerade}"));
-        Assert.Single(rules, r => r.StartsWith("-A FORWARD ") && r.EndsWith($"-j {forward}"));
-        Assert.Contains($"-A {masquerade} -j MASQUERADE", rules);
-        Assert.Contains($"-A {forward} -s {network.Subnet} -j ACCEPT", rules);
-        Assert.Contains($"-A {NetworkHostRules.MarkChain(network)} -j MARK --set-xmark 0x2000/0x2000", rules);
+        // Every rule carries the network's mark, naming the store (Reset-ContainerStore -Orphaned finds them by it).
+        var mark = $"-m comment --comment \"containertools network once {network.Bridge} store {sandbox.Root.Path}\"";
+        Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -s {network.Subnet} {mark} ") && r.EndsWith($"-j {masquerade}"));
+        Assert.Single(rules, r => r.StartsWith($"-A FORWARD {mark} ") && r.EndsWith($"-j {forward}"));
+        Assert.Contains($"-A {masquerade} {mark} -j MASQUERADE", rules);
+        Assert.Contains($"-A {forward} -s {network.Subnet} {mark} -j ACCEPT", rules);
+        Assert.Contains($"-A {NetworkHostRules.MarkChain(network)} {mark} -j MARK --set-xmark 0x2000/0x2000", rules);
+        Assert.All(rules.Where(r => r.StartsWith("-A ") && r.Contains(network.Bridge[3..])), r => Assert.Contains(mark, r));
+        Assert.Equal($"containertools network once {network.Bridge} store {sandbox.Root.Path}", File.ReadAllText($"/sys/class/net/{network.Bridge}/ifalias").TrimEnd('\n'));
         Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -o {network.Bridge} -m mark --mark 0x2000/0x2000 ") && r.EndsWith("-j MASQUERADE"));
         foreach (var endpoint in new[] { a, b })
         {
