@@ -38,7 +38,7 @@ internal sealed partial record ContainerLeftovers(string StorePath, string Conta
     /// <summary>Every container of any store that holds something on the host.</summary>
     public static IReadOnlyList<ContainerLeftovers> Find()
     {
-        var mounts = MountPoints().Select(m => (Path: m, Match: ContainerPath().Match(m))).Where(m => m.Match.Success).ToList();
+        var mounts = EngineMounts().Select(m => (Path: m, Match: ContainerPath().Match(m))).Where(m => m.Match.Success).ToList();
         var monitors = MonitorProcesses().ToList();
         var keys = mounts.Select(m => (m.Match.Groups["store"].Value, m.Match.Groups["id"].Value))
             .Concat(monitors.Select(m => (m.Store, m.Id))).Distinct().ToList();
@@ -114,8 +114,37 @@ internal sealed partial record ContainerLeftovers(string StorePath, string Conta
     [GeneratedRegex("^(?<store>/.*)/containers/(?<id>[0-9a-f]{64})(?:/.*)?$")]
     private static partial Regex ContainerPath();
 
-    private static IEnumerable<string> MountPoints() =>
-        File.ReadLines("/proc/self/mountinfo").Select(line => line.Split(' ')).Where(f => f.Length > 4).Select(f => Unescape(f[4]));
+    /// <summary>
+    /// The mounts only the engine makes there: an overlay on STORE/containers/ID/merged whose lower layers are the
+    /// store's (STORE/layers/), and a network namespace (nsfs) on STORE/containers/ID/netns. Other engines' paths can
+    /// look alike (docker's /var/lib/docker/containers/ID/mounts/shm): anything else is not ours.
+    /// </summary>
+    private static IEnumerable<string> EngineMounts()
+    {
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var fields = line.Split(' ');
+            var separator = Array.IndexOf(fields, "-");
+            if (fields.Length < 5 || separator < 0 || separator + 3 >= fields.Length)
+            {
+                continue;
+            }
+            var mountPoint = Unescape(fields[4]);
+            var type = fields[separator + 1];
+            var match = ContainerPath().Match(mountPoint);
+            if (!match.Success)
+            {
+                continue;
+            }
+            var inContainer = mountPoint[(match.Groups["id"].Index + match.Groups["id"].Length)..];
+            var layers = match.Groups["store"].Value + "/layers/";
+            if ((inContainer == "/merged" && type == "overlay" && Unescape(fields[separator + 3]).Contains("lowerdir=" + layers))
+                || (inContainer == "/netns" && type == "nsfs"))
+            {
+                yield return mountPoint;
+            }
+        }
+    }
 
     private static string Unescape(string field) =>
         Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
