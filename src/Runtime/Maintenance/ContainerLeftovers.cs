@@ -129,7 +129,7 @@ internal sealed partial record ContainerLeftovers(string StorePath, string Conta
             {
                 continue;
             }
-            var mountPoint = Unescape(fields[4]);
+            var mountPoint = OverlayMount.Unescape(fields[4]);
             var type = fields[separator + 1];
             var match = ContainerPath().Match(mountPoint);
             if (!match.Success)
@@ -138,16 +138,13 @@ internal sealed partial record ContainerLeftovers(string StorePath, string Conta
             }
             var inContainer = mountPoint[(match.Groups["id"].Index + match.Groups["id"].Length)..];
             var layers = match.Groups["store"].Value + "/layers/";
-            if ((inContainer == "/merged" && type == "overlay" && Unescape(fields[separator + 3]).Contains("lowerdir=" + layers))
+            if ((inContainer == "/merged" && type == "overlay" && OverlayMount.Unescape(fields[separator + 3]).Contains("lowerdir=" + layers))
                 || (inContainer == "/netns" && type == "nsfs"))
             {
                 yield return mountPoint;
             }
         }
     }
-
-    private static string Unescape(string field) =>
-        Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
 
     private static IEnumerable<(int Pid, string Store, string Id)> MonitorProcesses()
     {

@@ -49,6 +49,34 @@ public sealed class NetworkHostRulesTests(NetworkHostState host)
     }
 
     [Fact]
+    public void RulesOfAnEarlierVersionMarkedWithoutTheStoreAreReplacedNotDoubled()
+    {
+        using var sandbox = new NetworkSandbox(host);
+        var network = sandbox.CreateNetwork("upgrade");
+        var id = network.Bridge[3..];
+        // What version 2 made: the jumps commented without the store, the chains' own rules uncommented.
+        var old = $"containertools network upgrade {network.Bridge}";
+        Assert.Equal(0, HostCommand.RunWithInput(
+            $"*nat\n:CT-MASQ-{id} - [0:0]\n-A CT-MASQ-{id} -j MASQUERADE\n-A POSTROUTING -s {network.Subnet} -m comment --comment \"{old}\" -j CT-MASQ-{id}\n" +
+            $":CT-MARK-{id} - [0:0]\n-A CT-MARK-{id} -j MARK --set-xmark 0x2000/0x2000\nCOMMIT\n" +
+            $"*filter\n:CT-FWD-{id} - [0:0]\n-A CT-FWD-{id} -s {network.Subnet} -j ACCEPT\n-I FORWARD 1 -m comment --comment \"{old}\" -j CT-FWD-{id}\nCOMMIT\n",
+            "iptables-restore", "-w", "--noflush").ExitCode);
+        Directory.CreateDirectory(Path.Combine(sandbox.RootPath, "networks", "upgrade"));
+        File.WriteAllText(Path.Combine(sandbox.RootPath, "networks", "upgrade", "host-rules"), $"2 {File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim()}\n");
+
+        sandbox.Attach(sandbox.CreateNamespace(out _), "upgrade", "a");
+
+        var rules = HostCommand.IptablesRules().Where(r => r.Contains(id)).ToList();
+        Assert.DoesNotContain(rules, r => r.Contains($"\"{old}\""));
+        Assert.Single(rules, r => r.StartsWith("-A POSTROUTING -s ") && r.EndsWith($"-j CT-MASQ-{id}"));
+        Assert.Single(rules, r => r.StartsWith("-A FORWARD ") && r.EndsWith($"-j CT-FWD-{id}"));
+        Assert.All(rules.Where(r => r.StartsWith("-A ")), r => Assert.Contains($"--comment \"{old} store {sandbox.Root.Path}\"", r));
+        sandbox.Store.Remove("upgrade", force: true);
+        Assert.DoesNotContain(id, string.Join('\n', HostCommand.IptablesRules()));
+        sandbox.AssertHostClean();
+    }
+
+    [Fact]
     public void AnEndpointAttachedBeforeNetworkRulesIsDetachedByThePluginsThatMadeItsRules()
     {
         using var sandbox = new NetworkSandbox(host);
