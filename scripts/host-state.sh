@@ -10,8 +10,9 @@
 # (iptables-save without counters), nftables tables and chains other than iptables-nft's own, mounts
 # (/proc/self/mountinfo: type, source, mount point), /run/netns entries, CNI state outside any store (/var/lib/cni,
 # /run/cni), cgroups named containertools (and what is beneath them) and beneath the caller's own cgroups, and the
-# processes an engine leaves: monitors, runtimes, registries and anything running in another pid or mount namespace
-# (container programs). The snapshotting shell and its ancestors are never listed.
+# processes an engine leaves: monitors, runtimes, registries, CNI plugins, and anything running in another pid
+# namespace or in a containertools cgroup (container programs). (Another mount namespace alone is no sign: systemd
+# services with PrivateTmp have one.) The snapshotting shell and its ancestors are never listed.
 set -uo pipefail
 export LC_ALL=C PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH
 
@@ -79,9 +80,8 @@ cgroups() {
 
 # "process PID.STARTTIME COMM ARGS": the start time (field 22 of stat) tells a reused pid from the one seen before.
 processes() {
-  local own_pidns own_mntns ancestors pid stat comm start ppid args p
+  local own_pidns ancestors pid stat comm start ppid args p
   own_pidns=$(readlink /proc/self/ns/pid)
-  own_mntns=$(readlink /proc/self/ns/mnt)
   ancestors=" "
   p=$$
   while [ "$p" -gt 1 ] 2>/dev/null; do
@@ -101,7 +101,6 @@ processes() {
     [ -z "$args" ] && continue
     if [[ $comm =~ $engine_programs ]] \
       || [ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" != "$own_pidns" ] \
-      || [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" != "$own_mntns" ] \
       || grep -q containertools "/proc/$pid/cgroup" 2>/dev/null; then
       echo "process $pid.$start $comm ${args% }"
     fi
