@@ -16,8 +16,9 @@
 set -uo pipefail
 export LC_ALL=C PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH
 
-# Programs that run containers or serve them; a new one after a run was started by it and not stopped.
-engine_programs='^(ctmon|ctinit|conmon|crun|runc|podman|buildah|docker-registry|registry|tini|catatonit|netavark|aardvark-dns|slirp4netns|pasta|bridge|portmap|host-local|firewall|loopback|skopeo|umoci)$'
+# Programs that run containers or serve them (and the shells and terminals tests drive them with); a new one after a
+# run was started by it and not stopped.
+engine_programs='^(ctmon|ctinit|pwsh|ctpwsh|tmux.*|conmon|crun|runc|podman|buildah|docker-registry|registry|tini|catatonit|netavark|aardvark-dns|slirp4netns|pasta|bridge|portmap|host-local|firewall|loopback|skopeo|umoci)$'
 
 links() {
   ip -j -d link show 2>/dev/null | jq -r '.[] | "link \(.ifname) \(.linkinfo.info_kind // "device")"'
