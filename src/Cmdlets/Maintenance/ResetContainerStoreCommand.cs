@@ -21,6 +21,12 @@ public sealed class ResetContainerStoreCommand : ContainerToolsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = OrphanedSet)]
     public SwitchParameter Orphaned { get; set; }
 
+    /// <summary>With -Orphaned: only the stores whose path matches one of these (wildcards allowed).</summary>
+    [Parameter(ParameterSetName = OrphanedSet, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? StorePath { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -31,8 +37,9 @@ public sealed class ResetContainerStoreCommand : ContainerToolsCmdlet
     {
         if (Orphaned)
         {
+            var patterns = StorePath?.Select(p => WildcardPattern.Get(p, WildcardOptions.None)).ToList();
             var found = TryEngine(OrphanedHostObjects.Find, "orphaned host objects") ?? [];
-            foreach (var leftovers in found)
+            foreach (var leftovers in found.Where(l => patterns is null || patterns.Any(p => p.IsMatch(l.StorePath))))
             {
                 foreach (var item in leftovers.Objects)
                 {
