@@ -18,7 +18,9 @@ run_checked() {
   local before log status=0 host=0
   before=$(mktemp) log=$(mktemp)
   scripts/host-state.sh snapshot "$before"
-  "$@" | tee "$log" || status=${PIPESTATUS[0]}
+  # Only the test's output is kept (for its closing line); the demo keeps its terminal.
+  if [ "$what" = test ]; then "$@" | tee "$log" || status=${PIPESTATUS[0]}
+  else "$@" || status=$?; fi
   scripts/host-state.sh check "$before" > "$log.host" || host=1
   if [ "$host" = 1 ]; then
     echo "The host was not left as it was found:"
