@@ -127,10 +127,9 @@ try {
 }
 finally {
     if ($ownStore) {
-        Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
-        Get-ContainerImage -ErrorAction SilentlyContinue | Remove-ContainerImage -Force -ErrorAction SilentlyContinue
-        # The default bridge network is made on first use: its Linux bridge goes with the demo's store.
-        Get-ContainerNetwork -ErrorAction SilentlyContinue | Remove-ContainerNetwork -Force -ErrorAction SilentlyContinue
+        # Like podman system reset: every container, image, network (the default bridge is made on first use) and
+        # volume of the demo's store, and every bridge, rule, mount and process it made on the host.
+        Reset-ContainerStore -Force -ErrorAction Continue
         [Environment]::SetEnvironmentVariable('CONTAINERTOOLS_ROOT', $null)
     }
     [IO.Directory]::Delete($work, $true)

@@ -48,6 +48,7 @@
         'Get-ContainerVolume'
         'New-ContainerVolume'
         'Remove-ContainerVolume'
+        'Reset-ContainerStore'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -42,6 +42,8 @@ make_work() {
   export CONTAINERTOOLS_ROOT=$store
   mkdir -p "$work/podman/tmp"
   network_before=$(network_state)
+  host_before=$(mktemp /var/tmp/ct-bench-host.XXXXXX)
+  "$repo/scripts/host-state.sh" snapshot "$host_before"
   trap cleanup_work EXIT
   trap "exit 130" INT TERM HUP
 }
@@ -94,5 +96,7 @@ cleanup_work() {
   if [ -e "$work" ]; then echo "warning: could not remove $work" >&2; fi
   if compgen -G "/sys/fs/cgroup/*/${peer_cgroup#/}" >/dev/null; then echo "warning: cgroup $peer_cgroup is left" >&2; fi
   if [ "$(network_state)" != "$network_before" ]; then echo "warning: network links or netavark iptables rules changed during the run" >&2; fi
+  "$repo/scripts/host-state.sh" check "$host_before" | sed 's/^/warning: /' >&2
+  rm -f "$host_before"
   exit $status
 }

@@ -17,6 +17,8 @@ internal static unsafe class NetworkLinks
     private const ushort NlmFAck = 4;
     private const uint IffUp = 1;
     private const int LoopbackIndex = 1;
+    private const ushort IflaIfAlias = 20;
+    private const int AliasLimit = 255;
 
     public static bool Exists(string name) => Directory.Exists($"/sys/class/net/{name}");
 
@@ -30,6 +32,40 @@ internal static unsafe class NetworkLinks
         {
             return 0;
         }
+    }
+
+    /// <summary>The names of the interfaces of the caller's network namespace.</summary>
+    public static IReadOnlyList<string> Names() =>
+        Directory.Exists("/sys/class/net") ? Directory.EnumerateFileSystemEntries("/sys/class/net").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
+
+    /// <summary>The interface's alias (`ip link set NAME alias TEXT`, IFLA_IFALIAS); empty when it has none or is gone.</summary>
+    public static string Alias(string name)
+    {
+        try
+        {
+            return File.ReadAllText($"/sys/class/net/{name}/ifalias").TrimEnd('\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Sets the interface's alias (at most 255 bytes); returns false when the interface does not exist.</summary>
+    public static bool SetAlias(string name, string alias)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(alias);
+        if (text.Length > AliasLimit)
+        {
+            throw new ArgumentException($"An interface alias holds at most {AliasLimit} bytes.", nameof(alias));
+        }
+        var index = IndexOf(name);
+        // struct rtattr (length, type) and the text with its NUL, padded to 4 bytes.
+        var attribute = new byte[(4 + text.Length + 1 + 3) & ~3];
+        BitConverter.TryWriteBytes(attribute.AsSpan(0, 2), (ushort)(4 + text.Length + 1));
+        BitConverter.TryWriteBytes(attribute.AsSpan(2, 2), IflaIfAlias);
+        text.CopyTo(attribute, 4);
+        return index != 0 && Request(RtmNewLink, index, 0, 0, name, attribute);
     }
 
     /// <summary>Deletes the interface; returns false when it was already gone.</summary>
@@ -75,7 +111,7 @@ internal static unsafe class NetworkLinks
     /// which belongs to the calling thread's network namespace, and waits for the kernel's acknowledgement.
     /// Returns false when the interface does not exist.
     /// </summary>
-    private static bool Request(ushort type, int index, uint flags, uint change, string name)
+    private static bool Request(ushort type, int index, uint flags, uint change, string name, byte[]? attribute = null)
     {
         var fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NetlinkRoute);
         if (fd < 0)
@@ -84,16 +120,18 @@ internal static unsafe class NetworkLinks
         }
         try
         {
-            var request = stackalloc byte[32];
-            new Span<byte>(request, 32).Clear();
-            *(uint*)request = 32;
+            var length = 32 + (attribute?.Length ?? 0);
+            var request = stackalloc byte[length];
+            new Span<byte>(request, length).Clear();
+            attribute?.CopyTo(new Span<byte>(request + 32, attribute.Length));
+            *(uint*)request = (uint)length;
             *(ushort*)(request + 4) = type;
             *(ushort*)(request + 6) = NlmFRequest | NlmFAck;
             *(uint*)(request + 8) = 1;
             *(int*)(request + 20) = index;
             *(uint*)(request + 24) = flags;
             *(uint*)(request + 28) = change;
-            if (send(fd, request, 32, 0) != 32)
+            if (send(fd, request, length, 0) != length)
             {
                 throw LinuxError.Last($"netlink send (message type {type})", name);
             }
@@ -112,7 +150,7 @@ internal static unsafe class NetworkLinks
                 }
                 if (error != 0)
                 {
-                    throw LinuxError.ToException(error, type == RtmDelLink ? "delete network interface" : "set network interface up", name);
+                    throw LinuxError.ToException(error, type == RtmDelLink ? "delete network interface" : "change network interface", name);
                 }
             }
             return true;

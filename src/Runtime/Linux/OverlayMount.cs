@@ -66,7 +66,7 @@ public static unsafe class OverlayMount
     }
 
     // mountinfo escapes space, tab, newline and backslash as \ooo.
-    private static string Unescape(string field)
+    internal static string Unescape(string field)
     {
         if (!field.Contains('\\')) return field;
         var sb = new System.Text.StringBuilder();

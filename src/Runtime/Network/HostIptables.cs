@@ -9,7 +9,10 @@ internal static class HostIptables
     private const string SbinPath = "/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin";
 
     /// <summary>One iptables command; false when it failed (e.g. -D of a rule that is not there) or iptables is missing.</summary>
-    public static bool TryRun(params string[] args) => Execute("iptables", ["-w", .. args], null, out _) == 0;
+    public static bool TryRun(params string[] args) => Execute("iptables", ["-w", .. args], null, out _, out _) == 0;
+
+    /// <summary>Every table's chains and rules (iptables-save, without counters); empty when iptables is missing.</summary>
+    public static string Save() => Execute("iptables-save", [], null, out var output, out _) == 0 ? output : "";
 
     /// <summary>
     /// Applies a whole iptables-save fragment in one process and one transaction (iptables-restore --noflush): every
@@ -17,15 +20,15 @@ internal static class HostIptables
     /// </summary>
     public static void Restore(string rules, string target)
     {
-        var status = Execute("iptables-restore", ["-w", "--noflush"], rules, out var error);
+        var status = Execute("iptables-restore", ["-w", "--noflush"], rules, out _, out var error);
         if (status != 0)
         {
             throw new ContainerToolsException(ErrorKind.InvalidOperation, "NetworkRulesFailed",
-                $"iptables-restore could not add the network's rules (status {status}): {error.Trim()}", target);
+                $"iptables-restore could not change the network's rules (status {status}): {error.Trim()}", target);
         }
     }
 
-    private static int Execute(string program, string[] args, string? input, out string error)
+    private static int Execute(string program, string[] args, string? input, out string output, out string error)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -47,12 +50,13 @@ internal static class HostIptables
                 process.StandardInput.Close();
             }
             process.WaitForExit();
-            stdout.Wait();
+            output = stdout.Result;
             error = stderr.Result;
             return process.ExitCode;
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
+            output = "";
             error = $"{program} is not installed ({ex.Message})";
             return 127;
         }

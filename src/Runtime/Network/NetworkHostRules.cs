@@ -13,7 +13,7 @@ namespace ContainerTools.Runtime.Network;
 /// masqueraded into the container (from 127.0.0.1, or from a container to its own published port). Without it portmap
 /// makes and re-checks its own host-wide CNI-HOSTPORT-SETMARK and CNI-HOSTPORT-MASQ chains on every ADD (5 iptables
 /// processes); the mark bit is portmap's default, 13. An internal network gets only the FORWARD chain (peers on a bridge with br_netfilter pass FORWARD too). The rules
-/// are made by one iptables-restore and removed with the network. ID is the 12 hex digits of the bridge's name.
+/// are made by one iptables-restore, each with the network's mark as its comment, and removed with the network. ID is the 12 hex digits of the bridge's name.
 /// </summary>
 internal static class NetworkHostRules
 {
@@ -25,69 +25,47 @@ internal static class NetworkHostRules
     public static string MarkChain(ContainerNetwork network) => "CT-MARK-" + BridgeId(network);
 
     /// <summary>Changes whenever the set of rules changes, so that a network made with older rules gets the new ones.</summary>
-    public const string Version = "2";
+    public const string Version = "3";
 
     private const string MasqueradeMark = "0x2000/0x2000";
 
-    /// <summary>Makes the rules, first removing any earlier copy so that nothing is doubled.</summary>
-    public static void Install(ContainerNetwork network)
+    /// <summary>
+    /// Makes the rules, first removing any earlier copy so that nothing is doubled. Every rule carries the network's
+    /// mark (<see cref="NetworkMark"/>) as its comment, so that the rules of a store deleted by hand can be found.
+    /// </summary>
+    public static void Install(ContainerNetwork network, string storePath)
     {
         Remove(network);
         var mark = MarkChain(network);
         var masquerade = MasqueradeChain(network);
         var forward = ForwardChain(network);
-        var comment = Comment(network);
+        var comment = $"-m comment --comment \"{NetworkMark.For(network, storePath).Text}\"";
         var rules = new System.Text.StringBuilder();
         if (!network.Internal)
         {
             rules.Append($"*nat\n:{masquerade} - [0:0]\n")
-                .Append($"-A {masquerade} -d {network.Subnet} -j RETURN\n")
-                .Append($"-A {masquerade} -d 224.0.0.0/4 -j RETURN\n")
-                .Append($"-A {masquerade} -j MASQUERADE\n")
-                .Append($"-A POSTROUTING -s {network.Subnet} -m comment --comment \"{comment}\" -j {masquerade}\n")
+                .Append($"-A {masquerade} -d {network.Subnet} {comment} -j RETURN\n")
+                .Append($"-A {masquerade} -d 224.0.0.0/4 {comment} -j RETURN\n")
+                .Append($"-A {masquerade} {comment} -j MASQUERADE\n")
+                .Append($"-A POSTROUTING -s {network.Subnet} {comment} -j {masquerade}\n")
                 .Append($":{mark} - [0:0]\n")
-                .Append($"-A {mark} -j MARK --set-xmark {MasqueradeMark}\n")
-                .Append($"-A POSTROUTING -o {network.Bridge} -m mark --mark {MasqueradeMark} -m comment --comment \"{comment}\" -j MASQUERADE\n")
+                .Append($"-A {mark} {comment} -j MARK --set-xmark {MasqueradeMark}\n")
+                .Append($"-A POSTROUTING -o {network.Bridge} -m mark --mark {MasqueradeMark} {comment} -j MASQUERADE\n")
                 .Append("COMMIT\n");
         }
         rules.Append($"*filter\n:{forward} - [0:0]\n")
-            .Append($"-A {forward} -d {network.Subnet} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n")
-            .Append($"-A {forward} -s {network.Subnet} -j ACCEPT\n")
-            .Append($"-I FORWARD 1 -m comment --comment \"{comment}\" -j {forward}\n")
+            .Append($"-A {forward} -d {network.Subnet} -m conntrack --ctstate RELATED,ESTABLISHED {comment} -j ACCEPT\n")
+            .Append($"-A {forward} -s {network.Subnet} {comment} -j ACCEPT\n")
+            .Append($"-I FORWARD 1 {comment} -j {forward}\n")
             .Append("COMMIT\n");
         HostIptables.Restore(rules.ToString(), network.Name);
     }
 
-    /// <summary>Deletes the jumps and the chains; what is already gone is skipped.</summary>
-    public static void Remove(ContainerNetwork network)
-    {
-        var masquerade = MasqueradeChain(network);
-        var forward = ForwardChain(network);
-        var comment = Comment(network);
-        while (HostIptables.TryRun("-t", "nat", "-D", "POSTROUTING", "-s", network.Subnet, "-m", "comment", "--comment", comment, "-j", masquerade))
-        {
-        }
-        if (HostIptables.TryRun("-t", "nat", "-F", masquerade))
-        {
-            HostIptables.TryRun("-t", "nat", "-X", masquerade);
-        }
-        while (HostIptables.TryRun("-t", "nat", "-D", "POSTROUTING", "-o", network.Bridge, "-m", "mark", "--mark", MasqueradeMark, "-m", "comment", "--comment", comment, "-j", "MASQUERADE"))
-        {
-        }
-        if (HostIptables.TryRun("-t", "nat", "-F", MarkChain(network)))
-        {
-            HostIptables.TryRun("-t", "nat", "-X", MarkChain(network));
-        }
-        while (HostIptables.TryRun("-t", "filter", "-D", "FORWARD", "-m", "comment", "--comment", comment, "-j", forward))
-        {
-        }
-        if (HostIptables.TryRun("-t", "filter", "-F", forward))
-        {
-            HostIptables.TryRun("-t", "filter", "-X", forward);
-        }
-    }
+    /// <summary>
+    /// Deletes the jumps and the chains, including those of older versions (marked without the store); what is already
+    /// gone is skipped. The port chains of containers still attached keep CT-MARK (it is flushed, not deleted).
+    /// </summary>
+    public static void Remove(ContainerNetwork network) => NetworkRuleSweep.Remove(new HashSet<string> { network.Bridge }, portChains: false);
 
     private static string BridgeId(ContainerNetwork network) => network.Bridge.StartsWith("ct-") ? network.Bridge[3..] : network.Bridge;
-
-    private static string Comment(ContainerNetwork network) => $"containertools network {network.Name} {network.Bridge}";
 }

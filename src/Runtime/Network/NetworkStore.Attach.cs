@@ -90,6 +90,7 @@ public sealed partial class NetworkStore
         }
         try
         {
+            MarkBridge(network);
             // portmap hands the bridge's result on unchanged, so this is the record the finished ADD would write.
             var endpoint = ToEndpoint(request, network, interfaceName, ports, addition.FirstResult);
             AtomicFile.WriteAllBytes(recordPath, OciJson.Serialize(endpoint));
@@ -144,8 +145,21 @@ public sealed partial class NetworkStore
         // Marked before they exist: whatever happens next, Remove knows there may be rules to delete.
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes("installing\n"));
-        NetworkHostRules.Install(network);
+        NetworkHostRules.Install(network, Root.Path);
         AtomicFile.WriteAllBytes(marker, System.Text.Encoding.ASCII.GetBytes(boot + "\n"));
+    }
+
+    /// <summary>
+    /// Gives the bridge (made by the bridge plugin at the network's first ADD) the network's mark as its alias, so it
+    /// can be told apart from other programs' bridges and traced to its store (<see cref="NetworkMark"/>).
+    /// </summary>
+    private void MarkBridge(ContainerNetwork network)
+    {
+        var mark = NetworkMark.For(network, Root.Path).Text;
+        if (NetworkLinks.Alias(network.Bridge) != mark)
+        {
+            NetworkLinks.SetAlias(network.Bridge, mark);
+        }
     }
 
     private static string BootId() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();

@@ -29,7 +29,8 @@ public sealed partial class NetworkStore
         NetworkLinks.Delete(network.Bridge);
         if (File.Exists(_paths.HostRules(name)))
         {
-            NetworkHostRules.Remove(network);
+            // The port chains too: a container detached by a process that died half-way may have left one.
+            NetworkRuleSweep.Remove(new HashSet<string> { network.Bridge }, portChains: true);
         }
         DirectoryRemover.Remove(_paths.NetworkDirectory(name));
         File.Delete(_paths.Record(name));

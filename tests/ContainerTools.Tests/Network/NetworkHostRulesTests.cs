@@ -19,11 +19,15 @@ public sealed class NetworkHostRulesTests(NetworkHostState host)
         var b = sandbox.Attach(sandbox.CreateNamespace(out _), "once", "b");
 
         var rules = HostCommand.IptablesRules();
-        Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -s {network.Subnet} ") && r.EndsWith($"-j {masquerade}"));
-        Assert.Single(rules, r => r.StartsWith("-A FORWARD ") && r.EndsWith($"-j {forward}"));
-        Assert.Contains($"-A {masquerade} -j MASQUERADE", rules);
-        Assert.Contains($"-A {forward} -s {network.Subnet} -j ACCEPT", rules);
-        Assert.Contains($"-A {NetworkHostRules.MarkChain(network)} -j MARK --set-xmark 0x2000/0x2000", rules);
+        // Every rule carries the network's mark, naming the store (Reset-ContainerStore -Orphaned finds them by it).
+        var mark = $"-m comment --comment \"containertools network once {network.Bridge} store {sandbox.Root.Path}\"";
+        Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -s {network.Subnet} {mark} ") && r.EndsWith($"-j {masquerade}"));
+        Assert.Single(rules, r => r.StartsWith($"-A FORWARD {mark} ") && r.EndsWith($"-j {forward}"));
+        Assert.Contains($"-A {masquerade} {mark} -j MASQUERADE", rules);
+        Assert.Contains($"-A {forward} -s {network.Subnet} {mark} -j ACCEPT", rules);
+        Assert.Contains($"-A {NetworkHostRules.MarkChain(network)} {mark} -j MARK --set-xmark 0x2000/0x2000", rules);
+        Assert.All(rules.Where(r => r.StartsWith("-A ") && r.Contains(network.Bridge[3..])), r => Assert.Contains(mark, r));
+        Assert.Equal($"containertools network once {network.Bridge} store {sandbox.Root.Path}", File.ReadAllText($"/sys/class/net/{network.Bridge}/ifalias").TrimEnd('\n'));
         Assert.Single(rules, r => r.StartsWith($"-A POSTROUTING -o {network.Bridge} -m mark --mark 0x2000/0x2000 ") && r.EndsWith("-j MASQUERADE"));
         foreach (var endpoint in new[] { a, b })
         {
@@ -41,6 +45,34 @@ public sealed class NetworkHostRulesTests(NetworkHostState host)
 
         sandbox.Store.Remove("once", force: true);
         Assert.DoesNotContain(network.Bridge[3..], string.Join('\n', HostCommand.IptablesRules()));
+        sandbox.AssertHostClean();
+    }
+
+    [Fact]
+    public void RulesOfAnEarlierVersionMarkedWithoutTheStoreAreReplacedNotDoubled()
+    {
+        using var sandbox = new NetworkSandbox(host);
+        var network = sandbox.CreateNetwork("upgrade");
+        var id = network.Bridge[3..];
+        // What version 2 made: the jumps commented without the store, the chains' own rules uncommented.
+        var old = $"containertools network upgrade {network.Bridge}";
+        Assert.Equal(0, HostCommand.RunWithInput(
+            $"*nat\n:CT-MASQ-{id} - [0:0]\n-A CT-MASQ-{id} -j MASQUERADE\n-A POSTROUTING -s {network.Subnet} -m comment --comment \"{old}\" -j CT-MASQ-{id}\n" +
+            $":CT-MARK-{id} - [0:0]\n-A CT-MARK-{id} -j MARK --set-xmark 0x2000/0x2000\nCOMMIT\n" +
+            $"*filter\n:CT-FWD-{id} - [0:0]\n-A CT-FWD-{id} -s {network.Subnet} -j ACCEPT\n-I FORWARD 1 -m comment --comment \"{old}\" -j CT-FWD-{id}\nCOMMIT\n",
+            "iptables-restore", "-w", "--noflush").ExitCode);
+        Directory.CreateDirectory(Path.Combine(sandbox.RootPath, "networks", "upgrade"));
+        File.WriteAllText(Path.Combine(sandbox.RootPath, "networks", "upgrade", "host-rules"), $"2 {File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim()}\n");
+
+        sandbox.Attach(sandbox.CreateNamespace(out _), "upgrade", "a");
+
+        var rules = HostCommand.IptablesRules().Where(r => r.Contains(id)).ToList();
+        Assert.DoesNotContain(rules, r => r.Contains($"\"{old}\""));
+        Assert.Single(rules, r => r.StartsWith("-A POSTROUTING -s ") && r.EndsWith($"-j CT-MASQ-{id}"));
+        Assert.Single(rules, r => r.StartsWith("-A FORWARD ") && r.EndsWith($"-j CT-FWD-{id}"));
+        Assert.All(rules.Where(r => r.StartsWith("-A ")), r => Assert.Contains($"--comment \"{old} store {sandbox.Root.Path}\"", r));
+        sandbox.Store.Remove("upgrade", force: true);
+        Assert.DoesNotContain(id, string.Join('\n', HostCommand.IptablesRules()));
         sandbox.AssertHostClean();
     }
 

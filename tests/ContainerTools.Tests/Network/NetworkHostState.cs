@@ -12,6 +12,10 @@ public sealed class NetworkHostState : IDisposable
     private readonly string _ipForwardBefore = File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim();
     private readonly string _nftTablesBefore = HostCommand.Check("nft", "list", "tables");
     private readonly bool _etcNetnsExisted = Directory.Exists("/etc/netns");
+    // `ip netns add` makes /run/netns a shared bind mount of itself the first time (and the directory if missing).
+    private readonly bool _runNetnsExisted = Directory.Exists(RunNetns);
+    private readonly bool _runNetnsWasMounted = ContainerTools.Runtime.Linux.OverlayMount.IsMountPoint(RunNetns);
+    private const string RunNetns = "/run/netns";
 
     public void Dispose()
     {
@@ -23,6 +27,17 @@ public sealed class NetworkHostState : IDisposable
         if (!_etcNetnsExisted && Directory.Exists("/etc/netns") && !Directory.EnumerateFileSystemEntries("/etc/netns").Any())
         {
             Directory.Delete("/etc/netns");
+        }
+        if (!_runNetnsWasMounted && Directory.Exists(RunNetns) && !Directory.EnumerateFileSystemEntries(RunNetns).Any())
+        {
+            while (ContainerTools.Runtime.Linux.OverlayMount.IsMountPoint(RunNetns))
+            {
+                ContainerTools.Runtime.Linux.Mounts.Unmount(RunNetns, detach: true);
+            }
+            if (!_runNetnsExisted)
+            {
+                Directory.Delete(RunNetns);
+            }
         }
         if (added.Count + removed.Count > 0)
         {
