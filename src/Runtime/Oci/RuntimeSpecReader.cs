@@ -101,6 +101,14 @@ public static class RuntimeSpecReader
         Memory = Object(e, "memory") is { } memory ? new MemoryResources { Limit = Long(memory, "limit") } : null,
         Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64() } : null,
         Pids = Object(e, "pids") is { } pids ? new PidsResources { Limit = Long(pids, "limit") ?? 0 } : null,
+        Devices = Array(e, "devices", d => new DeviceCgroupSpec
+        {
+            Allow = Bool(d, "allow"),
+            Type = String(d, "type"),
+            Major = Long(d, "major"),
+            Minor = Long(d, "minor"),
+            Access = String(d, "access"),
+        }),
     };
 
     private static JsonElement? Member(JsonElement e, string name) =>
