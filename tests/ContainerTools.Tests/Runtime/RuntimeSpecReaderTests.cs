@@ -32,6 +32,7 @@ public sealed class RuntimeSpecReaderTests
                     Memory = new MemoryResources { Limit = 64L << 20 },
                     Cpu = new CpuResources { Quota = 50000, Period = 100000 },
                     Pids = new PidsResources { Limit = 100 },
+                    Devices = [.. RuntimeSpecDefaults.DeviceRules, new DeviceCgroupSpec { Allow = true, Type = "b", Major = 7, Access = "r" }],
                 },
                 CgroupsPath = "/ct/abc",
                 Devices = [new DeviceSpec { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 }],
