@@ -41,7 +41,7 @@ public sealed record DeviceMapping
         }
         if (!host.StartsWith('/')) throw Invalid(text, $"the host path '{host}' is not absolute");
         if (!container.StartsWith('/')) throw Invalid(text, $"the container path '{container}' is not absolute");
-        container = NormalizeContainerPath(container);
+        container = Path.TrimEndingDirectorySeparator(Path.GetFullPath(container)); // lexical, as Docker cleans it
         if (!container.StartsWith("/dev/", StringComparison.Ordinal) || container.Length == "/dev/".Length)
             throw Invalid(text, $"the container path '{container}' is not under /dev");
         return new DeviceMapping { PathOnHost = host, PathInContainer = container, CgroupPermissions = permissions };
@@ -50,18 +50,6 @@ public sealed record DeviceMapping
     /// <summary>Docker's rule: not empty, only r, w and m, each at most once.</summary>
     private static bool IsPermissions(string text) =>
         text.Length > 0 && text.Distinct().Count() == text.Length && DeviceRule.ParseAccess(text) is not null;
-
-    private static string NormalizeContainerPath(string path)
-    {
-        var segments = new List<string>();
-        foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (segment == ".") continue;
-            if (segment == "..") { if (segments.Count > 0) segments.RemoveAt(segments.Count - 1); continue; }
-            segments.Add(segment);
-        }
-        return "/" + string.Join('/', segments);
-    }
 
     private static ContainerToolsException Invalid(string text, string reason) =>
         new(ErrorKind.InvalidArgument, "InvalidDeviceMapping", $"The device '{text}' is invalid: {reason}.", text);
