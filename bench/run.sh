@@ -4,7 +4,8 @@ set -uo pipefail
 cd "$(dirname "$0")"
 status=0
 for b in *.sh; do
-  [ "$b" = run.sh ] && continue
+  # ab-start.sh compares two builds of this repository and needs the other one's path: run it by hand.
+  [ "$b" = run.sh ] || [ "$b" = ab-start.sh ] && continue
   echo "== $b"
   "./$b" || { echo "$b failed" >&2; status=1; }
 done
