@@ -29,7 +29,7 @@ public sealed partial class ContainerStore
                 cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
                 if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
                 // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
-                cgroup.ApplyDeviceRules(BundleReader.Read(paths.BundleDirectory).Linux.Resources?.Devices ?? RuntimeSpecDefaults.DeviceRules);
+                cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
                 // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
                 container = SaveState(container, container.State with { Cgroup = cgroup.Handle, Error = null });
                 var network = ConnectNetwork(container);

@@ -47,6 +47,18 @@ public sealed class RuntimeSpecReaderTests
     }
 
     [Fact]
+    public void TheDeviceRulesAloneReadAsInTheWholeDocument()
+    {
+        var spec = RuntimeSpecDefaults.Create(["true"]);
+        var json = JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
+
+        Assert.Equal(spec.Linux.Resources!.Devices!, RuntimeSpecReader.ReadDeviceRules(json)!);
+        Assert.Null(RuntimeSpecReader.ReadDeviceRules("""{"linux":{"resources":{"pids":{"limit":1}}}}"""u8.ToArray()));
+        Assert.Null(RuntimeSpecReader.ReadDeviceRules("""{"process":{"args":["true"]}}"""u8.ToArray()));
+        Assert.ThrowsAny<JsonException>(() => RuntimeSpecReader.ReadDeviceRules("""{"linux":{"resources":{"devices":[{"allow":"yes"}]}}}"""u8.ToArray()));
+    }
+
+    [Fact]
     public void AMinimalSpecGetsTheRecordsDefaults()
     {
         var read = RuntimeSpecReader.Read("""{"process":{"args":["true"]},"unknown":{"x":1}}"""u8.ToArray());
