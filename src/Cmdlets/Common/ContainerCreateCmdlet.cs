@@ -97,6 +97,15 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     public string[]? Mount { get; set; }
 
+    /// <summary>Docker's --device: /dev/fuse, /dev/fuse:/dev/fuse, /dev/fuse:rw, /dev/fuse:/dev/fuse:rwm.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Device { get; set; }
+
+    /// <summary>So far the device part of Docker's --privileged: every host device, opened without restriction.</summary>
+    [Parameter]
+    public SwitchParameter Privileged { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -124,6 +133,8 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         Volumes = Volume ?? [],
         Tmpfs = Tmpfs ?? [],
         Mounts = Mount ?? [],
+        Devices = Device ?? [],
+        Privileged = Privileged.IsPresent,
     };
 
     private static string Text(object? value) => value switch

@@ -47,6 +47,10 @@ public sealed class Container
     public string[] Ports { get; init; } = [];
     /// <summary>Volumes, binds and tmpfs mounts: SOURCE:DESTINATION[:ro] (tmpfs for a tmpfs).</summary>
     public string[] Mounts { get; init; } = [];
+    /// <summary>Host devices given with -Device: HOST_PATH:CONTAINER_PATH:PERMISSIONS.</summary>
+    public string[] Devices { get; init; } = [];
+    /// <summary>Every host device, with every access (so far the device part of Docker's --privileged).</summary>
+    public bool Privileged { get; init; }
     /// <summary>Why the last start failed or the monitor was lost, if it did.</summary>
     public string? Error { get; init; }
 
@@ -94,6 +98,8 @@ public sealed class Container
             Network = definition.Network,
             Ports = running ? state.Ports.Select(p => $"{p.HostIp ?? "0.0.0.0"}:{p.HostPort}->{p.ContainerPort}/{p.Protocol}").ToArray() : [],
             Mounts = definition.Mounts.Select(m => $"{m.Source}:{m.Destination}{(m.Options?.Contains("ro") == true ? ":ro" : "")}").ToArray(),
+            Devices = definition.Devices.Select(d => $"{d.PathOnHost}:{d.PathInContainer}:{d.CgroupPermissions}").ToArray(),
+            Privileged = definition.Privileged,
         };
     }
 }

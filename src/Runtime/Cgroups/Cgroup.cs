@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Linux;
+using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Cgroups;
 
@@ -50,6 +51,15 @@ public abstract class Cgroup
         handle.Version == CgroupVersion.V2 ? new CgroupV2(handle) : new CgroupV1(handle);
 
     public abstract void SetLimits(CgroupLimits limits);
+
+    /// <summary>
+    /// Puts device rules (the runtime spec's linux.resources.devices, in order) in force before anything joins: v1
+    /// writes them to the devices controller, v2 attaches a BPF device program. A rule list that refuses nothing
+    /// changes nothing.
+    /// </summary>
+    public void ApplyDeviceRules(IReadOnlyList<DeviceCgroupSpec> rules) => ApplyDeviceRules(DeviceRuleSet.From(rules));
+
+    public abstract void ApplyDeviceRules(DeviceRuleSet rules);
 
     /// <summary>Freezes every process in the cgroup and returns once the kernel reports it frozen.</summary>
     public abstract void Freeze();

@@ -7,8 +7,8 @@ namespace ContainerTools.Runtime.Cgroups;
 public sealed class CgroupV1 : Cgroup
 {
     /// <summary>The controllers a container joins; the others stay with the caller's cgroups.</summary>
-    /// <remarks>blkio only for its statistics; it is joined when the host mounts it.</remarks>
-    public static readonly string[] Controllers = ["memory", "cpu", "cpuacct", "pids", "freezer", "blkio"];
+    /// <remarks>blkio only for its statistics; it is joined when the host mounts it. devices holds the device rules.</remarks>
+    public static readonly string[] Controllers = ["memory", "cpu", "cpuacct", "pids", "freezer", "blkio", "devices"];
 
     internal CgroupV1(CgroupHandle handle) : base(handle) { }
 
@@ -63,6 +63,20 @@ public sealed class CgroupV1 : Cgroup
         if (limits.Pids is { } pids)
         {
             CgroupFiles.Write(Require("pids"), "pids.max", pids.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>
+    /// The normal form of the rules, default first ("a" to devices.deny resets a new cgroup's inherited list), then each
+    /// exception to the other file, as runc does for a cgroup nobody has joined yet.
+    /// </summary>
+    public override void ApplyDeviceRules(DeviceRuleSet rules)
+    {
+        if (rules.AllowsEverything && Dir("devices") is null) return;
+        var dir = Require("devices");
+        foreach (var rule in rules.Normalized())
+        {
+            CgroupFiles.Write(dir, rule.Allow ? "devices.allow" : "devices.deny", rule.CgroupV1Text);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Linux;
 
 namespace ContainerTools.Runtime.Cgroups;
 
@@ -55,6 +56,30 @@ public sealed class CgroupV2 : Cgroup
         if (limits.Pids is { } pids)
         {
             CgroupFiles.Write(Dir, "pids.max", pids.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>v2 has no device files: a BPF_CGROUP_DEVICE program built from the rules, attached to the directory.</summary>
+    public override void ApplyDeviceRules(DeviceRuleSet rules)
+    {
+        if (rules.AllowsEverything) return;
+        var program = DeviceFilterProgram.Assemble(rules).Select(instruction => instruction.Encode()).ToArray();
+        int directoryFd = -1, programFd = -1;
+        try
+        {
+            directoryFd = FileDescriptors.OpenDirectory(Dir);
+            programFd = Bpf.LoadCgroupDeviceProgram(program, DeviceFilterProgram.License, DeviceFilterProgram.Name);
+            Bpf.AttachCgroupDeviceProgram(directoryFd, programFd);
+        }
+        catch (Exception ex) when (ex is SystemCallException or IOException)
+        {
+            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupDeviceFilterFailed",
+                $"Could not attach the device rules to the cgroup '{Dir}': {ex.Message}", Dir, ex);
+        }
+        finally
+        {
+            if (programFd >= 0) FileDescriptors.Close(programFd);
+            if (directoryFd >= 0) FileDescriptors.Close(directoryFd);
         }
     }
 

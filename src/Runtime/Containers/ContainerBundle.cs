@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Oci;
 
@@ -15,25 +16,47 @@ internal static class ContainerBundle
         var (uid, gid) = ContainerUser.Resolve(definition.User, layers);
         var spec = RuntimeSpecDefaults.Create(definition.Args, definition.Hostname, definition.Env, definition.WorkingDir);
         var limits = definition.Limits;
+        var (devices, deviceRules) = Devices(definition);
         spec = spec with
         {
             Process = spec.Process with { User = new UserSpec { Uid = uid, Gid = gid }, Terminal = definition.Tty },
             Mounts = [.. spec.Mounts, .. definition.Mounts, .. NameFileMounts(paths)],
             Root = new RootSpec { Path = paths.MergedDirectory, Readonly = definition.ReadOnlyRootFs },
             Annotations = definition.Labels.Count == 0 ? null : new Dictionary<string, string>(definition.Labels),
-            // The engine sets these limits itself (the cgroup exists before ctinit joins it); the spec records them for readers.
+            // The engine makes the cgroup before ctinit joins it: it sets the limits from the definition (the spec records
+            // them for readers) and puts the device rules written here in force (Start reads them back from this file).
             Linux = spec.Linux with
             {
                 Namespaces = NetworkNamespace(spec.Linux.Namespaces, definition, paths.NetnsFile),
-                Resources = limits.IsEmpty ? null : new ResourcesSpec
+                Resources = new ResourcesSpec
                 {
                     Memory = limits.MemoryBytes is { } m ? new MemoryResources { Limit = m } : null,
                     Cpu = limits.Cpus is { } c ? new CpuResources { Quota = (long)Math.Round(c * 100_000), Period = 100_000 } : null,
                     Pids = limits.Pids is { } p ? new PidsResources { Limit = p } : null,
+                    Devices = deviceRules,
                 },
+                Devices = devices.Count == 0 ? null : devices,
             },
         };
         BundleWriter.Write(paths.BundleDirectory, spec);
+    }
+
+    /// <summary>
+    /// Docker's device handling: the default rules then each -Device's nodes and rules; a privileged container gets
+    /// every host node and every access instead (a mapping then only adds its node, under its container path).
+    /// </summary>
+    private static (List<DeviceSpec> Nodes, List<DeviceCgroupSpec> Rules) Devices(ContainerDefinition definition)
+    {
+        var nodes = definition.Privileged ? HostDevices.All() : [];
+        var rules = new List<DeviceCgroupSpec>(definition.Privileged ? RuntimeSpecDefaults.PrivilegedDeviceRules : RuntimeSpecDefaults.DeviceRules);
+        foreach (var mapping in definition.Devices)
+        {
+            var (mapped, allowed) = HostDevices.Resolve(mapping);
+            nodes.RemoveAll(node => mapped.Any(m => m.Path == node.Path));
+            nodes.AddRange(mapped);
+            if (!definition.Privileged) rules.AddRange(allowed);
+        }
+        return (nodes, rules);
     }
 
     /// <summary>"host" shares the host's; a network joins the namespace the engine made and attached; "none" gets a new one.</summary>

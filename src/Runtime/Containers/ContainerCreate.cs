@@ -1,3 +1,4 @@
+using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.Events;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
@@ -26,9 +27,15 @@ public sealed partial class ContainerStore
             .Concat(options.Tmpfs.Select(MountArguments.ParseTmpfs))
             .Concat(options.Mounts.Select(MountArguments.ParseMount))
             .ToList();
+        var devices = options.Devices.Select(DeviceMapping.Parse).ToList();
+        // A missing host device is the user's mistake to hear about now, not at start.
+        foreach (var device in devices) HostDevices.Resolve(device);
         var container = Register((id, name) =>
         {
-            var definition = Define(id, name, options, image, config) with { Network = network, NetworkAliases = options.NetworkAliases, Publish = publish };
+            var definition = Define(id, name, options, image, config) with
+            {
+                Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
+            };
             if (mountRequests.Count == 0) return definition;
             try
             {

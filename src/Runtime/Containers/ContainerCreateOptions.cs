@@ -36,4 +36,8 @@ public sealed record ContainerCreateOptions
     public IReadOnlyList<string> Tmpfs { get; init; } = [];
     /// <summary>Docker's --mount forms: "type=bind|volume|tmpfs,source=..,target=..[,readonly]".</summary>
     public IReadOnlyList<string> Mounts { get; init; } = [];
+    /// <summary>Docker's --device forms: "/dev/fuse", "/dev/fuse:/dev/fuse", "/dev/fuse:rw", "/dev/fuse:/dev/fuse:rwm".</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+    /// <summary>Docker's --privileged; for now its device part only: every host device, every device access.</summary>
+    public bool Privileged { get; init; }
 }

@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Monitor;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Errors;
@@ -27,6 +28,8 @@ public sealed partial class ContainerStore
                 MountRootFs(paths);
                 cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
                 if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
+                // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
+                cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
                 // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
                 container = SaveState(container, container.State with { Cgroup = cgroup.Handle, Error = null });
                 var network = ConnectNetwork(container);

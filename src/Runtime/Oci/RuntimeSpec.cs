@@ -87,6 +87,21 @@ public sealed record ResourcesSpec
     [JsonPropertyName("memory")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MemoryResources? Memory { get; init; }
     [JsonPropertyName("cpu")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CpuResources? Cpu { get; init; }
     [JsonPropertyName("pids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PidsResources? Pids { get; init; }
+    /// <summary>The device cgroup rules, in order: a later rule overrides an earlier one for the devices it names.</summary>
+    [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceCgroupSpec>? Devices { get; init; }
+}
+
+/// <summary>
+/// One device cgroup rule (linux.resources.devices[]): type "a" (or none) is every device, whatever major, minor and
+/// access say; major or minor null is any; access is some of "rwm" (read, write, mknod).
+/// </summary>
+public sealed record DeviceCgroupSpec
+{
+    [JsonPropertyName("allow")] public bool Allow { get; init; }
+    [JsonPropertyName("type")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; init; }
+    [JsonPropertyName("major")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Major { get; init; }
+    [JsonPropertyName("minor")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Minor { get; init; }
+    [JsonPropertyName("access")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Access { get; init; }
 }
 
 public sealed record MemoryResources

@@ -10,14 +10,23 @@ namespace ContainerTools.Runtime.Oci;
 /// </summary>
 public static class RuntimeSpecReader
 {
-    public static RuntimeSpec Read(ReadOnlyMemory<byte> json)
+    public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, Spec);
+
+    /// <summary>
+    /// Only linux.resources.devices, null when absent: what the engine puts in force on a container's cgroup at each
+    /// start, without the cost of the whole document (the serializer's first use in a session is tens of milliseconds).
+    /// </summary>
+    public static IReadOnlyList<DeviceCgroupSpec>? ReadDeviceRules(ReadOnlyMemory<byte> json) =>
+        Parse(json, root => Object(root, "linux") is { } linux && Object(linux, "resources") is { } resources ? DeviceRules(resources) : null);
+
+    private static T Parse<T>(ReadOnlyMemory<byte> json, Func<JsonElement, T> read)
     {
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new JsonException("the document is not an object");
-            return Spec(root);
+            return read(root);
         }
         catch (InvalidOperationException ex)
         {
@@ -101,7 +110,17 @@ public static class RuntimeSpecReader
         Memory = Object(e, "memory") is { } memory ? new MemoryResources { Limit = Long(memory, "limit") } : null,
         Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64() } : null,
         Pids = Object(e, "pids") is { } pids ? new PidsResources { Limit = Long(pids, "limit") ?? 0 } : null,
+        Devices = DeviceRules(e),
     };
+
+    private static IReadOnlyList<DeviceCgroupSpec>? DeviceRules(JsonElement resources) => Array(resources, "devices", d => new DeviceCgroupSpec
+    {
+        Allow = Bool(d, "allow"),
+        Type = String(d, "type"),
+        Major = Long(d, "major"),
+        Minor = Long(d, "minor"),
+        Access = String(d, "access"),
+    });
 
     private static JsonElement? Member(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;

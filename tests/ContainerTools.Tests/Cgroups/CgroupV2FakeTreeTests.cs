@@ -138,6 +138,20 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
     }
 
     [Fact]
+    public void DeviceRulesNeedARealCgroupAndOnesThatRefuseNothingNeedNone()
+    {
+        CreateWithKernelFiles(out var cgroup);
+
+        // v2 has no device files to write: the rules become a BPF program, which only a cgroup2 directory takes.
+        var ex = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(
+            () => cgroup.ApplyDeviceRules(ContainerTools.Runtime.Containers.Bundle.RuntimeSpecDefaults.DeviceRules));
+        Assert.Equal("CgroupDeviceFilterFailed", ex.ErrorId);
+        Assert.Contains("BPF_PROG_ATTACH", ex.Message);
+
+        cgroup.ApplyDeviceRules(ContainerTools.Runtime.Containers.Bundle.RuntimeSpecDefaults.PrivilegedDeviceRules);
+    }
+
+    [Fact]
     public void RefusesAnExistingName()
     {
         Cgroup.Create("dup", _host);

@@ -32,6 +32,7 @@ public sealed class RuntimeSpecReaderTests
                     Memory = new MemoryResources { Limit = 64L << 20 },
                     Cpu = new CpuResources { Quota = 50000, Period = 100000 },
                     Pids = new PidsResources { Limit = 100 },
+                    Devices = [.. RuntimeSpecDefaults.DeviceRules, new DeviceCgroupSpec { Allow = true, Type = "b", Major = 7, Access = "r" }],
                 },
                 CgroupsPath = "/ct/abc",
                 Devices = [new DeviceSpec { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 }],
@@ -43,6 +44,18 @@ public sealed class RuntimeSpecReaderTests
 
         Assert.Equal(Canonical(spec), Canonical(read));
         Assert.Equal(Canonical(JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec)!), Canonical(read));
+    }
+
+    [Fact]
+    public void TheDeviceRulesAloneReadAsInTheWholeDocument()
+    {
+        var spec = RuntimeSpecDefaults.Create(["true"]);
+        var json = JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
+
+        Assert.Equal(spec.Linux.Resources!.Devices!, RuntimeSpecReader.ReadDeviceRules(json)!);
+        Assert.Null(RuntimeSpecReader.ReadDeviceRules("""{"linux":{"resources":{"pids":{"limit":1}}}}"""u8.ToArray()));
+        Assert.Null(RuntimeSpecReader.ReadDeviceRules("""{"process":{"args":["true"]}}"""u8.ToArray()));
+        Assert.ThrowsAny<JsonException>(() => RuntimeSpecReader.ReadDeviceRules("""{"linux":{"resources":{"devices":[{"allow":"yes"}]}}}"""u8.ToArray()));
     }
 
     [Fact]

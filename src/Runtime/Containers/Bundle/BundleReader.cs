@@ -6,7 +6,14 @@ namespace ContainerTools.Runtime.Containers.Bundle;
 
 public static class BundleReader
 {
-    public static RuntimeSpec Read(string bundlePath)
+    public static RuntimeSpec Read(string bundlePath) =>
+        ReadConfig(bundlePath, json => JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec) ?? throw new JsonException("the document is null"));
+
+    /// <summary>The bundle's linux.resources.devices (null when it has none), read without the rest of the document.</summary>
+    public static IReadOnlyList<DeviceCgroupSpec>? ReadDeviceRules(string bundlePath) =>
+        ReadConfig(bundlePath, json => RuntimeSpecReader.ReadDeviceRules(json));
+
+    private static T ReadConfig<T>(string bundlePath, Func<byte[], T> read)
     {
         var path = Path.Combine(bundlePath, BundleWriter.ConfigFileName);
         byte[] json;
@@ -20,8 +27,7 @@ public static class BundleReader
         }
         try
         {
-            return JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec)
-                ?? throw new JsonException("the document is null");
+            return read(json);
         }
         catch (JsonException ex)
         {

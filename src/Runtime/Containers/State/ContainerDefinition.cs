@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 
@@ -40,6 +41,10 @@ public sealed record ContainerDefinition
     [JsonPropertyName("publish")] public IReadOnlyList<PortMapping> Publish { get; init; } = [];
     /// <summary>The volumes, binds and tmpfs mounts, resolved at create: OCI mount entries in mount order.</summary>
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
+    /// <summary>Host devices given to the container (-Device), resolved to nodes each time the bundle is written.</summary>
+    [JsonPropertyName("devices")] public IReadOnlyList<DeviceMapping> Devices { get; init; } = [];
+    /// <summary>So far only the device part of Docker's --privileged: every host device, and every device access.</summary>
+    [JsonPropertyName("privileged")] public bool Privileged { get; init; }
 
     /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
     [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;
