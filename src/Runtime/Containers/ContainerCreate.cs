@@ -73,8 +73,7 @@ public sealed partial class ContainerStore
         var command = options.Command ?? (options.Entrypoint is not null ? [] : config.Cmd ?? []);
         if (entrypoint.Count == 0 && command.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand",
-                $"The image '{options.Image}' has no Entrypoint or Cmd, and no command was given.", options.Image);
+            throw new ContainerToolsException(ErrorIds.NoCommand, $"The image '{options.Image}' has no Entrypoint or Cmd, and no command was given.", options.Image);
         }
         var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels ?? new Dictionary<string, string>()) labels[key] = value;

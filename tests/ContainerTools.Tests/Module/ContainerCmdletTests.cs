@@ -24,11 +24,13 @@ public sealed class ContainerCmdletTests : BusyboxModuleTest
     {
         foreach (var name in names)
         {
-            var ready = session.Run("for ($i = 0; $i -lt 500; $i++) { if (@(Get-ContainerLog $Name) -contains 'ready') { return $true }; Start-Sleep -Milliseconds 20 }; $false",
+            var ready = session.Run("for ($i = 0; $i -lt 500; $i++) { if (@(Get-ContainerLog $Name) -contains 'ready') { return $true }; [Threading.Thread]::Sleep(20) }; $false",
                 Vars(("Name", name))).ThrowOnErrors().Values<bool>().Single();
             Assert.True(ready, $"{name} never said ready");
         }
     }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
     private int LastExitCode => session.Run("$global:LASTEXITCODE").ThrowOnErrors().Values<int>().Single();
 
@@ -60,9 +62,11 @@ public sealed class ContainerCmdletTests : BusyboxModuleTest
         var noImage = session.Run("Invoke-ContainerImage no/such:image -Command true").SingleError();
         Assert.Equal(ErrorCategory.ObjectNotFound, noImage.CategoryInfo.Category);
         Assert.Equal(125, LastExitCode);
+        // The program is not found: 127, as docker run exits (the engine's mapping), and the reason said once.
         var notFound = session.Run("Invoke-ContainerImage busybox -RemoveAutomatically -Command /no/such/program").SingleError();
         Assert.StartsWith("ContainerStartFailed,", notFound.FullyQualifiedErrorId);
-        Assert.Equal(125, LastExitCode);
+        Assert.Equal(127, LastExitCode);
+        Assert.Equal(1, CountOf(notFound.Exception.Message, "could not start"));
         Assert.Equal(2, Many("Get-Container").Count);
     }
 
