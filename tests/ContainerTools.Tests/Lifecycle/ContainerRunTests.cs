@@ -35,6 +35,11 @@ public sealed class ContainerRunTests : IDisposable
 
         Assert.Equal("ContainerStartFailed", failure.ErrorId);
         Assert.Contains("/no/such/program", failure.Message);
+        // Typed: docker's 127 for a program not found, the errno, and the reason wrapped once on its way through ctmon.
+        Assert.Equal(ContainerTools.Runtime.Errors.ExitCodes.CommandNotFound, failure.ExitCode);
+        Assert.Equal(2, failure.Errno);
+        Assert.StartsWith("exec: ", failure.Reason);
+        Assert.Equal("The container could not start: " + failure.Reason, failure.Message);
         var after = _host.Store.Resolve(created.Id);
         Assert.Equal(ContainerStatus.Created, after.Status);
         Assert.NotNull(after.State.Error);
