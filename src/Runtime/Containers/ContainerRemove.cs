@@ -15,7 +15,7 @@ public sealed partial class ContainerStore
     public void Remove(string idOrName, bool force = false)
     {
         var id = Resolve(idOrName).Id;
-        using (var handle = Open(id))
+        using (var handle = Open(id, removes: _ => true))
         {
             var container = handle.Container;
             if (ContainerTransitions.IsActive(container.Status))

@@ -12,7 +12,7 @@ public sealed partial class ContainerStore
     /// the netns mount); after a lost monitor also its processes, cgroup and root mount, and its "die" event, which the
     /// monitor could not write. Runs once per exit: in ctcleanup, or in the first write operation that sees the exit.
     /// </summary>
-    internal Container Settle(Container observed)
+    internal Container Settle(Container observed, bool removing = false)
     {
         var state = observed.State;
         if (observed.PendingExit == PendingExit.LostMonitor)
@@ -29,6 +29,8 @@ public sealed partial class ContainerStore
         var releaseNetwork = !ContainerTransitions.IsActive(state.Status) && HoldsNetwork(observed);
         if (releaseNetwork) state = ReleaseNetwork(observed, state);
         if (observed.PendingExit == PendingExit.None && !releaseNetwork) return observed;
+        // About to be deleted: recording the exit would be a write (and an fsync) for nobody.
+        if (removing && !ContainerTransitions.IsActive(state.Status)) return observed with { State = state, PendingExit = PendingExit.None };
         return SaveState(observed, state);
     }
 
@@ -39,7 +41,7 @@ public sealed partial class ContainerStore
     public void CleanupAfterExit(string id)
     {
         var removed = false;
-        using (var handle = TryOpen(id))
+        using (var handle = TryOpen(id, removes: c => c.Definition.AutoRemove))
         {
             if (handle is null) return;
             if (handle.Container is { Definition.AutoRemove: true, Status: ContainerStatus.Exited })

@@ -147,10 +147,14 @@ public sealed partial class ContainerStore
     /// Takes the container's lock for one write operation and settles an exit its state.json does not record yet
     /// (<see cref="Settle"/>); the operation then works on <see cref="ContainerHandle.Container"/> and saves once.
     /// </summary>
-    internal ContainerHandle Open(string id) => TryOpen(id)
+    /// <remarks>
+    /// <paramref name="removes"/>: whether the operation will delete the container once it no longer runs; its exit is
+    /// then settled without writing state.json (the network is still released first).
+    /// </remarks>
+    internal ContainerHandle Open(string id, Func<Container, bool>? removes = null) => TryOpen(id, removes)
         ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{id}' no longer exists.", id);
 
-    internal ContainerHandle? TryOpen(string id)
+    internal ContainerHandle? TryOpen(string id, Func<Container, bool>? removes = null)
     {
         var paths = PathsOf(id);
         // A lock file for a container that is gone would only be left behind.
@@ -164,7 +168,8 @@ public sealed partial class ContainerStore
                 held.Dispose();
                 return null;
             }
-            return new ContainerHandle(this, held, Settle(ContainerTransitions.Observe(recorded)));
+            var observed = ContainerTransitions.Observe(recorded);
+            return new ContainerHandle(this, held, Settle(observed, removes?.Invoke(observed) == true));
         }
         catch
         {
