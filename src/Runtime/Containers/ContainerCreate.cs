@@ -48,12 +48,14 @@ public sealed partial class ContainerStore
         {
             Images.AddHolder(image.Id, container.Id);
             var paths = container.Paths;
-            File.WriteAllLines(paths.LayersFile, Images.LayerDirectories(image));
+            var layers = Images.LayerDirectories(image);
+            File.WriteAllLines(paths.LayersFile, layers);
             foreach (var dir in new[] { paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, paths.BundleDirectory })
             {
                 Directory.CreateDirectory(dir);
             }
-            ContainerBundle.Write(container);
+            // Given, not read back from the file just written.
+            ContainerBundle.Write(container, layers);
             WriteNameFiles(container);
             Events.Append(ContainerEvent.For(container, ContainerEventActions.Create));
             return container;
