@@ -66,7 +66,9 @@ Describe 'Invoke-ContainerImage' {
         Invoke-ContainerImage local/busybox:1 -RemoveAutomatically -Command /no/such/program -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed,*'
-        $LASTEXITCODE | Should -Be 125
+        # The program is not found: 127, as docker run exits, and the reason is said once.
+        $LASTEXITCODE | Should -Be 127
+        ([regex]::Matches($failed[0].Exception.Message, 'could not start')).Count | Should -Be 1
         Get-Container | Should -BeNullOrEmpty
     }
 

@@ -4,9 +4,9 @@ using ContainerTools.Runtime.Linux;
 namespace ContainerTools.Monitor;
 
 /// <summary>
-/// Serves the attach socket (see AttachProtocol): every client gets the container's output as it is read, and may
-/// write to its stdin and resize its terminal. One thread accepts, one per client reads; output is sent by the
-/// log pumps. Only Tty and Interactive containers have one.
+/// Serves the attach socket (see AttachProtocol): every client gets the container's output as it is read, then its
+/// exit code, and may write to its stdin and resize its terminal. One thread accepts, one per client reads; output is
+/// sent by the log pumps. Every container has one; an attached run's engine is a client from before the launch.
 /// </summary>
 internal sealed class AttachServer : IDisposable
 {
@@ -18,6 +18,8 @@ internal sealed class AttachServer : IDisposable
     private readonly string _path;
     private readonly object _clientsGate = new();
     private readonly List<int> _clients = [];
+    // Clients that settle the exit themselves (AttachProtocol.ClaimExit) and are still connected.
+    private readonly HashSet<int> _claimers = [];
     private readonly object _inputGate = new();
     private byte[]? _backlog = new byte[BacklogLimit];
     private int _backlogLength;
@@ -109,23 +111,67 @@ internal sealed class AttachServer : IDisposable
             int client;
             try { client = UnixSockets.Accept(_listener); }
             catch (SystemCallException) { return; } // EINVAL once Dispose shut the listener down
-            try { UnixSockets.SetSendTimeout(client, StalledClient); }
-            catch (SystemCallException) { } // then it can only stall us, as before
-            lock (_clientsGate)
+            if (!Add(client)) return;
+        }
+    }
+
+    /// <summary>
+    /// A client connected before the launch: the engine's end of an attached run (ctmon's fd 4), which so misses
+    /// nothing the container writes.
+    /// </summary>
+    public void AddConnected(int client)
+    {
+        FileDescriptors.SetCloseOnExec(client);
+        Add(client);
+    }
+
+    private bool Add(int client)
+    {
+        try { UnixSockets.SetSendTimeout(client, StalledClient); }
+        catch (SystemCallException) { } // then it can only stall us, as before
+        lock (_clientsGate)
+        {
+            if (_closed)
             {
-                if (_closed)
-                {
-                    FileDescriptors.Close(client);
-                    return;
-                }
-                if (_backlog is not null)
-                {
-                    if (_backlogLength > 0) SendTo(client, _backlogKind, _backlog.AsSpan(0, _backlogLength));
-                    _backlog = null;
-                }
-                _clients.Add(client);
+                FileDescriptors.Close(client);
+                return false;
             }
-            new Thread(() => ReadClient(client), maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach client" }.Start();
+            if (_backlog is not null)
+            {
+                if (_backlogLength > 0) SendTo(client, _backlogKind, _backlog.AsSpan(0, _backlogLength));
+                _backlog = null;
+            }
+            _clients.Add(client);
+        }
+        new Thread(() => ReadClient(client), maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach client" }.Start();
+        return true;
+    }
+
+    /// <summary>After exit.json is written: every client gets the exit code.</summary>
+    public void SendExit(int exitCode)
+    {
+        var message = AttachProtocol.EncodeExit(exitCode);
+        lock (_clientsGate)
+        {
+            foreach (var client in _clients.ToArray()) SendTo(client, message[0], message.AsSpan(1));
+        }
+    }
+
+    /// <summary>
+    /// Waits until every client that claimed the exit has closed its connection (it settled the exit, or went away);
+    /// false when <paramref name="timeout"/> passed first.
+    /// </summary>
+    public bool WaitForClaimers(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_clientsGate)
+        {
+            while (_claimers.Count > 0)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !System.Threading.Monitor.Wait(_clientsGate, left)) return _claimers.Count == 0;
+            }
+            return true;
         }
     }
 
@@ -138,6 +184,11 @@ internal sealed class AttachServer : IDisposable
             {
                 var n = UnixSockets.Receive(client, buffer);
                 if (n == 0) break;
+                if (buffer[0] == AttachProtocol.ClaimExit)
+                {
+                    lock (_clientsGate) _claimers.Add(client);
+                    continue;
+                }
                 Handle(buffer[0], buffer.AsSpan(1, n - 1));
             }
         }
@@ -145,6 +196,7 @@ internal sealed class AttachServer : IDisposable
         lock (_clientsGate)
         {
             _clients.Remove(client);
+            if (_claimers.Remove(client)) System.Threading.Monitor.PulseAll(_clientsGate);
             FileDescriptors.Close(client);
         }
     }
@@ -177,7 +229,7 @@ internal sealed class AttachServer : IDisposable
         }
     }
 
-    /// <summary>After the last output: every client reads end of file, the socket file goes.</summary>
+    /// <summary>After the exit code: every client reads end of file, the socket file goes.</summary>
     public void Dispose()
     {
         lock (_clientsGate)

@@ -8,13 +8,19 @@ using ContainerTools.Runtime.Linux;
 namespace ContainerTools.Monitor;
 
 /// <summary>
-/// Starts the container, tells the engine, logs its output, reaps it, records how it ended, and cleans up.
+/// Starts the container, tells the engine, logs its output, reaps it, cleans up its cgroup and root mount, records how
+/// it ended, and hands the rest of the exit (network, state.json, an AutoRemove container) to the engine: to an
+/// attached engine that claimed it, else to the exit command (ctcleanup).
 /// The engine has already mounted the root filesystem and created the cgroup (both recorded in state.json).
 /// </summary>
 internal static class ContainerMonitor
 {
-    public static int Run(ContainerPaths paths, string? initPath)
+    // An attached engine settles the exit in milliseconds; one that hangs longer (stopped with Ctrl-Z) is not waited for.
+    private static readonly TimeSpan ClaimerGrace = TimeSpan.FromSeconds(30);
+
+    public static int Run(ContainerPaths paths, MonitorArguments arguments)
     {
+        var initPath = arguments.InitPath;
         CgroupHandle? cgroupHandle = null;
         ContainerDefinition? definition = null;
         var events = ContainerEvents.ForContainerDirectory(paths.Directory);
@@ -34,10 +40,11 @@ internal static class ContainerMonitor
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
             var startedAt = DateTimeOffset.UtcNow;
             // Listening before the launch: whoever started the container can attach as soon as Start returns.
-            if (definition is { Tty: true } or { Interactive: true }) attach = AttachServer.Listen(paths.Directory);
+            attach = AttachServer.Listen(paths.Directory);
+            if (arguments.AttachFd >= 0) attach.AddConnected(arguments.AttachFd);
             pid = definition?.Tty == true
-                ? StartOnTerminal(paths, initPath, cgroup, log, attach!, definition.Interactive, out pumps)
-                : StartOnPipes(paths, initPath, cgroup, log, attach, out pumps);
+                ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
+                : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
 
             var self = Environment.ProcessId;
             ContainerStateJson.WriteFile(paths.StartedFile, new MonitorStartedRecord
@@ -53,7 +60,7 @@ internal static class ContainerMonitor
         catch (Exception ex)
         {
             attach?.Dispose();
-            ReadyPipe.Fail(ex.Message);
+            ReadyPipe.Fail(ex);
             return 1;
         }
         ReadyPipe.Succeed();
@@ -78,8 +85,6 @@ internal static class ContainerMonitor
             error = ex.Message;
         }
         foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
-        // Every byte of output has been sent: attached clients now read end of file, and then wait for exit.json.
-        attach?.Dispose();
         log.Dispose();
         try
         {
@@ -90,7 +95,11 @@ internal static class ContainerMonitor
             error ??= ex.Message;
         }
         // A forced remove may have deleted the container meanwhile; writing would recreate its directory.
-        if (!File.Exists(paths.DefinitionFile)) return 0;
+        if (!File.Exists(paths.DefinitionFile))
+        {
+            attach.Dispose();
+            return 0;
+        }
         // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
         // Re-read: the container may have been renamed while it ran.
         try { definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition) ?? definition; }
@@ -109,7 +118,64 @@ internal static class ContainerMonitor
             FinishedAt = DateTimeOffset.UtcNow,
             Error = error,
         }, ContainerStateJson.Default.MonitorExitRecord);
+        attach.SendExit(status.ShellCode);
+        var claimed = attach.WaitForClaimers(ClaimerGrace);
+        attach.Dispose();
+        if (arguments.ExitCommand.Count > 0 && LeavesSomethingBehind(paths, definition) && !(claimed && Settled(paths, definition?.AutoRemove == true)))
+        {
+            RunExitCommand(arguments);
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// What only the engine can release: a network (the netns mount, or networks joined with Connect, read from the
+    /// current container.json), or the container itself when it is to be removed. A container on no network that is
+    /// kept needs nothing more: reads merge exit.json, and the next write operation records it.
+    /// </summary>
+    private static bool LeavesSomethingBehind(ContainerPaths paths, ContainerDefinition? definition) =>
+        definition is null || definition.AutoRemove || definition.ConnectedNetworks.Count > 0 || File.Exists(paths.NetnsFile);
+
+    /// <summary>
+    /// Whether the engine (an attached client, or a Stop or Remove that waited for the exit under the container's lock)
+    /// has already done what the exit command would: the container is gone or runs again under another monitor, or,
+    /// unless it is to be removed, its state.json records this run's exit.
+    /// </summary>
+    private static bool Settled(ContainerPaths paths, bool autoRemove)
+    {
+        try
+        {
+            var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState);
+            if (state is null || !File.Exists(paths.DefinitionFile)) return true;
+            var active = state.Status is ContainerStatus.Running or ContainerStatus.Paused;
+            // A short program can exit before the engine recorded its start: then the state is not this run's yet.
+            var thisRun = state.MonitorPid == Environment.ProcessId;
+            return (active && !thisRun) || (!active && thisRun && !autoRemove);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// ctcleanup (conmon's --exit-command): not waited for; it takes the container's lock, releases the network,
+    /// records the exit and removes an AutoRemove container. If it cannot run, the next write operation does that.
+    /// </summary>
+    private static void RunExitCommand(MonitorArguments arguments)
+    {
+        try
+        {
+            ProcessSpawn.Spawn(arguments.ExitCommand[0], arguments.ExitCommand, arguments.ExitEnvironment, new SpawnOptions
+            {
+                FileDescriptors = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2 },
+                ResetSignals = true,
+            });
+        }
+        catch (Exception)
+        {
+            // Nobody to tell: the exit stays unsettled until the next write operation on the container.
+        }
     }
 
     private static LaunchRequest Request(ContainerPaths paths, string? initPath, Cgroup? cgroup, int stdin, int stdout, int stderr) => new()
@@ -126,9 +192,9 @@ internal static class ContainerMonitor
     /// stdout and stderr are logged as separate streams. stdin is /dev/null, or for an Interactive container (docker run
     /// -i) a pipe whose write end the attach server holds: attached clients write to it, and can close it.
     /// </summary>
-    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer? attach, out Thread[] pumps)
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
     {
-        var (stdin, stdinWrite) = attach is null ? (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1) : FileDescriptors.Pipe();
+        var (stdin, stdinWrite) = interactive ? FileDescriptors.Pipe() : (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1);
         var (outRead, outWrite) = FileDescriptors.Pipe();
         var (errRead, errWrite) = FileDescriptors.Pipe();
         int pid;
@@ -150,7 +216,7 @@ internal static class ContainerMonitor
             FileDescriptors.Close(errWrite);
             FileDescriptors.Close(stdin);
         }
-        attach?.Serve(stdinWrite, terminal: false);
+        attach.Serve(stdinWrite, terminal: false);
         pumps = [log.Pump(outRead, "stdout", attach), log.Pump(errRead, "stderr", attach)];
         return pid;
     }

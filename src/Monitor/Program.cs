@@ -1,3 +1,4 @@
+using ContainerTools.Runtime.Containers.Monitor;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Linux;
 
@@ -5,10 +6,11 @@ namespace ContainerTools.Monitor;
 
 /// <summary>
 /// ctmon: one per running container (see docs/processes.md).
-///   ctmon CONTAINER_DIR [--init CTINIT]            started by the engine in a new session with fd 3 = its readiness pipe;
-///                                                   respawns itself as the monitor and exits, so the engine can reap it
-///                                                   at once and the monitor is nobody's child but init's.
-///   ctmon --monitor CONTAINER_DIR [--init CTINIT]  the monitor itself.
+///   ctmon CONTAINER_DIR [OPTIONS]            started by the engine in a new session with fd 3 = its readiness pipe (and
+///                                            fd 4 = an attach connection for an attached run); respawns itself as the
+///                                            monitor and exits, so the engine can reap it at once and the monitor is
+///                                            nobody's child but init's.
+///   ctmon --monitor CONTAINER_DIR [OPTIONS]  the monitor itself. OPTIONS: see MonitorArguments.
 /// </summary>
 internal static class Program
 {
@@ -16,42 +18,35 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        if (args.Length >= 2 && args[0] == "--monitor")
+        if (args.Length >= 2 && args[0] == "--monitor" && MonitorArguments.Parse(args, 1) is { } monitor)
         {
-            return ContainerMonitor.Run(new ContainerPaths(args[1]), InitPath(args, 2));
+            return ContainerMonitor.Run(new ContainerPaths(monitor.ContainerDirectory), monitor);
         }
-        if (args.Length >= 1 && !args[0].StartsWith('-'))
+        if (MonitorArguments.Parse(args, 0) is { } stage)
         {
-            return Detach(args);
+            return Detach(args, stage.AttachFd);
         }
-        Console.Error.WriteLine("usage: ctmon CONTAINER_DIR [--init CTINIT]");
+        Console.Error.WriteLine("usage: ctmon CONTAINER_DIR [--init CTINIT] [--attach-fd FD] [--exit-command ARG]... [--exit-env NAME=VALUE]...");
         return 2;
     }
 
-    private static string? InitPath(string[] args, int from)
-    {
-        for (var i = from; i + 1 < args.Length; i++)
-        {
-            if (args[i] == "--init") return args[i + 1];
-        }
-        return null;
-    }
-
-    private static int Detach(string[] args)
+    private static int Detach(string[] args, int attachFd)
     {
         try
         {
             var self = Environment.ProcessPath ?? "/proc/self/exe";
+            var fds = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2, [ReadyFd] = ReadyFd };
+            if (attachFd >= 0) fds[attachFd] = attachFd;
             ProcessSpawn.Spawn(self, [self, "--monitor", .. args], [], new SpawnOptions
             {
-                FileDescriptors = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2, [ReadyFd] = ReadyFd },
+                FileDescriptors = fds,
                 ResetSignals = true,
             });
             return 0;
         }
         catch (Exception ex)
         {
-            ReadyPipe.Fail($"ctmon could not start the monitor: {ex.Message}");
+            ReadyPipe.Fail(new InvalidOperationException($"ctmon could not start the monitor: {ex.Message}", ex));
             return 1;
         }
     }

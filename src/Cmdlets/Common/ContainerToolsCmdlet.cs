@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.Attach;
 using ContainerTools.Runtime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Storage;
@@ -26,9 +27,10 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     {
         MonitorPath = ShippedHelper(HelperBinary.Monitor),
         InitPath = ShippedHelper(HelperBinary.Init),
+        CleanupPath = ShippedHelper(HelperBinary.Cleanup),
     });
 
-    // build.sh puts ctmon and ctinit beside ContainerTools.dll. The engine looks beside its own assembly, which a host
+    // build.sh puts ctmon, ctinit and ctcleanup beside ContainerTools.dll. The engine looks beside its own assembly, which a host
     // that carries its own copy of ContainerTools.Runtime.dll (the xunit tests) loads from elsewhere.
     private static string? ShippedHelper(HelperBinary helper)
     {
@@ -80,10 +82,19 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
         }
         catch (Exception ex) when (IsReportable(ex))
         {
+            lastFailure = ex;
             WriteError(ErrorRecords.From(ex, target));
             return false;
         }
     }
+
+    private Exception? lastFailure;
+
+    /// <summary>
+    /// The exit code `docker run` / `docker exec` would give the last failed engine call (the engine's mapping: 125,
+    /// 126 when the program cannot be invoked, 127 when it is not found).
+    /// </summary>
+    protected int LastFailureExitCode => (lastFailure as ContainerToolsException)?.ExitCode ?? ExitCodes.EngineError;
 
     /// <summary>As <see cref="TryEngine(Action, object?)"/>, returning the call's result (default on failure).</summary>
     protected T? TryEngine<T>(Func<T> call, object? target)
@@ -130,46 +141,55 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// Attaches this terminal to a started -Interactive or -Tty container (docker start -ai, docker run -it): output
-    /// straight to fds 1 and 2, stdin forwarded with -Interactive, raw mode and Ctrl-P Ctrl-Q with both; a container
-    /// already over has its run's log replayed. Returns its exit code; null when detached (it runs on) or on an error
-    /// already written. Ctrl+C outside raw mode stops the pipeline. See docs/terminals.md.
+    /// Runs this terminal's session on a container started attached with -Interactive or -Tty (docker start -ai,
+    /// docker run -it): output straight to fds 1 and 2, stdin forwarded with -Interactive, raw mode and Ctrl-P Ctrl-Q
+    /// with both; a run already over has its log replayed. Returns its exit code, the exit settled; null when detached
+    /// (it runs on, and its monitor's ctcleanup settles its exit) or on an error already written. Ctrl+C outside raw
+    /// mode stops the pipeline. See docs/terminals.md.
     /// </summary>
-    protected int? AttachTerminalSession(Runtime.Containers.Container started, out bool detached)
+    protected int? AttachTerminalSession(AttachedRun run, out bool detached)
     {
         detached = false;
-        using (var attachment = TryEngine(() => Containers.TryAttachTerminal(started.Id), started.Name))
+        var started = run.Container;
+        if (run.Attachment is null)
         {
-            if (attachment is null)
+            var entries = TryEngine(() => Containers.Attach(started.Id, Cancellation).ToList(), started.Name);
+            if (entries is not null)
             {
-                var entries = TryEngine(() => Containers.Attach(started.Id, Cancellation).ToList(), started.Name);
-                if (entries is not null)
-                {
-                    TerminalSessions.WriteRaw(entries);
-                }
-            }
-            else
-            {
-                var raw = started.Definition is { Tty: true, Interactive: true };
-                var session = new Runtime.Terminals.InteractiveSession(attachment)
-                {
-                    ForwardInput = started.Definition.Interactive,
-                    DetachKeys = raw ? Runtime.Terminals.InteractiveSession.DockerDetachKeys : null,
-                };
-                switch (TerminalSessions.Run(session, Cancellation))
-                {
-                    case Runtime.Terminals.SessionEnd.Cancelled:
-                        throw new PipelineStoppedException();
-                    case Runtime.Terminals.SessionEnd.Detached:
-                        // The container's prompt left the cursor mid-line: PowerShell's next output starts on a line of its own.
-                        TerminalSessions.WriteLineBreak();
-                        WriteVerbose($"Detached from {started.Name}; it is still running.");
-                        detached = true;
-                        return null;
-                }
+                TerminalSessions.WriteRaw(entries);
             }
         }
-        return TryEngine(() => (int?)Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
+        else
+        {
+            var raw = started.Definition is { Tty: true, Interactive: true };
+            var session = new Runtime.Terminals.InteractiveSession(run.Attachment)
+            {
+                ForwardInput = started.Definition.Interactive,
+                DetachKeys = raw ? Runtime.Terminals.InteractiveSession.DockerDetachKeys : null,
+            };
+            switch (TerminalSessions.Run(session, Cancellation))
+            {
+                case Runtime.Terminals.SessionEnd.Cancelled:
+                    throw new PipelineStoppedException();
+                case Runtime.Terminals.SessionEnd.Detached:
+                    // The container's prompt left the cursor mid-line: PowerShell's next output starts on a line of its own.
+                    TerminalSessions.WriteLineBreak();
+                    WriteVerbose($"Detached from {started.Name}; it is still running.");
+                    detached = true;
+                    return null;
+            }
+        }
+        return TryEngine(() => Containers.FinishAttached(run, Cancellation), started.Name);
+    }
+
+    /// <summary>
+    /// The output of a container started attached, to the pipeline (see <see cref="WriteContainerOutput"/>), then its
+    /// exit code with the exit settled (and an AutoRemove container removed); null on an error already written.
+    /// </summary>
+    protected int? WriteAttachedRun(AttachedRun run)
+    {
+        WriteContainerOutput(Containers.AttachedOutput(run, Cancellation), run.Container.Name);
+        return TryEngine(() => Containers.FinishAttached(run, Cancellation), run.Container.Name);
     }
 
     /// <summary>A progress sink that becomes Write-Progress records of this cmdlet (call <see cref="ProgressWriter.Complete"/> when done).</summary>

@@ -15,8 +15,7 @@ internal static class TerminalSessions
 
     /// <summary>NotATerminal: said instead of hanging on, or garbling, a stdin that is a file or pipe.</summary>
     public static ErrorRecord NotATerminal(string what, object target) =>
-        ErrorRecords.From(new ContainerToolsException(ErrorKind.InvalidOperation, "NotATerminal",
-            $"{what} needs a terminal, but this session's standard input is not one (run it from an interactive terminal, or use Invoke-ContainerCommand for scripts).", target), target);
+        ErrorRecords.From(new ContainerToolsException(ErrorIds.NotATerminal, $"{what} needs a terminal, but this session's standard input is not one (run it from an interactive terminal, or use Invoke-ContainerCommand for scripts).", target), target);
 
     /// <summary>Runs the session on the host's own stdin, stdout and stderr, after whatever PowerShell still buffers.</summary>
     public static SessionEnd Run(InteractiveSession session, CancellationToken cancellation)

@@ -60,8 +60,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
             }
             if (!IsRunning(container))
             {
-                WriteError(ErrorRecords.From(new Runtime.Errors.ContainerToolsException(Runtime.Errors.ErrorKind.InvalidOperation,
-                    "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name), container.Name));
+                WriteError(ErrorRecords.From(new Runtime.Errors.ContainerToolsException(Runtime.Errors.ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name), container.Name));
                 continue;
             }
             ids.Add(container.Id);

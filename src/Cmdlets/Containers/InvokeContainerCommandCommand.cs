@@ -169,13 +169,8 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
         }
     }
 
-    /// <summary>As `docker exec` exits: 127 for a program that is not found, 126 for one that cannot run, else 125.</summary>
-    private static int ExitCodeWhenNotRun(ContainerToolsException ex) => ex.ErrorId switch
-    {
-        "ContainerExecFailed" when ex.Kind == ErrorKind.NotFound => 127,
-        "ContainerExecFailed" => 126,
-        _ => InvokeContainerImageCommand.RunFailedExitCode,
-    };
+    /// <summary>As `docker exec` exits: 127 for a program that is not found, 126 for one that cannot run, else 125 (the engine's mapping).</summary>
+    private static int ExitCodeWhenNotRun(ContainerToolsException ex) => ex.ExitCode;
 
     private static void Feed(ExecProcess process, IReadOnlyList<string> stdin)
     {

@@ -18,7 +18,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
     private static readonly TimeSpan StopOnInterrupt = TimeSpan.FromSeconds(1);
 
     /// <summary>$LASTEXITCODE when the container could not be created or started, as `docker run` exits.</summary>
-    public const int RunFailedExitCode = 125;
+    public const int RunFailedExitCode = Runtime.Errors.ExitCodes.EngineError;
 
     [Parameter]
     public SwitchParameter Detach { get; set; }
@@ -40,52 +40,48 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
         var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
         if (created is null)
         {
-            SetLastExitCode(RunFailedExitCode);
-            return;
-        }
-        var started = TryEngine(() => Containers.Start(created.Id), created.Name);
-        if (started is null)
-        {
-            SetLastExitCode(RunFailedExitCode);
-            RemoveIfAsked(created.Id, created.Name);
+            SetLastExitCode(LastFailureExitCode);
             return;
         }
         if (Detach)
         {
+            var started = TryEngine(() => Containers.Start(created.Id), created.Name);
+            if (started is null)
+            {
+                SetLastExitCode(LastFailureExitCode);
+                RemoveIfAsked(created.Id, created.Name);
+                return;
+            }
             WriteObject(ContainerTools.Container.From(started));
+            return;
+        }
+        // Attached before its program runs: output and exit code come from its monitor, and this call settles the exit.
+        using var run = TryEngine(() => Containers.StartAttached(created.Id), created.Name);
+        if (run is null)
+        {
+            SetLastExitCode(LastFailureExitCode);
+            RemoveIfAsked(created.Id, created.Name);
             return;
         }
         var finished = false;
         var detached = false;
         try
         {
-            int? code;
-            if (terminalSession)
-            {
-                // Detached: it runs on, and an AutoRemove container is removed by the engine once it has exited.
-                code = AttachTerminalSession(started, out detached);
-            }
-            else
-            {
-                WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
-                code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
-            }
+            // Detached: it runs on, and its monitor's ctcleanup removes an AutoRemove container once it has exited.
+            var code = terminalSession ? AttachTerminalSession(run, out detached) : WriteAttachedRun(run);
             if (code is not null)
             {
                 SetLastExitCode(code.Value);
+                finished = true;
             }
-            finished = true;
         }
         finally
         {
-            if (!finished)
+            if (!finished && !detached)
             {
                 // Ctrl+C or a stopped pipeline ends the run as it ends `docker run`: the container stops too.
-                try { Containers.Stop(started.Id, StopOnInterrupt); } catch (Exception) { }
-            }
-            if (!detached)
-            {
-                RemoveIfAsked(started.Id, started.Name);
+                try { Containers.Stop(run.Container.Id, StopOnInterrupt); } catch (Exception) { }
+                RemoveIfAsked(run.Container.Id, run.Container.Name);
             }
         }
     }

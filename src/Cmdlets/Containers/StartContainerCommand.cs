@@ -30,28 +30,33 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
             WriteError(TerminalSessions.NotATerminal("Start-Container -Attach on a -Interactive -Tty container", container.Name));
             return;
         }
-        var started = TryEngine(() => Containers.Start(container.Id), container.Name);
-        if (started is null)
+        if (!Attach)
+        {
+            var started = TryEngine(() => Containers.Start(container.Id), container.Name);
+            if (started is null)
+            {
+                return;
+            }
+            WriteVerbose($"Started {Describe(started)}");
+            WritePassThru(started);
+            return;
+        }
+        using var run = TryEngine(() => Containers.StartAttached(container.Id), container.Name);
+        if (run is null)
         {
             return;
         }
-        WriteVerbose($"Started {Describe(started)}");
-        if (terminalSession)
+        WriteVerbose($"Started {Describe(run.Container)}");
+        var exitCode = terminalSession ? AttachTerminalSession(run, out _) : WriteAttachedRun(run);
+        if (exitCode is not null)
         {
-            if (AttachTerminalSession(started, out _) is { } exitCode)
-            {
-                SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode);
-            }
+            SessionState.PSVariable.Set("global:LASTEXITCODE", exitCode.Value);
         }
-        else if (Attach)
-        {
-            WriteContainerOutput(Containers.Attach(started.Id, Cancellation), started.Name);
-            var code = TryEngine(() => Containers.Wait(started.Id, cancellationToken: Cancellation), started.Name);
-            if (code is not null)
-            {
-                SessionState.PSVariable.Set("global:LASTEXITCODE", code.Value);
-            }
-        }
+        WritePassThru(run.Container);
+    }
+
+    private void WritePassThru(EngineContainer started)
+    {
         if (PassThru)
         {
             var current = TryEngine(() => Containers.Resolve(started.Id), started.Name);

@@ -28,8 +28,7 @@ public sealed class WaitContainerCommand : ContainerTargetCmdlet
             WriteObject(code);
             return;
         }
-        var timedOut = new ContainerToolsException(ErrorKind.ResourceUnavailable, "WaitTimeout",
-            $"The container '{container.Name}' was still running after {Timeout} seconds.", container.Name);
+        var timedOut = new ContainerToolsException(ErrorIds.WaitTimeout, $"The container '{container.Name}' was still running after {Timeout} seconds.", container.Name);
         WriteError(new ErrorRecord(timedOut, timedOut.ErrorId, ErrorCategory.OperationTimeout, container.Name));
     }
 

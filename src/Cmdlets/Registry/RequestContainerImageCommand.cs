@@ -69,8 +69,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
         var reference = Config.ParseReference(text);
         if (AllTags && (reference.Digest is not null || HasExplicitTag(text)))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "TagWithAllTags",
-                $"'{text}' names a tag or digest; -AllTags takes a repository (e.g. {reference.FamiliarName}).", text);
+            throw new ContainerToolsException(ErrorIds.TagWithAllTags, $"'{text}' names a tag or digest; -AllTags takes a repository (e.g. {reference.FamiliarName}).", text);
         }
         return reference;
     }

@@ -82,7 +82,6 @@ public sealed class SubmitContainerImageCommand : RegistryCmdlet
                 return reference;
             }
         }
-        throw new ContainerToolsException(ErrorKind.InvalidArgument, "PushTargetRequired",
-            $"'{nameOrId}' is not a name of the image {image.ShortId}; give the target with -Name registry/repository:tag.", nameOrId);
+        throw new ContainerToolsException(ErrorIds.PushTargetRequired, $"'{nameOrId}' is not a name of the image {image.ShortId}; give the target with -Name registry/repository:tag.", nameOrId);
     }
 }

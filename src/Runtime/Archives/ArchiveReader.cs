@@ -30,7 +30,7 @@ public static class ArchiveReader
         }
         if (!File.Exists(path))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "ArchiveNotFound", $"There is no file or directory '{path}'.", path);
+            throw new ContainerToolsException(ErrorIds.ArchiveNotFound, $"There is no file or directory '{path}'.", path);
         }
 
         var tarPath = Decompressed(path, stagingDirectory);
@@ -75,7 +75,7 @@ public static class ArchiveReader
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or ZstdSharp.ZstdException)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "CorruptArchive", $"'{path}' is a damaged compressed archive: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.CorruptArchive, $"'{path}' is a damaged compressed archive: {ex.Message}", path, ex);
         }
         return target;
     }

@@ -18,7 +18,7 @@ public sealed class DirectoryContent : IArchiveContent
         var path = PathOf(name);
         if (path is null || !File.Exists(path))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "MissingArchiveEntry", $"The layout '{_root}' has no file '{name}'.", _root);
+            throw new ContainerToolsException(ErrorIds.MissingArchiveEntry, $"The layout '{_root}' has no file '{name}'.", _root);
         }
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }

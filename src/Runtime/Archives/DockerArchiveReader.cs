@@ -17,7 +17,7 @@ public static class DockerArchiveReader
         var entries = OciJson.Parse<List<DockerArchiveManifest>>(archive.ReadSmall(ManifestName), $"manifest.json of '{archive.Source}'");
         if (entries.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "EmptyArchive", $"The archive '{archive.Source}' holds no image.", archive.Source);
+            throw new ContainerToolsException(ErrorIds.EmptyArchive, $"The archive '{archive.Source}' holds no image.", archive.Source);
         }
         var images = new List<ArchiveImage>();
         foreach (var entry in entries)
@@ -34,7 +34,7 @@ public static class DockerArchiveReader
     {
         if (!archive.Contains(name))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "MissingArchiveEntry", $"The archive '{archive.Source}' has no layer file '{name}'.", archive.Source);
+            throw new ContainerToolsException(ErrorIds.MissingArchiveEntry, $"The archive '{archive.Source}' has no layer file '{name}'.", archive.Source);
         }
         // Newer docker save names layer files by their digest (blobs/sha256/HEX): that is a digest to check too.
         string? digest = null;

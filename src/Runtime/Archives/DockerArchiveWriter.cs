@@ -66,7 +66,7 @@ public static class DockerArchiveWriter
     {
         if (layer.BlobDigest is null || !blobs.Exists(layer.BlobDigest))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "BlobNotFound", $"The store lacks the blob of layer {layer.DiffId}; it cannot be exported.", layer.DiffId);
+            throw new ContainerToolsException(ErrorIds.BlobNotFound, $"The store lacks the blob of layer {layer.DiffId}; it cannot be exported.", layer.DiffId);
         }
         var blobPath = blobs.PathOf(layer.BlobDigest);
         if (!LayerCompression.IsCompressed(blobPath))

@@ -29,6 +29,5 @@ public static class MemberName
     }
 
     public static string Require(string? name, string archive) =>
-        Normalize(name) ?? throw new ContainerToolsException(ErrorKind.InvalidData, "UnsafeArchiveEntry",
-            $"The archive '{archive}' refers to the member '{name}', which is absolute or leaves the archive.", archive);
+        Normalize(name) ?? throw new ContainerToolsException(ErrorIds.UnsafeArchiveEntry, $"The archive '{archive}' refers to the member '{name}', which is absolute or leaves the archive.", archive);
 }

@@ -35,7 +35,7 @@ public static class OciLayoutReader
         }
         if (found.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "EmptyArchive", $"The layout '{layout.Source}' holds no linux/amd64 image.", layout.Source);
+            throw new ContainerToolsException(ErrorIds.EmptyArchive, $"The layout '{layout.Source}' holds no linux/amd64 image.", layout.Source);
         }
 
         var images = new List<ArchiveImage>();
@@ -50,7 +50,7 @@ public static class OciLayoutReader
             {
                 if (!layout.Contains(BlobName(layout, layer.Digest)))
                 {
-                    throw new ContainerToolsException(ErrorKind.InvalidData, "MissingArchiveEntry", $"The layout '{layout.Source}' lacks the layer blob {layer.Digest}.", layout.Source);
+                    throw new ContainerToolsException(ErrorIds.MissingArchiveEntry, $"The layout '{layout.Source}' lacks the layer blob {layer.Digest}.", layout.Source);
                 }
             }
             var names = group.Select(g => g.Name).OfType<ImageReference>().Distinct().ToList();
@@ -73,13 +73,12 @@ public static class OciLayoutReader
         }
         if (depth >= MaxIndexDepth)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The layout '{layout.Source}' nests indexes too deeply.", layout.Source);
+            throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The layout '{layout.Source}' nests indexes too deeply.", layout.Source);
         }
         var index = OciJson.Parse<ImageIndex>(bytes, $"index {descriptor.Digest}");
         var choice = index.Manifests.FirstOrDefault(m => m.Platform is { } p && IsLinuxAmd64(p))
             ?? index.Manifests.FirstOrDefault(m => m.Platform is null)
-            ?? throw new ContainerToolsException(ErrorKind.NotFound, "PlatformNotFound",
-                $"The index {descriptor.Digest} in '{layout.Source}' has no linux/amd64 image.", layout.Source);
+            ?? throw new ContainerToolsException(ErrorIds.PlatformNotFound, $"The index {descriptor.Digest} in '{layout.Source}' has no linux/amd64 image.", layout.Source);
         return FindManifest(layout, choice, depth + 1);
     }
 
@@ -124,7 +123,7 @@ public static class OciLayoutReader
     {
         if (!Digest.IsValid(digest))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDigest", $"The layout '{layout.Source}' refers to '{digest}', which is not a sha256 digest.", layout.Source);
+            throw new ContainerToolsException(ErrorIds.InvalidDigest, $"The layout '{layout.Source}' refers to '{digest}', which is not a sha256 digest.", layout.Source);
         }
         return "blobs/sha256/" + Digest.Hex(digest);
     }
@@ -135,8 +134,7 @@ public static class OciLayoutReader
         var actual = Digest.Of(bytes);
         if (actual != descriptor.Digest || (descriptor.Size > 0 && bytes.Length != descriptor.Size))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch",
-                $"The blob {descriptor.Digest} in '{layout.Source}' does not match its descriptor (content hashes to {actual}, {bytes.Length} bytes).", layout.Source);
+            throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The blob {descriptor.Digest} in '{layout.Source}' does not match its descriptor (content hashes to {actual}, {bytes.Length} bytes).", layout.Source);
         }
         return bytes;
     }

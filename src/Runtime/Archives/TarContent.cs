@@ -42,7 +42,7 @@ public sealed class TarContent : IArchiveContent
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or IOException)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "CorruptArchive", $"'{path}' is not a readable tar archive: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.CorruptArchive, $"'{path}' is not a readable tar archive: {ex.Message}", path, ex);
         }
         return content;
     }

@@ -8,11 +8,12 @@ namespace ContainerTools.Runtime.Containers;
 /// <summary>Writes a container's OCI bundle (bundle/config.json) from its definition, Docker's defaults and its overlay root.</summary>
 internal static class ContainerBundle
 {
-    public static void Write(Container container)
+    /// <summary><paramref name="layers"/>: the layer directories, lowest first, when the caller has them (else the layers file).</summary>
+    public static void Write(Container container, IReadOnlyList<string>? layers = null)
     {
         var definition = container.Definition;
         var paths = container.Paths;
-        var layers = File.ReadAllLines(paths.LayersFile);
+        layers ??= File.ReadAllLines(paths.LayersFile);
         var (uid, gid) = ContainerUser.Resolve(definition.User, layers);
         var spec = RuntimeSpecDefaults.Create(definition.Args, definition.Hostname, definition.Env, definition.WorkingDir);
         var limits = definition.Limits;

@@ -55,12 +55,14 @@ public sealed partial class ContainerStore
         {
             Images.AddHolder(image.Id, container.Id);
             var paths = container.Paths;
-            File.WriteAllLines(paths.LayersFile, Images.LayerDirectories(image));
+            var layers = Images.LayerDirectories(image);
+            File.WriteAllLines(paths.LayersFile, layers);
             foreach (var dir in new[] { paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, paths.BundleDirectory })
             {
                 Directory.CreateDirectory(dir);
             }
-            ContainerBundle.Write(container);
+            // Given, not read back from the file just written.
+            ContainerBundle.Write(container, layers);
             WriteNameFiles(container);
             Events.Append(ContainerEvent.For(container, ContainerEventActions.Create));
             return container;
@@ -80,8 +82,7 @@ public sealed partial class ContainerStore
         var command = options.Command ?? (options.Entrypoint is not null ? [] : config.Cmd ?? []);
         if (entrypoint.Count == 0 && command.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand",
-                $"The image '{options.Image}' has no Entrypoint or Cmd, and no command was given.", options.Image);
+            throw new ContainerToolsException(ErrorIds.NoCommand, $"The image '{options.Image}' has no Entrypoint or Cmd, and no command was given.", options.Image);
         }
         var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in options.Labels ?? new Dictionary<string, string>()) labels[key] = value;

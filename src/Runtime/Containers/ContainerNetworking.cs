@@ -89,14 +89,12 @@ public sealed partial class ContainerStore
         {
             var definition = container.Definition;
             if (definition.Network == NetworkModes.Host)
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "HostNetworkCannotConnect",
-                    $"The container '{container.Name}' uses the host's network: it cannot join other networks.", container.Name);
+                throw new ContainerToolsException(ErrorIds.HostNetworkCannotConnect, $"The container '{container.Name}' uses the host's network: it cannot join other networks.", container.Name);
             if (!NetworkModes.IsAttached(network))
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetwork", $"A container cannot be connected to '{network}'.", network);
+                throw new ContainerToolsException(ErrorIds.InvalidNetwork, $"A container cannot be connected to '{network}'.", network);
             if (network != NetworkModes.Bridge) Networks.Get(network);
             if (definition.Network == network || definition.ConnectedNetworks.Any(c => c.Name == network))
-                throw new ContainerToolsException(ErrorKind.AlreadyExists, "AlreadyConnected",
-                    $"The container '{container.Name}' is already on the network '{network}'.", container.Name);
+                throw new ContainerToolsException(ErrorIds.AlreadyConnected, $"The container '{container.Name}' is already on the network '{network}'.", container.Name);
             var running = container.Status is ContainerStatus.Running or ContainerStatus.Paused;
             if (running)
             {
@@ -121,8 +119,7 @@ public sealed partial class ContainerStore
             var definition = container.Definition;
             var isOwn = definition.Network == network && NetworkModes.IsAttached(network);
             if (!isOwn && !definition.ConnectedNetworks.Any(c => c.Name == network))
-                throw new ContainerToolsException(ErrorKind.NotFound, "NotConnected",
-                    $"The container '{container.Name}' is not on the network '{network}'.", container.Name);
+                throw new ContainerToolsException(ErrorIds.NotConnected, $"The container '{container.Name}' is not on the network '{network}'.", container.Name);
             if (container.Status is ContainerStatus.Running or ContainerStatus.Paused) Networks.Detach(container.Id, network);
             var updated = container with
             {
@@ -158,25 +155,6 @@ public sealed partial class ContainerStore
     }
 
     /// <summary>
-    /// Call with the container's lock held, once it no longer runs. Reading a container must not fail because a plugin
-    /// did: the failure is recorded as the container's error, and Remove tries the detach again.
-    /// </summary>
-    private Container ReleaseNetwork(Container container)
-    {
-        string? error = null;
-        try
-        {
-            DisconnectNetwork(container);
-        }
-        catch (ContainerToolsException ex)
-        {
-            error = $"Detaching the container's network failed: {ex.Message}";
-        }
-        if (container.State.Ports.Count == 0 && error is null) return container;
-        return SaveState(container, container.State with { Ports = [], Error = error ?? container.State.Error });
-    }
-
-    /// <summary>
     /// The files bind-mounted at /etc/hosts, /etc/resolv.conf and /etc/hostname. On a network, Attach rewrites the
     /// hosts file with the container's address and its peers.
     /// </summary>
@@ -207,11 +185,9 @@ public sealed partial class ContainerStore
         if (!NetworkModes.IsAttached(network))
         {
             if (publish.Count > 0)
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "PortsNeedNetwork",
-                    $"Ports cannot be published from a container on the '{network}' network.", network);
+                throw new ContainerToolsException(ErrorIds.PortsNeedNetwork, $"Ports cannot be published from a container on the '{network}' network.", network);
             if (options.NetworkAliases.Count > 0)
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "AliasesNeedNetwork",
-                    $"Network aliases need a network other than '{network}'.", network);
+                throw new ContainerToolsException(ErrorIds.AliasesNeedNetwork, $"Network aliases need a network other than '{network}'.", network);
             return network;
         }
         foreach (var alias in options.NetworkAliases) HostNames.Validate(alias, "alias");
@@ -219,8 +195,7 @@ public sealed partial class ContainerStore
         {
             var record = Networks.Get(network);
             if (record.Internal && publish.Count > 0)
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "PortsOnInternalNetwork",
-                    $"The network '{network}' is internal: nothing outside it can reach a published port.", network);
+                throw new ContainerToolsException(ErrorIds.PortsOnInternalNetwork, $"The network '{network}' is internal: nothing outside it can reach a published port.", network);
         }
         return network;
     }

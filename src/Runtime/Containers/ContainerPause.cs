@@ -10,38 +10,28 @@ public sealed partial class ContainerStore
     /// <summary>Freezes every process of a running container (cgroup freezer).</summary>
     public Container Pause(string idOrName)
     {
-        var id = Resolve(idOrName).Id;
-        return WithLock(id, container =>
-        {
-            if (container.Status == ContainerStatus.Paused) return container;
-            var cgroup = RunningCgroup(container);
-            cgroup.Freeze();
-            Events.Append(ContainerEvent.For(container, ContainerEventActions.Pause));
-            return SaveState(container, container.State with { Status = ContainerStatus.Paused });
-        });
+        using var handle = Open(Resolve(idOrName).Id);
+        var container = handle.Container;
+        if (container.Status == ContainerStatus.Paused) return container;
+        RunningCgroup(container).Freeze();
+        Events.Append(ContainerEvent.For(container, ContainerEventActions.Pause));
+        return handle.Save(container.State with { Status = ContainerStatus.Paused });
     }
 
     public Container Resume(string idOrName)
     {
-        var id = Resolve(idOrName).Id;
-        return WithLock(id, container =>
-        {
-            if (container.Status != ContainerStatus.Paused)
-            {
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotPaused", $"The container '{container.Name}' is not paused.", container.Name);
-            }
-            RunningCgroup(container).Thaw();
-            Events.Append(ContainerEvent.For(container, ContainerEventActions.Unpause));
-            return SaveState(container, container.State with { Status = ContainerStatus.Running });
-        });
+        using var handle = Open(Resolve(idOrName).Id);
+        var container = handle.Container;
+        ContainerTransitions.RequirePaused(container);
+        RunningCgroup(container).Thaw();
+        Events.Append(ContainerEvent.For(container, ContainerEventActions.Unpause));
+        return handle.Save(container.State with { Status = ContainerStatus.Running });
     }
 
     private static Cgroup RunningCgroup(Container container)
     {
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused) || container.State.Cgroup is null)
-        {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name);
-        }
-        return Cgroup.Open(container.State.Cgroup);
+        ContainerTransitions.RequireActive(container);
+        return container.State.Cgroup is { } cgroup ? Cgroup.Open(cgroup)
+            : throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
     }
 }

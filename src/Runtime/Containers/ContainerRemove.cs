@@ -14,43 +14,42 @@ public sealed partial class ContainerStore
     /// </summary>
     public void Remove(string idOrName, bool force = false)
     {
-        var container = Resolve(idOrName);
-        if (container.Status is ContainerStatus.Running or ContainerStatus.Paused)
+        var id = Resolve(idOrName).Id;
+        using (var handle = Open(id, removes: _ => true))
         {
-            if (!force)
+            var container = handle.Container;
+            if (ContainerTransitions.IsActive(container.Status))
             {
-                throw new ContainerToolsException(ErrorKind.InUse, "ContainerRunning",
-                    $"The container '{container.Name}' is {container.Status.ToString().ToLowerInvariant()}: stop it first, or use force.", container.Name);
+                if (!force) ContainerTransitions.RequireStopped(container);
+                KillCgroup(container);
+                if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
+                container = handle.WaitForExit(AfterKill)
+                    ?? throw new ContainerToolsException(ErrorIds.ContainerStopFailed, $"The container '{container.Name}' did not exit after SIGKILL.", container.Name);
             }
-            KillCgroup(container);
-            if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
-            WaitForExit(container.Id, TimeSpan.FromSeconds(30));
+            RemoveSettled(container);
         }
-        WithLock(container.Id, current =>
+        File.Delete(ContainerLockPath(id));
+    }
+
+    /// <summary>With the container's lock held, once it no longer runs: deletes it (the caller deletes the lock file after releasing it).</summary>
+    private void RemoveSettled(Container current)
+    {
+        ContainerCleanup.Run(current.Paths, current.State.Cgroup);
+        DisconnectNetwork(current);
+        var mounts = OverlayMount.MountsUnder(current.Paths.Directory);
+        if (mounts.Count > 0)
         {
-            if (current.Status is ContainerStatus.Running or ContainerStatus.Paused)
-            {
-                throw new ContainerToolsException(ErrorKind.InUse, "ContainerRunning", $"The container '{current.Name}' started again while being removed.", current.Name);
-            }
-            ContainerCleanup.Run(current.Paths, current.State.Cgroup);
-            DisconnectNetwork(current);
-            var mounts = OverlayMount.MountsUnder(current.Paths.Directory);
-            if (mounts.Count > 0)
-            {
-                // Deleting through a mount would delete the image's layers: refuse instead.
-                throw new ContainerToolsException(ErrorKind.InUse, "ContainerMountBusy",
-                    $"'{mounts[0]}' is still mounted; the container's files were left in place.", mounts[0]);
-            }
-            // container.json first: from then on the container no longer exists for List/Resolve.
-            File.Delete(current.Paths.DefinitionFile);
-            try { Images.RemoveHolder(current.Definition.ImageId, current.Id); }
-            catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
-            ReleaseVolumes(current.Id, removeAnonymous: current.Definition.AutoRemove);
-            Directory.Delete(current.Paths.Directory, recursive: true);
-            Events.Append(ContainerEvent.For(current, ContainerEventActions.Destroy));
-            return 0;
-        });
-        File.Delete(ContainerLockPath(container.Id));
+            // Deleting through a mount would delete the image's layers: refuse instead.
+            throw new ContainerToolsException(ErrorIds.ContainerMountBusy,
+                $"'{mounts[0]}' is still mounted; the container's files were left in place.", mounts[0]);
+        }
+        // container.json first: from then on the container no longer exists for List/Resolve.
+        File.Delete(current.Paths.DefinitionFile);
+        try { Images.RemoveHolder(current.Definition.ImageId, current.Id); }
+        catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
+        ReleaseVolumes(current.Id, removeAnonymous: current.Definition.AutoRemove);
+        Directory.Delete(current.Paths.Directory, recursive: true);
+        Events.Append(ContainerEvent.For(current, ContainerEventActions.Destroy));
     }
 
     /// <summary>Gives a container a new name, unique like the old one.</summary>
@@ -62,11 +61,11 @@ public sealed partial class ContainerStore
         {
             if (ReadAllDefinitions().Any(d => d.Name == name && d.Id != id))
             {
-                throw new ContainerToolsException(ErrorKind.AlreadyExists, "ContainerNameInUse", $"The container name '{name}' is already in use.", name);
+                throw new ContainerToolsException(ErrorIds.ContainerNameInUse, $"The container name '{name}' is already in use.", name);
             }
             var paths = PathsOf(id);
             var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition)
-                ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{idOrName}' no longer exists.", idOrName);
+                ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{idOrName}' no longer exists.", idOrName);
             ContainerStateJson.WriteFile(paths.DefinitionFile, definition with { Name = name }, ContainerStateJson.Default.ContainerDefinition);
             if (definition.Name != name)
             {

@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Cgroups;
+using ContainerTools.Runtime.Containers.Attach;
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Monitor;
 using ContainerTools.Runtime.Containers.State;
@@ -13,72 +14,118 @@ public sealed partial class ContainerStore
     /// Starts a created or exited container: mounts its overlay root, creates its cgroup with its limits, and starts
     /// its monitor, returning once the container's program runs. Starting a running container changes nothing.
     /// </summary>
-    public Container Start(string idOrName)
+    public Container Start(string idOrName) => StartRun(idOrName, attach: false).Container;
+
+    /// <summary>
+    /// Starts the container attached (docker run without -d, docker start -a): the connection to its monitor exists
+    /// before its program runs, so none of its output is missed, and the exit code arrives on it. The caller reads
+    /// it and then calls <see cref="FinishAttached"/>, which settles the exit (and removes an AutoRemove container)
+    /// in this process instead of ctcleanup. A container that already runs is attached through its socket instead.
+    /// </summary>
+    public AttachedRun StartAttached(string idOrName)
+    {
+        var (container, attachment) = StartRun(idOrName, attach: true);
+        if (attachment is null)
+        {
+            attachment = TryConnectAttachment(container);
+            attachment?.ClaimExit();
+        }
+        return new AttachedRun(container, attachment);
+    }
+
+    /// <summary>
+    /// After an attached run's output ended: its exit code (from the connection, else from its exit record), with the
+    /// exit settled and an AutoRemove container removed, here and once. Null when cancelled first. Disposes the run.
+    /// </summary>
+    public int? FinishAttached(AttachedRun run, CancellationToken cancellationToken = default)
+    {
+        using (run)
+        {
+            var code = run.Attachment?.ExitCode ?? Wait(run.Container.Id, cancellationToken: cancellationToken);
+            if (code is null) return null;
+            // Until the connection closes, the monitor leaves the exit to this process (it runs ctcleanup otherwise).
+            CleanupAfterExit(run.Container.Id);
+            return code;
+        }
+    }
+
+    private (Container Container, ContainerAttachment? Attachment) StartRun(string idOrName, bool attach)
     {
         var id = Resolve(idOrName).Id;
-        return WithLock(id, container =>
+        using var handle = Open(id);
+        var container = handle.Container;
+        if (ContainerTransitions.IsActive(container.Status)) return (container, null);
+        var paths = container.Paths;
+        File.Delete(paths.StartedFile);
+        File.Delete(paths.ExitFile);
+        Cgroup? cgroup = null;
+        ContainerAttachment? attachment = null;
+        try
         {
-            if (container.Status is ContainerStatus.Running or ContainerStatus.Paused) return container;
-            var paths = container.Paths;
-            File.Delete(paths.StartedFile);
-            File.Delete(paths.ExitFile);
-            Cgroup? cgroup = null;
+            MountRootFs(paths);
+            cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
+            if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
+            // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
+            cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
+            // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
+            container = handle.Save(container.State with { Cgroup = cgroup.Handle, Error = null });
+            var network = ConnectNetwork(container);
+            MonitorStartedRecord started;
             try
             {
-                MountRootFs(paths);
-                cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
-                if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
-                // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
-                cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
-                // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
-                container = SaveState(container, container.State with { Cgroup = cgroup.Handle, Error = null });
-                var network = ConnectNetwork(container);
-                MonitorStartedRecord started;
-                try
+                var monitor = MonitorInvocation(container);
+                if (attach)
                 {
-                    started = MonitorLauncher.Start(paths, Options.MonitorPath, Options.InitPath);
+                    var (ours, theirs) = UnixSockets.SeqPacketPair();
+                    attachment = new ContainerAttachment(container.Id, ours, container.Definition.Tty);
+                    attachment.ClaimExit();
+                    monitor = monitor with { AttachFd = theirs };
                 }
-                catch
-                {
-                    // The catch below detaches the network, which needs the store's lock this attachment still holds.
-                    try { network.Complete(); } catch (Exception) { }
-                    throw;
-                }
-                try
-                {
-                    network.Complete();
-                }
-                catch
-                {
-                    // The program runs but its ports could not be published: it must not outlive this failed start.
-                    StopFailedStart(paths, cgroup.Handle);
-                    throw;
-                }
-                var ports = network.Ports;
-                return SaveState(container, container.State with
-                {
-                    Status = ContainerStatus.Running,
-                    Pid = started.Pid,
-                    MonitorPid = started.MonitorPid,
-                    MonitorStartTime = started.MonitorStartTime,
-                    StartedAt = started.StartedAt,
-                    FinishedAt = null,
-                    ExitCode = null,
-                    OomKilled = false,
-                    Ports = ports,
-                    RestartCount = container.State.StartedAt is null ? 0 : container.State.RestartCount + 1,
-                });
+                try { started = MonitorLauncher.Start(paths, monitor); }
+                finally { FileDescriptors.Close(monitor.AttachFd); }
             }
-            catch (Exception ex)
+            catch
             {
-                try { ContainerCleanup.Run(paths, cgroup?.Handle); } catch (Exception) { }
-                try { DisconnectNetwork(container); } catch (Exception) { }
-                SaveState(container, container.State with { Cgroup = null, Error = ex.Message });
-                if (ex is ContainerToolsException) throw;
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", $"The container could not start: {ex.Message}", container.Name, ex);
+                // The catch below detaches the network, which needs the store's lock this attachment still holds.
+                try { network.Complete(); } catch (Exception) { }
+                throw;
             }
-        });
+            try
+            {
+                network.Complete();
+            }
+            catch
+            {
+                // The program runs but its ports could not be published: it must not outlive this failed start.
+                StopFailedStart(paths, cgroup.Handle);
+                throw;
+            }
+            return (handle.Save(ContainerTransitions.Started(container.State, started, network.Ports)), attachment);
+        }
+        catch (Exception ex)
+        {
+            attachment?.Dispose();
+            try { ContainerCleanup.Run(paths, cgroup?.Handle); } catch (Exception) { }
+            try { DisconnectNetwork(container); } catch (Exception) { }
+            var failure = ex as ContainerToolsException
+                ?? new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: {ex.Message}", container.Name, ex, reason: ex.Message);
+            handle.Save(container.State with { Cgroup = null, Error = failure.Reason });
+            if (ReferenceEquals(failure, ex)) throw;
+            throw failure;
+        }
     }
+
+    /// <summary>
+    /// How the monitor is run: the helpers, and the exit command it runs once the container has exited, if the exit
+    /// leaves something behind that only the engine can release (a network, also one joined later with Connect) or
+    /// an AutoRemove container to remove: the monitor decides that at the exit.
+    /// </summary>
+    private MonitorInvocation MonitorInvocation(Container container) => new()
+    {
+        MonitorPath = HelperBinary.Monitor.Locate(Options.MonitorPath),
+        InitPath = HelperBinary.Init.Locate(Options.InitPath),
+        ExitCommand = CleanupCommand.For(Root, container.Id, Options),
+    };
 
     /// <summary>Kills a container whose start failed after its monitor started it, and waits for the monitor to finish.</summary>
     private static void StopFailedStart(ContainerPaths paths, CgroupHandle cgroup)
@@ -110,7 +157,7 @@ public sealed partial class ContainerStore
         }
         catch (SystemCallException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "RootFsMountFailed", $"Could not mount the container's root filesystem: {ex.Message}", paths.MergedDirectory, ex);
+            throw new ContainerToolsException(ErrorIds.RootFsMountFailed, $"Could not mount the container's root filesystem: {ex.Message}", paths.MergedDirectory, ex);
         }
     }
 }

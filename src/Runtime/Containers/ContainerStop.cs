@@ -9,6 +9,7 @@ namespace ContainerTools.Runtime.Containers;
 public sealed partial class ContainerStore
 {
     public static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Sends the stop signal (the given one, else the container's: the image's StopSignal or SIGTERM), waits up to
@@ -16,18 +17,20 @@ public sealed partial class ContainerStore
     /// </summary>
     public Container Stop(string idOrName, TimeSpan? timeout = null, string? signal = null)
     {
-        var container = Resolve(idOrName);
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return container;
+        var id = Resolve(idOrName).Id;
+        using var handle = Open(id);
+        var container = handle.Container;
+        if (!ContainerTransitions.IsActive(container.Status)) return container;
         var number = SignalNames.Parse(signal ?? container.Definition.StopSignal);
         ProcessSignals.TrySend(container.State.Pid, number);
         // A frozen process cannot act on the signal: let it run so it can stop cleanly.
         if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
-        var exited = WaitForExit(container.Id, timeout ?? DefaultStopTimeout);
+        var exited = handle.WaitForExit(timeout ?? DefaultStopTimeout);
         if (exited is null)
         {
             KillCgroup(container);
-            exited = WaitForExit(container.Id, TimeSpan.FromSeconds(30))
-                ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStopFailed",
+            exited = handle.WaitForExit(AfterKill)
+                ?? throw new ContainerToolsException(ErrorIds.ContainerStopFailed,
                     $"The container '{container.Name}' did not exit after SIGKILL.", container.Name);
         }
         Events.Append(ContainerEvent.For(exited, ContainerEventActions.Stop));
@@ -37,16 +40,18 @@ public sealed partial class ContainerStore
     /// <summary>Sends a signal (default SIGKILL) to the container's main process.</summary>
     public Container Kill(string idOrName, string? signal = null)
     {
-        var container = Resolve(idOrName);
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
-        {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name);
-        }
+        var id = Resolve(idOrName).Id;
         var number = SignalNames.Parse(signal ?? "SIGKILL");
-        if (number == ProcessSignals.SIGKILL) KillCgroup(container);
-        else ProcessSignals.TrySend(container.State.Pid, number);
-        if (number == ProcessSignals.SIGKILL) return WaitForExit(container.Id, TimeSpan.FromSeconds(30)) ?? Resolve(container.Id);
-        return Resolve(container.Id);
+        using var handle = Open(id);
+        var container = handle.Container;
+        ContainerTransitions.RequireActive(container);
+        if (number != ProcessSignals.SIGKILL)
+        {
+            ProcessSignals.TrySend(container.State.Pid, number);
+            return container;
+        }
+        KillCgroup(container);
+        return handle.WaitForExit(AfterKill) ?? container;
     }
 
     public Container Restart(string idOrName, TimeSpan? timeout = null)
@@ -75,25 +80,10 @@ public sealed partial class ContainerStore
         try { Cgroup.Open(handle).Thaw(); } catch (ContainerToolsException) { }
     }
 
-    /// <summary>Polls until the container has exited (its exit record merged); null on timeout.</summary>
-    private Container? WaitForExit(string id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var delay = 5;
-        while (true)
-        {
-            var container = TryGet(id);
-            if (container is null || container.Status is ContainerStatus.Exited or ContainerStatus.Created) return container;
-            if (DateTime.UtcNow >= deadline) return null;
-            Thread.Sleep(delay);
-            delay = Math.Min(delay * 2, 50);
-        }
-    }
-
     /// <summary>
     /// Waits for the container to exit and returns its exit code; null when <paramref name="timeout"/> passes first.
-    /// A created container is waited for as Docker does: until it has been started and has exited. An AutoRemove
-    /// container is removed once its exit code is read.
+    /// A created container is waited for as Docker does: until it has been started and has exited. A read: it takes
+    /// no lock and leaves the exit's clean-up (and an AutoRemove container's removal) to ctcleanup or the next write.
     /// </summary>
     public int? Wait(string idOrName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -103,13 +93,8 @@ public sealed partial class ContainerStore
         while (true)
         {
             var container = TryGet(id)
-                ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{idOrName}' was removed.", idOrName);
-            if (container.Status == ContainerStatus.Exited)
-            {
-                // The exit code is read; an AutoRemove container has nothing left to report.
-                RemovedAutomatically(container);
-                return container.State.ExitCode;
-            }
+                ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{idOrName}' was removed.", idOrName);
+            if (container.Status == ContainerStatus.Exited) return container.State.ExitCode;
             if (DateTime.UtcNow >= deadline) return null;
             cancellationToken.WaitHandle.WaitOne(delay);
             delay = Math.Min(delay * 2, 20);

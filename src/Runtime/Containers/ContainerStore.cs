@@ -19,6 +19,8 @@ public sealed record ContainerStoreOptions
     public string? MonitorPath { get; init; }
     /// <summary>ctinit; null: the launcher's own lookup.</summary>
     public string? InitPath { get; init; }
+    /// <summary>ctcleanup, which the monitor runs after an exit; null: CONTAINERTOOLS_CLEANUP, then next to the engine's assembly.</summary>
+    public string? CleanupPath { get; init; }
     /// <summary>The network of a container that names none; null: $CONTAINERTOOLS_DEFAULT_NETWORK, else "bridge" (Docker's).</summary>
     public string? DefaultNetwork { get; init; }
     /// <summary>Where the CNI plugins are; null: Debian's and upstream's directories (CniPluginRunner.DefaultPluginDirectories).</summary>
@@ -69,8 +71,7 @@ public sealed partial class ContainerStore
         var taken = ReadAllDefinitions().Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         if (name is not null && taken.Contains(name))
         {
-            throw new ContainerToolsException(ErrorKind.AlreadyExists, "ContainerNameInUse",
-                $"The container name '{name}' is already in use.", name);
+            throw new ContainerToolsException(ErrorIds.ContainerNameInUse, $"The container name '{name}' is already in use.", name);
         }
         while (name is null || taken.Contains(name)) name = ContainerNames.RandomName();
         var id = ContainerNames.NewId();
@@ -95,26 +96,16 @@ public sealed partial class ContainerStore
     }
 
     /// <summary>
-    /// Every container, with its state brought up to date (exits merged, dead monitors noticed). Exited containers
-    /// created with AutoRemove are removed here rather than listed.
+    /// Every container as it is now (an exit its state.json does not record yet is merged in, see
+    /// <see cref="ContainerTransitions.Observe"/>). A read: no lock, no file written, nothing cleaned up or removed.
     /// </summary>
     public IReadOnlyList<Container> List()
     {
         return ReadAllDefinitions()
             .Select(d => TryGet(d.Id))
             .OfType<Container>()
-            .Where(c => !RemovedAutomatically(c))
             .OrderByDescending(c => c.Definition.CreatedAt)
             .ToList();
-    }
-
-    /// <summary>Removes an exited AutoRemove container (Docker's --rm); true when it is gone.</summary>
-    private bool RemovedAutomatically(Container container)
-    {
-        if (!container.Definition.AutoRemove || container.Status != ContainerStatus.Exited) return false;
-        try { Remove(container.Id); }
-        catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
-        return true;
     }
 
     /// <summary>A container by full id, name, or unique id prefix; null when none matches.</summary>
@@ -132,8 +123,7 @@ public sealed partial class ContainerStore
             var candidates = definitions.Where(d => d.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             if (candidates.Count > 1)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "AmbiguousContainerId",
-                    $"The id prefix '{idOrName}' matches {candidates.Count} containers; give more digits.", idOrName);
+                throw new ContainerToolsException(ErrorIds.AmbiguousContainerId, $"The id prefix '{idOrName}' matches {candidates.Count} containers; give more digits.", idOrName);
             }
             match = candidates.SingleOrDefault();
         }
@@ -141,45 +131,72 @@ public sealed partial class ContainerStore
     }
 
     public Container Resolve(string idOrName) => TryResolve(idOrName)
-        ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"No container named or with id '{idOrName}'.", idOrName);
+        ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"No container named or with id '{idOrName}'.", idOrName);
 
-    /// <summary>Reads one container by full id and refreshes its state; null if it does not exist (or is being removed).</summary>
+    /// <summary>
+    /// One container by full id as it is now; null if it does not exist (or is being removed). A read: no lock (every
+    /// file is replaced atomically), no file written.
+    /// </summary>
     public Container? TryGet(string id)
     {
-        var paths = PathsOf(id);
-        if (!File.Exists(paths.DefinitionFile)) return null;
-        using var containerLock = FileLock.Acquire(ContainerLockPath(id));
-        return ReadAndRefresh(paths);
+        var recorded = ReadRecorded(PathsOf(id));
+        return recorded is null ? null : ContainerTransitions.Observe(recorded);
     }
 
-    /// <summary>Runs <paramref name="action"/> on the refreshed container while holding its lock.</summary>
-    internal T WithLock<T>(string id, Func<Container, T> action)
+    /// <summary>
+    /// Takes the container's lock for one write operation and settles an exit its state.json does not record yet
+    /// (<see cref="Settle"/>); the operation then works on <see cref="ContainerHandle.Container"/> and saves once.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="removes"/>: whether the operation will delete the container once it no longer runs; its exit is
+    /// then settled without writing state.json (the network is still released first).
+    /// </remarks>
+    internal ContainerHandle Open(string id, Func<Container, bool>? removes = null) => TryOpen(id, removes)
+        ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{id}' no longer exists.", id);
+
+    internal ContainerHandle? TryOpen(string id, Func<Container, bool>? removes = null)
     {
         var paths = PathsOf(id);
-        using var containerLock = FileLock.Acquire(ContainerLockPath(id));
-        var container = ReadAndRefresh(paths)
-            ?? throw new ContainerToolsException(ErrorKind.NotFound, "ContainerNotFound", $"The container '{id}' no longer exists.", id);
-        return action(container);
+        // A lock file for a container that is gone would only be left behind.
+        if (!File.Exists(paths.DefinitionFile)) return null;
+        var held = FileLock.Acquire(ContainerLockPath(id));
+        try
+        {
+            var recorded = ReadRecorded(paths);
+            if (recorded is null)
+            {
+                held.Dispose();
+                return null;
+            }
+            var observed = ContainerTransitions.Observe(recorded);
+            return new ContainerHandle(this, held, Settle(observed, removes?.Invoke(observed) == true));
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the settled container while holding its lock.</summary>
+    internal T WithLock<T>(string id, Func<Container, T> action)
+    {
+        using var handle = Open(id);
+        return action(handle.Container);
     }
 
     internal static Container SaveState(Container container, ContainerRuntimeState state)
     {
         ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState);
-        return container with { State = state };
+        return container with { State = state, PendingExit = PendingExit.None };
     }
 
-    private Container? ReadAndRefresh(ContainerPaths paths)
+    /// <summary>container.json and state.json as written, or null when the container does not exist.</summary>
+    private static Container? ReadRecorded(ContainerPaths paths)
     {
         var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
         if (definition is null) return null;
         var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
-        var container = ContainerStateRefresh.Refresh(new Container(definition, state, paths));
-        // Once it has exited (whoever noticed), its network goes: veths, leases, port rules, peers' hosts entries.
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused)
-            && (File.Exists(paths.NetnsFile) || (container.Definition.ConnectedNetworks.Count > 0 && Networks.EndpointsOf(container.Id).Count > 0)))
-        {
-            container = ReleaseNetwork(container);
-        }
-        return container;
+        return new Container(definition, state, paths);
     }
 }

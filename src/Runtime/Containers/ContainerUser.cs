@@ -23,7 +23,7 @@ internal static class ContainerUser
         else
         {
             var entry = FindEntry(layersLowestFirst, "etc/passwd", fields => fields[0] == userPart)
-                ?? throw new ContainerToolsException(ErrorKind.InvalidArgument, "UserNotFound", $"The user '{userPart}' is not in the image's /etc/passwd.", user);
+                ?? throw new ContainerToolsException(ErrorIds.UserNotFound, $"The user '{userPart}' is not in the image's /etc/passwd.", user);
             uid = uint.Parse(entry[2]);
             primaryGid = uint.Parse(entry[3]);
         }
@@ -34,7 +34,7 @@ internal static class ContainerUser
         else
         {
             var entry = FindEntry(layersLowestFirst, "etc/group", fields => fields[0] == groupPart)
-                ?? throw new ContainerToolsException(ErrorKind.InvalidArgument, "GroupNotFound", $"The group '{groupPart}' is not in the image's /etc/group.", user);
+                ?? throw new ContainerToolsException(ErrorIds.GroupNotFound, $"The group '{groupPart}' is not in the image's /etc/group.", user);
             gid = uint.Parse(entry[2]);
         }
         return (uid, gid);

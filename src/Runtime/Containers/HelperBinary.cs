@@ -4,20 +4,22 @@ using ContainerTools.Runtime.Errors;
 namespace ContainerTools.Runtime.Containers;
 
 /// <summary>
-/// Finds one of the NativeAOT helpers build.sh publishes next to the engine: ctinit, which becomes each container's
-/// PID 1 until it execs the container's program, and ctmon, the per-container monitor.
+/// Finds one of the helpers build.sh publishes next to the engine: ctinit, which becomes each container's PID 1 until
+/// it execs the container's program, ctmon, the per-container monitor (both NativeAOT), and ctcleanup, the engine's
+/// front end the monitor runs once the container has exited (docs/processes.md).
 /// </summary>
 public sealed class HelperBinary
 {
-    public static readonly HelperBinary Init = new("ctinit", "CONTAINERTOOLS_INIT", "InitNotFound", "container init helper");
-    public static readonly HelperBinary Monitor = new("ctmon", "CONTAINERTOOLS_MONITOR", "MonitorNotFound", "container monitor");
+    public static readonly HelperBinary Init = new("ctinit", "CONTAINERTOOLS_INIT", ErrorIds.InitNotFound, "container init helper");
+    public static readonly HelperBinary Monitor = new("ctmon", "CONTAINERTOOLS_MONITOR", ErrorIds.MonitorNotFound, "container monitor");
+    public static readonly HelperBinary Cleanup = new("ctcleanup", "CONTAINERTOOLS_CLEANUP", ErrorIds.CleanupNotFound, "container exit clean-up");
 
     public string FileName { get; }
     public string EnvironmentVariable { get; }
-    private readonly string notFoundErrorId;
+    private readonly ErrorId notFoundErrorId;
     private readonly string description;
 
-    private HelperBinary(string fileName, string environmentVariable, string notFoundErrorId, string description)
+    private HelperBinary(string fileName, string environmentVariable, ErrorId notFoundErrorId, string description)
     {
         FileName = fileName;
         EnvironmentVariable = environmentVariable;
@@ -45,7 +47,7 @@ public sealed class HelperBinary
         {
             if (File.Exists(candidate)) return Path.GetFullPath(candidate);
         }
-        throw new ContainerToolsException(ErrorKind.NotFound, notFoundErrorId,
+        throw new ContainerToolsException(notFoundErrorId,
             $"The {description} '{FileName}' was not found (looked at: {string.Join(", ", candidates)}). Run ./build.sh, or set {EnvironmentVariable}.",
             FileName);
     }

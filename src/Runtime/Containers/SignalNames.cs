@@ -21,6 +21,6 @@ public static class SignalNames
         if (int.TryParse(s, out var number) && number > 0 && number < 65) return number;
         if (s.StartsWith("SIG", StringComparison.OrdinalIgnoreCase)) s = s.Substring(3);
         if (ByName.TryGetValue(s, out number)) return number;
-        throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidSignal", $"'{signal}' is not a signal name or number.", signal);
+        throw new ContainerToolsException(ErrorIds.InvalidSignal, $"'{signal}' is not a signal name or number.", signal);
     }
 }

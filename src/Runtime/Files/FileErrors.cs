@@ -43,18 +43,15 @@ internal static class FileErrors
         }
         if (errno == ENOTDIR)
         {
-            return new ContainerToolsException(ErrorKind.InvalidArgument, "NotADirectory",
-                $"A component of the path '{path}' is not a directory.", path);
+            return new ContainerToolsException(ErrorIds.NotADirectory, $"A component of the path '{path}' is not a directory.", path);
         }
         if (errno == ELOOP)
         {
-            return new ContainerToolsException(ErrorKind.InvalidArgument, "TooManySymlinks",
-                $"The path '{path}' runs through too many symlinks, or ends in a symlink where a file was needed.", path);
+            return new ContainerToolsException(ErrorIds.TooManySymlinks, $"The path '{path}' runs through too many symlinks, or ends in a symlink where a file was needed.", path);
         }
         if (errno == EACCES || errno == EPERM)
         {
-            return new ContainerToolsException(ErrorKind.PermissionDenied, "PermissionDenied",
-                $"Permission denied resolving '{path}'.", path, LinuxError.ToException(errno, "open", path));
+            return new ContainerToolsException(ErrorIds.PermissionDenied, $"Permission denied resolving '{path}'.", path, LinuxError.ToException(errno, "open", path));
         }
         return LinuxError.ToException(errno, "open", path);
     }

@@ -15,14 +15,14 @@ public sealed partial class ImageStore
     {
         if (nameOrIds.Count == 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoImageToExport", "Give at least one image to export.");
+            throw new ContainerToolsException(ErrorIds.NoImageToExport, "Give at least one image to export.");
         }
         var items = ExportItems(nameOrIds);
         var fullPath = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(dir))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "DirectoryNotFound", $"The directory '{dir}' does not exist.", dir);
+            throw new ContainerToolsException(ErrorIds.DirectoryNotFound, $"The directory '{dir}' does not exist.", dir);
         }
         var temp = Path.Combine(dir, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         var scratch = Root.CreateTempDirectory("export");

@@ -13,7 +13,7 @@ public sealed partial class ImageStore
         {
             if (ReadRecord(imageId) is null)
             {
-                throw new ContainerToolsException(ErrorKind.NotFound, "ImageNotFound", $"No image '{imageId}' in the store.", imageId);
+                throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{imageId}' in the store.", imageId);
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, []);
@@ -46,7 +46,7 @@ public sealed partial class ImageStore
     {
         if (string.IsNullOrEmpty(holderId) || holderId.Length > 255 || holderId is "." or ".." || holderId.Contains('/') || holderId.Contains('\0'))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidHolderId", $"'{holderId}' cannot name an image holder.", holderId);
+            throw new ContainerToolsException(ErrorIds.InvalidHolderId, $"'{holderId}' cannot name an image holder.", holderId);
         }
         return Path.Combine(HoldersDirectory, Digest.Hex(imageId), holderId);
     }

@@ -40,7 +40,7 @@ public sealed partial class ImageStore
         }
         catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or ZstdSharp.ZstdException)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "CorruptArchive", $"'{source}' is damaged: {ex.Message}", source, ex);
+            throw new ContainerToolsException(ErrorIds.CorruptArchive, $"'{source}' is damaged: {ex.Message}", source, ex);
         }
     }
 }

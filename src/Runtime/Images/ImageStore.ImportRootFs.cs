@@ -18,7 +18,7 @@ public sealed partial class ImageStore
         var fullPath = Path.GetFullPath(tarPath);
         if (!File.Exists(fullPath))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "ArchiveNotFound", $"There is no file '{tarPath}'.", tarPath);
+            throw new ContainerToolsException(ErrorIds.ArchiveNotFound, $"There is no file '{tarPath}'.", tarPath);
         }
         var staging = Root.CreateTempDirectory("import");
         try

@@ -34,7 +34,7 @@ public sealed partial class ImageStore
     }
 
     public Image Resolve(string nameOrId) =>
-        TryResolve(nameOrId) ?? throw new ContainerToolsException(ErrorKind.NotFound, "ImageNotFound", $"No image '{nameOrId}' in the store.", nameOrId);
+        TryResolve(nameOrId) ?? throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{nameOrId}' in the store.", nameOrId);
 
     /// <summary>The unpacked layer directories of an image, lowest first (overlayfs wants them reversed in lowerdir).</summary>
     public IReadOnlyList<string> LayerDirectories(Image image)
@@ -43,8 +43,7 @@ public sealed partial class ImageStore
         var missing = dirs.FirstOrDefault(d => !Directory.Exists(d));
         if (missing is not null)
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "LayerNotFound",
-                $"The image {image.ShortId} lacks its unpacked layer '{missing}'; remove and import the image again.", image.Id);
+            throw new ContainerToolsException(ErrorIds.LayerNotFound, $"The image {image.ShortId} lacks its unpacked layer '{missing}'; remove and import the image again.", image.Id);
         }
         return dirs;
     }
@@ -97,8 +96,7 @@ public sealed partial class ImageStore
         {
             0 => null,
             1 => matches[0],
-            _ => throw new ContainerToolsException(ErrorKind.InvalidArgument, "AmbiguousImageId",
-                $"The id prefix '{nameOrId}' matches {matches.Count} images; give more characters.", nameOrId),
+            _ => throw new ContainerToolsException(ErrorIds.AmbiguousImageId, $"The id prefix '{nameOrId}' matches {matches.Count} images; give more characters.", nameOrId),
         };
     }
 

@@ -17,9 +17,9 @@ public sealed partial class ImageStore
         {
             var index = ReadReferenceIndex();
             var id = ResolveId(nameOrId.Trim(), index)
-                ?? throw new ContainerToolsException(ErrorKind.NotFound, "ImageNotFound", $"No image '{nameOrId}' in the store.", nameOrId);
+                ?? throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{nameOrId}' in the store.", nameOrId);
             var record = ReadRecord(id)
-                ?? throw new ContainerToolsException(ErrorKind.NotFound, "ImageNotFound", $"No image '{nameOrId}' in the store.", nameOrId);
+                ?? throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{nameOrId}' in the store.", nameOrId);
 
             var names = index.NamesOf(id).ToList();
             var givenName = NameGiven(nameOrId, index, id);
@@ -33,8 +33,7 @@ public sealed partial class ImageStore
             var holders = Holders(id);
             if (holders.Count > 0 && !force)
             {
-                throw new ContainerToolsException(ErrorKind.InUse, "ImageInUse",
-                    $"The image {nameOrId} is in use by {string.Join(", ", holders)}; remove those first or use force.", nameOrId);
+                throw new ContainerToolsException(ErrorIds.ImageInUse, $"The image {nameOrId} is in use by {string.Join(", ", holders)}; remove those first or use force.", nameOrId);
             }
 
             foreach (var name in names)

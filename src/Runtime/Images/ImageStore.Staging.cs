@@ -67,8 +67,7 @@ public sealed partial class ImageStore
             var diffIds = config.RootFs.DiffIds;
             if (diffIds.Count != image.Layers.Count || diffIds.Any(d => !Digest.IsValid(d)))
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "LayerCountMismatch",
-                    $"The image {configBlob.Digest} lists {diffIds.Count} valid diff ids in its config but has {image.Layers.Count} layers.", configBlob.Digest);
+                throw new ContainerToolsException(ErrorIds.LayerCountMismatch, $"The image {configBlob.Digest} lists {diffIds.Count} valid diff ids in its config but has {image.Layers.Count} layers.", configBlob.Digest);
             }
 
             // A manifest that came with the image is staged (and flushed) now, while the disk is not yet busy with layers.
@@ -209,8 +208,7 @@ public sealed partial class ImageStore
             {
                 DirectoryRemover.TryRemove(unpacked.Path);
             }
-            throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch",
-                $"The layer blob {blob.Digest} unpacks to {actual}, but the image config expects {step.DiffId}.", step.DiffId);
+            throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The layer blob {blob.Digest} unpacks to {actual}, but the image config expects {step.DiffId}.", step.DiffId);
         }
         var mediaType = layer.MediaType ?? LayerCompression.MediaTypeOf(blob.Path);
         return new StagedImageLayer(step.DiffId, blob, mediaType, unpacked);

@@ -10,8 +10,7 @@ internal static class ContainerIds
         if (string.IsNullOrEmpty(containerId) || containerId.Length > 128
             || !containerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || containerId[0] == '.')
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidContainerId",
-                $"The container id '{containerId}' is not a plain token of letters, digits, '-', '_' and '.'.", containerId);
+            throw new ContainerToolsException(ErrorIds.InvalidContainerId, $"The container id '{containerId}' is not a plain token of letters, digits, '-', '_' and '.'.", containerId);
         }
     }
 }

@@ -24,8 +24,7 @@ public static class FreePort
         }
         catch (SocketException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidPortMapping",
-                $"Cannot find a free {protocol} port on {address}: {ex.Message}.", hostIp, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidPortMapping, $"Cannot find a free {protocol} port on {address}: {ex.Message}.", hostIp, ex);
         }
     }
 
@@ -53,8 +52,7 @@ public static class FreePort
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressNotAvailable)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidPortMapping",
-                $"The host address {address} of the port mapping '{mapping}' is not an address of this host.", mapping.ToString(), ex);
+            throw new ContainerToolsException(ErrorIds.InvalidPortMapping, $"The host address {address} of the port mapping '{mapping}' is not an address of this host.", mapping.ToString(), ex);
         }
     }
 

@@ -23,8 +23,7 @@ internal static class HostIptables
         var status = Execute("iptables-restore", ["-w", "--noflush"], rules, out _, out var error);
         if (status != 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "NetworkRulesFailed",
-                $"iptables-restore could not change the network's rules (status {status}): {error.Trim()}", target);
+            throw new ContainerToolsException(ErrorIds.NetworkRulesFailed, $"iptables-restore could not change the network's rules (status {status}): {error.Trim()}", target);
         }
     }
 

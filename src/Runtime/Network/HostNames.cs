@@ -16,8 +16,7 @@ public static partial class HostNames
     {
         if (name is not null && !ValidName().IsMatch(name))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidHostName",
-                $"The {what} '{name}' is not a valid host name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
+            throw new ContainerToolsException(ErrorIds.InvalidHostName, $"The {what} '{name}' is not a valid host name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
         }
     }
 }

@@ -13,8 +13,7 @@ public static partial class NetworkNames
     {
         if (string.IsNullOrEmpty(name) || !ValidName().IsMatch(name))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetworkName",
-                $"The network name '{name}' is not valid: use letters, digits, '_', '.' and '-' (up to 64, starting with a letter or digit).", name);
+            throw new ContainerToolsException(ErrorIds.InvalidNetworkName, $"The network name '{name}' is not valid: use letters, digits, '_', '.' and '-' (up to 64, starting with a letter or digit).", name);
         }
     }
 }

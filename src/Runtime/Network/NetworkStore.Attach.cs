@@ -33,13 +33,11 @@ public sealed partial class NetworkStore
         }
         if (request.InterfaceName is { } ifname && (ifname.Length is 0 or > 15 || ifname is "." or ".." || !ifname.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidInterfaceName",
-                $"The interface name '{ifname}' is not 1 to 15 letters, digits, '_', '-' or '.'.", ifname);
+            throw new ContainerToolsException(ErrorIds.InvalidInterfaceName, $"The interface name '{ifname}' is not 1 to 15 letters, digits, '_', '-' or '.'.", ifname);
         }
         if (!File.Exists(request.NetnsPath))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "NetworkNamespaceNotFound",
-                $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
+            throw new ContainerToolsException(ErrorIds.NetworkNamespaceNotFound, $"The network namespace '{request.NetnsPath}' does not exist.", request.NetnsPath);
         }
         var held = Lock();
         try
@@ -58,13 +56,11 @@ public sealed partial class NetworkStore
         var network = request.NetworkName == ContainerNetwork.DefaultName ? GetOrCreateDefaultLocked() : Get(request.NetworkName);
         if (TryReadEndpoint(network.Name, request.ContainerId) is not null)
         {
-            throw new ContainerToolsException(ErrorKind.AlreadyExists, "EndpointAlreadyExists",
-                $"The container '{request.ContainerId}' is already attached to the network '{network.Name}'.", request.ContainerId);
+            throw new ContainerToolsException(ErrorIds.EndpointAlreadyExists, $"The container '{request.ContainerId}' is already attached to the network '{network.Name}'.", request.ContainerId);
         }
         if (network.Internal && request.PortMappings.Count > 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "PortsOnInternalNetwork",
-                $"The network '{network.Name}' is internal: nothing outside it can reach a published port.", network.Name);
+            throw new ContainerToolsException(ErrorIds.PortsOnInternalNetwork, $"The network '{network.Name}' is internal: nothing outside it can reach a published port.", network.Name);
         }
         var ports = FreePort.Resolve(request.PortMappings);
         CheckPortsFree(ports);
@@ -124,8 +120,7 @@ public sealed partial class NetworkStore
         }
         catch (Exception ex) when (ex is SystemCallException or IOException)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetworkNamespace",
-                $"Could not bring up the loopback interface in '{netnsPath}': {ex.Message}", netnsPath, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidNetworkNamespace, $"Could not bring up the loopback interface in '{netnsPath}': {ex.Message}", netnsPath, ex);
         }
     }
 
@@ -178,8 +173,7 @@ public sealed partial class NetworkStore
                 : FreePort.IsBoundOnHost(port) ? "a program on the host" : null;
             if (owner is not null)
             {
-                throw new ContainerToolsException(ErrorKind.InUse, "PortAlreadyAllocated",
-                    $"The host port {port.HostPort}/{port.Protocol}{(port.HostIp is null ? "" : $" on {port.HostIp}")} is already taken by {owner}.", port.ToString());
+                throw new ContainerToolsException(ErrorIds.PortAlreadyAllocated, $"The host port {port.HostPort}/{port.Protocol}{(port.HostIp is null ? "" : $" on {port.HostIp}")} is already taken by {owner}.", port.ToString());
             }
         }
     }
@@ -202,8 +196,7 @@ public sealed partial class NetworkStore
         var interfaces = result?["interfaces"] as JsonArray ?? [];
         var ip = (result?["ips"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()
             ?? (result is null ? new JsonObject() : null)
-            ?? throw new ContainerToolsException(ErrorKind.InvalidData, "NetworkPluginFailed",
-                $"The CNI plugins attached '{request.ContainerId}' to '{network.Name}' but reported no IP address.", network.Name);
+            ?? throw new ContainerToolsException(ErrorIds.NetworkPluginFailed, $"The CNI plugins attached '{request.ContainerId}' to '{network.Name}' but reported no IP address.", network.Name);
         var address = ip["address"]?.GetValue<string>() ?? "";
         var slash = address.IndexOf('/');
         string? mac = null;

@@ -33,11 +33,11 @@ public sealed partial class NetworkStore
     {
         if (File.Exists(_paths.Record(name)))
         {
-            throw new ContainerToolsException(ErrorKind.AlreadyExists, "NetworkAlreadyExists", $"A network named '{name}' already exists.", name);
+            throw new ContainerToolsException(ErrorIds.NetworkAlreadyExists, $"A network named '{name}' already exists.", name);
         }
         if (subnetText is null && gatewayText is not null)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidGateway", "A gateway can only be given together with a subnet.", gatewayText);
+            throw new ContainerToolsException(ErrorIds.InvalidGateway, "A gateway can only be given together with a subnet.", gatewayText);
         }
         var taken = List().Select(n => Ipv4Subnet.Parse(n.Subnet)).Concat(HostRoutes.Read()).ToList();
         Ipv4Subnet subnet;
@@ -46,8 +46,7 @@ public sealed partial class NetworkStore
             subnet = Ipv4Subnet.Parse(subnetText);
             if (!SubnetAllocator.IsFree(subnet, taken))
             {
-                throw new ContainerToolsException(ErrorKind.InUse, "SubnetInUse",
-                    $"The subnet {subnet} overlaps another network or a route of this host.", subnetText);
+                throw new ContainerToolsException(ErrorIds.SubnetInUse, $"The subnet {subnet} overlaps another network or a route of this host.", subnetText);
             }
         }
         else
@@ -74,8 +73,7 @@ public sealed partial class NetworkStore
     {
         if (!Ipv4Subnet.TryParseAddress(text, out var gateway) || !subnet.Contains(gateway) || gateway == subnet.Network || gateway == subnet.Broadcast)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidGateway",
-                $"The gateway '{text}' is not a host address inside {subnet}.", text);
+            throw new ContainerToolsException(ErrorIds.InvalidGateway, $"The gateway '{text}' is not a host address inside {subnet}.", text);
         }
         return gateway;
     }

@@ -18,8 +18,7 @@ public sealed partial class NetworkStore
         var endpoints = ReadEndpoints(name);
         if (endpoints.Count > 0 && !force)
         {
-            throw new ContainerToolsException(ErrorKind.InUse, "NetworkInUse",
-                $"The network '{name}' has {endpoints.Count} attached container(s) ({string.Join(", ", endpoints.Select(e => e.ContainerName))}); detach them or use -Force.", name);
+            throw new ContainerToolsException(ErrorIds.NetworkInUse, $"The network '{name}' has {endpoints.Count} attached container(s) ({string.Join(", ", endpoints.Select(e => e.ContainerName))}); detach them or use -Force.", name);
         }
         foreach (var endpoint in endpoints)
         {

@@ -22,8 +22,7 @@ public static class SubnetAllocator
                 return candidate;
             }
         }
-        throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "SubnetPoolExhausted",
-            $"Every /24 of {Pool} is used by a network or a host route; give the network a subnet explicitly.", Pool.ToString());
+        throw new ContainerToolsException(ErrorIds.SubnetPoolExhausted, $"Every /24 of {Pool} is used by a network or a host route; give the network a subnet explicitly.", Pool.ToString());
     }
 
     public static bool IsFree(Ipv4Subnet candidate, IEnumerable<Ipv4Subnet> taken) => !taken.Any(candidate.Overlaps);

@@ -17,7 +17,7 @@ public static class Digest
     {
         if (!IsValid(digest))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDigest", $"'{digest}' is not a sha256 digest.", digest);
+            throw new ContainerToolsException(ErrorIds.InvalidDigest, $"'{digest}' is not a sha256 digest.", digest);
         }
         return digest[Sha256Prefix.Length..];
     }

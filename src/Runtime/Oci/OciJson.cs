@@ -18,11 +18,11 @@ public static class OciJson
         try
         {
             return JsonSerializer.Deserialize<T>(json, Options)
-                ?? throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The {what} is empty (null).", what);
+                ?? throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The {what} is empty (null).", what);
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The {what} is not valid JSON: {ex.Message}", what, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The {what} is not valid JSON: {ex.Message}", what, ex);
         }
     }
 

@@ -181,12 +181,12 @@ public sealed class CredentialStore
             }
             catch (FormatException ex)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidCredentialFile", $"A login in '{path}' is not valid base64.", path, ex);
+                throw new ContainerToolsException(ErrorIds.InvalidCredentialFile, $"A login in '{path}' is not valid base64.", path, ex);
             }
             var colon = text.IndexOf(':');
             if (colon <= 0)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidCredentialFile", $"A login in '{path}' is not user:password.", path);
+                throw new ContainerToolsException(ErrorIds.InvalidCredentialFile, $"A login in '{path}' is not user:password.", path);
             }
             return new RegistryCredential(text[..colon], text[(colon + 1)..]);
         }
@@ -217,11 +217,11 @@ public sealed class CredentialStore
         try
         {
             return JsonNode.Parse(bytes) as JsonObject
-                ?? throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidCredentialFile", $"'{path}' does not hold a JSON object.", path);
+                ?? throw new ContainerToolsException(ErrorIds.InvalidCredentialFile, $"'{path}' does not hold a JSON object.", path);
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidCredentialFile", $"'{path}' is not valid JSON: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidCredentialFile, $"'{path}' is not valid JSON: {ex.Message}", path, ex);
         }
     }
 

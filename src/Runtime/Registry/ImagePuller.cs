@@ -195,7 +195,7 @@ public sealed class ImagePuller : IDisposable
         var document = OciJson.Parse<ImageManifest>(manifest.Content, $"manifest of {name}");
         if (document.SchemaVersion != 2 || document.Config is null || document.Layers is null)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The manifest of {name} is not a schema 2 image manifest with a config and layers.", name);
+            throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The manifest of {name} is not a schema 2 image manifest with a config and layers.", name);
         }
         if (document.Config.MediaType is not (MediaTypes.OciConfig or MediaTypes.DockerConfig))
         {
@@ -205,8 +205,7 @@ public sealed class ImagePuller : IDisposable
         {
             if (!Digest.IsValid(descriptor.Digest) || descriptor.Size < 0)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument",
-                    $"The manifest of {name} lists '{descriptor.Digest}' ({descriptor.Size} bytes), which is not a sha256 digest and size.", name);
+                throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The manifest of {name} lists '{descriptor.Digest}' ({descriptor.Size} bytes), which is not a sha256 digest and size.", name);
             }
         }
         var foreign = document.Layers.FirstOrDefault(l => !LayerMediaTypes.Contains(l.MediaType));
@@ -225,8 +224,7 @@ public sealed class ImagePuller : IDisposable
         }
         if (descriptor.Size > MaxConfigSize)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "RegistryResponseTooLarge",
-                $"The image config {descriptor.Digest} is {descriptor.Size} bytes; refusing configs over {MaxConfigSize >> 20} MiB.", descriptor.Digest);
+            throw new ContainerToolsException(ErrorIds.RegistryResponseTooLarge, $"The image config {descriptor.Digest} is {descriptor.Size} bytes; refusing configs over {MaxConfigSize >> 20} MiB.", descriptor.Digest);
         }
         using var memory = new MemoryStream();
         Network(client, () =>
@@ -241,8 +239,7 @@ public sealed class ImagePuller : IDisposable
             }
             if (memory.Length != descriptor.Size || hashing.Digest != descriptor.Digest)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch",
-                    $"The content for {descriptor.Digest} does not match: the registry sent {memory.Length} bytes hashing to {hashing.Digest}.", descriptor.Digest);
+                throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The content for {descriptor.Digest} does not match: the registry sent {memory.Length} bytes hashing to {hashing.Digest}.", descriptor.Digest);
             }
         });
         return memory.ToArray();

@@ -33,11 +33,10 @@ public sealed class ImagePusher : IDisposable
     {
         var image = _store.Resolve(nameOrId);
         var manifestDigest = image.ManifestDigest
-            ?? throw new ContainerToolsException(ErrorKind.InvalidData, "ManifestNotFound", $"The image {image.ShortId} has no stored manifest to push.", image.Id);
+            ?? throw new ContainerToolsException(ErrorIds.ManifestNotFound, $"The image {image.ShortId} has no stored manifest to push.", image.Id);
         if (target.Digest is not null && target.Digest != manifestDigest)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "DigestMismatch",
-                $"The image {image.ShortId} has the manifest digest {manifestDigest}; it cannot be pushed as {target}.", target.ToString());
+            throw new ContainerToolsException(ErrorIds.DigestMismatch with { Kind = ErrorKind.InvalidArgument }, $"The image {image.ShortId} has the manifest digest {manifestDigest}; it cannot be pushed as {target}.", target.ToString());
         }
         var manifestBytes = _store.Blobs.ReadAllBytes(manifestDigest);
         var manifest = OciJson.Parse<ImageManifest>(manifestBytes, $"manifest of {image.ShortId}");
@@ -60,7 +59,7 @@ public sealed class ImagePusher : IDisposable
             progress?.Report(new ImageProgress(Activity, $"{label}: preparing", i, blobs.Count, blob.Digest));
             if (!_store.Blobs.Exists(blob.Digest))
             {
-                throw new ContainerToolsException(ErrorKind.NotFound, "BlobNotFound", $"The image {image.ShortId} lacks its blob {blob.Digest} in the store.", blob.Digest);
+                throw new ContainerToolsException(ErrorIds.BlobNotFound, $"The image {image.ShortId} lacks its blob {blob.Digest} in the store.", blob.Digest);
             }
             switch (PushBlob(client, repository, blob, mountSources, (done, size) =>
                 progress?.Report(new ImageProgress(Activity, $"{label}: pushing {ImagePuller.Bytes(done)} of {ImagePuller.Bytes(size)}", i, blobs.Count, blob.Digest)), cancellationToken))

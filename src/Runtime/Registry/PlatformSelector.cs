@@ -13,7 +13,7 @@ public static class PlatformSelector
         var parts = text.Trim().ToLowerInvariant().Split('/');
         if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0 || p.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-')))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidPlatform", $"'{text}' is not a platform: write os/architecture[/variant], e.g. linux/amd64.", text);
+            throw new ContainerToolsException(ErrorIds.InvalidPlatform, $"'{text}' is not a platform: write os/architecture[/variant], e.g. linux/amd64.", text);
         }
         return new Platform { Os = parts[0], Architecture = parts[1], Variant = parts.Length == 3 ? parts[2] : null };
     }
@@ -33,8 +33,7 @@ public static class PlatformSelector
         if (chosen is null)
         {
             var offered = index.Manifests.Where(m => m.Platform is not null).Select(m => Format(m.Platform!)).Distinct().ToList();
-            throw new ContainerToolsException(ErrorKind.NotFound, "PlatformNotFoundInRegistry",
-                $"The image '{name}' has no {Format(wanted)} variant; it offers {(offered.Count == 0 ? "none" : string.Join(", ", offered))}.", name);
+            throw new ContainerToolsException(ErrorIds.PlatformNotFoundInRegistry, $"The image '{name}' has no {Format(wanted)} variant; it offers {(offered.Count == 0 ? "none" : string.Join(", ", offered))}.", name);
         }
         return chosen;
     }

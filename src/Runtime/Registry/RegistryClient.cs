@@ -86,13 +86,12 @@ public sealed class RegistryClient : IDisposable
         var digest = Digest.Of(content);
         if (ImageReferenceDigest(reference) && digest != reference)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch", $"The manifest served for {name} hashes to {digest}.", reference);
+            throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The manifest served for {name} hashes to {digest}.", reference);
         }
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var promised) && promised.FirstOrDefault() is { } header
             && Digest.IsValid(header) && header != digest)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch",
-                $"The manifest served for {name} hashes to {digest}, but the registry says it is {header}.", name);
+            throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The manifest served for {name} hashes to {digest}, but the registry says it is {header}.", name);
         }
         return new RegistryManifest(content, MediaTypeOf(response, content, name), digest);
     }
@@ -117,8 +116,7 @@ public sealed class RegistryClient : IDisposable
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                throw new ContainerToolsException(ErrorKind.NotFound, "BlobNotFoundInRegistry",
-                    $"The registry {Endpoint.Registry} has no blob {digest} in {repository}.", digest);
+                throw new ContainerToolsException(ErrorIds.BlobNotFoundInRegistry, $"The registry {Endpoint.Registry} has no blob {digest} in {repository}.", digest);
             }
             EnsureSuccess(response, $"GET blob {digest}", cancellationToken);
             return new IdleTimeoutStream(response.Content.ReadAsStream(cancellationToken), RegistryTransport.IdleTimeout, cancellationToken, response);
@@ -156,7 +154,7 @@ public sealed class RegistryClient : IDisposable
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The tag list of {repository} is not valid JSON: {ex.Message}", repository, ex);
+                throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The tag list of {repository} is not valid JSON: {ex.Message}", repository, ex);
             }
             next = NextPage(response, url);
         }
@@ -248,7 +246,7 @@ public sealed class RegistryClient : IDisposable
         var digest = Digest.Of(content);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } header && Digest.IsValid(header) && header != digest)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "DigestMismatch", $"The registry stored the manifest as {header}, expected {digest}.", digest);
+            throw new ContainerToolsException(ErrorIds.DigestMismatch, $"The registry stored the manifest as {header}, expected {digest}.", digest);
         }
         return digest;
     }
@@ -387,7 +385,7 @@ public sealed class RegistryClient : IDisposable
     private Uri LocationOf(HttpResponseMessage response)
     {
         var location = response.Headers.Location
-            ?? throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRegistryResponse", $"The registry {Endpoint.Registry} opened an upload without a Location.", Endpoint.Registry);
+            ?? throw new ContainerToolsException(ErrorIds.InvalidRegistryResponse, $"The registry {Endpoint.Registry} opened an upload without a Location.", Endpoint.Registry);
         return location.IsAbsoluteUri ? location : new Uri(response.RequestMessage?.RequestUri ?? _base!, location);
     }
 
@@ -441,7 +439,7 @@ public sealed class RegistryClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidDocument", $"The manifest of {name} is not valid JSON: {ex.Message}", name, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidDocument, $"The manifest of {name} is not valid JSON: {ex.Message}", name, ex);
         }
         if (declared is not null && ManifestMediaTypes.Contains(declared))
         {
@@ -451,8 +449,7 @@ public sealed class RegistryClient : IDisposable
         {
             return isIndex ? MediaTypes.OciIndex : MediaTypes.OciManifest;
         }
-        throw new ContainerToolsException(ErrorKind.InvalidData, "UnsupportedManifest",
-            $"The manifest of {name} is of type '{declared ?? contentType}'; only OCI and Docker v2 schema 2 manifests and indexes are supported.", name);
+        throw new ContainerToolsException(ErrorIds.UnsupportedManifest, $"The manifest of {name} is of type '{declared ?? contentType}'; only OCI and Docker v2 schema 2 manifests and indexes are supported.", name);
     }
 
     private static bool ImageReferenceDigest(string reference) => reference.StartsWith(Digest.Sha256Prefix, StringComparison.Ordinal);

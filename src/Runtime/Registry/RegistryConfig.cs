@@ -68,7 +68,7 @@ public sealed record RegistryConfig
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "RegistryConfigNotFound", $"The registry settings file '{path}' does not exist.", path, ex);
+            throw new ContainerToolsException(ErrorIds.RegistryConfigNotFound, $"The registry settings file '{path}' does not exist.", path, ex);
         }
         RegistryConfig config;
         try
@@ -78,12 +78,11 @@ public sealed record RegistryConfig
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRegistryConfig", $"The registry settings file '{path}' is not valid: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidRegistryConfig, $"The registry settings file '{path}' is not valid: {ex.Message}", path, ex);
         }
         if (config.ChunkSize <= 0 || config.MaxConcurrentDownloads <= 0 || config.ChunkedUploadThreshold < 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRegistryConfig",
-                $"The registry settings file '{path}' is not valid: chunkSize and maxConcurrentDownloads must be positive, chunkedUploadThreshold not negative.", path);
+            throw new ContainerToolsException(ErrorIds.InvalidRegistryConfig, $"The registry settings file '{path}' is not valid: chunkSize and maxConcurrentDownloads must be positive, chunkedUploadThreshold not negative.", path);
         }
         return config;
     }

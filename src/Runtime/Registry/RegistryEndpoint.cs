@@ -37,7 +37,7 @@ public sealed record RegistryEndpoint(string Registry, string ApiHost, EndpointS
         }
         if (text.Length == 0 || text.Contains('/') || !Uri.TryCreate("https://" + text + "/", UriKind.Absolute, out _))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRegistryConfig", $"The mirror '{mirror}' is not a host[:port], optionally after http:// or https://.", mirror);
+            throw new ContainerToolsException(ErrorIds.InvalidRegistryConfig, $"The mirror '{mirror}' is not a host[:port], optionally after http:// or https://.", mirror);
         }
         return new RegistryEndpoint(text, text, security, IsMirror: true);
     }

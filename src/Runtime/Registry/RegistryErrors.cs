@@ -25,11 +25,11 @@ internal static class RegistryErrors
         var message = $"The registry answered {status} {response.ReasonPhrase} to {what}{RegistryMessage(body)}.";
         return response.StatusCode switch
         {
-            HttpStatusCode.Forbidden => new ContainerToolsException(ErrorKind.PermissionDenied, "RegistryAccessDenied", message, target),
+            HttpStatusCode.Forbidden => new ContainerToolsException(ErrorIds.RegistryAccessDenied, message, target),
             HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable =>
-                new ContainerToolsException(ErrorKind.ResourceUnavailable, "RegistryUnavailable", message, target),
-            _ when status >= 500 => new ContainerToolsException(ErrorKind.ConnectionError, "RegistryConnectionFailed", message, target),
-            _ => new ContainerToolsException(ErrorKind.InvalidOperation, "RegistryRequestFailed", message, target),
+                new ContainerToolsException(ErrorIds.RegistryUnavailable, message, target),
+            _ when status >= 500 => new ContainerToolsException(ErrorIds.RegistryConnectionFailed, message, target),
+            _ => new ContainerToolsException(ErrorIds.RegistryRequestFailed, message, target),
         };
     }
 

@@ -51,7 +51,7 @@ public sealed class TokenAuthenticator
     {
         if (challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidAuthChallenge", $"The registry asked for a token from an invalid realm '{challenge.Realm}'.", challenge.Realm);
+            throw new ContainerToolsException(ErrorIds.InvalidAuthChallenge, $"The registry asked for a token from an invalid realm '{challenge.Realm}'.", challenge.Realm);
         }
         var query = new List<string>();
         if (challenge.Service is not null)
@@ -83,8 +83,7 @@ public sealed class TokenAuthenticator
         }
         if (!response.IsSuccessStatusCode)
         {
-            throw new ContainerToolsException(ErrorKind.ConnectionError, "RegistryConnectionFailed",
-                $"The token service {realm.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", realm.Authority);
+            throw new ContainerToolsException(ErrorIds.RegistryConnectionFailed, $"The token service {realm.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}.", realm.Authority);
         }
         var body = RegistryTransport.ReadLimited(response, MaxTokenResponse, "token response", realm.Authority, cancellationToken);
         TokenResponse parsed;
@@ -94,12 +93,12 @@ public sealed class TokenAuthenticator
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidTokenResponse", $"The token service {realm.Authority} answered with invalid JSON: {ex.Message}", realm.Authority, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidTokenResponse, $"The token service {realm.Authority} answered with invalid JSON: {ex.Message}", realm.Authority, ex);
         }
         var token = !string.IsNullOrEmpty(parsed.Token) ? parsed.Token : parsed.AccessToken;
         if (string.IsNullOrEmpty(token))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidTokenResponse", $"The token service {realm.Authority} answered without a token.", realm.Authority);
+            throw new ContainerToolsException(ErrorIds.InvalidTokenResponse, $"The token service {realm.Authority} answered without a token.", realm.Authority);
         }
         var lifetime = parsed.ExpiresIn is > 0 ? TimeSpan.FromSeconds(Math.Min(parsed.ExpiresIn.Value, 24 * 3600)) : DefaultLifetime;
         return (token, lifetime);

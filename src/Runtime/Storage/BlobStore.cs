@@ -29,7 +29,7 @@ public sealed class BlobStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "BlobNotFound", $"The blob {digest} is not in the store.", digest, ex);
+            throw new ContainerToolsException(ErrorIds.BlobNotFound, $"The blob {digest} is not in the store.", digest, ex);
         }
     }
 

@@ -31,8 +31,7 @@ public sealed class FileLock : IDisposable
             }
             catch (IOException ex)
             {
-                throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "StoreLockTimeout",
-                    $"Timed out waiting for the lock '{lockPath}'; another ContainerTools process holds it.", lockPath, ex);
+                throw new ContainerToolsException(ErrorIds.StoreLockTimeout, $"Timed out waiting for the lock '{lockPath}'; another ContainerTools process holds it.", lockPath, ex);
             }
         }
     }

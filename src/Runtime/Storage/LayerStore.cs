@@ -76,7 +76,7 @@ public sealed class LayerStore
         var path = PathOf(diffId);
         if (!Directory.Exists(path))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "LayerNotFound", $"The layer {diffId} is not in the store.", diffId);
+            throw new ContainerToolsException(ErrorIds.LayerNotFound, $"The layer {diffId} is not in the store.", diffId);
         }
         return new DirectoryInfo(path)
             .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })

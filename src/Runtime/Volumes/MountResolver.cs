@@ -19,8 +19,7 @@ public static class MountResolver
         var duplicate = list.GroupBy(r => r.Destination).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "DuplicateMountPoint",
-                $"More than one mount targets '{duplicate.Key}'.", duplicate.Key);
+            throw new ContainerToolsException(ErrorIds.DuplicateMountPoint, $"More than one mount targets '{duplicate.Key}'.", duplicate.Key);
         }
         // Parents before children, so /data is mounted before /data/cache whatever order they were given in.
         return list.OrderBy(r => r.Destination.Count(c => c == '/')).Select(r => Resolve(r, volumes, containerId)).ToList();
@@ -36,8 +35,7 @@ public static class MountResolver
                 {
                     if (!request.CreateMissingSource)
                     {
-                        throw new ContainerToolsException(ErrorKind.NotFound, "BindSourceNotFound",
-                            $"The bind mount source '{source}' does not exist.", source);
+                        throw new ContainerToolsException(ErrorIds.BindSourceNotFound, $"The bind mount source '{source}' does not exist.", source);
                     }
                     Directory.CreateDirectory(source);
                 }

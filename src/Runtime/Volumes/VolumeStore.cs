@@ -29,7 +29,7 @@ public sealed partial class VolumeStore
         using var _ = FileLock.Acquire(_lock);
         if (name is not null && TryRead(name) is not null)
         {
-            throw new ContainerToolsException(ErrorKind.AlreadyExists, "VolumeAlreadyExists", $"A volume named '{name}' already exists.", name);
+            throw new ContainerToolsException(ErrorIds.VolumeAlreadyExists, $"A volume named '{name}' already exists.", name);
         }
         return CreateLocked(name);
     }
@@ -42,7 +42,7 @@ public sealed partial class VolumeStore
     }
 
     public Volume Get(string name) => TryRead(name)
-        ?? throw new ContainerToolsException(ErrorKind.NotFound, "VolumeNotFound", $"No volume named '{name}' exists.", name);
+        ?? throw new ContainerToolsException(ErrorIds.VolumeNotFound, $"No volume named '{name}' exists.", name);
 
     public IReadOnlyList<Volume> List() =>
         !Directory.Exists(_directory)
@@ -71,8 +71,7 @@ public sealed partial class VolumeStore
         var users = Directory.Exists(UsersDirectory(name)) ? Directory.EnumerateFiles(UsersDirectory(name)).Select(Path.GetFileName).ToList() : [];
         if (users.Count > 0 && !force)
         {
-            throw new ContainerToolsException(ErrorKind.InUse, "VolumeInUse",
-                $"The volume '{name}' is used by {users.Count} container(s) ({string.Join(", ", users)}); remove them or use -Force.", name);
+            throw new ContainerToolsException(ErrorIds.VolumeInUse, $"The volume '{name}' is used by {users.Count} container(s) ({string.Join(", ", users)}); remove them or use -Force.", name);
         }
         // Rename first, so a crash mid-delete leaves no half-removed volume under its name.
         var doomed = Path.Combine(_directory, $".removing-{name}-{Guid.NewGuid():N}");
@@ -143,8 +142,7 @@ public sealed partial class VolumeStore
     {
         if (string.IsNullOrEmpty(name) || !ValidName().IsMatch(name))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidVolumeName",
-                $"The volume name '{name}' is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
+            throw new ContainerToolsException(ErrorIds.InvalidVolumeName, $"The volume name '{name}' is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
         }
     }
 
@@ -152,7 +150,7 @@ public sealed partial class VolumeStore
     {
         if (string.IsNullOrEmpty(containerId) || containerId[0] == '.' || !containerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidContainerId", $"The container id '{containerId}' is not a plain token.", containerId);
+            throw new ContainerToolsException(ErrorIds.InvalidContainerId, $"The container id '{containerId}' is not a plain token.", containerId);
         }
     }
 }

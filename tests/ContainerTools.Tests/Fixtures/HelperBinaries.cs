@@ -3,16 +3,19 @@ using System.Diagnostics;
 namespace ContainerTools.Tests.Fixtures;
 
 /// <summary>
-/// The NativeAOT helpers (ctmon, ctinit) for tests: $CONTAINERTOOLS_MONITOR / $CONTAINERTOOLS_INIT, else what ./build.sh
+/// The helpers (ctmon, ctinit, ctcleanup) for tests: $CONTAINERTOOLS_MONITOR / $CONTAINERTOOLS_INIT / $CONTAINERTOOLS_CLEANUP, else what ./build.sh
 /// put in out/ContainerTools, else out/obj/{monitor,init}, else published there once (under a lock, for parallel runs).
 /// </summary>
 public static class HelperBinaries
 {
     private static readonly Lazy<string> MonitorLazy = new(() => Locate("CONTAINERTOOLS_MONITOR", "ctmon", "src/Monitor/ContainerTools.Monitor.csproj", "monitor"));
     private static readonly Lazy<string> InitLazy = new(() => Locate("CONTAINERTOOLS_INIT", "ctinit", "src/Init/ContainerTools.Init.csproj", "init"));
+    private static readonly Lazy<string> CleanupLazy = new(() => Locate("CONTAINERTOOLS_CLEANUP", "ctcleanup", "src/Cleanup/ContainerTools.Cleanup.csproj", "cleanup"));
 
     public static string Monitor => MonitorLazy.Value;
     public static string Init => InitLazy.Value;
+    /// <summary>ctcleanup (framework-dependent, not NativeAOT), the exit hook ctmon runs.</summary>
+    public static string Cleanup => CleanupLazy.Value;
 
     public static string RepositoryRoot
     {

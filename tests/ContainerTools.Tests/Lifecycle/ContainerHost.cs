@@ -35,6 +35,7 @@ public sealed class ContainerHost : IDisposable
     {
         MonitorPath = HelperBinaries.Monitor,
         InitPath = HelperBinaries.Init,
+        CleanupPath = HelperBinaries.Cleanup,
     });
 
     public Container Run(params string[] command) => Run(new ContainerCreateOptions { Image = "busybox", Command = command });

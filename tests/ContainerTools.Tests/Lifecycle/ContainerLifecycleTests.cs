@@ -121,10 +121,14 @@ public sealed class ContainerLifecycleTests : IDisposable
         ProcessSignals.TrySend(container.State.MonitorPid, ProcessSignals.SIGKILL);
         Assert.True(Eventually(() => !ProcStat.StartTime(container.State.MonitorPid).HasValue));
 
+        // A read reports the lost monitor and changes nothing; the repair (a write operation, or ctcleanup) cleans up.
         var seen = _host.NewStore().Resolve(container.Id);
         Assert.Equal(ContainerStatus.Exited, seen.Status);
         Assert.Equal(137, seen.State.ExitCode);
         Assert.NotNull(seen.State.Error);
+        Assert.True(cgroup.Exists);
+        _host.NewStore().CleanupAfterExit(container.Id);
+        Assert.Equal(137, _host.NewStore().Resolve(container.Id).State.ExitCode);
         Assert.False(cgroup.Exists);
         Assert.False(ProcStat.StartTime(container.State.Pid).HasValue);
         Assert.False(OverlayMount.IsMountPoint(container.Paths.MergedDirectory));

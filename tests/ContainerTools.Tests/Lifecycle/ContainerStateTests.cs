@@ -109,10 +109,20 @@ public sealed class ContainerStateTests : IDisposable
         var seen = new ContainerStore(_root).Resolve(c.Id);
 
         Assert.Equal(ContainerStatus.Exited, seen.Status);
-        Assert.Equal(ContainerStateRefresh.LostMonitorExitCode, seen.State.ExitCode);
+        Assert.Equal(ContainerTransitions.LostMonitorExitCode, seen.State.ExitCode);
         Assert.NotNull(seen.State.Error);
-        Assert.Equal(ContainerStatus.Exited, new ContainerStore(_root).Resolve(c.Id).Status); // persisted
+        Assert.Equal(PendingExit.LostMonitor, seen.PendingExit);
+        // A read reports it and changes nothing; the repair (ctcleanup's, or any write operation's) records it.
+        Assert.Equal(ContainerStatus.Running, RecordedStatus(c));
+        new ContainerStore(_root).CleanupAfterExit(c.Id);
+        Assert.Equal(ContainerStatus.Exited, RecordedStatus(c));
+        var repaired = new ContainerStore(_root).Resolve(c.Id);
+        Assert.Equal(ContainerTransitions.LostMonitorExitCode, repaired.State.ExitCode);
+        Assert.Equal(PendingExit.None, repaired.PendingExit);
     }
+
+    private static ContainerStatus RecordedStatus(Container container) =>
+        ContainerStateJson.ReadFile(container.Paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState)!.Status;
 
     [Fact]
     public void AReusedMonitorPidDoesNotLookAlive()

@@ -47,9 +47,9 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             });
             Assert.Equal(0, containers.Store.Wait(client.Id, TimeSpan.FromSeconds(30)));
             Assert.Equal("hello-from-web\nhello-from-web\n", containers.Output(client));
-            // Exited: its network is gone as soon as the engine notices.
-            Assert.Empty(networks.EndpointsOf(client.Id));
-            Assert.False(File.Exists(containers.Store.PathsOf(client.Id).NetnsFile));
+            // Exited: the monitor's ctcleanup takes its network away, with no engine call.
+            Assert.True(NetworkReleased(networks, client.Id));
+            Assert.True(SpinWait.SpinUntil(() => !File.Exists(containers.Store.PathsOf(client.Id).NetnsFile), TimeSpan.FromSeconds(30)));
 
             Assert.Contains("hello-from-web", HttpGet(port.HostPort));
 
@@ -100,9 +100,8 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             Assert.Contains("on-lo", output);
 
             containers.Store.Stop(created.Id, TimeSpan.Zero);
-            containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30));
-
-            Assert.Null(containers.Store.TryGet(created.Id));
+            // Stop settled the exit; the monitor's ctcleanup removes the container.
+            Assert.True(SpinWait.SpinUntil(() => containers.Store.TryGet(created.Id) is null, TimeSpan.FromSeconds(30)));
             Assert.Empty(networks.Endpoints("tidy"));
             Assert.False(File.Exists(lease));
             Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
@@ -136,7 +135,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             File.SetUnixFileMode(Path.Combine(plugins, "portmap"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var store = new ContainerStore(containers.Root, containers.Images, new ContainerStoreOptions
             {
-                MonitorPath = HelperBinaries.Monitor, InitPath = HelperBinaries.Init, CniPluginDirectories = [plugins],
+                MonitorPath = HelperBinaries.Monitor, InitPath = HelperBinaries.Init, CleanupPath = HelperBinaries.Cleanup, CniPluginDirectories = [plugins],
             });
             bridge = store.Networks.Create("refused", NetworkSandbox.RandomSubnet()).Bridge;
             var created = store.Create(new ContainerCreateOptions { Image = "busybox", Network = "refused", Publish = ["127.0.0.1::80"], Command = ["sleep", "60"] });
@@ -175,7 +174,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             {
                 containers.Store.Start(created.Id);
                 Assert.Equal(0, containers.Store.Wait(created.Id, TimeSpan.FromSeconds(30)));
-                Assert.Empty(networks.EndpointsOf(created.Id));
+                Assert.True(NetworkReleased(networks, created.Id));
             }
             var output = containers.Output(created);
             Assert.Equal(2, output.Split('\n').Count(l => l.Contains("eth0") && l.Contains("inet ")));
@@ -207,7 +206,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             containers.Store.Connect(client.Id, "live");
             Assert.Equal(0, containers.Store.Wait(client.Id, TimeSpan.FromSeconds(40)));
             Assert.Equal("hello-from-web\n", containers.Output(client));
-            Assert.Empty(networks.EndpointsOf(client.Id));
+            Assert.True(NetworkReleased(networks, client.Id));
 
             containers.Store.Disconnect(web.Id, "live");
             Assert.Empty(networks.Endpoints("live"));
@@ -238,6 +237,50 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
         containers.Dispose();
         if (bridge.Length > 0) HostCommand.Run("ip", "link", "del", bridge);
     }
+
+    [Fact]
+    public void AnExitedDetachedContainerOnTheDefaultBridgeLeavesNoMountNetnsOrVethWithoutAnEngineCall()
+    {
+        var containers = new ContainerHost();
+        var networks = containers.Store.Networks;
+        string bridge = "";
+        try
+        {
+            var started = containers.Run(new ContainerCreateOptions
+            {
+                Image = "busybox", Network = "bridge", Command = ["sh", "-c", "sleep 0.2; exit 9"],
+            });
+            bridge = networks.Get("bridge").Bridge;
+            var endpoint = Assert.Single(networks.EndpointsOf(started.Id));
+            Assert.True(File.Exists(started.Paths.NetnsFile));
+            Assert.NotEmpty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+
+            // No engine call from here: the monitor's exit command (ctcleanup) releases the network and records the exit.
+            Assert.True(SpinWait.SpinUntil(() => RecordedStatus(started) == ContainerStatus.Exited, TimeSpan.FromSeconds(30)), "the exit was not recorded");
+            Assert.False(File.Exists(started.Paths.NetnsFile));
+            Assert.Empty(ContainerTools.Runtime.Linux.OverlayMount.MountsUnder(started.Paths.Directory));
+            Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
+            Assert.Empty(networks.EndpointsOf(started.Id));
+            Assert.DoesNotContain(endpoint.IpAddress + "/", string.Join('\n', HostCommand.IptablesRules()));
+
+            var seen = containers.Store.Resolve(started.Id);
+            Assert.Equal(ContainerStatus.Exited, seen.Status);
+            Assert.Equal(9, seen.State.ExitCode);
+            Assert.Empty(seen.State.Ports);
+            Assert.Single(containers.Store.Events.Read(null, null), e => e.Id == started.Id && e.Action == "die");
+        }
+        finally
+        {
+            Cleanup(containers, bridge);
+        }
+    }
+
+    /// <summary>Waits for the exited container's ctcleanup to detach it.</summary>
+    private static bool NetworkReleased(ContainerTools.Runtime.Network.NetworkStore networks, string id) =>
+        SpinWait.SpinUntil(() => networks.EndpointsOf(id).Count == 0, TimeSpan.FromSeconds(30));
+
+    private static ContainerStatus? RecordedStatus(Container container) =>
+        ContainerStateJson.ReadFile(container.Paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState)?.Status;
 
     [Fact]
     public void AContainerOnANetworkCannotBeCreatedWithAnUnknownNetworkOrPortsWithoutOne()

@@ -19,6 +19,12 @@ public sealed class ContainerAttachment : InteractiveConnection
 
     public string ContainerId { get; }
 
+    /// <summary>The container's exit code once the monitor sent it (after the end of its output); null before, or when the connection ended without it.</summary>
+    public int? ExitCode { get; private set; }
+
+    /// <summary>Tells the monitor this client settles the container's exit (see <see cref="AttachProtocol.ClaimExit"/>); closing the connection withdraws it.</summary>
+    public void ClaimExit() => UnixSockets.Send(_socket, [AttachProtocol.ClaimExit]);
+
     public override bool IsTerminal { get; }
 
     protected override int OutputFd => _socket;
@@ -30,6 +36,11 @@ public sealed class ContainerAttachment : InteractiveConnection
         {
             var n = UnixSockets.Receive(_socket, _message);
             if (n == 0) return 0;
+            if (_message[0] == AttachProtocol.Exit)
+            {
+                ExitCode = AttachProtocol.DecodeExit(_message.AsSpan(1, n - 1));
+                return 0;
+            }
             if (n == 1) continue;
             standardError = _message[0] == AttachProtocol.Stderr;
             // Callers read with a buffer of at least MaxPayload bytes; a smaller one gets the message cut short.

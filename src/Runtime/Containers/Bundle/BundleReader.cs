@@ -23,7 +23,7 @@ public static class BundleReader
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "BundleNotFound", $"The bundle '{bundlePath}' has no {BundleWriter.ConfigFileName}.", bundlePath, ex);
+            throw new ContainerToolsException(ErrorIds.BundleNotFound, $"The bundle '{bundlePath}' has no {BundleWriter.ConfigFileName}.", bundlePath, ex);
         }
         try
         {
@@ -31,7 +31,7 @@ public static class BundleReader
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidRuntimeSpec", $"{path} is not a valid runtime spec: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, $"{path} is not a valid runtime spec: {ex.Message}", path, ex);
         }
     }
 }

@@ -71,17 +71,16 @@ public sealed partial class ContainerStore
     private (string Id, int Pid, int TerminalMaster) Launch(string idOrName, ExecOptions options, int stdin, int stdout, int stderr, TerminalSize? terminal = null)
     {
         if (options.Command.Count == 0)
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "Give a command to run in the container.", idOrName);
+            throw new ContainerToolsException(ErrorIds.NoCommand, "Give a command to run in the container.", idOrName);
         if (options.WorkingDirectory is { Length: > 0 } cwd && !cwd.StartsWith('/'))
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidWorkingDirectory", $"The working directory '{cwd}' is not absolute.", cwd);
+            throw new ContainerToolsException(ErrorIds.InvalidWorkingDirectory, $"The working directory '{cwd}' is not absolute.", cwd);
         var id = Resolve(idOrName).Id;
         // Under the lock: a stop or pause cannot slip in between the status check and the join.
         return WithLock(id, container =>
         {
-            if (container.Status == ContainerStatus.Paused)
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerPaused", $"The container '{container.Name}' is paused; resume it first.", container.Name);
-            if (container.Status != ContainerStatus.Running || container.State.Pid <= 0 || container.State.Cgroup is null)
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name);
+            ContainerTransitions.RequireRunning(container);
+            if (container.State.Pid <= 0 || container.State.Cgroup is null)
+                throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
 
             var spec = ExecSpec.Build(container, options);
             var bundle = Path.Combine(container.Paths.Directory, $"exec-{Guid.NewGuid():N}");
@@ -105,11 +104,12 @@ public sealed partial class ContainerStore
                     new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
                 return (container.Id, launched.Pid, launched.TerminalMaster);
             }
-            catch (ContainerToolsException ex) when (ex.ErrorId == "ContainerStartFailed")
+            catch (ContainerToolsException ex) when (ex.Id.Name == ErrorIds.ContainerStartFailed.Name)
             {
-                var reason = ex.Message.StartsWith(StartFailedPrefix, StringComparison.Ordinal) ? ex.Message[StartFailedPrefix.Length..] : ex.Message;
-                throw new ContainerToolsException(ex.Kind, "ContainerExecFailed",
-                    $"Could not run '{options.Command[0]}' in the container '{container.Name}': {reason}", container.Name, ex);
+                // docker exec: 127 when the program is not found, 126 when it cannot run or the exec could not be set up.
+                var exitCode = ex.ExitCode == ExitCodes.EngineError ? ExitCodes.CannotInvoke : ex.ExitCode;
+                throw new ContainerToolsException(ErrorIds.ContainerExecFailed with { Kind = ex.Kind, ExitCode = exitCode },
+                    $"Could not run '{options.Command[0]}' in the container '{container.Name}': {ex.Reason}", container.Name, ex, reason: ex.Reason);
             }
             finally
             {
@@ -117,6 +117,4 @@ public sealed partial class ContainerStore
             }
         });
     }
-
-    private const string StartFailedPrefix = "The container could not start: ";
 }

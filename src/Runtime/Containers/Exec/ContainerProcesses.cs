@@ -15,7 +15,7 @@ public sealed partial class ContainerStore
     {
         var container = Resolve(idOrName);
         if (container.Status is not (ContainerStatus.Running or ContainerStatus.Paused) || container.State.Cgroup is null)
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerNotRunning", $"The container '{container.Name}' is not running.", container.Name);
+            throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
         var layers = File.ReadAllLines(container.Paths.LayersFile).Where(l => l.Length > 0).ToList();
         var names = new Dictionary<uint, string>();
         var result = new List<ContainerProcessInfo>();

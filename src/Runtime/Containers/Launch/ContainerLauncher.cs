@@ -30,7 +30,7 @@ public static class ContainerLauncher
         var bundlePath = Path.GetFullPath(request.BundlePath);
         var spec = BundleReader.Read(bundlePath);
         if (spec.Process.Args.Count == 0)
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoCommand", "The bundle's process has no args: there is nothing to run.", bundlePath);
+            throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
         var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null);
@@ -104,7 +104,7 @@ public static class ContainerLauncher
         {
             var master = UnixSockets.ReceiveDescriptor(console);
             if (master < 0)
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", "The container could not start: its init process sent no terminal.", bundlePath);
+                throw new ContainerToolsException(ErrorIds.ContainerStartFailed, "The container could not start: its init process sent no terminal.", bundlePath);
             try { PseudoTerminals.SetWindowSize(master, size.Columns, size.Rows); }
             catch { FileDescriptors.Close(master); throw; }
             return master;
@@ -122,8 +122,7 @@ public static class ContainerLauncher
     {
         var status = ProcessWait.Wait(pid);
         if (report.Length == 0 || report[0] != InitProtocol.Failed)
-            return new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed",
-                $"The container could not start: its init process ended without a report ({Describe(status)}).", bundlePath);
+            return new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: its init process ended without a report ({Describe(status)}).", bundlePath);
         var (errno, message) = InitProtocol.DecodeFailure(report.AsSpan(1));
         var kind = errno switch
         {
@@ -131,7 +130,11 @@ public static class ContainerLauncher
             1 or 13 => ErrorKind.PermissionDenied, // EPERM, EACCES
             _ => ErrorKind.InvalidOperation,
         };
-        return new ContainerToolsException(kind, "ContainerStartFailed", $"The container could not start: {message}", bundlePath);
+        // ctinit says "exec: ..." when the program could not be found or run: docker run's 127 and 126.
+        var exitCode = !message.StartsWith("exec:", StringComparison.Ordinal) ? ExitCodes.EngineError
+            : errno == 2 ? ExitCodes.CommandNotFound : ExitCodes.CannotInvoke;
+        return new ContainerToolsException(ErrorIds.ContainerStartFailed with { Kind = kind, ExitCode = exitCode },
+            $"The container could not start: {message}", bundlePath, reason: message, errno: errno);
     }
 
     private static string Describe(ExitStatus status) => status.Signaled ? $"killed by signal {status.Signal}" : $"exit code {status.Code}";
@@ -156,7 +159,7 @@ public static class ContainerLauncher
         thread.Start();
         thread.Join();
         if (failure?.SourceException is SystemCallException syscall)
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed", $"The container could not start: {syscall.Message}", bundlePath, syscall);
+            throw new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: {syscall.Message}", bundlePath, syscall);
         failure?.Throw();
         return pid;
     }

@@ -22,9 +22,9 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
         foreach (var entry in spec.Linux.Namespaces)
         {
             var kind = Namespaces.FromSpecName(entry.Type)
-                ?? throw new ContainerToolsException(ErrorKind.InvalidData, "UnknownNamespace", $"The bundle asks for an unknown namespace type '{entry.Type}'.", bundlePath);
+                ?? throw new ContainerToolsException(ErrorIds.UnknownNamespace, $"The bundle asks for an unknown namespace type '{entry.Type}'.", bundlePath);
             if (kind == NamespaceKind.User)
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "UserNamespaceNotSupported", "User namespaces are not supported yet.", bundlePath);
+                throw new ContainerToolsException(ErrorIds.UserNamespaceNotSupported, "User namespaces are not supported yet.", bundlePath);
             if (kind == NamespaceKind.Cgroup) continue;
             if (joinExisting && kind == NamespaceKind.Mount) continue;
             if (string.IsNullOrEmpty(entry.Path)) flags |= Namespaces.CloneFlag(kind);

@@ -13,10 +13,8 @@ namespace ContainerTools.Runtime.Containers.Monitor;
 /// </summary>
 internal static class MonitorLauncher
 {
-    public static MonitorStartedRecord Start(ContainerPaths paths, string? monitorPath, string? initPath)
+    public static MonitorStartedRecord Start(ContainerPaths paths, MonitorInvocation invocation)
     {
-        var monitor = HelperBinary.Monitor.Locate(monitorPath);
-        var init = HelperBinary.Init.Locate(initPath);
         var (readyRead, readyWrite) = FileDescriptors.Pipe();
         byte[] report;
         try
@@ -26,9 +24,11 @@ internal static class MonitorLauncher
             try
             {
                 // A new session: no terminal's hangup or job-control signals reach the monitor.
-                stagePid = ProcessSpawn.Spawn(monitor, [monitor, paths.Directory, "--init", init], [], new SpawnOptions
+                var fds = new Dictionary<int, int> { [0] = devNull, [1] = devNull, [2] = devNull, [3] = readyWrite };
+                if (invocation.AttachFd >= 0) fds[MonitorInvocation.AttachFdNumber] = invocation.AttachFd;
+                stagePid = ProcessSpawn.Spawn(invocation.MonitorPath, invocation.Arguments(paths.Directory), [], new SpawnOptions
                 {
-                    FileDescriptors = new Dictionary<int, int> { [0] = devNull, [1] = devNull, [2] = devNull, [3] = readyWrite },
+                    FileDescriptors = fds,
                     ResetSignals = true,
                     NewSession = true,
                 });
@@ -43,12 +43,12 @@ internal static class MonitorLauncher
             report = FileDescriptors.ReadToEnd(readyRead);
             if (report.Length == 0 && stage.ShellCode != 0)
             {
-                report = Encoding.UTF8.GetBytes($"ctmon exited with status {stage.ShellCode}.");
+                report = MonitorStartReport.Encode(new InvalidOperationException($"ctmon exited with status {stage.ShellCode}."));
             }
         }
         catch (SystemCallException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "MonitorStartFailed", $"Could not start the container monitor: {ex.Message}", paths.Directory, ex);
+            throw new ContainerToolsException(ErrorIds.MonitorStartFailed, $"Could not start the container monitor: {ex.Message}", paths.Directory, ex);
         }
         finally
         {
@@ -56,11 +56,9 @@ internal static class MonitorLauncher
         }
         if (report.Length > 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed",
-                $"The container could not start: {Encoding.UTF8.GetString(report)}", paths.Directory);
+            throw MonitorStartReport.Decode(report, paths.Directory);
         }
         return ContainerStateJson.ReadFile(paths.StartedFile, ContainerStateJson.Default.MonitorStartedRecord)
-            ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "ContainerStartFailed",
-                "The container monitor ended without starting the container (no started.json).", paths.Directory);
+            ?? throw new ContainerToolsException(ErrorIds.ContainerStartFailed, "The container monitor ended without starting the container (no started.json).", paths.Directory);
     }
 }

@@ -9,5 +9,10 @@ public sealed record Container(ContainerDefinition Definition, ContainerRuntimeS
     public string ShortId => Definition.Id.Substring(0, 12);
     public string Name => Definition.Name;
     public ContainerStatus Status => State.Status;
+    /// <summary>
+    /// Not None when <see cref="State"/> shows an exit that state.json does not record yet, and whose clean-up
+    /// (network, or after a lost monitor also cgroup and mount) has not run: the next write operation, or ctcleanup, settles it.
+    /// </summary>
+    public PendingExit PendingExit { get; init; }
     public override string ToString() => $"{Name} ({ShortId}, {Status})";
 }

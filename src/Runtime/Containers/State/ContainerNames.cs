@@ -52,8 +52,7 @@ public static partial class ContainerNames
         var trimmed = name.StartsWith('/') ? name.Substring(1) : name;
         if (!ValidName().IsMatch(trimmed) || trimmed.Length > 128)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidContainerName",
-                $"'{name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
+            throw new ContainerToolsException(ErrorIds.InvalidContainerName, $"'{name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", name);
         }
         return trimmed;
     }

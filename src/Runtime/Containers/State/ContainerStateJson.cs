@@ -28,7 +28,7 @@ public sealed partial class ContainerStateJson : JsonSerializerContext
         }
         catch (JsonException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidContainerState", $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+            throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
         }
     }
 

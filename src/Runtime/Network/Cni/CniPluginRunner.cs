@@ -28,7 +28,7 @@ public sealed class CniPluginRunner
     {
         if (type.Contains('/') || type is "." or "..")
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidNetworkPlugin", $"The CNI plugin type '{type}' is not a plain name.", type);
+            throw new ContainerToolsException(ErrorIds.InvalidNetworkPlugin, $"The CNI plugin type '{type}' is not a plain name.", type);
         }
         foreach (var dir in PluginDirectories)
         {
@@ -38,15 +38,14 @@ public sealed class CniPluginRunner
                 return candidate;
             }
         }
-        throw new ContainerToolsException(ErrorKind.NotFound, "NetworkPluginNotFound",
-            $"The CNI plugin '{type}' is not installed in {string.Join(", ", PluginDirectories)} (Debian: apt-get install containernetworking-plugins).", type);
+        throw new ContainerToolsException(ErrorIds.NetworkPluginNotFound, $"The CNI plugin '{type}' is not installed in {string.Join(", ", PluginDirectories)} (Debian: apt-get install containernetworking-plugins).", type);
     }
 
     /// <summary>Runs the plugin and returns its parsed stdout (null when it printed nothing, as DEL and CHECK do).</summary>
     public JsonObject? Run(string command, JsonObject pluginConfig, CniAttachment attachment)
     {
         var type = pluginConfig["type"]?.GetValue<string>()
-            ?? throw new ContainerToolsException(ErrorKind.InvalidData, "InvalidNetworkConfig", "A plugin entry of the network configuration has no type.");
+            ?? throw new ContainerToolsException(ErrorIds.InvalidNetworkConfig, "A plugin entry of the network configuration has no type.");
         var start = new ProcessStartInfo(FindPlugin(type))
         {
             RedirectStandardInput = true,
@@ -65,7 +64,7 @@ public sealed class CniPluginRunner
         start.Environment["PATH"] = attachment.ToolPath ?? $"{path}:/usr/local/sbin:/usr/sbin:/sbin";
 
         using var process = Process.Start(start)
-            ?? throw new ContainerToolsException(ErrorKind.InvalidOperation, "NetworkPluginFailed", $"Could not start the CNI plugin '{type}'.", type);
+            ?? throw new ContainerToolsException(ErrorIds.NetworkPluginFailed with { Kind = ErrorKind.InvalidOperation }, $"Could not start the CNI plugin '{type}'.", type);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try

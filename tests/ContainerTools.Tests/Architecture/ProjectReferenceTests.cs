@@ -1,0 +1,108 @@
+using System.Xml.Linq;
+using ContainerTools.Tests.Fixtures;
+
+namespace ContainerTools.Tests.Architecture;
+
+/// <summary>
+/// Arrows point down (COMMON.md): front ends -> engine -> low-level runtime library. Read from the project files
+/// themselves: project references, package references, and source files linked from another project's folder.
+/// </summary>
+public sealed class ProjectReferenceTests
+{
+    private enum Layer { LowLevel, Engine, FrontEnd, Helper }
+
+    /// <summary>
+    /// Every project under src and its layer. The low-level library does not exist as its own project yet: until
+    /// src/OciRuntime is split out, src/Runtime is both engine and low-level library. When it exists, list it here as
+    /// LowLevel and Runtime as Engine, and ctinit/ctmon are held to it alone.
+    /// </summary>
+    private static readonly Dictionary<string, Layer> Layers = new(StringComparer.Ordinal)
+    {
+        ["OciRuntime"] = Layer.LowLevel,
+        ["Runtime"] = Layer.Engine,
+        ["Cmdlets"] = Layer.FrontEnd,
+        ["Cleanup"] = Layer.FrontEnd,
+        ["Host"] = Layer.FrontEnd,
+        ["Api"] = Layer.FrontEnd,
+        ["Ctrun"] = Layer.FrontEnd,
+        ["Init"] = Layer.Helper,
+        ["Monitor"] = Layer.Helper,
+    };
+
+    /// <summary>What the helpers (ctinit, ctmon; later ctrun) may use: the low-level library, or Runtime until it exists.</summary>
+    private static string LowLevelLibrary => Directory.Exists(Path.Combine(Source, "OciRuntime")) ? "OciRuntime" : "Runtime";
+
+    private static readonly string[] FrontEndOnlyPackages = ["PowerShellStandard.Library", "System.Management.Automation", "Microsoft.PowerShell.", "Microsoft.AspNetCore."];
+
+    private static string Source => Path.Combine(HelperBinaries.RepositoryRoot, "src");
+
+    private sealed record Project(string Name, Layer Layer, IReadOnlyList<string> References, IReadOnlyList<string> Packages, IReadOnlyList<string> Frameworks);
+
+    private static IReadOnlyList<Project> Projects()
+    {
+        var projects = new List<Project>();
+        foreach (var file in Directory.EnumerateFiles(Source, "*.csproj", SearchOption.AllDirectories))
+        {
+            var folder = Path.GetDirectoryName(file)!;
+            var name = Path.GetRelativePath(Source, folder).Split(Path.DirectorySeparatorChar)[0];
+            Assert.True(Layers.TryGetValue(name, out var layer), $"src/{name} has no layer in ProjectReferenceTests.Layers: put it in one.");
+            var document = XDocument.Load(file);
+            var references = document.Descendants("ProjectReference").Select(e => e.Attribute("Include")!.Value)
+                .Concat(document.Descendants("Compile").Select(e => e.Attribute("Include")?.Value).OfType<string>().Where(p => p.StartsWith("..", StringComparison.Ordinal)))
+                .Select(p => Path.GetRelativePath(Source, Path.GetFullPath(Path.Combine(folder, p.Replace('\\', '/')))).Split(Path.DirectorySeparatorChar)[0])
+                .Where(r => r != name)
+                .Distinct()
+                .ToList();
+            var packages = document.Descendants("PackageReference").Select(e => e.Attribute("Include")!.Value).ToList();
+            var frameworks = document.Descendants("FrameworkReference").Select(e => e.Attribute("Include")!.Value).ToList();
+            projects.Add(new Project(name, layer, references, packages, frameworks));
+        }
+        return projects;
+    }
+
+    [Fact]
+    public void FrontEndsDependDownwardOnlyAndNeverOnEachOther()
+    {
+        var layers = Projects().ToDictionary(p => p.Name, p => p.Layer);
+        var wrong = Projects()
+            .SelectMany(p => p.References.Select(r => (From: p, To: r)))
+            .Where(a => !layers.TryGetValue(a.To, out var to) || to is Layer.FrontEnd or Layer.Helper || to >= a.From.Layer && a.From.Layer != Layer.Helper)
+            .Select(a => $"{a.From.Name} -> {a.To}")
+            .ToList();
+        Assert.True(wrong.Count == 0, "references that do not point down: " + string.Join(", ", wrong));
+    }
+
+    [Fact]
+    public void NothingBelowAFrontEndReferencesPowerShellOrAspNet()
+    {
+        var wrong = Projects()
+            .Where(p => p.Layer is not Layer.FrontEnd)
+            .SelectMany(p => p.Packages.Concat(p.Frameworks).Where(IsFrontEndOnly).Select(r => $"{p.Name}: {r}"))
+            .ToList();
+        Assert.True(wrong.Count == 0, string.Join(", ", wrong));
+    }
+
+    [Fact]
+    public void CtinitAndCtmonReferenceOnlyTheLowLevelLibrary()
+    {
+        foreach (var helper in Projects().Where(p => p.Layer == Layer.Helper))
+        {
+            Assert.All(helper.References, r => Assert.Equal(LowLevelLibrary, r));
+        }
+    }
+
+    [Fact]
+    public void TheRulesCatchAWrongArrow()
+    {
+        // The checks above hold only if the project files are really read: the cmdlets do reference the engine and PowerShell.
+        var cmdlets = Assert.Single(Projects(), p => p.Name == "Cmdlets");
+        Assert.Contains("Runtime", cmdlets.References);
+        Assert.Contains(cmdlets.Packages, IsFrontEndOnly);
+        var init = Assert.Single(Projects(), p => p.Name == "Init");
+        Assert.Contains("Runtime", init.References); // its linked sources count as a reference
+    }
+
+    private static bool IsFrontEndOnly(string package) =>
+        FrontEndOnlyPackages.Any(p => package.Equals(p, StringComparison.OrdinalIgnoreCase) || (p.EndsWith('.') && package.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+        || package.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase);
+}
