@@ -39,7 +39,7 @@ public sealed class DockerIgnore
             {
                 continue;
             }
-            patterns.Add((new Regex(ToRegex(line), RegexOptions.CultureInvariant), exception));
+            patterns.Add((GoPattern.Compile(line), exception));
         }
         return new DockerIgnore(patterns);
     }
@@ -111,62 +111,5 @@ public sealed class DockerIgnore
             parts.Add(part);
         }
         return string.Join('/', parts);
-    }
-
-    private static string ToRegex(string pattern)
-    {
-        var regex = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            switch (c)
-            {
-                case '*' when i + 1 < pattern.Length && pattern[i + 1] == '*':
-                    i++;
-                    if (i + 1 < pattern.Length && pattern[i + 1] == '/')
-                    {
-                        i++;
-                        regex.Append("(?:.*/)?");
-                    }
-                    else
-                    {
-                        regex.Append(".*");
-                    }
-                    break;
-                case '*':
-                    regex.Append("[^/]*");
-                    break;
-                case '?':
-                    regex.Append("[^/]");
-                    break;
-                case '[':
-                {
-                    var close = pattern.IndexOf(']', i + 2);
-                    if (close < 0)
-                    {
-                        throw new ContainerToolsException(ErrorKind.InvalidData, "BadIgnorePattern", $"the .dockerignore pattern '{pattern}' has an unclosed '['", pattern);
-                    }
-                    var body = pattern[(i + 1)..close];
-                    if (body.StartsWith('^'))
-                    {
-                        body = "^" + body[1..].Replace("\\", "\\\\").Replace("[", "\\[");
-                    }
-                    else
-                    {
-                        body = body.Replace("\\", "\\\\").Replace("[", "\\[");
-                    }
-                    regex.Append('[').Append(body).Append(']');
-                    i = close;
-                    break;
-                }
-                case '\\' when i + 1 < pattern.Length:
-                    regex.Append(Regex.Escape(pattern[++i].ToString()));
-                    break;
-                default:
-                    regex.Append(Regex.Escape(c.ToString()));
-                    break;
-            }
-        }
-        return regex.Append('$').ToString();
     }
 }

@@ -1,0 +1,429 @@
+using System.Text.Json;
+using ContainerTools.Runtime.Build.Dockerfile;
+using ContainerTools.Runtime.Errors;
+using ContainerTools.Runtime.Images;
+using ContainerTools.Runtime.Oci;
+
+namespace ContainerTools.Runtime.Build;
+
+/// <summary>
+/// Builds one stage: FROM, then each instruction in order against the stage's <see cref="StageState"/>. Metadata
+/// instructions only change the config (and add an empty_layer history entry); RUN, COPY, ADD and WORKDIR (when it
+/// must create the directory) make layers, each looked up in the build cache first. The instruction-specific parts
+/// live in StageBuilder.Run.cs and StageBuilder.Copy.cs.
+/// </summary>
+internal sealed partial class StageBuilder
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private readonly BuildSession _session;
+    private readonly BuildStage _stage;
+    private readonly ShellLexer _lexer;
+    private StageState _state = null!;
+    private bool _cmdSet;
+
+    public StageBuilder(BuildSession session, BuildStage stage)
+    {
+        _session = session;
+        _stage = stage;
+        _lexer = new ShellLexer(session.Plan.Document.EscapeToken);
+    }
+
+    private ImageStore Images => _session.Builder.Images;
+
+    public StageState Build()
+    {
+        ReportStep(_stage.From);
+        _state = FromBase(_stage.From);
+        if (_state.Container.OnBuild is { Count: > 0 } triggers)
+        {
+            _state.Update(c => c with { OnBuild = null });
+            foreach (var trigger in triggers)
+            {
+                var document = DockerfileParser.Parse(trigger, $"ONBUILD trigger of {_stage.From.Image}");
+                foreach (var line in document.Lines)
+                {
+                    _session.Output.Progress("ONBUILD", trigger);
+                    Dispatch(InstructionParser.Parse(line, document.EscapeToken));
+                }
+            }
+        }
+        foreach (var instruction in _stage.Instructions)
+        {
+            _session.CancellationToken.ThrowIfCancellationRequested();
+            ReportStep(instruction);
+            Dispatch(instruction);
+        }
+        return _state;
+    }
+
+    private void ReportStep(Instruction instruction)
+    {
+        _session.StepNumber++;
+        _session.Output.Step(_session.StepNumber, _session.TotalSteps, instruction.Line.Original);
+    }
+
+    private StageState FromBase(FromInstruction from)
+    {
+        var name = _lexer.ProcessWord(from.Image, n => _session.MetaArgs.GetValueOrDefault(n));
+        if (from.Platform is { } rawPlatform)
+        {
+            var platform = _lexer.ProcessWord(rawPlatform, n => _session.MetaArgs.GetValueOrDefault(n));
+            if (platform != ImageBuilder.HostPlatform && platform != "linux/amd64/v1")
+            {
+                throw DockerfileError.At(from.Line, $"--platform={platform}: only {ImageBuilder.HostPlatform} can be built here", "PlatformNotSupported");
+            }
+        }
+        if (name.Length == 0)
+        {
+            throw DockerfileError.At(from.Line, $"'{from.Image}' expands to an empty image name", "BadImageName");
+        }
+        StageState state;
+        if (name.Equals("scratch", StringComparison.OrdinalIgnoreCase))
+        {
+            state = new StageState
+            {
+                Config = new ImageConfig { Architecture = "amd64", Os = "linux", Config = new ContainerConfig(), History = [] },
+                Layers = [],
+                CacheKey = BuildCache.Key("scratch"),
+            };
+        }
+        else if (_session.Plan.FindStage(name, _stage.Index) is { } parent && _session.Results.TryGetValue(parent.Index, out var parentState))
+        {
+            state = parentState.Copy();
+        }
+        else
+        {
+            var image = ResolveImage(name, from.Line);
+            state = new StageState
+            {
+                Config = image.Config with { History = image.Config.History ?? [] },
+                Layers = [.. image.Layers],
+                LayerImageId = image.Id,
+                CacheKey = BuildCache.Key("image", image.Id),
+            };
+        }
+        if (state.Lookup("PATH") is null)
+        {
+            state.Update(c => c with { Env = StageState.SetEnv(c.Env ?? [], "PATH", DefaultPath) });
+        }
+        return state;
+    }
+
+    /// <summary>An image FROM or COPY --from names: from the store, pulled when asked (-Pull) or missing.</summary>
+    private Image ResolveImage(string name, DockerfileLine line)
+    {
+        var pull = _session.Options.PullImage;
+        if (_session.Options.Pull && pull is not null)
+        {
+            return pull(ImageReference.Parse(name), _session.CancellationToken);
+        }
+        var image = Images.TryResolve(name);
+        if (image is not null)
+        {
+            return image;
+        }
+        if (pull is not null)
+        {
+            return pull(ImageReference.Parse(name), _session.CancellationToken);
+        }
+        throw DockerfileError.At(line, $"the image '{name}' is not in the store (pull it first, or build with -Pull)", "ImageNotFound");
+    }
+
+    private void Dispatch(Instruction instruction)
+    {
+        switch (instruction)
+        {
+            case RunInstruction run:
+                Run(run);
+                break;
+            case CopyInstruction copy:
+                Copy(copy);
+                break;
+            case WorkdirInstruction workdir:
+                Workdir(workdir);
+                break;
+            case EnvInstruction env:
+            {
+                var pairs = env.Variables.Select(v => (Key: Word(v.Key), Value: Word(v.Value))).ToList();
+                _state.Update(c =>
+                {
+                    var list = (IReadOnlyList<string>)(c.Env ?? []);
+                    foreach (var (key, value) in pairs)
+                    {
+                        list = StageState.SetEnv(list, key, value);
+                    }
+                    return c with { Env = list };
+                });
+                Metadata("ENV " + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")));
+                break;
+            }
+            case LabelInstruction label:
+            {
+                var pairs = label.Labels.Select(v => (Key: Word(v.Key), Value: Word(v.Value))).ToList();
+                _state.Update(c =>
+                {
+                    var labels = new Dictionary<string, string>(c.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                    foreach (var (key, value) in pairs)
+                    {
+                        labels[key] = value;
+                    }
+                    return c with { Labels = labels };
+                });
+                Metadata("LABEL " + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")));
+                break;
+            }
+            case ExposeInstruction expose:
+            {
+                var ports = expose.Ports.SelectMany(p => _lexer.ProcessWords(p, _state.Lookup)).SelectMany(p => ExpandPorts(p, expose.Line)).ToList();
+                _state.Update(c =>
+                {
+                    var exposed = new Dictionary<string, JsonElement>(c.ExposedPorts ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
+                    foreach (var port in ports)
+                    {
+                        exposed[port] = EmptyObject();
+                    }
+                    return c with { ExposedPorts = exposed };
+                });
+                Metadata("EXPOSE map[" + string.Join(' ', ports.Select(p => p + ":{}")) + "]");
+                break;
+            }
+            case VolumeInstruction volume:
+            {
+                var paths = volume.Paths.SelectMany(p => volume.JsonForm ? [Word(p)] : _lexer.ProcessWords(p, _state.Lookup)).ToList();
+                if (paths.Any(p => p.Length == 0))
+                {
+                    throw DockerfileError.At(volume.Line, "VOLUME specified can not be an empty string");
+                }
+                _state.Update(c =>
+                {
+                    var volumes = new Dictionary<string, JsonElement>(c.Volumes ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
+                    foreach (var path in paths)
+                    {
+                        volumes[path] = EmptyObject();
+                    }
+                    return c with { Volumes = volumes };
+                });
+                Metadata("VOLUME [" + string.Join(' ', paths) + "]");
+                break;
+            }
+            case UserInstruction user:
+            {
+                var value = Word(user.User);
+                _state.Update(c => c with { User = value });
+                Metadata("USER " + value);
+                break;
+            }
+            case CmdInstruction cmd:
+            {
+                var command = CommandWords(cmd.Command);
+                _state.Update(c => c with { Cmd = command });
+                _cmdSet = true;
+                Metadata("CMD " + JsonSerializer.Serialize(command));
+                break;
+            }
+            case EntrypointInstruction entrypoint:
+            {
+                var command = CommandWords(entrypoint.Command);
+                _state.Update(c => c with { Entrypoint = command, Cmd = _cmdSet ? c.Cmd : null });
+                Metadata("ENTRYPOINT " + JsonSerializer.Serialize(command));
+                break;
+            }
+            case ShellInstruction shell:
+                _state.Update(c => c with { Shell = shell.Shell.ToList() });
+                Metadata("SHELL " + JsonSerializer.Serialize(shell.Shell));
+                break;
+            case StopsignalInstruction stop:
+            {
+                var signal = Word(stop.Signal);
+                try
+                {
+                    Containers.SignalNames.Parse(signal);
+                }
+                catch (ContainerToolsException ex)
+                {
+                    throw DockerfileError.At(stop.Line, ex.Message, "BadSignal");
+                }
+                _state.Update(c => c with { StopSignal = signal });
+                Metadata("STOPSIGNAL " + signal);
+                break;
+            }
+            case HealthcheckInstruction health:
+            {
+                var config = Healthcheck(health);
+                _state.Update(c => c with { Healthcheck = config });
+                Metadata("HEALTHCHECK " + (health.Test[0] == "NONE" ? "NONE" : string.Join(' ', health.Test)));
+                break;
+            }
+            case OnbuildInstruction onbuild:
+            {
+                var trigger = onbuild.Trigger;
+                var space = trigger.IndexOfAny([' ', '\t']);
+                trigger = space < 0 ? trigger.ToUpperInvariant() : trigger[..space].ToUpperInvariant() + trigger[space..];
+                _state.Update(c => c with { OnBuild = [.. c.OnBuild ?? [], trigger] });
+                Metadata("ONBUILD " + trigger);
+                break;
+            }
+            case MaintainerInstruction maintainer:
+                _state.Config = _state.Config with { Author = maintainer.Maintainer };
+                Metadata("MAINTAINER " + maintainer.Maintainer);
+                break;
+            case ArgInstruction arg:
+                DeclareArgs(arg);
+                break;
+            case FromInstruction from:
+                throw DockerfileError.At(from.Line, "FROM is not allowed here");
+        }
+    }
+
+    private void DeclareArgs(ArgInstruction arg)
+    {
+        var parts = new List<string>();
+        foreach (var declaration in arg.Arguments)
+        {
+            string? value;
+            if (_session.Options.BuildArguments.TryGetValue(declaration.Name, out var given))
+            {
+                value = given;
+            }
+            else if (declaration.Default is { } raw)
+            {
+                value = Word(raw);
+            }
+            else
+            {
+                value = _session.MetaArgs.GetValueOrDefault(declaration.Name);
+            }
+            _state.Args[declaration.Name] = value;
+            parts.Add(value is null ? declaration.Name : $"{declaration.Name}={value}");
+        }
+        Metadata("ARG " + string.Join(' ', parts));
+    }
+
+    /// <summary>A config-only step: the history entry, and the cache chain moves on by the instruction's text.</summary>
+    private void Metadata(string createdBy)
+    {
+        _state.CacheKey = BuildCache.Key(_state.CacheKey, createdBy);
+        AddHistory(createdBy, emptyLayer: true, created: null);
+    }
+
+    private void AddHistory(string createdBy, bool emptyLayer, DateTimeOffset? created)
+    {
+        var entry = new HistoryEntry { Created = created ?? _session.Now, CreatedBy = createdBy, Comment = "buildkit.dockerfile.v0", EmptyLayer = emptyLayer };
+        _state.Config = _state.Config with { History = [.. _state.Config.History ?? [], entry] };
+    }
+
+    private string Word(string raw) => _lexer.ProcessWord(raw, _state.Lookup);
+
+    private IReadOnlyList<string> CommandWords(CommandLine command) =>
+        command.ShellForm ? [.. _state.Shell, command.Words[0]] : command.Words.ToList();
+
+    private HealthcheckConfig Healthcheck(HealthcheckInstruction health)
+    {
+        if (health.Test[0] == "NONE")
+        {
+            return new HealthcheckConfig { Test = ["NONE"] };
+        }
+        long Duration(string? raw, string flag)
+        {
+            if (raw is null)
+            {
+                return 0;
+            }
+            var text = Word(raw);
+            if (!GoDuration.TryParse(text, out var value) || value < 0)
+            {
+                throw DockerfileError.At(health.Line, $"--{flag}={text} is not a duration (such as 30s or 1m30s)", "BadFlag");
+            }
+            return value;
+        }
+        var retries = 0;
+        if (health.Retries is { } rawRetries && (!int.TryParse(Word(rawRetries), out retries) || retries < 0))
+        {
+            throw DockerfileError.At(health.Line, $"--retries={rawRetries} is not a count", "BadFlag");
+        }
+        return new HealthcheckConfig
+        {
+            Test = health.Test.ToList(),
+            Interval = Duration(health.Interval, "interval"),
+            Timeout = Duration(health.Timeout, "timeout"),
+            StartPeriod = Duration(health.StartPeriod, "start-period"),
+            StartInterval = Duration(health.StartInterval, "start-interval"),
+            Retries = retries,
+        };
+    }
+
+    /// <summary>"80" -> "80/tcp"; "8000-8002/udp" -> each port.</summary>
+    private static IEnumerable<string> ExpandPorts(string spec, DockerfileLine line)
+    {
+        var slash = spec.IndexOf('/');
+        var protocol = slash < 0 ? "tcp" : spec[(slash + 1)..].ToLowerInvariant();
+        var range = slash < 0 ? spec : spec[..slash];
+        var dash = range.IndexOf('-');
+        if (protocol is not ("tcp" or "udp" or "sctp")
+            || !int.TryParse(dash < 0 ? range : range[..dash], out var first)
+            || !int.TryParse(dash < 0 ? range : range[(dash + 1)..], out var last)
+            || first < 1 || last > 65535 || last < first)
+        {
+            throw DockerfileError.At(line, $"invalid port '{spec}'", "BadPort");
+        }
+        for (var port = first; port <= last; port++)
+        {
+            yield return $"{port}/{protocol}";
+        }
+    }
+
+    private static JsonElement EmptyObject() => JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>The layer directories of the stage so far, lowest first.</summary>
+    private IReadOnlyList<string> LayerDirectories() => _state.Layers.Select(l => Images.Layers.PathOf(l.DiffId)).ToList();
+
+    /// <summary>
+    /// Adopts the image a layer step made (or found in the cache): its layers become the stage's, and the step's history
+    /// entry is added (empty_layer when the step changed nothing).
+    /// </summary>
+    private void Adopt(Image image, string key, string createdBy, bool cached)
+    {
+        var added = image.Layers.Count > _state.Layers.Count;
+        var created = cached ? image.Config.History?.LastOrDefault()?.Created : null;
+        _state.Layers = [.. image.Layers];
+        _state.LayerImageId = image.Id;
+        _state.CacheKey = key;
+        AddHistory(createdBy, emptyLayer: !added, created);
+    }
+
+    /// <summary>Stores the stage with one more layer (or none, when the step changed nothing) as an intermediate image, and caches it under <paramref name="key"/>.</summary>
+    private Image CommitStep(Images.BuiltLayer? layer, string key, string createdBy)
+    {
+        var entry = new HistoryEntry { Created = _session.Now, CreatedBy = createdBy, Comment = "buildkit.dockerfile.v0", EmptyLayer = layer is null };
+        var diffIds = _state.Layers.Select(l => l.DiffId).ToList();
+        if (layer is not null)
+        {
+            diffIds.Add(layer.Tar.Digest);
+        }
+        var config = _state.Config with
+        {
+            Created = _session.Now,
+            History = [.. _state.Config.History ?? [], entry],
+            RootFs = new RootFs { DiffIds = diffIds },
+        };
+        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _session.CancellationToken);
+        _session.Builder.Cache.Put(key, image.Id);
+        return image;
+    }
+
+    /// <summary>A cached image for <paramref name="key"/>, unless -NoCache.</summary>
+    private Image? Cached(string key)
+    {
+        if (_session.Options.NoCache)
+        {
+            return null;
+        }
+        var image = _session.Builder.Cache.TryGet(key);
+        if (image is not null)
+        {
+            _session.Output.UsingCache(image.Id);
+        }
+        return image;
+    }
+}
