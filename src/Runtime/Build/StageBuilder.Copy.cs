@@ -89,7 +89,7 @@ internal sealed partial class StageBuilder
             var owner = chown is null ? ((int, int)?)null : ResolveChown(chown, copy.Line);
             var options = new FileCopyOptions(KeepOwners: false)
             {
-                Owner = owner ?? (0, 0),
+                Owner = owner,
                 Mode = mode,
                 SkipSource = isContext && ignore != DockerIgnore.None ? ignore.Excludes : null,
             };

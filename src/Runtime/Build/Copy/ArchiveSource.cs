@@ -20,7 +20,7 @@ public static class ArchiveSource
         Directory.CreateDirectory(directory);
         using var stream = File.OpenRead(source.FullPath);
         var unpacked = LayerStore.Unpack(stream, directory, cancellationToken);
-        return new CopySource(unpacked.Path, "", true);
+        return new CopySource(unpacked.Path, "", true, FromArchive: true);
     }
 
     private static bool IsTar(string path)

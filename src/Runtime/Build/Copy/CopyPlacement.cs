@@ -14,15 +14,19 @@ namespace ContainerTools.Runtime.Build.Copy;
 /// </summary>
 public static class CopyPlacement
 {
+    /// <param name="options">The owner (--chown, else root) and mode (--chmod) of what is copied; an ADD archive's
+    /// contents keep their own owners when <see cref="FileCopyOptions.Owner"/> is null.</param>
     public static void Place(string rootfs, IReadOnlyList<CopySource> sources, string destination, bool destinationIsDirectory,
         FileCopyOptions options, DockerfileLine line, CancellationToken cancellationToken)
     {
         var rootFd = RootfsPath.OpenRoot(rootfs);
         try
         {
-            using var copy = new TreeCopy(options, cancellationToken);
             foreach (var source in sources)
             {
+                var sourceOptions = source.FromArchive && options.Owner is null ? options with { KeepOwners = true }
+                    : options with { Owner = options.Owner ?? (0, 0) };
+                using var copy = new TreeCopy(sourceOptions, cancellationToken);
                 var sourceRoot = RootfsPath.OpenRoot(source.Root);
                 try
                 {
