@@ -205,7 +205,8 @@ internal sealed partial class StageBuilder
         using var mount = LayerMount.Mount(LayerDirectories(), _session.Staging);
         change(mount.Merged);
         mount.Unmount();
-        return LayerDiff.IsEmpty(mount.Upper) ? null
-            : LayerDiff.FromUpperDirectory(mount.Upper, _session.Staging, _session.Options.SourceDateEpoch, _session.CancellationToken);
+        IReadOnlySet<string> none = new HashSet<string>();
+        return LayerDiff.IsEmpty(mount.Upper, none) ? null
+            : LayerDiff.FromUpperDirectory(mount.Upper, _session.Staging, _session.Options.SourceDateEpoch, none, _session.CancellationToken);
     }
 }

@@ -78,8 +78,9 @@ internal sealed partial class StageBuilder
                     run.Line.Original);
             }
             var upper = containers.PathsOf(container.Id).UpperDirectory;
-            MountStubs.Remove(upper, LayerDirectories());
-            layer = LayerDiff.IsEmpty(upper) ? null : LayerDiff.FromUpperDirectory(upper, _session.Staging, _session.Options.SourceDateEpoch, _session.CancellationToken);
+            var stubs = MountStubs.Find(upper, LayerDirectories());
+            layer = LayerDiff.IsEmpty(upper, stubs) ? null
+                : LayerDiff.FromUpperDirectory(upper, _session.Staging, _session.Options.SourceDateEpoch, stubs, _session.CancellationToken);
         }
         finally
         {

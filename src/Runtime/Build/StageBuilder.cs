@@ -20,7 +20,6 @@ internal sealed partial class StageBuilder
     private readonly BuildStage _stage;
     private readonly ShellLexer _lexer;
     private StageState _state = null!;
-    private bool _cmdSet;
 
     public StageBuilder(BuildSession session, BuildStage stage)
     {
@@ -143,136 +142,14 @@ internal sealed partial class StageBuilder
             case WorkdirInstruction workdir:
                 Workdir(workdir);
                 break;
-            case EnvInstruction env:
-            {
-                var pairs = env.Variables.Select(v => (Key: Word(v.Key), Value: Word(v.Value))).ToList();
-                _state.Update(c =>
-                {
-                    var list = (IReadOnlyList<string>)(c.Env ?? []);
-                    foreach (var (key, value) in pairs)
-                    {
-                        list = StageState.SetEnv(list, key, value);
-                    }
-                    return c with { Env = list };
-                });
-                Metadata("ENV " + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")));
-                break;
-            }
-            case LabelInstruction label:
-            {
-                var pairs = label.Labels.Select(v => (Key: Word(v.Key), Value: Word(v.Value))).ToList();
-                _state.Update(c =>
-                {
-                    var labels = new Dictionary<string, string>(c.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-                    foreach (var (key, value) in pairs)
-                    {
-                        labels[key] = value;
-                    }
-                    return c with { Labels = labels };
-                });
-                Metadata("LABEL " + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")));
-                break;
-            }
-            case ExposeInstruction expose:
-            {
-                var ports = expose.Ports.SelectMany(p => _lexer.ProcessWords(p, _state.Lookup)).SelectMany(p => ExpandPorts(p, expose.Line)).ToList();
-                _state.Update(c =>
-                {
-                    var exposed = new Dictionary<string, JsonElement>(c.ExposedPorts ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
-                    foreach (var port in ports)
-                    {
-                        exposed[port] = EmptyObject();
-                    }
-                    return c with { ExposedPorts = exposed };
-                });
-                Metadata("EXPOSE map[" + string.Join(' ', ports.Select(p => p + ":{}")) + "]");
-                break;
-            }
-            case VolumeInstruction volume:
-            {
-                var paths = volume.Paths.SelectMany(p => volume.JsonForm ? [Word(p)] : _lexer.ProcessWords(p, _state.Lookup)).ToList();
-                if (paths.Any(p => p.Length == 0))
-                {
-                    throw DockerfileError.At(volume.Line, "VOLUME specified can not be an empty string");
-                }
-                _state.Update(c =>
-                {
-                    var volumes = new Dictionary<string, JsonElement>(c.Volumes ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal);
-                    foreach (var path in paths)
-                    {
-                        volumes[path] = EmptyObject();
-                    }
-                    return c with { Volumes = volumes };
-                });
-                Metadata("VOLUME [" + string.Join(' ', paths) + "]");
-                break;
-            }
-            case UserInstruction user:
-            {
-                var value = Word(user.User);
-                _state.Update(c => c with { User = value });
-                Metadata("USER " + value);
-                break;
-            }
-            case CmdInstruction cmd:
-            {
-                var command = CommandWords(cmd.Command);
-                _state.Update(c => c with { Cmd = command });
-                _cmdSet = true;
-                Metadata("CMD " + JsonSerializer.Serialize(command));
-                break;
-            }
-            case EntrypointInstruction entrypoint:
-            {
-                var command = CommandWords(entrypoint.Command);
-                _state.Update(c => c with { Entrypoint = command, Cmd = _cmdSet ? c.Cmd : null });
-                Metadata("ENTRYPOINT " + JsonSerializer.Serialize(command));
-                break;
-            }
-            case ShellInstruction shell:
-                _state.Update(c => c with { Shell = shell.Shell.ToList() });
-                Metadata("SHELL " + JsonSerializer.Serialize(shell.Shell));
-                break;
-            case StopsignalInstruction stop:
-            {
-                var signal = Word(stop.Signal);
-                try
-                {
-                    Containers.SignalNames.Parse(signal);
-                }
-                catch (ContainerToolsException ex)
-                {
-                    throw DockerfileError.At(stop.Line, ex.Message, "BadSignal");
-                }
-                _state.Update(c => c with { StopSignal = signal });
-                Metadata("STOPSIGNAL " + signal);
-                break;
-            }
-            case HealthcheckInstruction health:
-            {
-                var config = Healthcheck(health);
-                _state.Update(c => c with { Healthcheck = config });
-                Metadata("HEALTHCHECK " + (health.Test[0] == "NONE" ? "NONE" : string.Join(' ', health.Test)));
-                break;
-            }
-            case OnbuildInstruction onbuild:
-            {
-                var trigger = onbuild.Trigger;
-                var space = trigger.IndexOfAny([' ', '\t']);
-                trigger = space < 0 ? trigger.ToUpperInvariant() : trigger[..space].ToUpperInvariant() + trigger[space..];
-                _state.Update(c => c with { OnBuild = [.. c.OnBuild ?? [], trigger] });
-                Metadata("ONBUILD " + trigger);
-                break;
-            }
-            case MaintainerInstruction maintainer:
-                _state.Config = _state.Config with { Author = maintainer.Maintainer };
-                Metadata("MAINTAINER " + maintainer.Maintainer);
-                break;
             case ArgInstruction arg:
                 DeclareArgs(arg);
                 break;
             case FromInstruction from:
                 throw DockerfileError.At(from.Line, "FROM is not allowed here");
+            default:
+                Metadata(ConfigInstructions.Apply(_state, instruction, _lexer));
+                break;
         }
     }
 
@@ -314,66 +191,6 @@ internal sealed partial class StageBuilder
     }
 
     private string Word(string raw) => _lexer.ProcessWord(raw, _state.Lookup);
-
-    private IReadOnlyList<string> CommandWords(CommandLine command) =>
-        command.ShellForm ? [.. _state.Shell, command.Words[0]] : command.Words.ToList();
-
-    private HealthcheckConfig Healthcheck(HealthcheckInstruction health)
-    {
-        if (health.Test[0] == "NONE")
-        {
-            return new HealthcheckConfig { Test = ["NONE"] };
-        }
-        long Duration(string? raw, string flag)
-        {
-            if (raw is null)
-            {
-                return 0;
-            }
-            var text = Word(raw);
-            if (!GoDuration.TryParse(text, out var value) || value < 0)
-            {
-                throw DockerfileError.At(health.Line, $"--{flag}={text} is not a duration (such as 30s or 1m30s)", "BadFlag");
-            }
-            return value;
-        }
-        var retries = 0;
-        if (health.Retries is { } rawRetries && (!int.TryParse(Word(rawRetries), out retries) || retries < 0))
-        {
-            throw DockerfileError.At(health.Line, $"--retries={rawRetries} is not a count", "BadFlag");
-        }
-        return new HealthcheckConfig
-        {
-            Test = health.Test.ToList(),
-            Interval = Duration(health.Interval, "interval"),
-            Timeout = Duration(health.Timeout, "timeout"),
-            StartPeriod = Duration(health.StartPeriod, "start-period"),
-            StartInterval = Duration(health.StartInterval, "start-interval"),
-            Retries = retries,
-        };
-    }
-
-    /// <summary>"80" -> "80/tcp"; "8000-8002/udp" -> each port.</summary>
-    private static IEnumerable<string> ExpandPorts(string spec, DockerfileLine line)
-    {
-        var slash = spec.IndexOf('/');
-        var protocol = slash < 0 ? "tcp" : spec[(slash + 1)..].ToLowerInvariant();
-        var range = slash < 0 ? spec : spec[..slash];
-        var dash = range.IndexOf('-');
-        if (protocol is not ("tcp" or "udp" or "sctp")
-            || !int.TryParse(dash < 0 ? range : range[..dash], out var first)
-            || !int.TryParse(dash < 0 ? range : range[(dash + 1)..], out var last)
-            || first < 1 || last > 65535 || last < first)
-        {
-            throw DockerfileError.At(line, $"invalid port '{spec}'", "BadPort");
-        }
-        for (var port = first; port <= last; port++)
-        {
-            yield return $"{port}/{protocol}";
-        }
-    }
-
-    private static JsonElement EmptyObject() => JsonDocument.Parse("{}").RootElement.Clone();
 
     /// <summary>The layer directories of the stage so far, lowest first.</summary>
     private IReadOnlyList<string> LayerDirectories() => _state.Layers.Select(l => Images.Layers.PathOf(l.DiffId)).ToList();

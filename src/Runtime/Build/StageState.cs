@@ -16,6 +16,9 @@ public sealed class StageState
     public required string CacheKey { get; set; }
     public Dictionary<string, string?> Args { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether this stage set CMD itself (ENTRYPOINT then keeps it; a CMD inherited from the base is dropped).</summary>
+    public bool CmdSet { get; set; }
+
     public ContainerConfig Container => Config.Config ?? new ContainerConfig();
 
     public void Update(Func<ContainerConfig, ContainerConfig> change) => Config = Config with { Config = change(Container) };

@@ -43,6 +43,10 @@ internal sealed class TarTreeWriter : IDisposable
     public void WriteNode(int dirFd, string name, string entryName)
     {
         _cancellationToken.ThrowIfCancellationRequested();
+        if (_options.Skip?.Invoke(entryName.TrimEnd('/')) == true)
+        {
+            return;
+        }
         var st = FileNodes.Stat(dirFd, name, out var errno);
         if (errno == ENOENT)
         {
@@ -217,5 +221,8 @@ internal sealed class TarTreeWriter : IDisposable
 /// <summary>How <see cref="TarTreeWriter"/> writes: overlay whiteouts as layer whiteout entries, and a latest mtime (SOURCE_DATE_EPOCH).</summary>
 internal sealed record TarTreeOptions(bool OverlayWhiteouts, DateTimeOffset? ClampTime)
 {
+    /// <summary>Entries (and everything below them) to leave out, by entry name without a trailing slash.</summary>
+    public Func<string, bool>? Skip { get; init; }
+
     public static readonly TarTreeOptions Default = new(false, null);
 }

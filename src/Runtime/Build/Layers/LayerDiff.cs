@@ -12,7 +12,9 @@ namespace ContainerTools.Runtime.Build.Layers;
 /// </summary>
 public static class LayerDiff
 {
-    public static BuiltLayer FromUpperDirectory(string upperDirectory, string stagingDirectory, DateTimeOffset? clampTime, CancellationToken cancellationToken)
+    /// <param name="skip">Entries to leave out (the runtime's mount stubs), by relative name.</param>
+    public static BuiltLayer FromUpperDirectory(string upperDirectory, string stagingDirectory, DateTimeOffset? clampTime, IReadOnlySet<string> skip,
+        CancellationToken cancellationToken)
     {
         var tarPath = Path.Combine(stagingDirectory, $"layer-{Guid.NewGuid():N}.tar");
         using (var output = new FileStream(tarPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -20,7 +22,7 @@ public static class LayerDiff
             var rootFd = RootfsPath.OpenRoot(upperDirectory);
             try
             {
-                using var writer = new TarTreeWriter(output, cancellationToken, new TarTreeOptions(OverlayWhiteouts: true, clampTime));
+                using var writer = new TarTreeWriter(output, cancellationToken, new TarTreeOptions(OverlayWhiteouts: true, clampTime) { Skip = skip.Count == 0 ? null : skip.Contains });
                 writer.WriteChildren(rootFd, "");
             }
             finally
@@ -37,6 +39,7 @@ public static class LayerDiff
         return new BuiltLayer(new StagedBlob(unpacked.DiffId, new FileInfo(tarPath).Length, tarPath), unpacked);
     }
 
-    /// <summary>Whether the upper directory holds any change at all.</summary>
-    public static bool IsEmpty(string upperDirectory) => !Directory.EnumerateFileSystemEntries(upperDirectory).Any();
+    /// <summary>Whether the upper directory holds any change at all, <paramref name="skip"/> aside.</summary>
+    public static bool IsEmpty(string upperDirectory, IReadOnlySet<string> skip) =>
+        Directory.EnumerateFileSystemEntries(upperDirectory).All(e => skip.Contains(Path.GetFileName(e)));
 }
