@@ -101,7 +101,7 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Equal(before, _host.Host.Images.List().Count);
         Assert.Empty(_host.Host.Store.List());
         Assert.Empty(OverlayMount.MountsUnder(_host.Host.RootPath));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_host.Host.Root.TempDirectory).Where(e => Path.GetFileName(e).StartsWith("build-")));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_host.Host.Root.TempDirectory), e => Path.GetFileName(e).StartsWith("build-"));
 
         // The step that succeeded is cached.
         _host.Build("FROM busybox\nRUN echo fine > /fine.txt\n");
