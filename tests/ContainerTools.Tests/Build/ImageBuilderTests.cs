@@ -267,4 +267,105 @@ public sealed class ImageBuilderTests : IDisposable
             _host.Host.Store.Volumes.Remove(volume.Name);
         }
     }
+
+    [Fact]
+    public void Copy_from_an_index_or_an_image_and_link_and_add_of_a_url_with_checksum()
+    {
+        using var server = new System.Net.HttpListener();
+        var port = System.Net.Sockets.TcpListener.Create(0) is var probe ? StartAndStop(probe) : 0;
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        var body = "downloaded\n"u8.ToArray();
+        var serving = Task.Run(() =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var context = server.GetContext();
+                context.Response.ContentLength64 = body.Length;
+                context.Response.OutputStream.Write(body);
+                context.Response.Close();
+            }
+        });
+        var checksum = "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)).ToLowerInvariant();
+        var image = _host.Build($$"""
+            FROM busybox
+            RUN echo staged > /staged.txt
+            FROM scratch
+            COPY --from=0 /staged.txt /from-index.txt
+            COPY --link --from=busybox /bin/busybox /bin/busybox
+            ADD --checksum={{checksum}} http://127.0.0.1:{{port}}/files/fetched.txt /fetched/
+            """);
+        var tree = FileTree.Of(_host.Host.Images, image);
+        Assert.StartsWith("file 644 0:0", tree["from-index.txt"]);
+        Assert.StartsWith("file 600 0:0", tree["fetched/fetched.txt"]);
+        Assert.StartsWith("file 755 0:0", tree["bin/busybox"]);
+
+        var error = Assert.Throws<ContainerToolsException>(() => _host.Build($"FROM busybox\nADD --checksum=sha256:{new string('0', 64)} http://127.0.0.1:{port}/x /x\n"));
+        Assert.Equal("ChecksumMismatch", error.ErrorId);
+        serving.Wait();
+    }
+
+    private static int StartAndStop(System.Net.Sockets.TcpListener listener)
+    {
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public void Cancelling_a_build_mid_run_removes_its_container_and_mounts_and_makes_no_tag()
+    {
+        using var cancel = new CancellationTokenSource();
+        var output = new CancellingOutput(cancel, "started");
+        const string dockerfile = "FROM busybox\nRUN echo started; sleep 60\n";
+        Assert.ThrowsAny<OperationCanceledException>(() => _host.Builder.Build(
+            new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, Tags = ["cancelled:1"] }, output, cancel.Token));
+        Assert.Null(_host.Host.Images.TryResolve("cancelled:1"));
+        Assert.Empty(_host.Host.Store.List());
+        Assert.Empty(OverlayMount.MountsUnder(_host.Host.RootPath));
+    }
+
+    private sealed class CancellingOutput(CancellationTokenSource cancel, string trigger) : IBuildOutput
+    {
+        public void Step(int number, int total, string instruction) { }
+        public void UsingCache(string imageId) { }
+        public void Output(string line)
+        {
+            if (line == trigger)
+            {
+                cancel.Cancel();
+            }
+        }
+        public void Warning(string message) { }
+        public void Progress(string activity, string status) { }
+    }
+
+    [Fact]
+    public void Copy_rules_for_directories_trailing_slashes_and_chmod()
+    {
+        _host.Write("dir/one.txt", "1");
+        _host.Write("dir/nested/two.txt", "2");
+        _host.Write("file.txt", "f");
+        var image = _host.Build("""
+            FROM busybox
+            COPY dir /into-new
+            COPY dir/ /with-slash/
+            COPY file.txt /as-name
+            COPY file.txt /tmp
+            COPY --chmod=700 dir /private
+            COPY --chown=12:34 file.txt /owned/
+            """);
+        var tree = FileTree.Of(_host.Host.Images, image);
+        Assert.Contains("into-new/one.txt", tree.Keys);
+        Assert.Contains("into-new/nested/two.txt", tree.Keys);
+        Assert.Contains("with-slash/nested/two.txt", tree.Keys);
+        Assert.StartsWith("file 644 0:0", tree["as-name"]);
+        Assert.Contains("tmp/file.txt", tree.Keys);
+        Assert.StartsWith("dir 1777", tree["tmp"]);
+        Assert.StartsWith("file 700", tree["private/one.txt"]);
+        Assert.StartsWith("dir 700", tree["private/nested"]);
+        Assert.StartsWith("file 644 12:34", tree["owned/file.txt"]);
+        Assert.StartsWith("dir 755 12:34", tree["owned"]);
+    }
 }
