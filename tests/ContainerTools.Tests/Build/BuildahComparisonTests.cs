@@ -133,14 +133,41 @@ public sealed class BuildahComparisonTests : IDisposable
         Assert.Equal(Normal(theirs.Cmd), Normal(ours.Cmd));
         Assert.Equal(Normal(theirs.Entrypoint), Normal(ours.Entrypoint));
         Assert.Equal(theirs.WorkingDir, ours.WorkingDir);
-        Assert.Equal(theirs.User, ours.User);
+        Assert.Equal(theirs.User ?? "", ours.User ?? "");
         Assert.Equal(Keys(theirs.ExposedPorts), Keys(ours.ExposedPorts));
         Assert.Equal(Keys(theirs.Volumes), Keys(ours.Volumes));
         var theirLabels = (theirs.Labels ?? new Dictionary<string, string>()).Where(l => l.Key != "io.buildah.version").OrderBy(l => l.Key);
         Assert.Equal(theirLabels, (ours.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key));
-        Assert.Equal(theirs.StopSignal, ours.StopSignal);
+        Assert.Equal(theirs.StopSignal ?? "", ours.StopSignal ?? "");
         Assert.Equal(JsonSerializer.Serialize(theirs.Healthcheck), JsonSerializer.Serialize(ours.Healthcheck));
         Assert.Equal(Normal(theirs.OnBuild), Normal(ours.OnBuild));
         Assert.Equal(Normal(theirs.Shell), Normal(ours.Shell));
+    }
+
+    [Fact]
+    public void Same_tree_and_config_as_buildah_bud_from_scratch()
+    {
+        WriteContext();
+        const string dockerfile = """
+            FROM scratch
+            COPY files/ /
+            ADD archive.tar.gz /
+            COPY --chmod=640 secret.conf /etc/
+            ENV A=b
+            WORKDIR /work
+            COPY single.txt one.txt ./
+            ENTRYPOINT ["/tool"]
+            """;
+        _host.Write("Dockerfile", dockerfile);
+        var ours = _host.Builder.Build(new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, DockerfilePath = Path.Combine(_host.Context, "Dockerfile") });
+        var theirs = _host.Host.Images.Import(_buildah.Build(_host.Context, "scratch-compare:latest"), null).Single();
+        var ourTree = FileTree.Of(_host.Host.Images, ours);
+        var theirTree = FileTree.Of(_host.Host.Images, theirs);
+        var differences = ourTree.Keys.Union(theirTree.Keys)
+            .Where(k => ourTree.GetValueOrDefault(k) != theirTree.GetValueOrDefault(k))
+            .Select(k => $"{k}: ours [{ourTree.GetValueOrDefault(k)}] buildah [{theirTree.GetValueOrDefault(k)}]")
+            .ToList();
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+        AssertSameConfig(ours.Config.Config!, theirs.Config.Config!);
     }
 }
