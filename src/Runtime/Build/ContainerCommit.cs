@@ -51,9 +51,7 @@ public sealed class ContainerCommit
         {
             if (change is WorkdirInstruction workdir)
             {
-                var path = lexer.ProcessWord(workdir.Path, state.Lookup);
-                var current = string.IsNullOrEmpty(state.Container.WorkingDir) ? "/" : state.Container.WorkingDir!;
-                state.Update(c => c with { WorkingDir = "/" + DockerIgnore.Clean(path.StartsWith('/') ? path : current + "/" + path) });
+                state.ChangeWorkingDir(lexer.ProcessWord(workdir.Path, state.Lookup));
                 continue;
             }
             ConfigInstructions.Apply(state, change, lexer);

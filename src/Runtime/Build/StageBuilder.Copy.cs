@@ -19,7 +19,7 @@ internal sealed partial class StageBuilder
         {
             throw DockerfileError.At(copy.Line, "the destination is empty");
         }
-        var workdir = string.IsNullOrEmpty(_state.Container.WorkingDir) ? "/" : _state.Container.WorkingDir!;
+        var workdir = _state.WorkingDir;
         if (!destination.StartsWith('/'))
         {
             destination = (workdir.EndsWith('/') ? workdir : workdir + "/") + destination;
@@ -55,7 +55,7 @@ internal sealed partial class StageBuilder
                     Directory.CreateDirectory(scratch);
                     var file = Path.Combine(scratch, heredoc.Name);
                     File.WriteAllText(file, heredoc.Expand ? Word(heredoc.Content) : heredoc.Content);
-                    File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100);
+                    Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, file, 0b110_100_100);
                     sources.Add(new CopySource(scratch, heredoc.Name, false));
                     continue;
                 }
@@ -145,10 +145,7 @@ internal sealed partial class StageBuilder
 
     private void Workdir(WorkdirInstruction workdir)
     {
-        var path = Word(workdir.Path);
-        var current = string.IsNullOrEmpty(_state.Container.WorkingDir) ? "/" : _state.Container.WorkingDir!;
-        var full = "/" + DockerIgnore.Clean(path.StartsWith('/') ? path : current.TrimEnd('/') + "/" + path);
-        _state.Update(c => c with { WorkingDir = full });
+        var full = _state.ChangeWorkingDir(Word(workdir.Path));
         var createdBy = "WORKDIR " + full;
         if (ExistsInLayers(full))
         {

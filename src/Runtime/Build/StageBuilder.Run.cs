@@ -26,7 +26,7 @@ internal sealed partial class StageBuilder
         }
         var (mounts, tmpfs) = RunMounts.Parse(run, Word, _session, _stage.Index);
         var user = _state.Container.User;
-        var workdir = string.IsNullOrEmpty(_state.Container.WorkingDir) ? "/" : _state.Container.WorkingDir!;
+        var workdir = _state.WorkingDir;
         var createdBy = "RUN " + (run.Command.ShellForm ? string.Join(' ', argv) : JsonSerializer.Serialize(argv));
         var key = BuildCache.Key(_state.CacheKey, "RUN", JsonSerializer.Serialize(argv), JsonSerializer.Serialize(env), user ?? "", workdir, network,
             JsonSerializer.Serialize(mounts), JsonSerializer.Serialize(tmpfs));

@@ -25,6 +25,17 @@ public sealed class StageState
 
     public IReadOnlyList<string> Env => Container.Env ?? [];
 
+    /// <summary>WORKDIR so far; "/" when none was set.</summary>
+    public string WorkingDir => string.IsNullOrEmpty(Container.WorkingDir) ? "/" : Container.WorkingDir!;
+
+    /// <summary>WORKDIR <paramref name="path"/>: relative to the current one, cleaned; returns the new working directory.</summary>
+    public string ChangeWorkingDir(string path)
+    {
+        var full = "/" + Dockerfile.DockerIgnore.Clean(path.StartsWith('/') ? path : WorkingDir + "/" + path);
+        Update(c => c with { WorkingDir = full });
+        return full;
+    }
+
     /// <summary>SHELL, else Docker's default.</summary>
     public IReadOnlyList<string> Shell => Container.Shell is { Count: > 0 } shell ? shell : ["/bin/sh", "-c"];
 

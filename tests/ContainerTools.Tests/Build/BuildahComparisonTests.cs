@@ -114,15 +114,20 @@ public sealed class BuildahComparisonTests : IDisposable
                 theirTree.Remove(stub);
             }
         }
-        var differences = ourTree.Keys.Union(theirTree.Keys)
-            .Where(k => ourTree.GetValueOrDefault(k) != theirTree.GetValueOrDefault(k))
-            .Select(k => $"{k}: ours [{ourTree.GetValueOrDefault(k)}] buildah [{theirTree.GetValueOrDefault(k)}]")
-            .ToList();
-        Assert.True(differences.Count == 0, string.Join("\n", differences));
+        AssertSameTree(ourTree, theirTree);
         Assert.Contains("srv/app/files/ignored-but-kept.txt", ourTree.Keys);
         Assert.DoesNotContain("srv/app/files/ignored.log", ourTree.Keys);
 
         AssertSameConfig(ours.Config.Config!, theirs.Config.Config!);
+    }
+
+    private static void AssertSameTree(SortedDictionary<string, string> ours, SortedDictionary<string, string> theirs)
+    {
+        var differences = ours.Keys.Union(theirs.Keys)
+            .Where(k => ours.GetValueOrDefault(k) != theirs.GetValueOrDefault(k))
+            .Select(k => $"{k}: ours [{ours.GetValueOrDefault(k)}] buildah [{theirs.GetValueOrDefault(k)}]")
+            .ToList();
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
     }
 
     private static void AssertSameConfig(ContainerConfig ours, ContainerConfig theirs)
@@ -163,11 +168,7 @@ public sealed class BuildahComparisonTests : IDisposable
         var theirs = _host.Host.Images.Import(_buildah.Build(_host.Context, "scratch-compare:latest"), null).Single();
         var ourTree = FileTree.Of(_host.Host.Images, ours);
         var theirTree = FileTree.Of(_host.Host.Images, theirs);
-        var differences = ourTree.Keys.Union(theirTree.Keys)
-            .Where(k => ourTree.GetValueOrDefault(k) != theirTree.GetValueOrDefault(k))
-            .Select(k => $"{k}: ours [{ourTree.GetValueOrDefault(k)}] buildah [{theirTree.GetValueOrDefault(k)}]")
-            .ToList();
-        Assert.True(differences.Count == 0, string.Join("\n", differences));
+        AssertSameTree(ourTree, theirTree);
         AssertSameConfig(ours.Config.Config!, theirs.Config.Config!);
     }
 }

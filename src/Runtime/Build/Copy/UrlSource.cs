@@ -46,7 +46,7 @@ public static class UrlSource
                     throw DockerfileError.At(line, $"the checksum of {url} is {actual}, not {checksum}", "ChecksumMismatch");
                 }
             }
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, path, 0b110_000_000);
             if (response.Content.Headers.LastModified is { } modified)
             {
                 File.SetLastWriteTimeUtc(path, modified.UtcDateTime);
