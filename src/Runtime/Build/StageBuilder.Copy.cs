@@ -79,6 +79,7 @@ internal sealed partial class StageBuilder
             var manyOrWildcard = copy.Sources.Count > 1 || copy.Sources.Any(s => GoPattern.HasWildcards(Word(s)));
             var keyword = copy.IsAdd ? "ADD" : "COPY";
             var createdBy = $"{keyword} {(chown is null ? "" : $"--chown={chown} ")}{(chmod is null ? "" : $"--chmod={chmod} ")}{string.Join(' ', copy.Sources.Select(Word))} {destination}";
+            _session.Output.Progress("Reading sources", $"{sources.Count} source(s)");
             var digest = SourceDigest.Of(sources, isContext ? ignore : DockerIgnore.None);
             var key = BuildCache.Key(_state.CacheKey, keyword, destination, chown ?? "", chmod ?? "", manyOrWildcard ? "many" : "one", digest);
             if (Cached(key) is { } cached)

@@ -51,7 +51,18 @@ internal sealed partial class StageBuilder
         {
             _session.CancellationToken.ThrowIfCancellationRequested();
             ReportStep(instruction);
-            Dispatch(instruction);
+            try
+            {
+                Dispatch(instruction);
+            }
+            catch (ContainerToolsException ex) when (!ex.Message.StartsWith(instruction.Line.File + ":", StringComparison.Ordinal)
+                && !ex.Message.StartsWith("STEP ", StringComparison.Ordinal))
+            {
+                // An engine error (a user RUN cannot switch to, a volume that cannot be made) says where it happened.
+                throw new ContainerToolsException(ex.Kind, ex.ErrorId,
+                    $"STEP {_session.StepNumber}/{_session.TotalSteps}: {instruction.Line.Original} ({instruction.Line.File}:{instruction.Line.StartLine}): {ex.Message}",
+                    ex.Target, ex);
+            }
         }
         return _state;
     }
@@ -224,6 +235,7 @@ internal sealed partial class StageBuilder
             History = [.. _state.Config.History ?? [], entry],
             RootFs = new RootFs { DiffIds = diffIds },
         };
+        _session.Output.Progress("Committing layer", layer is null ? "no changes" : $"{layer.Tar.Size / 1024} KiB");
         var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _session.CancellationToken);
         _session.Builder.Cache.Put(key, image.Id);
         return image;

@@ -173,6 +173,7 @@ public sealed class ImageBuilderTests : IDisposable
     [InlineData("RUN --mount=type=secret,id=x,target=/s true", "BadMount")]
     [InlineData("STOPSIGNAL SIGNOPE", "BadSignal")]
     [InlineData("COPY --chown=nosuchuser a.txt /", "UserNotFound")]
+    [InlineData("USER nosuchuser\nRUN true", "UserNotFound")]
     public void Bad_input_is_a_specific_error(string instruction, string errorId)
     {
         _host.Write("a.txt", "a");
@@ -180,6 +181,7 @@ public sealed class ImageBuilderTests : IDisposable
         var dockerfile = $"FROM busybox AS main\n{instruction}\nFROM busybox AS later\n";
         var error = Assert.Throws<ContainerToolsException>(() => _host.Build(dockerfile, new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, Target = "main" }));
         Assert.Equal(errorId, error.ErrorId);
+        Assert.Matches(@"^(Dockerfile:\d+: |STEP \d+/\d+: )", error.Message);
         Assert.Empty(_host.Host.Store.List());
         Assert.Empty(OverlayMount.MountsUnder(_host.Host.RootPath));
     }
