@@ -49,19 +49,27 @@ public sealed class ImageBuilder
         var target = options.Target is null ? plan.Stages[^1] : plan.FindStage(options.Target)
             ?? throw new ContainerToolsException(ErrorKind.NotFound, "StageNotFound", $"The Dockerfile has no stage '{options.Target}'.", options.Target);
         var metaArgs = MetaArgs(plan, options, platform);
-        var needed = NeededStages(plan, target, metaArgs);
+        var dependencies = StageDependencies(plan, target, metaArgs);
+        var needed = plan.Stages.Where(s => dependencies.ContainsKey(s.Index)).ToList();
         var total = needed.Sum(s => 1 + s.Instructions.Count);
+        // Steps are numbered in Dockerfile order, whatever order concurrent stages report in.
+        var firstSteps = new Dictionary<int, int>();
+        var step = 1;
+        foreach (var stage in needed)
+        {
+            firstSteps[stage.Index] = step;
+            step += 1 + stage.Instructions.Count;
+        }
 
         var staging = Images.Root.CreateTempDirectory("build");
+        using var queued = new QueuedBuildOutput(output);
         try
         {
-            var session = new BuildSession(this, options, output, plan, context, ignore, metaArgs, staging, total, cancellationToken);
-            foreach (var stage in needed)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                session.Results[stage.Index] = new StageBuilder(session, stage).Build();
-            }
-            return Commit(session, session.Results[target.Index], tags, staging, cancellationToken);
+            var session = new BuildSession(this, options, queued, plan, context, ignore, metaArgs, staging, total, cancellationToken);
+            StageScheduler.Run(needed, dependencies, queued,
+                (stage, token) => session.Results[stage.Index] = new StageBuilder(session, stage, firstSteps[stage.Index], token).Build(),
+                cancellationToken);
+            return Commit(session with { Output = output }, session.Results[target.Index], tags, staging, cancellationToken);
         }
         finally
         {
@@ -115,60 +123,59 @@ public sealed class ImageBuilder
         return values;
     }
 
-    /// <summary>The target and every stage it depends on (FROM an earlier stage, COPY --from a stage), in Dockerfile order.</summary>
-    private static List<BuildStage> NeededStages(BuildPlan plan, BuildStage target, IReadOnlyDictionary<string, string?> metaArgs)
+    /// <summary>
+    /// The target and every stage it needs (FROM an earlier stage, COPY --from a stage), each with the needed stages it
+    /// waits for; stages that are not keys are skipped.
+    /// </summary>
+    private static Dictionary<int, HashSet<int>> StageDependencies(BuildPlan plan, BuildStage target, IReadOnlyDictionary<string, string?> metaArgs)
     {
         var lexer = new ShellLexer(plan.Document.EscapeToken);
-        var needed = new HashSet<int>();
+        var dependencies = new Dictionary<int, HashSet<int>>();
         var pending = new Stack<BuildStage>([target]);
         while (pending.TryPop(out var stage))
         {
-            if (!needed.Add(stage.Index))
+            if (dependencies.ContainsKey(stage.Index))
             {
                 continue;
             }
+            var waits = new HashSet<int>();
             var from = lexer.ProcessWord(stage.From.Image, n => metaArgs.GetValueOrDefault(n));
             if (plan.FindStage(from, stage.Index) is { } parent && !from.Contains(':') && !from.Contains('/'))
             {
-                pending.Push(parent);
+                waits.Add(parent.Index);
             }
             foreach (var copy in stage.Instructions.OfType<CopyInstruction>())
             {
                 if (copy.From is { } source && plan.FindStage(lexer.ProcessWord(source, n => metaArgs.GetValueOrDefault(n)), stage.Index) is { } dependency)
                 {
-                    pending.Push(dependency);
+                    waits.Add(dependency.Index);
                 }
             }
+            dependencies[stage.Index] = waits;
+            foreach (var index in waits)
+            {
+                pending.Push(plan.Stages[index]);
+            }
         }
-        return plan.Stages.Where(s => needed.Contains(s.Index)).ToList();
+        return dependencies;
     }
 }
 
-/// <summary>What every stage of one build shares: options, output, the plan, the context, results so far, step numbering.</summary>
-internal sealed class BuildSession(
-    ImageBuilder builder,
-    BuildOptions options,
-    IBuildOutput output,
-    BuildPlan plan,
-    string context,
-    DockerIgnore ignore,
-    IReadOnlyDictionary<string, string?> metaArgs,
-    string staging,
-    int totalSteps,
-    CancellationToken cancellationToken)
+/// <summary>What every stage of one build shares: options, output, the plan, the context, the stages' results so far.</summary>
+internal sealed record BuildSession(
+    ImageBuilder Builder,
+    BuildOptions Options,
+    IBuildOutput Output,
+    BuildPlan Plan,
+    string Context,
+    DockerIgnore Ignore,
+    IReadOnlyDictionary<string, string?> MetaArgs,
+    string Staging,
+    int TotalSteps,
+    CancellationToken CancellationToken)
 {
-    public ImageBuilder Builder { get; } = builder;
-    public BuildOptions Options { get; } = options;
-    public IBuildOutput Output { get; } = output;
-    public BuildPlan Plan { get; } = plan;
-    public string Context { get; } = context;
-    public DockerIgnore Ignore { get; } = ignore;
-    public IReadOnlyDictionary<string, string?> MetaArgs { get; } = metaArgs;
-    public string Staging { get; } = staging;
-    public int TotalSteps { get; } = totalSteps;
-    public CancellationToken CancellationToken { get; } = cancellationToken;
-    public Dictionary<int, StageState> Results { get; } = new();
-    public int StepNumber { get; set; }
+    /// <summary>Each finished stage's state, written by its own thread.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, StageState> Results { get; } = new();
 
     /// <summary>The time written into configs and history: SOURCE_DATE_EPOCH when given.</summary>
     public DateTimeOffset Now => Options.SourceDateEpoch ?? DateTimeOffset.UtcNow;

@@ -63,7 +63,7 @@ internal sealed partial class StageBuilder
                 if (copy.IsAdd && InstructionParser.IsUrl(source))
                 {
                     Directory.CreateDirectory(scratch);
-                    sources.Add(UrlSource.Download(source, copy.Checksum is { } c ? Word(c) : null, scratch, copy.Line, _session.CancellationToken));
+                    sources.Add(UrlSource.Download(source, copy.Checksum is { } c ? Word(c) : null, scratch, copy.Line, _cancellationToken));
                     continue;
                 }
                 localPatterns.Add(source);
@@ -74,7 +74,7 @@ internal sealed partial class StageBuilder
             }
             if (copy.IsAdd)
             {
-                sources = sources.Select(s => s.Root == scratch ? s : ArchiveSource.TryExtract(s, scratch, _session.CancellationToken) ?? s).ToList();
+                sources = sources.Select(s => s.Root == scratch ? s : ArchiveSource.TryExtract(s, scratch, _cancellationToken) ?? s).ToList();
             }
             var manyOrWildcard = copy.Sources.Count > 1 || copy.Sources.Any(s => GoPattern.HasWildcards(Word(s)));
             var keyword = copy.IsAdd ? "ADD" : "COPY";
@@ -94,7 +94,7 @@ internal sealed partial class StageBuilder
                 Mode = mode,
                 SkipSource = isContext && ignore != DockerIgnore.None ? ignore.Excludes : null,
             };
-            var layer = WriteLayer(merged => CopyPlacement.Place(merged, sources, destination, manyOrWildcard, options, copy.Line, _session.CancellationToken));
+            var layer = WriteLayer(merged => CopyPlacement.Place(merged, sources, destination, manyOrWildcard, options, copy.Line, _cancellationToken));
             Adopt(CommitStep(layer, key, createdBy), key, createdBy, cached: false);
         }
         finally
@@ -205,6 +205,6 @@ internal sealed partial class StageBuilder
         mount.Unmount();
         IReadOnlySet<string> none = new HashSet<string>();
         return LayerDiff.IsEmpty(mount.Upper, none) ? null
-            : LayerDiff.FromUpperDirectory(mount.Upper, _session.Staging, _session.Options.SourceDateEpoch, none, _session.CancellationToken);
+            : LayerDiff.FromUpperDirectory(mount.Upper, _session.Staging, _session.Options.SourceDateEpoch, none, _cancellationToken);
     }
 }

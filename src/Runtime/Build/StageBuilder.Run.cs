@@ -58,7 +58,7 @@ internal sealed partial class StageBuilder
         {
             var tail = new Queue<string>();
             containers.Start(container.Id);
-            foreach (var entry in containers.Attach(container.Id, _session.CancellationToken))
+            foreach (var entry in containers.Attach(container.Id, _cancellationToken))
             {
                 var text = entry.Text.TrimEnd('\n');
                 _session.Output.Output(text);
@@ -68,11 +68,11 @@ internal sealed partial class StageBuilder
                     tail.Dequeue();
                 }
             }
-            var exitCode = containers.Wait(container.Id, cancellationToken: _session.CancellationToken);
+            var exitCode = containers.Wait(container.Id, cancellationToken: _cancellationToken);
             if (exitCode != 0)
             {
                 throw new ContainerToolsException(ErrorKind.InvalidOperation, "BuildStepFailed",
-                    $"STEP {_session.StepNumber}/{_session.TotalSteps}: {run.Line.Original} ({run.Line.File}:{run.Line.StartLine}): " +
+                    $"STEP {_step}/{_session.TotalSteps}: {run.Line.Original} ({run.Line.File}:{run.Line.StartLine}): " +
                     $"the command {JsonSerializer.Serialize(argv)} exited with code {exitCode}." +
                     (tail.Count > 0 ? " Last output:\n" + string.Join('\n', tail) : ""),
                     run.Line.Original);
@@ -80,7 +80,7 @@ internal sealed partial class StageBuilder
             var upper = containers.PathsOf(container.Id).UpperDirectory;
             var stubs = MountStubs.Find(upper, LayerDirectories());
             layer = LayerDiff.IsEmpty(upper, stubs) ? null
-                : LayerDiff.FromUpperDirectory(upper, _session.Staging, _session.Options.SourceDateEpoch, stubs, _session.CancellationToken);
+                : LayerDiff.FromUpperDirectory(upper, _session.Staging, _session.Options.SourceDateEpoch, stubs, _cancellationToken);
         }
         finally
         {

@@ -19,12 +19,18 @@ internal sealed partial class StageBuilder
     private readonly BuildSession _session;
     private readonly BuildStage _stage;
     private readonly ShellLexer _lexer;
+    private readonly CancellationToken _cancellationToken;
     private StageState _state = null!;
+    private int _step;
 
-    public StageBuilder(BuildSession session, BuildStage stage)
+    /// <param name="firstStep">The step number of this stage's FROM.</param>
+    /// <param name="cancellationToken">The build's, or the scheduler's when another stage failed.</param>
+    public StageBuilder(BuildSession session, BuildStage stage, int firstStep, CancellationToken cancellationToken)
     {
         _session = session;
         _stage = stage;
+        _step = firstStep - 1;
+        _cancellationToken = cancellationToken;
         _lexer = new ShellLexer(session.Plan.Document.EscapeToken);
     }
 
@@ -49,7 +55,7 @@ internal sealed partial class StageBuilder
         }
         foreach (var instruction in _stage.Instructions)
         {
-            _session.CancellationToken.ThrowIfCancellationRequested();
+            _cancellationToken.ThrowIfCancellationRequested();
             ReportStep(instruction);
             try
             {
@@ -60,7 +66,7 @@ internal sealed partial class StageBuilder
             {
                 // An engine error (a user RUN cannot switch to, a volume that cannot be made) says where it happened.
                 throw new ContainerToolsException(ex.Kind, ex.ErrorId,
-                    $"STEP {_session.StepNumber}/{_session.TotalSteps}: {instruction.Line.Original} ({instruction.Line.File}:{instruction.Line.StartLine}): {ex.Message}",
+                    $"STEP {_step}/{_session.TotalSteps}: {instruction.Line.Original} ({instruction.Line.File}:{instruction.Line.StartLine}): {ex.Message}",
                     ex.Target, ex);
             }
         }
@@ -69,8 +75,8 @@ internal sealed partial class StageBuilder
 
     private void ReportStep(Instruction instruction)
     {
-        _session.StepNumber++;
-        _session.Output.Step(_session.StepNumber, _session.TotalSteps, instruction.Line.Original);
+        _step++;
+        _session.Output.Step(_step, _session.TotalSteps, instruction.Line.Original);
     }
 
     private StageState FromBase(FromInstruction from)
@@ -126,7 +132,7 @@ internal sealed partial class StageBuilder
         var pull = _session.Options.PullImage;
         if (_session.Options.Pull && pull is not null)
         {
-            return pull(ImageReference.Parse(name), _session.CancellationToken);
+            return pull(ImageReference.Parse(name), _cancellationToken);
         }
         var image = Images.TryResolve(name);
         if (image is not null)
@@ -135,7 +141,7 @@ internal sealed partial class StageBuilder
         }
         if (pull is not null)
         {
-            return pull(ImageReference.Parse(name), _session.CancellationToken);
+            return pull(ImageReference.Parse(name), _cancellationToken);
         }
         throw DockerfileError.At(line, $"the image '{name}' is not in the store (pull it first, or build with -Pull)", "ImageNotFound");
     }
@@ -236,7 +242,7 @@ internal sealed partial class StageBuilder
             RootFs = new RootFs { DiffIds = diffIds },
         };
         _session.Output.Progress("Committing layer", layer is null ? "no changes" : $"{layer.Tar.Size / 1024} KiB");
-        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _session.CancellationToken);
+        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _cancellationToken);
         _session.Builder.Cache.Put(key, image.Id);
         return image;
     }

@@ -370,4 +370,28 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.StartsWith("file 644 12:34", tree["owned/file.txt"]);
         Assert.StartsWith("dir 755 12:34", tree["owned"]);
     }
+
+    [Fact]
+    public void Independent_stages_build_at_the_same_time()
+    {
+        // Each stage marks itself on a shared cache mount, then waits for the other's mark: sequential stages would fail.
+        var image = _host.Build("""
+            FROM busybox AS a
+            RUN --mount=type=cache,id=rendezvous,target=/meet touch /meet/a && for i in $(seq 200); do [ -e /meet/b ] && exit 0; sleep 0.1; done; exit 1
+            RUN echo a > /a.txt
+            FROM busybox AS b
+            RUN --mount=type=cache,id=rendezvous,target=/meet touch /meet/b && for i in $(seq 200); do [ -e /meet/a ] && exit 0; sleep 0.1; done; exit 1
+            RUN echo b > /b.txt
+            FROM busybox
+            COPY --from=a /a.txt /
+            COPY --from=b /b.txt /
+            """);
+        Assert.Equal("a\nb\n", _host.Run(image, "cat", "/a.txt", "/b.txt"));
+        Assert.Equal(["STEP 1/9: FROM busybox AS a", "STEP 4/9: FROM busybox AS b", "STEP 7/9: FROM busybox"],
+            _host.Output.Steps.Where(s => s.Contains("FROM")).Order(StringComparer.Ordinal));
+        foreach (var volume in _host.Host.Store.Volumes.List())
+        {
+            _host.Host.Store.Volumes.Remove(volume.Name);
+        }
+    }
 }
