@@ -59,6 +59,10 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
     [Parameter]
     public Hashtable? Label { get; set; }
 
+    /// <summary>Secrets for RUN --mount=type=secret: id -> file.</summary>
+    [Parameter]
+    public Hashtable? Secret { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Platform { get; set; }
@@ -95,6 +99,7 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
                 Pull = Pull,
                 Network = Network,
                 Labels = ToDictionary(Label),
+                Secrets = ToDictionary(Secret).ToDictionary(s => s.Key, s => GetUnresolvedProviderPathFromPSPath(s.Value)),
                 Platform = Platform,
                 SourceDateEpoch = Epoch(),
                 PullImage = (reference, token) =>

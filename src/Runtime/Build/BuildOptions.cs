@@ -34,6 +34,9 @@ public sealed record BuildOptions
     /// <summary>SOURCE_DATE_EPOCH: timestamps of the image and history, and the latest mtime in new layers.</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
+    /// <summary>RUN --mount=type=secret sources: secret id -> the file holding it (docker build --secret id=ID,src=FILE).</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Fetches an image a FROM names that the store lacks (or every one, with <see cref="Pull"/>); null: no pulling.</summary>
     public Func<ImageReference, CancellationToken, Image>? PullImage { get; init; }
 }

@@ -144,9 +144,11 @@ public sealed class ImageBuilder
             {
                 waits.Add(parent.Index);
             }
-            foreach (var copy in stage.Instructions.OfType<CopyInstruction>())
+            var sources = stage.Instructions.OfType<CopyInstruction>().Select(c => c.From)
+                .Concat(stage.Instructions.OfType<RunInstruction>().SelectMany(r => r.Mounts).Select(MountSource));
+            foreach (var source in sources.OfType<string>())
             {
-                if (copy.From is { } source && plan.FindStage(lexer.ProcessWord(source, n => metaArgs.GetValueOrDefault(n)), stage.Index) is { } dependency)
+                if (plan.FindStage(lexer.ProcessWord(source, n => metaArgs.GetValueOrDefault(n)), stage.Index) is { } dependency)
                 {
                     waits.Add(dependency.Index);
                 }
@@ -159,6 +161,10 @@ public sealed class ImageBuilder
         }
         return dependencies;
     }
+
+    /// <summary>The from= of a RUN --mount, raw.</summary>
+    private static string? MountSource(string mount) =>
+        mount.Split(',').Select(f => f.Trim()).FirstOrDefault(f => f.StartsWith("from=", StringComparison.OrdinalIgnoreCase))?[5..];
 }
 
 /// <summary>What every stage of one build shares: options, output, the plan, the context, the stages' results so far.</summary>

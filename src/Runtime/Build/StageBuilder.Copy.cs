@@ -111,7 +111,13 @@ internal sealed partial class StageBuilder
         {
             return (_session.Context, true, _session.Ignore);
         }
-        var from = Word(rawFrom);
+        mount = LayerMount.Mount(SourceLayers(Word(rawFrom), copy.Line), _session.Staging);
+        return (mount.Merged, false, DockerIgnore.None);
+    }
+
+    /// <summary>The layers of the stage (name or index, an earlier one) or image a --from names.</summary>
+    private IReadOnlyList<string> SourceLayers(string from, DockerfileLine line)
+    {
         IReadOnlyList<string> layers;
         if (_session.Plan.FindStage(from, _stage.Index) is { } stage && _session.Results.TryGetValue(stage.Index, out var result))
         {
@@ -119,14 +125,13 @@ internal sealed partial class StageBuilder
         }
         else if (_session.Plan.Stages.Any(s => s.Name == from.ToLowerInvariant() && s.Index >= _stage.Index))
         {
-            throw DockerfileError.At(copy.Line, $"--from={from} names a stage that comes later; a stage may only copy from earlier ones", "StageNotFound");
+            throw DockerfileError.At(line, $"--from={from} names a stage that comes later; a stage may only copy from earlier ones", "StageNotFound");
         }
         else
         {
-            layers = Images.LayerDirectories(ResolveImage(from, copy.Line));
+            layers = Images.LayerDirectories(ResolveImage(from, line));
         }
-        mount = LayerMount.Mount(layers, _session.Staging);
-        return (mount.Merged, false, DockerIgnore.None);
+        return layers;
     }
 
     /// <summary>--chown=user[:group], names looked up in the stage's /etc/passwd and /etc/group; a user alone means the same number for the group.</summary>

@@ -24,12 +24,16 @@ internal sealed partial class StageBuilder
         {
             throw DockerfileError.At(run.Line, $"--security={security} is not supported (only sandbox)", "BadFlag");
         }
-        var (mounts, tmpfs) = RunMounts.Parse(run, Word, _session, _stage.Index);
+        using var mounts = RunMounts.Parse(run, Word, _session, from =>
+        {
+            var layers = SourceLayers(from, run.Line);
+            return (LayerMount.Mount(layers, _session.Staging), string.Join(',', layers.Select(Path.GetFileName)));
+        });
         var user = _state.Container.User;
         var workdir = _state.WorkingDir;
         var createdBy = "RUN " + (run.Command.ShellForm ? string.Join(' ', argv) : JsonSerializer.Serialize(argv));
         var key = BuildCache.Key(_state.CacheKey, "RUN", JsonSerializer.Serialize(argv), JsonSerializer.Serialize(env), user ?? "", workdir, network,
-            JsonSerializer.Serialize(mounts), JsonSerializer.Serialize(tmpfs));
+            JsonSerializer.Serialize(mounts.KeyParts));
         if (Cached(key) is { } cached)
         {
             Adopt(cached, key, createdBy, cached: true);
@@ -50,8 +54,8 @@ internal sealed partial class StageBuilder
             User = string.IsNullOrEmpty(user) ? null : user,
             Network = network,
             Hostname = "buildkitsandbox",
-            Mounts = mounts,
-            Tmpfs = tmpfs,
+            Mounts = mounts.Mounts,
+            Tmpfs = mounts.Tmpfs,
         });
         Images.BuiltLayer? layer;
         try
@@ -78,7 +82,7 @@ internal sealed partial class StageBuilder
                     run.Line.Original);
             }
             var upper = containers.PathsOf(container.Id).UpperDirectory;
-            var stubs = MountStubs.Find(upper, LayerDirectories());
+            var stubs = MountStubs.Find(upper, LayerDirectories(), mounts.Targets);
             layer = LayerDiff.IsEmpty(upper, stubs) ? null
                 : LayerDiff.FromUpperDirectory(upper, _session.Staging, _session.Options.SourceDateEpoch, stubs, _cancellationToken);
         }

@@ -170,7 +170,9 @@ public sealed class ImageBuilderTests : IDisposable
     [InlineData("COPY *.none /x", "SourceNotFound")]
     [InlineData("COPY --from=later /a /b", "StageNotFound")]
     [InlineData("COPY --from=nosuchimage:1 /a /b", "ImageNotFound")]
-    [InlineData("RUN --mount=type=secret,id=x,target=/s true", "BadMount")]
+    [InlineData("RUN --mount=type=ssh true", "BadMount")]
+    [InlineData("RUN --mount=type=secret,id=x,required true", "SecretNotFound")]
+    [InlineData("RUN --mount=type=bind,source=escape,target=/x true", "SourceOutsideContext")]
     [InlineData("STOPSIGNAL SIGNOPE", "BadSignal")]
     [InlineData("COPY --chown=nosuchuser a.txt /", "UserNotFound")]
     [InlineData("USER nosuchuser\nRUN true", "UserNotFound")]
@@ -249,21 +251,36 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
-    public void Run_mounts_tmpfs_and_cache_and_bind()
+    public void Run_mounts_tmpfs_cache_bind_and_secret_leave_nothing_in_the_layer()
     {
         _host.Write("bound/input.txt", "input\n");
+        var secret = Path.Combine(_host.Host.RootPath, "token.secret");
+        File.WriteAllText(secret, "s3cret\n");
         const string dockerfile = """
+            FROM busybox AS tools
+            RUN echo from-stage > /tool.txt
             FROM busybox
             RUN --mount=type=tmpfs,target=/scratch echo gone > /scratch/f && ls /scratch
             RUN --mount=type=cache,target=/cache echo kept >> /cache/log && cat /cache/log > /cache-seen.txt
             RUN --mount=type=bind,source=bound,target=/in cat /in/input.txt > /bound.txt
+            RUN --mount=type=bind,from=tools,source=tool.txt,target=/mnt/tool.txt cat /mnt/tool.txt > /from-stage.txt
+            RUN --mount=type=secret,id=token wc -c < /run/secrets/token > /secret-length.txt
             """;
-        var image = _host.Build(dockerfile);
+        var options = new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, Secrets = new Dictionary<string, string> { ["token"] = secret } };
+        var image = _host.Build(dockerfile, options);
         var tree = FileTree.Of(_host.Host.Images, image);
-        Assert.DoesNotContain(tree.Keys, k => k.StartsWith("scratch/") || k.StartsWith("cache/") || k.StartsWith("in/"));
+        Assert.DoesNotContain(tree.Keys, k => k.StartsWith("scratch") || k.StartsWith("cache/") || k == "cache" || k.StartsWith("in") || k.StartsWith("mnt") || k.StartsWith("run"));
         Assert.Equal("input\n", _host.Run(image, "cat", "/bound.txt"));
-        var again = _host.Build(dockerfile, new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, NoCache = true });
+        Assert.Equal("from-stage\n", _host.Run(image, "cat", "/from-stage.txt"));
+        Assert.Equal("7\n", _host.Run(image, "cat", "/secret-length.txt"));
+
+        var again = _host.Build(dockerfile, options with { NoCache = true });
         Assert.Equal("kept\nkept\n", _host.Run(again, "cat", "/cache-seen.txt"));
+
+        // A changed bound file reruns the RUN that reads it.
+        _host.Write("bound/input.txt", "changed\n");
+        var changed = _host.Build(dockerfile, options);
+        Assert.Equal("changed\n", _host.Run(changed, "cat", "/bound.txt"));
         foreach (var volume in _host.Host.Store.Volumes.List())
         {
             _host.Host.Store.Volumes.Remove(volume.Name);
