@@ -84,6 +84,8 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
     {
         var context = GetUnresolvedProviderPathFromPSPath(Path);
         var output = new BuildOutputWriter(this);
+        // Made here, on the pipeline thread: stages pull on threads of their own, whose reports it queues.
+        var pullProgress = NewProgress("Pulling images");
         var image = TryEngine(() =>
         {
             var (dockerfile, dockerfilePath) = ReadDockerfile(context);
@@ -105,11 +107,12 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
                 PullImage = (reference, token) =>
                 {
                     using var puller = new ImagePuller(Images, Config, Logins(null, reference.Registry));
-                    return puller.Pull(reference, null, NewProgress($"Pulling {reference.FamiliarString}"), token);
+                    return puller.Pull(reference, null, pullProgress, token);
                 },
             };
             return new ImageBuilder(Containers).Build(options, output, Cancellation);
         }, Path);
+        pullProgress.Complete();
         output.Complete();
         foreach (var row in image is null ? [] : ContainerImage.Rows(image))
         {

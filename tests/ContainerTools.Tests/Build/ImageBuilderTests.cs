@@ -31,6 +31,8 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Contains("GREETING=hi", config.Env!);
         Assert.Equal(["cat", "/app/hello.txt", "/app/run.txt"], config.Cmd);
         Assert.Equal(image.Layers.Count, image.Config.History!.Count(h => !h.EmptyLayer));
+        // The steps' intermediate images are stored but not listed.
+        Assert.Equal([image.Id], _host.Host.Images.List().Select(i => i.Id).Where(id => !_host.Host.Images.Resolve("busybox").Id.Equals(id)));
         Assert.Empty(_host.Host.Store.List());
         Assert.Empty(OverlayMount.MountsUnder(_host.Host.RootPath));
     }
