@@ -72,4 +72,20 @@ public sealed class BuildCmdletTests : BusyboxModuleTest
         var bad = session.Run("ConvertTo-ContainerImage work -Change 'RUN echo no'").SingleError();
         Assert.Equal("ChangeNotAllowed", bad.FullyQualifiedErrorId.Split(',')[0]);
     }
+
+    [Fact]
+    public void BuildPullsAMissingBaseImageFromARegistry()
+    {
+        using var registry = ContainerTools.Tests.Registry.LocalRegistry.Start();
+        var remote = $"{registry.Host}/tests/base:1";
+        var store = new ContainerTools.Runtime.Images.ImageStore(new ContainerTools.Runtime.Storage.StoreRoot(session.StoreRoot));
+        using (var pusher = new ContainerTools.Runtime.Registry.ImagePusher(store, ContainerTools.Runtime.Registry.RegistryConfig.Default, ContainerTools.Runtime.Registry.RegistryLogins.Anonymous))
+        {
+            pusher.Push("busybox", ContainerTools.Runtime.Images.ImageReference.Parse(remote), null, CancellationToken.None);
+        }
+        var result = session.Run("\"FROM $Remote\", 'RUN echo built > /b' | Build-ContainerImage $Ctx -File - -Tag local/pulled:1", Vars(("Remote", remote), ("Ctx", Context())));
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors.Select(e => e.Exception.ToString())));
+        Assert.Equal("docker.io/local/pulled:1", result.Output.Single().Properties["Reference"].Value);
+        Assert.NotNull(store.TryResolve(remote));
+    }
 }
