@@ -29,6 +29,17 @@ internal sealed partial class StageBuilder
             var layers = SourceLayers(from, run.Line);
             return (LayerMount.Mount(layers, _session.Staging), string.Join(',', layers.Select(Path.GetFileName)));
         });
+        if (ScriptHeredoc(run) is { } script)
+        {
+            // As BuildKit does, a here-document script with its own #! runs as a file, by its interpreter.
+            var file = Path.Combine(_session.Staging, $"heredoc-{Guid.NewGuid():N}");
+            File.WriteAllText(file, script.Content);
+            Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, file, 0b111_101_101);
+            var target = "/dev/pipes/" + script.Name;
+            mounts.Mounts.Add($"type=bind,source={file},target={target},readonly");
+            mounts.KeyParts.Add("script " + script.Content);
+            argv = [target];
+        }
         var user = _state.Container.User;
         var workdir = _state.WorkingDir;
         var createdBy = "RUN " + (run.Command.ShellForm ? string.Join(' ', argv) : JsonSerializer.Serialize(argv));
@@ -106,6 +117,7 @@ internal sealed partial class StageBuilder
         {
             return [.. _state.Shell, heredocs[0].Content];
         }
+        // (A script with its own #! is replaced by ScriptHeredoc's file.)
         if (heredocs.Count > 0)
         {
             var script = new System.Text.StringBuilder(text).Append('\n');
@@ -117,6 +129,11 @@ internal sealed partial class StageBuilder
         }
         return [.. _state.Shell, text];
     }
+
+    /// <summary>The here-document of a RUN that is nothing but one script starting with #!, or null.</summary>
+    private static Dockerfile.Heredoc? ScriptHeredoc(RunInstruction run) =>
+        run.Command.ShellForm && run.Line.Heredocs.Count == 1 && run.Command.Words[0].Trim() == run.Line.Heredocs[0].Marker
+        && run.Line.Heredocs[0].Content.StartsWith("#!", StringComparison.Ordinal) ? run.Line.Heredocs[0] : null;
 
     /// <summary>The stage's ENV, then its ARGs that have values and no ENV of the same name, then proxy build arguments.</summary>
     private List<string> RunEnvironment()

@@ -122,6 +122,10 @@ public sealed class ImageBuilderTests : IDisposable
             RUN cat > /fed.txt <<-END
             	fed through the shell
             	END
+            RUN <<SCRIPT
+            #!/bin/sh -e
+            echo "script $0" > /script.txt
+            SCRIPT
             COPY <<EOF /etc/copied.conf
             home=$HOME_DIR
             EOF
@@ -132,6 +136,8 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Equal("one\ntwo\n", _host.Run(image, "cat", "/heredoc.txt"));
         Assert.Equal("fed through the shell\n", _host.Run(image, "cat", "/fed.txt"));
         Assert.Equal("home=unset\n", _host.Run(image, "cat", "/etc/copied.conf"));
+        Assert.Equal("script /dev/pipes/SCRIPT\n", _host.Run(image, "cat", "/script.txt"));
+        Assert.DoesNotContain(FileTree.Of(_host.Host.Images, image).Keys, k => k.StartsWith("dev/pipes"));
     }
 
     [Fact]
