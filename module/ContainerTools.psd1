@@ -12,6 +12,9 @@
     TypesToProcess       = @('ContainerTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-ContainerImageTag'
+        'Build-ContainerImage'
+        'ConvertTo-ContainerImage'
+        'Get-ContainerImageHistory'
         'Connect-ContainerRegistry'
         'Disconnect-ContainerRegistry'
         'Export-ContainerImage'

@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   busybox-static          # the tests' and demo's small image
   skopeo umoci podman     # interop peers: archives and registries
+  buildah                 # the Dockerfile builder the build tests and bench/build.sh compare with
   crun runc conmon        # runtime peers for interop and bench
   docker-registry         # a real Distribution v2 registry on 127.0.0.1
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth

@@ -6,5 +6,14 @@ namespace ContainerTools.Runtime.Files;
 /// </summary>
 public sealed record FileCopyOptions(bool KeepOwners = true)
 {
+    /// <summary>Every copied node gets this owner instead (a Dockerfile COPY --chown).</summary>
+    public (int Uid, int Gid)? Owner { get; init; }
+
+    /// <summary>Every copied file and directory gets these permission bits instead of its own (COPY --chmod).</summary>
+    public uint? Mode { get; init; }
+
+    /// <summary>Entries to leave out, by their path below the copy's source root ("dir/file"), as a .dockerignore does.</summary>
+    public Func<string, bool>? SkipSource { get; init; }
+
     public static FileCopyOptions Default { get; } = new();
 }

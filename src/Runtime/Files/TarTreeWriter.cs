@@ -9,7 +9,8 @@ namespace ContainerTools.Runtime.Files;
 /// Writes file system nodes, walked relative to directory fds without following symlinks, as PAX tar entries:
 /// numeric owners, full mode (setuid, setgid, sticky), mtime, device numbers, carried xattrs as SCHILY.xattr.*,
 /// and a second name of an already written inode as a hard link entry. Overlay whiteouts (0/0 character devices)
-/// and sockets are left out.
+/// and sockets are left out, unless <see cref="TarTreeOptions.OverlayWhiteouts"/> asks for a layer diff: then a whiteout
+/// becomes a <c>.wh.NAME</c> entry and an opaque directory gets a <c>.wh..wh..opq</c> entry after its own.
 /// </summary>
 internal sealed class TarTreeWriter : IDisposable
 {
@@ -20,9 +21,11 @@ internal sealed class TarTreeWriter : IDisposable
     private readonly TarWriter _tar;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<(ulong, ulong), string> _firstNames = new();
+    private readonly TarTreeOptions _options;
 
-    public TarTreeWriter(Stream output, CancellationToken cancellationToken)
+    public TarTreeWriter(Stream output, CancellationToken cancellationToken, TarTreeOptions? options = null)
     {
+        _options = options ?? TarTreeOptions.Default;
         _output = new PaxValuePatchingStream(output);
         _tar = new TarWriter(_output, TarEntryFormat.Pax, leaveOpen: true);
         _cancellationToken = cancellationToken;
@@ -40,6 +43,10 @@ internal sealed class TarTreeWriter : IDisposable
     public void WriteNode(int dirFd, string name, string entryName)
     {
         _cancellationToken.ThrowIfCancellationRequested();
+        if (_options.Skip?.Invoke(entryName.TrimEnd('/')) == true)
+        {
+            return;
+        }
         var st = FileNodes.Stat(dirFd, name, out var errno);
         if (errno == ENOENT)
         {
@@ -54,6 +61,12 @@ internal sealed class TarTreeWriter : IDisposable
         if (type == 0x4000)
         {
             WriteDirectory(dirFd, name, entryName, st);
+            return;
+        }
+        if (type == 0x2000 && (ulong)st.st_rdev == 0 && _options.OverlayWhiteouts)
+        {
+            var slash = entryName.LastIndexOf('/');
+            WriteMarker(entryName[..(slash + 1)] + Layers.Whiteouts.Prefix + entryName[(slash + 1)..]);
             return;
         }
         if ((type == 0x2000 && (ulong)st.st_rdev == 0) || type == 0xC000)
@@ -98,6 +111,10 @@ internal sealed class TarTreeWriter : IDisposable
     {
         var directoryName = entryName.EndsWith('/') ? entryName : entryName + "/";
         Write(NewEntry(TarEntryType.Directory, directoryName, st, dirFd, name));
+        if (_options.OverlayWhiteouts && Xattrs.GetNoFollow(FileDescriptors.ProcPath(dirFd, name), Layers.Whiteouts.OpaqueXattr) is [(byte)'y'])
+        {
+            WriteMarker(directoryName + Layers.Whiteouts.OpaqueMarker);
+        }
         var child = FileDescriptors.TryOpenDirectoryNoFollow(dirFd, name, out var error);
         if (child < 0)
         {
@@ -164,13 +181,28 @@ internal sealed class TarTreeWriter : IDisposable
             Mode = (UnixFileMode)((uint)(ushort)st.st_mode & 0xFFF),
             Uid = (int)(uint)st.st_uid,
             Gid = (int)(uint)st.st_gid,
-            ModificationTime = DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks((long)st.st_mtim.tv_nsec / 100),
+            ModificationTime = Clamp(DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks((long)st.st_mtim.tv_nsec / 100)),
         };
         if (binaryValues is not null)
         {
             _output.Arm(binaryValues);
         }
         return entry;
+    }
+
+    private DateTimeOffset Clamp(DateTimeOffset time) => _options.ClampTime is { } clamp && time > clamp ? clamp : time;
+
+    /// <summary>An empty root-owned marker file (a whiteout or the opaque-directory marker), as docker writes them.</summary>
+    private void WriteMarker(string entryName)
+    {
+        var marker = new PaxTarEntry(TarEntryType.RegularFile, entryName)
+        {
+            Mode = 0,
+            Uid = 0,
+            Gid = 0,
+            ModificationTime = _options.ClampTime ?? DateTimeOffset.UnixEpoch,
+        };
+        Write(marker);
     }
 
     private void Write(PaxTarEntry entry)
@@ -184,4 +216,13 @@ internal sealed class TarTreeWriter : IDisposable
         _tar.Dispose();
         _output.Flush();
     }
+}
+
+/// <summary>How <see cref="TarTreeWriter"/> writes: overlay whiteouts as layer whiteout entries, and a latest mtime (SOURCE_DATE_EPOCH).</summary>
+internal sealed record TarTreeOptions(bool OverlayWhiteouts, DateTimeOffset? ClampTime)
+{
+    /// <summary>Entries (and everything below them) to leave out, by entry name without a trailing slash.</summary>
+    public Func<string, bool>? Skip { get; init; }
+
+    public static readonly TarTreeOptions Default = new(false, null);
 }

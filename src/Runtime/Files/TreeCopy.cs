@@ -30,6 +30,9 @@ internal sealed class TreeCopy : IDisposable
     /// <summary>Directories this copy created, so a copy into its own source does not copy itself forever.</summary>
     private readonly HashSet<(ulong, ulong)> _createdDirectories = new();
 
+    /// <summary>The source path (below the copy's source root, ending in "/" unless empty) of the directory being copied, for <see cref="FileCopyOptions.SkipSource"/>.</summary>
+    public string SourcePrefix { get; set; } = "";
+
     public TreeCopy(FileCopyOptions options, CancellationToken cancellationToken)
     {
         _options = options;
@@ -96,6 +99,10 @@ internal sealed class TreeCopy : IDisposable
     {
         foreach (var name in DirectoryNames.List(sourceDirFd))
         {
+            if (_options.SkipSource?.Invoke(SourcePrefix + name) == true)
+            {
+                continue;
+            }
             CopyNode(sourceDirFd, name, targetDirFd, name, Combine(targetPath, name));
         }
     }
@@ -139,7 +146,16 @@ internal sealed class TreeCopy : IDisposable
                     var made = FileNodes.Stat(target, out _);
                     _createdDirectories.Add(((ulong)made.st_dev, (ulong)made.st_ino));
                 }
-                CopyChildren(source, target, targetPath);
+                var prefix = SourcePrefix;
+                SourcePrefix = prefix + sourceName + "/";
+                try
+                {
+                    CopyChildren(source, target, targetPath);
+                }
+                finally
+                {
+                    SourcePrefix = prefix;
+                }
                 ApplyMetadata(sourceDir, sourceName, st, target, ".", targetPath, isSymlink: false);
             }
             finally
@@ -197,12 +213,16 @@ internal sealed class TreeCopy : IDisposable
                 _cancellationToken.ThrowIfCancellationRequested();
                 FileDescriptors.WriteAll(target, _buffer.AsSpan(0, n), targetPath);
             }
-            if (_options.KeepOwners)
+            if (_options.Owner is { } owner)
+            {
+                FileNodes.SetOwner(target, owner.Uid, owner.Gid, targetPath);
+            }
+            else if (_options.KeepOwners)
             {
                 FileNodes.SetOwner(target, (int)(uint)st.st_uid, (int)(uint)st.st_gid, targetPath);
             }
             // chmod after chown: chown clears setuid/setgid.
-            FileNodes.SetMode(target, (uint)(ushort)st.st_mode, targetPath);
+            FileNodes.SetMode(target, ModeOf(st), targetPath);
             foreach (var (xattr, value) in CarriedXattrs.Read(sourceDir, sourceName))
             {
                 CarriedXattrs.Check(Xattrs.TrySet(target, xattr, value), xattr, targetPath);
@@ -227,13 +247,17 @@ internal sealed class TreeCopy : IDisposable
     private void ApplyMetadata(int sourceDir, string sourceName, Tmds.Linux.stat st, int targetDir, string targetName,
         string targetPath, bool isSymlink)
     {
-        if (_options.KeepOwners)
+        if (_options.Owner is { } owner)
+        {
+            FileNodes.SetOwner(targetDir, targetName, owner.Uid, owner.Gid);
+        }
+        else if (_options.KeepOwners)
         {
             FileNodes.SetOwner(targetDir, targetName, (int)(uint)st.st_uid, (int)(uint)st.st_gid);
         }
         if (!isSymlink)
         {
-            FileNodes.SetMode(targetDir, targetName, (uint)(ushort)st.st_mode);
+            FileNodes.SetMode(targetDir, targetName, ModeOf(st));
         }
         var xattrs = CarriedXattrs.Read(sourceDir, sourceName);
         if (xattrs.Count > 0)
@@ -246,6 +270,9 @@ internal sealed class TreeCopy : IDisposable
         }
         FileNodes.SetTimes(targetDir, targetName, new FileTime(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
     }
+
+    private uint ModeOf(Tmds.Linux.stat st) =>
+        _options.Mode is { } mode ? ((uint)(ushort)st.st_mode & TypeMask) | (mode & 0xFFF) : (uint)(ushort)st.st_mode;
 
     private static string Combine(string path, string name) => path.EndsWith('/') ? path + name : path + "/" + name;
 

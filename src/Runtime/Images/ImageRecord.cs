@@ -13,6 +13,8 @@ internal sealed record ImageRecord
     [JsonPropertyName("manifestMediaType")] public string? ManifestMediaType { get; init; }
     [JsonPropertyName("layers")] public IReadOnlyList<ImageLayer> Layers { get; init; } = [];
     [JsonPropertyName("stored")] public DateTimeOffset Stored { get; init; }
+    /// <summary>A build step's image (the build cache points at it): left out of listings while it has no name.</summary>
+    [JsonPropertyName("intermediate")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Intermediate { get; init; }
 
     /// <summary>Every blob this image keeps alive: config, manifest and layer blobs.</summary>
     public IEnumerable<string> BlobDigests()

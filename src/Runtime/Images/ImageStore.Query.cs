@@ -12,6 +12,7 @@ public sealed partial class ImageStore
     {
         var index = ReadReferenceIndex();
         return ReadAllRecords()
+            .Where(r => !r.Intermediate || index.NamesOf(r.Id).Any())
             .OrderByDescending(r => r.Stored)
             .Select(r => TryToImage(r, index))
             .OfType<Image>()

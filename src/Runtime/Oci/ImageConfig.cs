@@ -28,6 +28,20 @@ public sealed record ContainerConfig
     [JsonPropertyName("WorkingDir")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? WorkingDir { get; init; }
     [JsonPropertyName("Labels")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Labels { get; init; }
     [JsonPropertyName("StopSignal")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StopSignal { get; init; }
+    [JsonPropertyName("Healthcheck")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HealthcheckConfig? Healthcheck { get; init; }
+    [JsonPropertyName("OnBuild")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OnBuild { get; init; }
+    [JsonPropertyName("Shell")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Shell { get; init; }
+}
+
+/// <summary>Docker's HEALTHCHECK in an image config; durations in nanoseconds, zero meaning "inherit".</summary>
+public sealed record HealthcheckConfig
+{
+    [JsonPropertyName("Test")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Test { get; init; }
+    [JsonPropertyName("Interval")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long Interval { get; init; }
+    [JsonPropertyName("Timeout")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long Timeout { get; init; }
+    [JsonPropertyName("StartPeriod")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long StartPeriod { get; init; }
+    [JsonPropertyName("StartInterval")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long StartInterval { get; init; }
+    [JsonPropertyName("Retries")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Retries { get; init; }
 }
 
 public sealed record RootFs

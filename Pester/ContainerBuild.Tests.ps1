@@ -1,0 +1,93 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# The build cmdlets' user stories (Build-ContainerImage, ConvertTo-ContainerImage, Get-ContainerImageHistory), for
+# pwsh 7 with Pester 5. Build first (./build.sh), then:
+#   Invoke-Pester ./Pester/ContainerBuild.Tests.ps1 -Output Detailed
+# Runs in a store of its own under a temp directory, as root; needs /bin/busybox (busybox-static) for its base image.
+
+BeforeAll {
+    $repository = Split-Path -Parent $PSScriptRoot
+    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
+
+    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-build-$([guid]::NewGuid().ToString('N'))")).FullName
+    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
+    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
+
+    # A busybox root filesystem with every applet, imported as local/busybox:1.
+    $rootfs = Join-Path $work 'rootfs'
+    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
+    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
+    foreach ($applet in (& /bin/busybox --list)) {
+        if ($applet -ne 'busybox') { [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null }
+    }
+    New-Item -ItemType Directory -Path (Join-Path $rootfs 'etc'), (Join-Path $rootfs 'tmp') -Force | Out-Null
+    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
+    $tarball = Join-Path $work 'rootfs.tar'
+    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
+    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+
+    $script:context = New-Item -ItemType Directory -Path (Join-Path $work 'app')
+    Set-Content -Path (Join-Path $context 'message.txt') -Value 'version one'
+    Set-Content -Path (Join-Path $context 'Dockerfile') -Value @(
+        'FROM local/busybox:1'
+        'RUN echo prepared > /prepared.txt'
+        'COPY message.txt /app/'
+        'CMD ["cat", "/app/message.txt"]'
+    )
+}
+
+AfterAll {
+    Get-Container | Remove-Container -Force
+    $env:CONTAINERTOOLS_ROOT = $previousRoot
+    Remove-Module ContainerTools -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Build-ContainerImage' {
+    It 'builds a tagged image from a Dockerfile and reports each step' {
+        $steps = @()
+        $image = Build-ContainerImage -Path $context -Tag local/app:1 -InformationVariable steps
+        $image.Reference | Should -Be 'docker.io/local/app:1'
+        ($steps | ForEach-Object { "$_" }) | Should -Contain 'STEP 2/4: RUN echo prepared > /prepared.txt'
+    }
+
+    It 'runs the image it built' {
+        Invoke-ContainerImage local/app:1 | Should -Be 'version one'
+    }
+
+    It 'uses the cache for a rebuild and reruns only what a changed file affects' {
+        $steps = @()
+        Build-ContainerImage -Path $context -Tag local/app:1 -InformationVariable steps | Out-Null
+        @($steps | Where-Object { "$_" -like '--> Using cache*' }).Count | Should -Be 2
+
+        Set-Content -Path (Join-Path $context 'message.txt') -Value 'version two'
+        $steps = @()
+        Build-ContainerImage -Path $context -Tag local/app:2 -InformationVariable steps | Out-Null
+        @($steps | Where-Object { "$_" -like '--> Using cache*' }).Count | Should -Be 1
+        Invoke-ContainerImage local/app:2 | Should -Be 'version two'
+    }
+
+    It 'reports a failing RUN as an error and makes no image' {
+        { 'FROM local/busybox:1', 'RUN exit 3' | Build-ContainerImage -Path $context -File - -Tag local/broken:1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'BuildStepFailed*'
+        Get-ContainerImage -Name local/broken:1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-ContainerImageHistory' {
+    It 'lists the instructions that made the image, newest first' {
+        $history = Get-ContainerImageHistory local/app:2
+        $history[0].CreatedBy | Should -Be 'CMD ["cat","/app/message.txt"]'
+        ($history | Where-Object CreatedBy -like 'COPY*').Size | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'ConvertTo-ContainerImage' {
+    It 'commits the changes of a container as a new image' {
+        Invoke-ContainerImage local/app:2 -Name changer -Command sh, -c, 'echo changed > /app/message.txt' | Out-Null
+        $image = ConvertTo-ContainerImage changer -Name local/app:changed -Change 'ENV MODE=committed'
+        $image.Reference | Should -Be 'docker.io/local/app:changed'
+        Invoke-ContainerImage local/app:changed | Should -Be 'changed'
+        $image.Env | Should -Contain 'MODE=committed'
+    }
+}
