@@ -6,25 +6,10 @@
 # Runs in a store of its own under a temp directory, as root; needs /bin/busybox (busybox-static) for its base image.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-build-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    # A busybox root filesystem with every applet, imported as local/busybox:1.
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in (& /bin/busybox --list)) {
-        if ($applet -ne 'busybox') { [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null }
-    }
-    New-Item -ItemType Directory -Path (Join-Path $rootfs 'etc'), (Join-Path $rootfs 'tmp') -Force | Out-Null
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'build'
+    New-BusyboxImage local/busybox:1 -Applets '*' | Out-Null
+    $work = $store.Work
 
     $script:context = New-Item -ItemType Directory -Path (Join-Path $work 'app')
     Set-Content -Path (Join-Path $context 'message.txt') -Value 'version one'
@@ -37,10 +22,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-Container | Remove-Container -Force
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Exit-TestStore $store
 }
 
 Describe 'Build-ContainerImage' {
@@ -85,7 +67,8 @@ Describe 'Get-ContainerImageHistory' {
 Describe 'ConvertTo-ContainerImage' {
     It 'commits the changes of a container as a new image' {
         Invoke-ContainerImage local/app:2 -Name changer -Command sh, -c, 'echo changed > /app/message.txt' | Out-Null
-        $image = ConvertTo-ContainerImage changer -Name local/app:changed -Change 'ENV MODE=committed'
+        # As docker commit: the image takes the container's command unless a -Change says otherwise.
+        $image = ConvertTo-ContainerImage changer -Name local/app:changed -Change 'ENV MODE=committed', 'CMD ["cat", "/app/message.txt"]'
         $image.Reference | Should -Be 'docker.io/local/app:changed'
         Invoke-ContainerImage local/app:changed | Should -Be 'changed'
         $image.Env | Should -Contain 'MODE=committed'

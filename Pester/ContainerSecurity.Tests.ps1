@@ -6,33 +6,13 @@
 # /dev/fuse for -Device.
 
 BeforeAll {
-    $repository = Split-Path -Parent $PSScriptRoot
-    Import-Module (Join-Path $repository 'out/ContainerTools') -Force -ErrorAction Stop
-
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-$([guid]::NewGuid().ToString('N'))")).FullName
-    $script:previousRoot = $env:CONTAINERTOOLS_ROOT
-    $env:CONTAINERTOOLS_ROOT = Join-Path $work 'store'
-
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in 'sh', 'true', 'mknod', 'ls') {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
-        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
-    }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-    Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:store = Enter-TestStore 'security'
+    New-BusyboxImage local/busybox:1 -Applets sh, true, mknod, ls | Out-Null
 }
 
 AfterAll {
-    Get-Container -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
-    $env:CONTAINERTOOLS_ROOT = $previousRoot
-    Remove-Module ContainerTools -ErrorAction SilentlyContinue
-    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Exit-TestStore $store
 }
 
 Describe 'Devices' {
