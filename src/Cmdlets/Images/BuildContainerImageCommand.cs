@@ -126,14 +126,14 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
         {
             if (_piped.Length == 0)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidArgument, "NoDockerfile", "-File - reads the Dockerfile from the pipeline, but nothing came.", "-");
+                throw new ContainerToolsException(ErrorIds.NoDockerfile, "-File - reads the Dockerfile from the pipeline, but nothing came.", "-");
             }
             return (_piped.ToString(), null);
         }
         var path = File is null ? System.IO.Path.Combine(context, "Dockerfile") : GetUnresolvedProviderPathFromPSPath(File);
         if (!System.IO.File.Exists(path))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "DockerfileNotFound", $"There is no Dockerfile at '{path}'.", path);
+            throw new ContainerToolsException(ErrorIds.DockerfileNotFound, $"There is no Dockerfile at '{path}'.", path);
         }
         return (System.IO.File.ReadAllText(path), path);
     }

@@ -81,6 +81,6 @@ public static class ArchiveReader
     }
 
     private static ContainerToolsException Unknown(string path, string what) =>
-        new(ErrorKind.InvalidData, "UnknownArchiveFormat",
+        new(ErrorIds.UnknownArchiveFormat,
             $"'{path}' is not an image archive ({what}); expected a docker-archive, an oci-archive or an OCI layout directory.", path);
 }

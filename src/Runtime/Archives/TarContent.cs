@@ -129,5 +129,5 @@ public sealed class TarContent : IArchiveContent
     }
 
     private ContainerToolsException Missing(string name) =>
-        new(ErrorKind.InvalidData, "MissingArchiveEntry", $"The archive '{_path}' has no file '{name}'.", _path);
+        new(ErrorIds.MissingArchiveEntry, $"The archive '{_path}' has no file '{name}'.", _path);
 }

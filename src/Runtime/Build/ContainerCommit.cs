@@ -118,7 +118,7 @@ public sealed class ContainerCommit
             {
                 if (!AllowedChanges.Contains(line.Keyword))
                 {
-                    throw new ContainerToolsException(ErrorKind.InvalidArgument, "ChangeNotAllowed",
+                    throw new ContainerToolsException(ErrorIds.ChangeNotAllowed,
                         $"-Change '{change}': {line.Keyword} cannot be applied by a commit (allowed: {string.Join(", ", AllowedChanges.Order())}).", change);
                 }
                 result.Add(InstructionParser.Parse(line, document.EscapeToken));

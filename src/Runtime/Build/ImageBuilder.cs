@@ -33,12 +33,12 @@ public sealed class ImageBuilder
         var context = Path.GetFullPath(options.ContextDirectory);
         if (!Directory.Exists(context))
         {
-            throw new ContainerToolsException(ErrorKind.NotFound, "ContextNotFound", $"The build context '{options.ContextDirectory}' is not a directory.", options.ContextDirectory);
+            throw new ContainerToolsException(ErrorIds.ContextNotFound, $"The build context '{options.ContextDirectory}' is not a directory.", options.ContextDirectory);
         }
         var platform = options.Platform ?? HostPlatform;
         if (platform != HostPlatform && platform != "linux/amd64/v1")
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "PlatformNotSupported",
+            throw new ContainerToolsException(ErrorIds.PlatformNotSupported,
                 $"Only {HostPlatform} images can be built here (RUN steps run on this host), not '{platform}'.", platform);
         }
         var tags = options.Tags.Select(ImageReference.Parse).ToList();
@@ -47,7 +47,7 @@ public sealed class ImageBuilder
         var ignore = DockerIgnore.ForContext(context, options.DockerfilePath);
 
         var target = options.Target is null ? plan.Stages[^1] : plan.FindStage(options.Target)
-            ?? throw new ContainerToolsException(ErrorKind.NotFound, "StageNotFound", $"The Dockerfile has no stage '{options.Target}'.", options.Target);
+            ?? throw new ContainerToolsException(ErrorIds.StageNotFound, $"The Dockerfile has no stage '{options.Target}'.", options.Target);
         var metaArgs = MetaArgs(plan, options, platform);
         var dependencies = StageDependencies(plan, target, metaArgs);
         var needed = plan.Stages.Where(s => dependencies.ContainsKey(s.Index)).ToList();

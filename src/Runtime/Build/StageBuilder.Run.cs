@@ -86,7 +86,7 @@ internal sealed partial class StageBuilder
             var exitCode = containers.Wait(container.Id, cancellationToken: _cancellationToken);
             if (exitCode != 0)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidOperation, "BuildStepFailed",
+                throw new ContainerToolsException(ErrorIds.BuildStepFailed,
                     $"STEP {_step}/{_session.TotalSteps}: {run.Line.Original} ({run.Line.File}:{run.Line.StartLine}): " +
                     $"the command {JsonSerializer.Serialize(argv)} exited with code {exitCode}." +
                     (tail.Count > 0 ? " Last output:\n" + string.Join('\n', tail) : ""),

@@ -42,7 +42,7 @@ public abstract class Cgroup
         host ??= CgroupHost.Default;
         if (name.Length == 0 || name.Contains('/') || name is "." or "..")
         {
-            throw new ContainerToolsException(ErrorKind.InvalidArgument, "InvalidCgroupName", $"'{name}' is not a valid cgroup name.", name);
+            throw new ContainerToolsException(ErrorIds.InvalidCgroupName, $"'{name}' is not a valid cgroup name.", name);
         }
         return host.Version == CgroupVersion.V2 ? CgroupV2.Create(host, name, parent) : CgroupV1.Create(host, name, parent);
     }
@@ -111,7 +111,7 @@ public abstract class Cgroup
                     delay = Math.Min(delay * 2, 50);
                     continue;
                 }
-                throw new ContainerToolsException(ErrorKind.InUse, "CgroupDeleteFailed", $"Could not remove the cgroup '{dir}': {SystemCallException.Describe(errno)}.", dir);
+                throw new ContainerToolsException(ErrorIds.CgroupDeleteFailed, $"Could not remove the cgroup '{dir}': {SystemCallException.Describe(errno)}.", dir);
             }
         }
         var parents = Handle.CreatedParents.ToList();
@@ -133,7 +133,7 @@ public abstract class Cgroup
     {
         if (!Directory.Exists(hierarchyRoot))
         {
-            throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "CgroupsUnavailable", $"The cgroup hierarchy '{hierarchyRoot}' is not mounted.", hierarchyRoot);
+            throw new ContainerToolsException(ErrorIds.CgroupsUnavailable, $"The cgroup hierarchy '{hierarchyRoot}' is not mounted.", hierarchyRoot);
         }
         var missing = new Stack<string>();
         for (var dir = Path.GetDirectoryName(directory)!; !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
@@ -153,11 +153,11 @@ public abstract class Cgroup
         }
         if (errno == Errno.EEXIST)
         {
-            throw new ContainerToolsException(ErrorKind.AlreadyExists, "CgroupExists", $"The cgroup '{directory}' already exists.", directory);
+            throw new ContainerToolsException(ErrorIds.CgroupExists, $"The cgroup '{directory}' already exists.", directory);
         }
         if (errno != 0)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupCreateFailed", $"Could not create the cgroup '{directory}': {SystemCallException.Describe(errno)}.", directory);
+            throw new ContainerToolsException(ErrorIds.CgroupCreateFailed, $"Could not create the cgroup '{directory}': {SystemCallException.Describe(errno)}.", directory);
         }
     }
 
@@ -180,7 +180,7 @@ public abstract class Cgroup
         }, TimeSpan.FromSeconds(10));
         if (!emptied)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupKillFailed", "Processes of the cgroup survived SIGKILL for 10 seconds.", ProcsFiles.FirstOrDefault());
+            throw new ContainerToolsException(ErrorIds.CgroupKillFailed, "Processes of the cgroup survived SIGKILL for 10 seconds.", ProcsFiles.FirstOrDefault());
         }
     }
 }

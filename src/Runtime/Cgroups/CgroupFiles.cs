@@ -10,7 +10,7 @@ internal static class CgroupFiles
         var path = Path.Combine(directory, file);
         if (!File.Exists(path))
         {
-            throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "CgroupControllerUnavailable",
+            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
                 $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
         }
         try
@@ -20,7 +20,7 @@ internal static class CgroupFiles
         }
         catch (IOException ex)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupWriteFailed",
+            throw new ContainerToolsException(ErrorIds.CgroupWriteFailed,
                 $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
         }
     }

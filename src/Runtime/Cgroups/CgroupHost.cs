@@ -31,7 +31,7 @@ public sealed class CgroupHost
     {
         if (File.Exists(Path.Combine(root, "cgroup.controllers"))) return CgroupVersion.V2;
         if (Directory.Exists(Path.Combine(root, "memory")) || Directory.Exists(Path.Combine(root, "pids"))) return CgroupVersion.V1;
-        throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "CgroupsUnavailable",
+        throw new ContainerToolsException(ErrorIds.CgroupsUnavailable,
             $"No cgroup filesystem found at '{root}' (neither cgroup2 nor v1 controller hierarchies).", root);
     }
 

@@ -36,7 +36,7 @@ public sealed class CgroupV1 : Cgroup
         if (!handle.Directories.ContainsKey("memory") || !handle.Directories.ContainsKey("freezer"))
         {
             new CgroupV1(handle).Delete(TimeSpan.Zero);
-            throw new ContainerToolsException(ErrorKind.ResourceUnavailable, "CgroupControllerUnavailable",
+            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
                 "The memory and freezer cgroup v1 controllers are required but not mounted.", host.Root);
         }
         return new CgroupV1(handle);
@@ -45,7 +45,7 @@ public sealed class CgroupV1 : Cgroup
     private string? Dir(string controller) => Handle.Directories.GetValueOrDefault(controller);
 
     private string Require(string controller) => Dir(controller) ?? throw new ContainerToolsException(
-        ErrorKind.ResourceUnavailable, "CgroupControllerUnavailable", $"The '{controller}' cgroup controller is not available.", controller);
+        ErrorIds.CgroupControllerUnavailable, $"The '{controller}' cgroup controller is not available.", controller);
 
     public override void SetLimits(CgroupLimits limits)
     {
@@ -94,7 +94,7 @@ public sealed class CgroupV1 : Cgroup
         if (!frozen)
         {
             CgroupFiles.Write(dir, "freezer.state", "THAWED");
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupFreezeFailed", "The cgroup did not freeze within 10 seconds.", dir);
+            throw new ContainerToolsException(ErrorIds.CgroupFreezeFailed, "The cgroup did not freeze within 10 seconds.", dir);
         }
     }
 

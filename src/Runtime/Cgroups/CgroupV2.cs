@@ -73,7 +73,7 @@ public sealed class CgroupV2 : Cgroup
         }
         catch (Exception ex) when (ex is SystemCallException or IOException)
         {
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupDeviceFilterFailed",
+            throw new ContainerToolsException(ErrorIds.CgroupDeviceFilterFailed,
                 $"Could not attach the device rules to the cgroup '{Dir}': {ex.Message}", Dir, ex);
         }
         finally
@@ -89,7 +89,7 @@ public sealed class CgroupV2 : Cgroup
         if (!CgroupFiles.WaitUntil(() => IsFrozen, TimeSpan.FromSeconds(10)))
         {
             CgroupFiles.Write(Dir, "cgroup.freeze", "0");
-            throw new ContainerToolsException(ErrorKind.InvalidOperation, "CgroupFreezeFailed", "The cgroup did not freeze within 10 seconds.", Dir);
+            throw new ContainerToolsException(ErrorIds.CgroupFreezeFailed, "The cgroup did not freeze within 10 seconds.", Dir);
         }
     }
 

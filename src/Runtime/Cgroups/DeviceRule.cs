@@ -62,7 +62,7 @@ public sealed record DeviceRule(char Type, long Major, long Minor, DeviceAccess 
         : throw Invalid(spec, $"{name} {number} is out of range");
 
     private static ContainerToolsException Invalid(DeviceCgroupSpec spec, string reason) =>
-        new(ErrorKind.InvalidArgument, "InvalidDeviceRule",
+        new(ErrorIds.InvalidDeviceRule,
             $"The device cgroup rule (allow {spec.Allow}, type '{spec.Type}', {spec.Major}:{spec.Minor}, access '{spec.Access}') is invalid: {reason}.",
             spec);
 }

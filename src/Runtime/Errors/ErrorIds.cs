@@ -14,18 +14,26 @@ public static class ErrorIds
     public static readonly ErrorId ArchiveEntryTooLarge = new("ArchiveEntryTooLarge", ErrorKind.InvalidData);
     public static readonly ErrorId ArchiveNotFound = new("ArchiveNotFound", ErrorKind.NotFound);
     public static readonly ErrorId AttachFailed = new("AttachFailed", ErrorKind.InvalidOperation);
+    public static readonly ErrorId BadIgnorePattern = new("BadIgnorePattern", ErrorKind.InvalidData);
+    public static readonly ErrorId BadSubstitution = new("BadSubstitution", ErrorKind.InvalidData);
     public static readonly ErrorId BindSourceNotFound = new("BindSourceNotFound", ErrorKind.NotFound);
     public static readonly ErrorId BlobNotFound = new("BlobNotFound", ErrorKind.NotFound);
     public static readonly ErrorId BlobNotFoundInRegistry = new("BlobNotFoundInRegistry", ErrorKind.NotFound);
+    public static readonly ErrorId BuildStepFailed = new("BuildStepFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId BundleNotFound = new("BundleNotFound", ErrorKind.NotFound);
+    public static readonly ErrorId CannotCopyDirectoryOntoFile = new("CannotCopyDirectoryOntoFile", ErrorKind.InvalidOperation);
+    public static readonly ErrorId CannotOverwriteDirectoryWithNonDirectory = new("CannotOverwriteDirectoryWithNonDirectory", ErrorKind.InvalidOperation);
+    public static readonly ErrorId CannotOverwriteNonDirectoryWithDirectory = new("CannotOverwriteNonDirectoryWithDirectory", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupControllerUnavailable = new("CgroupControllerUnavailable", ErrorKind.ResourceUnavailable);
     public static readonly ErrorId CgroupCreateFailed = new("CgroupCreateFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupDeleteFailed = new("CgroupDeleteFailed", ErrorKind.InUse);
+    public static readonly ErrorId CgroupDeviceFilterFailed = new("CgroupDeviceFilterFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupExists = new("CgroupExists", ErrorKind.AlreadyExists);
     public static readonly ErrorId CgroupFreezeFailed = new("CgroupFreezeFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupKillFailed = new("CgroupKillFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupWriteFailed = new("CgroupWriteFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId CgroupsUnavailable = new("CgroupsUnavailable", ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId ChangeNotAllowed = new("ChangeNotAllowed", ErrorKind.InvalidArgument);
     public static readonly ErrorId CleanupNotFound = new("CleanupNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerExecFailed = new("ContainerExecFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerExitUnknown = new("ContainerExitUnknown", ErrorKind.InvalidOperation);
@@ -35,13 +43,17 @@ public static class ErrorIds
     public static readonly ErrorId ContainerNotInteractive = new("ContainerNotInteractive", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerNotPaused = new("ContainerNotPaused", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerNotRunning = new("ContainerNotRunning", ErrorKind.InvalidOperation);
+    public static readonly ErrorId ContainerPathNotFound = new("ContainerPathNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerPaused = new("ContainerPaused", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerRunning = new("ContainerRunning", ErrorKind.InUse);
     public static readonly ErrorId ContainerStartFailed = new("ContainerStartFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerStopFailed = new("ContainerStopFailed", ErrorKind.InvalidOperation);
+    public static readonly ErrorId ContextNotFound = new("ContextNotFound", ErrorKind.NotFound);
     public static readonly ErrorId CorruptArchive = new("CorruptArchive", ErrorKind.InvalidData);
+    public static readonly ErrorId CorruptLayer = new("CorruptLayer", ErrorKind.InvalidData);
     public static readonly ErrorId DigestMismatch = new("DigestMismatch", ErrorKind.InvalidData);
     public static readonly ErrorId DirectoryNotFound = new("DirectoryNotFound", ErrorKind.NotFound);
+    public static readonly ErrorId DockerfileNotFound = new("DockerfileNotFound", ErrorKind.NotFound);
     public static readonly ErrorId DuplicateMountPoint = new("DuplicateMountPoint", ErrorKind.InvalidArgument);
     public static readonly ErrorId EmptyArchive = new("EmptyArchive", ErrorKind.InvalidData);
     public static readonly ErrorId EndpointAlreadyExists = new("EndpointAlreadyExists", ErrorKind.AlreadyExists);
@@ -50,6 +62,7 @@ public static class ErrorIds
     public static readonly ErrorId HostNetworkCannotConnect = new("HostNetworkCannotConnect", ErrorKind.InvalidOperation);
     public static readonly ErrorId ImageInUse = new("ImageInUse", ErrorKind.InUse);
     public static readonly ErrorId ImageNotFound = new("ImageNotFound", ErrorKind.NotFound);
+    public static readonly ErrorId ImageNotFoundInRegistry = new("ImageNotFoundInRegistry", ErrorKind.NotFound);
     public static readonly ErrorId InitNotFound = new("InitNotFound", ErrorKind.NotFound);
     public static readonly ErrorId InvalidAuthChallenge = new("InvalidAuthChallenge", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidCgroupName = new("InvalidCgroupName", ErrorKind.InvalidArgument);
@@ -57,23 +70,29 @@ public static class ErrorIds
     public static readonly ErrorId InvalidContainerName = new("InvalidContainerName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerState = new("InvalidContainerState", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidCredentialFile = new("InvalidCredentialFile", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidDeviceMapping = new("InvalidDeviceMapping", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidDeviceRule = new("InvalidDeviceRule", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDigest = new("InvalidDigest", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidDocument = new("InvalidDocument", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidGateway = new("InvalidGateway", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidHolderId = new("InvalidHolderId", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidHostName = new("InvalidHostName", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidImageReference = new("InvalidImageReference", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidInterfaceName = new("InvalidInterfaceName", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidMountSpec = new("InvalidMountSpec", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidNetwork = new("InvalidNetwork", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidNetworkConfig = new("InvalidNetworkConfig", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidNetworkName = new("InvalidNetworkName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidNetworkNamespace = new("InvalidNetworkNamespace", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidNetworkPlugin = new("InvalidNetworkPlugin", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidPath = new("InvalidPath", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidPlatform = new("InvalidPlatform", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidPortMapping = new("InvalidPortMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidRegistryConfig = new("InvalidRegistryConfig", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidRegistryResponse = new("InvalidRegistryResponse", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidRuntimeSpec = new("InvalidRuntimeSpec", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidSignal = new("InvalidSignal", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidSubnet = new("InvalidSubnet", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidTokenResponse = new("InvalidTokenResponse", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidVolumeName = new("InvalidVolumeName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidWorkingDirectory = new("InvalidWorkingDirectory", ErrorKind.InvalidArgument);
@@ -86,38 +105,51 @@ public static class ErrorIds
     public static readonly ErrorId NetworkAlreadyExists = new("NetworkAlreadyExists", ErrorKind.AlreadyExists);
     public static readonly ErrorId NetworkInUse = new("NetworkInUse", ErrorKind.InUse);
     public static readonly ErrorId NetworkNamespaceNotFound = new("NetworkNamespaceNotFound", ErrorKind.NotFound);
+    public static readonly ErrorId NetworkNotFound = new("NetworkNotFound", ErrorKind.NotFound);
     public static readonly ErrorId NetworkPluginFailed = new("NetworkPluginFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId NetworkPluginNotFound = new("NetworkPluginNotFound", ErrorKind.NotFound);
     public static readonly ErrorId NetworkRulesFailed = new("NetworkRulesFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId NoCommand = new("NoCommand", ErrorKind.InvalidArgument);
+    public static readonly ErrorId NoDockerfile = new("NoDockerfile", ErrorKind.InvalidArgument);
     public static readonly ErrorId NoImageToExport = new("NoImageToExport", ErrorKind.InvalidArgument);
     public static readonly ErrorId NotADirectory = new("NotADirectory", ErrorKind.InvalidArgument);
     public static readonly ErrorId NotATerminal = new("NotATerminal", ErrorKind.InvalidOperation);
     public static readonly ErrorId NotConnected = new("NotConnected", ErrorKind.NotFound);
+    public static readonly ErrorId PathNotFound = new("PathNotFound", ErrorKind.NotFound);
     public static readonly ErrorId PermissionDenied = new("PermissionDenied", ErrorKind.PermissionDenied);
     public static readonly ErrorId PlatformNotFound = new("PlatformNotFound", ErrorKind.NotFound);
     public static readonly ErrorId PlatformNotFoundInRegistry = new("PlatformNotFoundInRegistry", ErrorKind.NotFound);
+    public static readonly ErrorId PlatformNotSupported = new("PlatformNotSupported", ErrorKind.InvalidArgument);
     public static readonly ErrorId PortAlreadyAllocated = new("PortAlreadyAllocated", ErrorKind.InUse);
     public static readonly ErrorId PortsNeedNetwork = new("PortsNeedNetwork", ErrorKind.InvalidArgument);
     public static readonly ErrorId PortsOnInternalNetwork = new("PortsOnInternalNetwork", ErrorKind.InvalidArgument);
     public static readonly ErrorId PushTargetRequired = new("PushTargetRequired", ErrorKind.InvalidArgument);
     public static readonly ErrorId RegistryAccessDenied = new("RegistryAccessDenied", ErrorKind.PermissionDenied);
+    public static readonly ErrorId RegistryAuthenticationFailed = new("RegistryAuthenticationFailed", ErrorKind.AuthenticationError);
     public static readonly ErrorId RegistryConfigNotFound = new("RegistryConfigNotFound", ErrorKind.NotFound);
     public static readonly ErrorId RegistryConnectionFailed = new("RegistryConnectionFailed", ErrorKind.ConnectionError);
     public static readonly ErrorId RegistryRequestFailed = new("RegistryRequestFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId RegistryResponseTooLarge = new("RegistryResponseTooLarge", ErrorKind.InvalidData);
     public static readonly ErrorId RegistryUnavailable = new("RegistryUnavailable", ErrorKind.ResourceUnavailable);
     public static readonly ErrorId RootFsMountFailed = new("RootFsMountFailed", ErrorKind.InvalidOperation);
+    public static readonly ErrorId RootfsNotFound = new("RootfsNotFound", ErrorKind.NotFound);
+    public static readonly ErrorId StageNotFound = new("StageNotFound", ErrorKind.NotFound);
     public static readonly ErrorId StoreLockTimeout = new("StoreLockTimeout", ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId StoreMountBusy = new("StoreMountBusy", ErrorKind.InUse);
+    public static readonly ErrorId StoreResetFailed = new("StoreResetFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId SubnetInUse = new("SubnetInUse", ErrorKind.InUse);
     public static readonly ErrorId SubnetPoolExhausted = new("SubnetPoolExhausted", ErrorKind.ResourceUnavailable);
     public static readonly ErrorId TagWithAllTags = new("TagWithAllTags", ErrorKind.InvalidArgument);
     public static readonly ErrorId TooManySymlinks = new("TooManySymlinks", ErrorKind.InvalidArgument);
+    public static readonly ErrorId UnbalancedQuotes = new("UnbalancedQuotes", ErrorKind.InvalidData);
+    public static readonly ErrorId UnknownArchiveFormat = new("UnknownArchiveFormat", ErrorKind.InvalidData);
     public static readonly ErrorId UnknownNamespace = new("UnknownNamespace", ErrorKind.InvalidData);
     public static readonly ErrorId UnsafeArchiveEntry = new("UnsafeArchiveEntry", ErrorKind.InvalidData);
+    public static readonly ErrorId UnsafeLayerEntry = new("UnsafeLayerEntry", ErrorKind.InvalidData);
     public static readonly ErrorId UnsupportedManifest = new("UnsupportedManifest", ErrorKind.InvalidData);
     public static readonly ErrorId UserNamespaceNotSupported = new("UserNamespaceNotSupported", ErrorKind.InvalidOperation);
     public static readonly ErrorId UserNotFound = new("UserNotFound", ErrorKind.InvalidArgument);
+    public static readonly ErrorId VariableNotSet = new("VariableNotSet", ErrorKind.InvalidArgument);
     public static readonly ErrorId VolumeAlreadyExists = new("VolumeAlreadyExists", ErrorKind.AlreadyExists);
     public static readonly ErrorId VolumeInUse = new("VolumeInUse", ErrorKind.InUse);
     public static readonly ErrorId VolumeNotFound = new("VolumeNotFound", ErrorKind.NotFound);
@@ -138,18 +170,26 @@ public static class ErrorIds
         ArchiveEntryTooLarge,
         ArchiveNotFound,
         AttachFailed,
+        BadIgnorePattern,
+        BadSubstitution,
         BindSourceNotFound,
         BlobNotFound,
         BlobNotFoundInRegistry,
+        BuildStepFailed,
         BundleNotFound,
+        CannotCopyDirectoryOntoFile,
+        CannotOverwriteDirectoryWithNonDirectory,
+        CannotOverwriteNonDirectoryWithDirectory,
         CgroupControllerUnavailable,
         CgroupCreateFailed,
         CgroupDeleteFailed,
+        CgroupDeviceFilterFailed,
         CgroupExists,
         CgroupFreezeFailed,
         CgroupKillFailed,
         CgroupWriteFailed,
         CgroupsUnavailable,
+        ChangeNotAllowed,
         CleanupNotFound,
         ContainerExecFailed,
         ContainerExitUnknown,
@@ -159,13 +199,17 @@ public static class ErrorIds
         ContainerNotInteractive,
         ContainerNotPaused,
         ContainerNotRunning,
+        ContainerPathNotFound,
         ContainerPaused,
         ContainerRunning,
         ContainerStartFailed,
         ContainerStopFailed,
+        ContextNotFound,
         CorruptArchive,
+        CorruptLayer,
         DigestMismatch,
         DirectoryNotFound,
+        DockerfileNotFound,
         DuplicateMountPoint,
         EmptyArchive,
         EndpointAlreadyExists,
@@ -174,6 +218,7 @@ public static class ErrorIds
         HostNetworkCannotConnect,
         ImageInUse,
         ImageNotFound,
+        ImageNotFoundInRegistry,
         InitNotFound,
         InvalidAuthChallenge,
         InvalidCgroupName,
@@ -181,23 +226,29 @@ public static class ErrorIds
         InvalidContainerName,
         InvalidContainerState,
         InvalidCredentialFile,
+        InvalidDeviceMapping,
+        InvalidDeviceRule,
         InvalidDigest,
         InvalidDocument,
         InvalidGateway,
         InvalidHolderId,
         InvalidHostName,
+        InvalidImageReference,
         InvalidInterfaceName,
+        InvalidMountSpec,
         InvalidNetwork,
         InvalidNetworkConfig,
         InvalidNetworkName,
         InvalidNetworkNamespace,
         InvalidNetworkPlugin,
+        InvalidPath,
         InvalidPlatform,
         InvalidPortMapping,
         InvalidRegistryConfig,
         InvalidRegistryResponse,
         InvalidRuntimeSpec,
         InvalidSignal,
+        InvalidSubnet,
         InvalidTokenResponse,
         InvalidVolumeName,
         InvalidWorkingDirectory,
@@ -210,38 +261,51 @@ public static class ErrorIds
         NetworkAlreadyExists,
         NetworkInUse,
         NetworkNamespaceNotFound,
+        NetworkNotFound,
         NetworkPluginFailed,
         NetworkPluginNotFound,
         NetworkRulesFailed,
         NoCommand,
+        NoDockerfile,
         NoImageToExport,
         NotADirectory,
         NotATerminal,
         NotConnected,
+        PathNotFound,
         PermissionDenied,
         PlatformNotFound,
         PlatformNotFoundInRegistry,
+        PlatformNotSupported,
         PortAlreadyAllocated,
         PortsNeedNetwork,
         PortsOnInternalNetwork,
         PushTargetRequired,
         RegistryAccessDenied,
+        RegistryAuthenticationFailed,
         RegistryConfigNotFound,
         RegistryConnectionFailed,
         RegistryRequestFailed,
         RegistryResponseTooLarge,
         RegistryUnavailable,
         RootFsMountFailed,
+        RootfsNotFound,
+        StageNotFound,
         StoreLockTimeout,
+        StoreMountBusy,
+        StoreResetFailed,
         SubnetInUse,
         SubnetPoolExhausted,
         TagWithAllTags,
         TooManySymlinks,
+        UnbalancedQuotes,
+        UnknownArchiveFormat,
         UnknownNamespace,
         UnsafeArchiveEntry,
+        UnsafeLayerEntry,
         UnsupportedManifest,
         UserNamespaceNotSupported,
         UserNotFound,
+        VariableNotSet,
         VolumeAlreadyExists,
         VolumeInUse,
         VolumeNotFound,

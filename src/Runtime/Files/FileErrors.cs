@@ -8,16 +8,16 @@ namespace ContainerTools.Runtime.Files;
 internal static class FileErrors
 {
     public static ContainerToolsException ContainerPathNotFound(string containerPath) =>
-        new(ErrorKind.NotFound, "ContainerPathNotFound", $"The path '{containerPath}' does not exist in the container.", containerPath);
+        new(ErrorIds.ContainerPathNotFound, $"The path '{containerPath}' does not exist in the container.", containerPath);
 
     public static ContainerToolsException PathNotFound(string hostPath) =>
-        new(ErrorKind.NotFound, "PathNotFound", $"The path '{hostPath}' does not exist.", hostPath);
+        new(ErrorIds.PathNotFound, $"The path '{hostPath}' does not exist.", hostPath);
 
     public static ContainerToolsException InvalidPath(string path, string reason) =>
-        new(ErrorKind.InvalidArgument, "InvalidPath", $"The path '{path}' cannot be used: {reason}.", path);
+        new(ErrorIds.InvalidPath, $"The path '{path}' cannot be used: {reason}.", path);
 
     public static ContainerToolsException DirectoryOntoFile(string destination) =>
-        new(ErrorKind.InvalidOperation, "CannotCopyDirectoryOntoFile",
+        new(ErrorIds.CannotCopyDirectoryOntoFile,
             $"Cannot copy a directory onto '{destination}', which is not a directory.", destination);
 
     public static ContainerToolsException DestinationDirectoryMissing(string destination, bool inContainer) =>
@@ -26,13 +26,13 @@ internal static class FileErrors
 
     public static ContainerToolsException OverwriteDirectory(string path, bool withDirectory) =>
         withDirectory
-            ? new(ErrorKind.InvalidOperation, "CannotOverwriteNonDirectoryWithDirectory",
+            ? new(ErrorIds.CannotOverwriteNonDirectoryWithDirectory,
                 $"Cannot overwrite '{path}', which is not a directory, with a directory.", path)
-            : new(ErrorKind.InvalidOperation, "CannotOverwriteDirectoryWithNonDirectory",
+            : new(ErrorIds.CannotOverwriteDirectoryWithNonDirectory,
                 $"Cannot overwrite the directory '{path}' with a non-directory.", path);
 
     public static ContainerToolsException RootfsNotFound(string rootfs) =>
-        new(ErrorKind.NotFound, "RootfsNotFound", $"The root file system directory '{rootfs}' does not exist.", rootfs);
+        new(ErrorIds.RootfsNotFound, $"The root file system directory '{rootfs}' does not exist.", rootfs);
 
     /// <summary>An errno from resolving <paramref name="path"/>, in the user's terms where the user could cause it.</summary>
     public static Exception FromResolve(int errno, string path, bool inContainer)

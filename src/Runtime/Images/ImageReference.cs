@@ -152,5 +152,5 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     }
 
     private static ContainerToolsException Invalid(string? text, string why) =>
-        new(ErrorKind.InvalidArgument, "InvalidImageReference", $"'{text}' is not a valid image reference: {why}.", text);
+        new(ErrorIds.InvalidImageReference, $"'{text}' is not a valid image reference: {why}.", text);
 }

@@ -53,7 +53,7 @@ public sealed class StoreReset(ContainerStore store)
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SystemCallException)
             {
-                failures.Add(new ContainerToolsException(ErrorKind.InvalidOperation, "StoreResetFailed", ex.Message, store.Root.Path));
+                failures.Add(new ContainerToolsException(ErrorIds.StoreResetFailed, ex.Message, store.Root.Path));
             }
         }
         foreach (var container in SafeList(() => store.List()))
@@ -87,7 +87,7 @@ public sealed class StoreReset(ContainerStore store)
         var mounts = OverlayMount.MountsUnder(store.Root.Path).Where(m => m != store.Root.Path.TrimEnd('/')).ToList();
         if (mounts.Count > 0)
         {
-            throw new ContainerToolsException(ErrorKind.InUse, "StoreMountBusy",
+            throw new ContainerToolsException(ErrorIds.StoreMountBusy,
                 $"'{mounts[0]}' is still mounted; the store's files were left in place.", mounts[0]);
         }
         foreach (var entry in Directory.EnumerateFileSystemEntries(store.Root.Path))

@@ -58,5 +58,5 @@ public readonly record struct Ipv4Subnet(uint Network, int PrefixLength)
         $"{address >> 24}.{(address >> 16) & 0xff}.{(address >> 8) & 0xff}.{address & 0xff}";
 
     private static ContainerToolsException Invalid(string text, string why) =>
-        new(ErrorKind.InvalidArgument, "InvalidSubnet", $"The subnet '{text}' is not valid: {why}.", text);
+        new(ErrorIds.InvalidSubnet, $"The subnet '{text}' is not valid: {why}.", text);
 }

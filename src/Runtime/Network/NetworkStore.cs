@@ -95,5 +95,5 @@ public sealed partial class NetworkStore
     }
 
     private static ContainerToolsException NotFound(string name) =>
-        new(ErrorKind.NotFound, "NetworkNotFound", $"No network named '{name}' exists.", name);
+        new(ErrorIds.NetworkNotFound, $"No network named '{name}' exists.", name);
 }

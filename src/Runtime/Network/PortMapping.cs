@@ -124,5 +124,5 @@ public sealed record PortMapping
     }
 
     private static ContainerToolsException Invalid(string spec, string why) =>
-        new(ErrorKind.InvalidArgument, "InvalidPortMapping", $"The port mapping '{spec}' is not valid: {why}.", spec);
+        new(ErrorIds.InvalidPortMapping, $"The port mapping '{spec}' is not valid: {why}.", spec);
 }

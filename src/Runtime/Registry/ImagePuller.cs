@@ -261,7 +261,7 @@ public sealed class ImagePuller : IDisposable
     private static void Network(RegistryClient client, Action action) => Network<bool>(client, () => { action(); return true; });
 
     private static ContainerToolsException Unsupported(string name, string why) =>
-        new(ErrorKind.InvalidData, "UnsupportedManifest", $"Cannot pull '{name}': {why}.", name);
+        new(ErrorIds.UnsupportedManifest, $"Cannot pull '{name}': {why}.", name);
 
     private static string Abbreviate(string digest) => digest.Length > Digest.Sha256Prefix.Length + 12 ? digest[Digest.Sha256Prefix.Length..(Digest.Sha256Prefix.Length + 12)] : digest;
 

@@ -8,15 +8,15 @@ namespace ContainerTools.Runtime.Registry;
 internal static class RegistryErrors
 {
     public static ContainerToolsException AuthenticationFailed(string registry, RegistryCredential? credential) =>
-        new(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed", credential is null
+        new(ErrorIds.RegistryAuthenticationFailed, credential is null
             ? $"The registry {registry} requires a login: give a credential or run Connect-ContainerRegistry first."
             : $"The registry {registry} rejected the credentials of user '{credential.Username}'.", registry);
 
     public static ContainerToolsException ConnectionFailed(string registry, Exception inner) =>
-        new(ErrorKind.ConnectionError, "RegistryConnectionFailed", $"The connection to the registry {registry} failed: {Describe(inner)}", registry, inner);
+        new(ErrorIds.RegistryConnectionFailed, $"The connection to the registry {registry} failed: {Describe(inner)}", registry, inner);
 
     public static ContainerToolsException ImageNotFound(string reference, string? detail = null) =>
-        new(ErrorKind.NotFound, "ImageNotFoundInRegistry", $"The registry has no image '{reference}'{(detail is null ? "" : ": " + detail)}.", reference);
+        new(ErrorIds.ImageNotFoundInRegistry, $"The registry has no image '{reference}'{(detail is null ? "" : ": " + detail)}.", reference);
 
     /// <summary>An unexpected status: the registry's own error message (from its JSON error body) when it sent one.</summary>
     public static ContainerToolsException Unexpected(HttpResponseMessage response, string what, string target, byte[] body)

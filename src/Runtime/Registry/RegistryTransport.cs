@@ -101,7 +101,7 @@ internal static class RegistryTransport
     }
 
     private static ContainerToolsException TooLarge(string what, string target, int limit) =>
-        new(ErrorKind.InvalidData, "RegistryResponseTooLarge", $"The {what} from {target} is larger than {limit / (1 << 20)} MiB; refusing it.", target);
+        new(ErrorIds.RegistryResponseTooLarge, $"The {what} from {target} is larger than {limit / (1 << 20)} MiB; refusing it.", target);
 }
 
 /// <summary>

@@ -157,7 +157,7 @@ public sealed class BlobStore
     }
 
     internal static ContainerToolsException Mismatch(string digest, string why) =>
-        new(ErrorKind.InvalidData, "DigestMismatch", $"The content for {digest} does not match: {why}.", digest);
+        new(ErrorIds.DigestMismatch, $"The content for {digest} does not match: {why}.", digest);
 
     private static void TryDelete(string path)
     {

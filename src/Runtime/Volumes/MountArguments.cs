@@ -180,5 +180,5 @@ public static partial class MountArguments
     }
 
     private static ContainerToolsException Invalid(string spec, string why) =>
-        new(ErrorKind.InvalidArgument, "InvalidMountSpec", $"The mount '{spec}' is not valid: {why}.", spec);
+        new(ErrorIds.InvalidMountSpec, $"The mount '{spec}' is not valid: {why}.", spec);
 }

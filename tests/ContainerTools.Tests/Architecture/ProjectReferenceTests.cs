@@ -22,7 +22,7 @@ public sealed class ProjectReferenceTests
         ["Runtime"] = Layer.Engine,
         ["Cmdlets"] = Layer.FrontEnd,
         ["Cleanup"] = Layer.FrontEnd,
-        ["Host"] = Layer.FrontEnd,
+        ["Pwsh"] = Layer.FrontEnd, // out/pwsh/pwsh, the console host the tests and demo run; references none of ours
         ["Api"] = Layer.FrontEnd,
         ["Ctrun"] = Layer.FrontEnd,
         ["Init"] = Layer.Helper,

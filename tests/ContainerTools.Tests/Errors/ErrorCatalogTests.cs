@@ -10,7 +10,7 @@ public sealed partial class ErrorCatalogTests
     [GeneratedRegex(@"ErrorIds\.([A-Za-z]+)")]
     private static partial Regex CatalogUse();
 
-    [GeneratedRegex(@"ContainerToolsException\(\s*(?:Errors\.)?ErrorKind\.[A-Za-z]+,\s*""([A-Za-z]+)""")]
+    [GeneratedRegex(@"\b(?:ContainerToolsException|new|base)\(\s*(?:Errors\.)?ErrorKind\.[A-Za-z]+,\s*""([A-Za-z]+)""")]
     private static partial Regex AdHocId();
 
     [Fact]

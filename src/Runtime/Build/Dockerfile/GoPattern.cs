@@ -45,7 +45,7 @@ public static class GoPattern
                     var close = pattern.IndexOf(']', i + 2);
                     if (close < 0)
                     {
-                        throw new ContainerToolsException(ErrorKind.InvalidData, "BadIgnorePattern", $"the .dockerignore pattern '{pattern}' has an unclosed '['", pattern);
+                        throw new ContainerToolsException(ErrorIds.BadIgnorePattern, $"the .dockerignore pattern '{pattern}' has an unclosed '['", pattern);
                     }
                     var body = pattern[(i + 1)..close];
                     if (body.StartsWith('^'))

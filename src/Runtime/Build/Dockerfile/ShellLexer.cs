@@ -168,11 +168,11 @@ public sealed class ShellLexer
             var name = text[(start + 1)..nameEnd];
             if (name.Length == 0)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "BadSubstitution", $"bad substitution in '{text}': a name must follow '${{'", text);
+                throw new ContainerToolsException(ErrorIds.BadSubstitution, $"bad substitution in '{text}': a name must follow '${{'", text);
             }
             if (nameEnd >= text.Length)
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "BadSubstitution", $"bad substitution in '{text}': missing '}}'", text);
+                throw new ContainerToolsException(ErrorIds.BadSubstitution, $"bad substitution in '{text}': missing '}}'", text);
             }
             if (text[nameEnd] == '}')
             {
@@ -183,7 +183,7 @@ public sealed class ShellLexer
             var opIndex = colon ? nameEnd + 1 : nameEnd;
             if (opIndex >= text.Length || text[opIndex] is not ('-' or '+' or '?'))
             {
-                throw new ContainerToolsException(ErrorKind.InvalidData, "BadSubstitution", $"bad substitution in '{text}': unsupported modifier after ${{{name}", text);
+                throw new ContainerToolsException(ErrorIds.BadSubstitution, $"bad substitution in '{text}': unsupported modifier after ${{{name}", text);
             }
             var op = text[opIndex];
             var (wordText, close) = ReadBraced(text, opIndex + 1);
@@ -201,7 +201,7 @@ public sealed class ShellLexer
                     if (!set)
                     {
                         var message = ProcessWord(wordText, lookup);
-                        throw new ContainerToolsException(ErrorKind.InvalidArgument, "VariableNotSet",
+                        throw new ContainerToolsException(ErrorIds.VariableNotSet,
                             $"{name}: {(message.Length == 0 ? "is not set" : message)}", name);
                     }
                     output.Append(value);
@@ -250,11 +250,11 @@ public sealed class ShellLexer
                 depth--;
             }
         }
-        throw new ContainerToolsException(ErrorKind.InvalidData, "BadSubstitution", $"bad substitution in '{text}': missing '}}'", text);
+        throw new ContainerToolsException(ErrorIds.BadSubstitution, $"bad substitution in '{text}': missing '}}'", text);
     }
 
     private static bool IsNameChar(char c) => c == '_' || char.IsAsciiLetterOrDigit(c);
 
     private static ContainerToolsException Unbalanced(string text, char quote) =>
-        new(ErrorKind.InvalidData, "UnbalancedQuotes", $"unbalanced {quote} quote in '{text}'", text);
+        new(ErrorIds.UnbalancedQuotes, $"unbalanced {quote} quote in '{text}'", text);
 }

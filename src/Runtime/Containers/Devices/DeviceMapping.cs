@@ -52,5 +52,5 @@ public sealed record DeviceMapping
         text.Length > 0 && text.Distinct().Count() == text.Length && DeviceRule.ParseAccess(text) is not null;
 
     private static ContainerToolsException Invalid(string text, string reason) =>
-        new(ErrorKind.InvalidArgument, "InvalidDeviceMapping", $"The device '{text}' is invalid: {reason}.", text);
+        new(ErrorIds.InvalidDeviceMapping, $"The device '{text}' is invalid: {reason}.", text);
 }

@@ -6,7 +6,7 @@ namespace ContainerTools.Runtime.Network.Cni;
 public sealed class CniPluginException : ContainerToolsException
 {
     public CniPluginException(string plugin, string command, int code, string message, string? details)
-        : base(ErrorKind.InvalidOperation, "NetworkPluginFailed",
+        : base(ErrorIds.NetworkPluginFailed,
             $"The CNI plugin '{plugin}' failed on {command} (code {code}): {message}{(string.IsNullOrEmpty(details) ? "" : $" ({details})")}", plugin)
     {
         Plugin = plugin;
