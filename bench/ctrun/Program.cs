@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 
 // ctrun spec BUNDLE ARGS...: writes BUNDLE/config.json with the default spec (Docker's) running ARGS in BUNDLE/rootfs.
 // ctrun [--repeat N] BUNDLE: starts the bundle's container with this process's stdio, waits, exits with its status.

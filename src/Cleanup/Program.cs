@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Monitor;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Cleanup;

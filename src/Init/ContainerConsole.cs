@@ -1,5 +1,5 @@
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Init;
 

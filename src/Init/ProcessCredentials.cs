@@ -1,5 +1,5 @@
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Init;
 

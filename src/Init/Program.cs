@@ -1,7 +1,7 @@
 using System.Text.Json;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Init;
 

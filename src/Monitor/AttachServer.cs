@@ -1,5 +1,5 @@
-using ContainerTools.Runtime.Containers.Attach;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Attach;
 
 namespace ContainerTools.Monitor;
 

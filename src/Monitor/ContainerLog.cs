@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using ContainerTools.Runtime.Containers.Attach;
-using ContainerTools.Runtime.Containers.State;
+using ContainerTools.OciRuntime.Attach;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Monitor;
 
@@ -70,7 +70,7 @@ internal sealed class ContainerLog : IDisposable
             Stream = stream,
             Time = LogRecord.FormatTime(DateTimeOffset.UtcNow),
         };
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, ContainerStateJson.Default.LogRecord);
+        var line = JsonSerializer.SerializeToUtf8Bytes(record, MonitorStateJson.Default.LogRecord);
         lock (_gate)
         {
             // After the container exited the monitor stops waiting for stragglers (a pipe someone kept open) and closes the log.

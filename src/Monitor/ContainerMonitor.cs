@@ -1,9 +1,9 @@
-using ContainerTools.Runtime.Cgroups;
-using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Containers.Events;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Events;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Monitor;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Monitor;
 
@@ -22,7 +22,7 @@ internal static class ContainerMonitor
     {
         var initPath = arguments.InitPath;
         CgroupHandle? cgroupHandle = null;
-        ContainerDefinition? definition = null;
+        MonitoredContainer? definition = null;
         var events = ContainerEvents.ForContainerDirectory(paths.Directory);
         int pid;
         Thread[] pumps;
@@ -30,10 +30,10 @@ internal static class ContainerMonitor
         AttachServer? attach = null;
         try
         {
-            var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState)
+            var state = StateFiles.Read(paths.StateFile, MonitorStateJson.Default.MonitoredState)
                 ?? throw new InvalidOperationException($"'{paths.StateFile}' is missing.");
             cgroupHandle = state.Cgroup;
-            definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
+            definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer);
             var cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
             log = new ContainerLog(paths.LogFile);
@@ -47,15 +47,15 @@ internal static class ContainerMonitor
                 : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
 
             var self = Environment.ProcessId;
-            ContainerStateJson.WriteFile(paths.StartedFile, new MonitorStartedRecord
+            StateFiles.Write(paths.StartedFile, new MonitorStartedRecord
             {
                 Pid = pid,
                 MonitorPid = self,
                 MonitorStartTime = ProcStat.StartTime(self) ?? 0,
                 StartedAt = startedAt,
-            }, ContainerStateJson.Default.MonitorStartedRecord);
+            }, MonitorStateJson.Default.MonitorStartedRecord);
             // Recorded here rather than by the engine so that "start" always precedes this run's "die".
-            if (definition is not null) events.Append(ContainerEvent.For(definition, ContainerEventActions.Start));
+            if (definition is not null) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Start));
         }
         catch (Exception ex)
         {
@@ -102,22 +102,22 @@ internal static class ContainerMonitor
         }
         // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
         // Re-read: the container may have been renamed while it ran.
-        try { definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition) ?? definition; }
+        try { definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer) ?? definition; }
         catch (Exception) { }
         if (definition is not null)
         {
-            if (oomKilled) events.Append(ContainerEvent.For(definition, ContainerEventActions.Oom));
-            events.Append(ContainerEvent.For(definition, ContainerEventActions.Die,
+            if (oomKilled) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Oom));
+            events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Die,
                 new Dictionary<string, string> { ["exitCode"] = status.ShellCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         }
-        ContainerStateJson.WriteFile(paths.ExitFile, new MonitorExitRecord
+        StateFiles.Write(paths.ExitFile, new MonitorExitRecord
         {
             ExitCode = status.ShellCode,
             Signal = status.Signal,
             OomKilled = oomKilled,
             FinishedAt = DateTimeOffset.UtcNow,
             Error = error,
-        }, ContainerStateJson.Default.MonitorExitRecord);
+        }, MonitorStateJson.Default.MonitorExitRecord);
         attach.SendExit(status.ShellCode);
         var claimed = attach.WaitForClaimers(ClaimerGrace);
         attach.Dispose();
@@ -133,7 +133,7 @@ internal static class ContainerMonitor
     /// current container.json), or the container itself when it is to be removed. A container on no network that is
     /// kept needs nothing more: reads merge exit.json, and the next write operation records it.
     /// </summary>
-    private static bool LeavesSomethingBehind(ContainerPaths paths, ContainerDefinition? definition) =>
+    private static bool LeavesSomethingBehind(ContainerPaths paths, MonitoredContainer? definition) =>
         definition is null || definition.AutoRemove || definition.ConnectedNetworks.Count > 0 || File.Exists(paths.NetnsFile);
 
     /// <summary>
@@ -145,7 +145,7 @@ internal static class ContainerMonitor
     {
         try
         {
-            var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState);
+            var state = StateFiles.Read(paths.StateFile, MonitorStateJson.Default.MonitoredState);
             if (state is null || !File.Exists(paths.DefinitionFile)) return true;
             var active = state.Status is ContainerStatus.Running or ContainerStatus.Paused;
             // A short program can exit before the engine recorded its start: then the state is not this run's yet.

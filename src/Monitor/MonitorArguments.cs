@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Containers.Monitor;
+using ContainerTools.OciRuntime.Monitor;
 
 namespace ContainerTools.Monitor;
 

@@ -1,6 +1,5 @@
-using ContainerTools.Runtime.Containers.Monitor;
-using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Monitor;
 

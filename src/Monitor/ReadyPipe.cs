@@ -1,5 +1,5 @@
-using ContainerTools.Runtime.Containers.Monitor;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Monitor;
 
 namespace ContainerTools.Monitor;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
 
 namespace ContainerTools.Cmdlets.Common;

@@ -1,7 +1,8 @@
 using System.Management.Automation;
+using ContainerTools.OciRuntime.Launch;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Attach;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Storage;
 

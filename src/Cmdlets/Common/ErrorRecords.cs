@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Cmdlets.Common;
 

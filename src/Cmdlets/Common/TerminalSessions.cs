@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Terminals;
 
 namespace ContainerTools.Cmdlets.Common;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
 using ContainerTools.Runtime.Containers.State;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Cmdlets.Containers;
 

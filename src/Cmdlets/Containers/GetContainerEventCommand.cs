@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
+using ContainerTools.OciRuntime.Events;
 
 namespace ContainerTools.Cmdlets.Containers;
 
@@ -66,11 +67,11 @@ public sealed class GetContainerEventCommand : ContainerToolsCmdlet
         }
     }
 
-    private bool Selected(Runtime.Containers.Events.ContainerEvent e) =>
+    private bool Selected(ContainerTools.OciRuntime.Events.ContainerEvent e) =>
         (Action is null || Action.Length == 0 || Action.Contains(e.Action, StringComparer.OrdinalIgnoreCase))
         && (containers.Count == 0 || containers.Any(c => Matches(c, e)));
 
-    private static bool Matches(string text, Runtime.Containers.Events.ContainerEvent e)
+    private static bool Matches(string text, ContainerTools.OciRuntime.Events.ContainerEvent e)
     {
         if (WildcardPattern.ContainsWildcardCharacters(text))
         {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Cmdlets.Containers;
 
@@ -60,7 +61,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
             }
             if (!IsRunning(container))
             {
-                WriteError(ErrorRecords.From(new Runtime.Errors.ContainerToolsException(Runtime.Errors.ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name), container.Name));
+                WriteError(ErrorRecords.From(new OciRuntime.Errors.ContainerToolsException(OciRuntime.Errors.ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name), container.Name));
                 continue;
             }
             ids.Add(container.Id);
@@ -110,7 +111,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
             {
                 samples[id] = Containers.SampleStatistics(id);
             }
-            catch (Runtime.Errors.ContainerToolsException ex) when (ex.Kind is Runtime.Errors.ErrorKind.InvalidOperation or Runtime.Errors.ErrorKind.NotFound)
+            catch (OciRuntime.Errors.ContainerToolsException ex) when (ex.Kind is OciRuntime.Errors.ErrorKind.InvalidOperation or OciRuntime.Errors.ErrorKind.NotFound)
             {
             }
         }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Text;
 using ContainerTools.Cmdlets.Common;
 using ContainerTools.Runtime.Containers.Exec;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 
 namespace ContainerTools.Cmdlets.Containers;

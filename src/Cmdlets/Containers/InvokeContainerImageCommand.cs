@@ -18,7 +18,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
     private static readonly TimeSpan StopOnInterrupt = TimeSpan.FromSeconds(1);
 
     /// <summary>$LASTEXITCODE when the container could not be created or started, as `docker run` exits.</summary>
-    public const int RunFailedExitCode = Runtime.Errors.ExitCodes.EngineError;
+    public const int RunFailedExitCode = OciRuntime.Errors.ExitCodes.EngineError;
 
     [Parameter]
     public SwitchParameter Detach { get; set; }
@@ -98,7 +98,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
         {
             Containers.Remove(id, force: true);
         }
-        catch (Runtime.Errors.ContainerToolsException ex) when (ex.Kind == Runtime.Errors.ErrorKind.NotFound)
+        catch (OciRuntime.Errors.ContainerToolsException ex) when (ex.Kind == OciRuntime.Errors.ErrorKind.NotFound)
         {
             // Already gone.
         }

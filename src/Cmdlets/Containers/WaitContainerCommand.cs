@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ContainerTools.Cmdlets.Common;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 
 namespace ContainerTools.Cmdlets.Containers;

@@ -5,7 +5,7 @@ using System.Text;
 using ContainerTools.Cmdlets.Common;
 using ContainerTools.Cmdlets.Registry;
 using ContainerTools.Runtime.Build;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Registry;
 
 namespace ContainerTools.Cmdlets.Images;

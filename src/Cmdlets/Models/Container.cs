@@ -1,6 +1,7 @@
 using System.Collections;
 using ContainerTools.Runtime.Containers.State;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools;
 

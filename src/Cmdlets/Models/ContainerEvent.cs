@@ -1,4 +1,5 @@
 using System.Collections;
+using ContainerTools.OciRuntime.Events;
 
 namespace ContainerTools;
 
@@ -19,7 +20,7 @@ public sealed class ContainerEvent
 
     public override string ToString() => $"{Time:O} {Type} {Action} {Id} (name={Name}, image={Image})";
 
-    public static ContainerEvent From(Runtime.Containers.Events.ContainerEvent e)
+    public static ContainerEvent From(ContainerTools.OciRuntime.Events.ContainerEvent e)
     {
         var attributes = new Hashtable(StringComparer.Ordinal);
         foreach (var (key, value) in e.Attributes)

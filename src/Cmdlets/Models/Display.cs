@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.State;
 namespace ContainerTools;
 
 /// <summary>The human forms `docker images` prints; the format file's script blocks call these.</summary>
@@ -72,9 +73,9 @@ public static class Display
         }
         return container.Status switch
         {
-            Runtime.Containers.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),
-            Runtime.Containers.State.ContainerStatus.Paused => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " (Paused)",
-            Runtime.Containers.State.ContainerStatus.Exited =>
+            OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),
+            OciRuntime.State.ContainerStatus.Paused => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " (Paused)",
+            OciRuntime.State.ContainerStatus.Exited =>
                 $"Exited ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.FinishedAt ?? DateTime.Now)) + " ago",
             _ => "Created",
         };

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Archives;
 

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;

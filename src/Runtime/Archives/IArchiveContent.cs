@@ -23,7 +23,7 @@ public interface IArchiveContent
             memory.Write(buffer, 0, n);
             if (memory.Length > limit)
             {
-                throw new Errors.ContainerToolsException(Errors.ErrorIds.ArchiveEntryTooLarge,
+                throw new OciRuntime.Errors.ContainerToolsException(OciRuntime.Errors.ErrorIds.ArchiveEntryTooLarge,
                     $"The member '{name}' of '{Source}' is larger than {limit} bytes; it cannot be a metadata document.", Source);
             }
         }

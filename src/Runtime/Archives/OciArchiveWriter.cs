@@ -24,7 +24,7 @@ public static class OciArchiveWriter
         foreach (var item in items)
         {
             var image = item.Image;
-            var manifestDigest = image.ManifestDigest ?? throw new Errors.ContainerToolsException(Errors.ErrorIds.BlobNotFound,
+            var manifestDigest = image.ManifestDigest ?? throw new OciRuntime.Errors.ContainerToolsException(OciRuntime.Errors.ErrorIds.BlobNotFound,
                 $"The image {image.ShortId} has no stored manifest; it cannot be exported as an OCI archive.", image.Id);
             var manifestBytes = blobs.ReadAllBytes(manifestDigest);
             var manifest = OciJson.Parse<ImageManifest>(manifestBytes, $"manifest {manifestDigest}");

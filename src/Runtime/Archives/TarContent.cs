@@ -1,5 +1,5 @@
 using System.Formats.Tar;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Archives;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Build;
 

@@ -2,10 +2,11 @@ using ContainerTools.Runtime.Build.Dockerfile;
 using ContainerTools.Runtime.Build.Layers;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Build;
 

@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Build.Dockerfile;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;

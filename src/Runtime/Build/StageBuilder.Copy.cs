@@ -3,7 +3,7 @@ using ContainerTools.Runtime.Build.Copy;
 using ContainerTools.Runtime.Build.Dockerfile;
 using ContainerTools.Runtime.Build.Layers;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Files;
 using ContainerTools.Runtime.Storage;
 
@@ -55,7 +55,7 @@ internal sealed partial class StageBuilder
                     Directory.CreateDirectory(scratch);
                     var file = Path.Combine(scratch, heredoc.Name);
                     File.WriteAllText(file, heredoc.Expand ? Word(heredoc.Content) : heredoc.Content);
-                    Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, file, 0b110_100_100);
+                    OciRuntime.Linux.FileNodes.SetMode(OciRuntime.Linux.FileDescriptors.CurrentDirectory, file, 0b110_100_100);
                     sources.Add(new CopySource(scratch, heredoc.Name, false));
                     continue;
                 }
@@ -169,11 +169,11 @@ internal sealed partial class StageBuilder
             var rootFd = RootfsPath.OpenRoot(merged);
             try
             {
-                Linux.FileDescriptors.Close(CopyPlacement.MakeDirectories(rootFd, full, null, workdir.Line));
+                OciRuntime.Linux.FileDescriptors.Close(CopyPlacement.MakeDirectories(rootFd, full, null, workdir.Line));
             }
             finally
             {
-                Linux.FileDescriptors.Close(rootFd);
+                OciRuntime.Linux.FileDescriptors.Close(rootFd);
             }
         });
         Adopt(CommitStep(layer, key, createdBy), key, createdBy, cached: false);

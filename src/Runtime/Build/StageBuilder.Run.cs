@@ -2,7 +2,7 @@ using System.Text.Json;
 using ContainerTools.Runtime.Build.Dockerfile;
 using ContainerTools.Runtime.Build.Layers;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Build;
 
@@ -34,7 +34,7 @@ internal sealed partial class StageBuilder
             // As BuildKit does, a here-document script with its own #! runs as a file, by its interpreter.
             var file = Path.Combine(_session.Staging, $"heredoc-{Guid.NewGuid():N}");
             File.WriteAllText(file, script.Content);
-            Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, file, 0b111_101_101);
+            OciRuntime.Linux.FileNodes.SetMode(OciRuntime.Linux.FileDescriptors.CurrentDirectory, file, 0b111_101_101);
             var target = "/dev/pipes/" + script.Name;
             mounts.Mounts.Add($"type=bind,source={file},target={target},readonly");
             mounts.KeyParts.Add("script " + script.Content);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ContainerTools.Runtime.Build.Dockerfile;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Oci;
 

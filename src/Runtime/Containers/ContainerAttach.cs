@@ -1,7 +1,8 @@
 using System.Text;
 using ContainerTools.Runtime.Containers.Attach;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Attach;
 
 namespace ContainerTools.Runtime.Containers;
 

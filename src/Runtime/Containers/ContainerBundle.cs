@@ -1,7 +1,8 @@
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 

@@ -1,12 +1,13 @@
 using ContainerTools.Runtime.Containers.Devices;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Volumes;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -64,7 +65,7 @@ public sealed partial class ContainerStore
             // Given, not read back from the file just written.
             ContainerBundle.Write(container, layers);
             WriteNameFiles(container);
-            Events.Append(ContainerEvent.For(container, ContainerEventActions.Create));
+            Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Create));
             return container;
         }
         catch

@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Containers;
 

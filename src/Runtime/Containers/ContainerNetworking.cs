@@ -1,7 +1,8 @@
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 

@@ -1,7 +1,8 @@
-using ContainerTools.Runtime.Cgroups;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -14,7 +15,7 @@ public sealed partial class ContainerStore
         var container = handle.Container;
         if (container.Status == ContainerStatus.Paused) return container;
         RunningCgroup(container).Freeze();
-        Events.Append(ContainerEvent.For(container, ContainerEventActions.Pause));
+        Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Pause));
         return handle.Save(container.State with { Status = ContainerStatus.Paused });
     }
 
@@ -24,7 +25,7 @@ public sealed partial class ContainerStore
         var container = handle.Container;
         ContainerTransitions.RequirePaused(container);
         RunningCgroup(container).Thaw();
-        Events.Append(ContainerEvent.For(container, ContainerEventActions.Unpause));
+        Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Unpause));
         return handle.Save(container.State with { Status = ContainerStatus.Running });
     }
 

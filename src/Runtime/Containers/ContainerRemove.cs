@@ -1,8 +1,11 @@
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Monitor;
+using ContainerTools.OciRuntime.State;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -49,7 +52,7 @@ public sealed partial class ContainerStore
         catch (ContainerToolsException ex) when (ex.Kind == ErrorKind.NotFound) { }
         ReleaseVolumes(current.Id, removeAnonymous: current.Definition.AutoRemove);
         Directory.Delete(current.Paths.Directory, recursive: true);
-        Events.Append(ContainerEvent.For(current, ContainerEventActions.Destroy));
+        Events.Append(ContainerEventFactory.For(current, ContainerEventActions.Destroy));
     }
 
     /// <summary>Gives a container a new name, unique like the old one.</summary>
@@ -69,7 +72,7 @@ public sealed partial class ContainerStore
             ContainerStateJson.WriteFile(paths.DefinitionFile, definition with { Name = name }, ContainerStateJson.Default.ContainerDefinition);
             if (definition.Name != name)
             {
-                Events.Append(ContainerEvent.For(definition with { Name = name }, ContainerEventActions.Rename,
+                Events.Append(ContainerEventFactory.For(definition with { Name = name }, ContainerEventActions.Rename,
                     new Dictionary<string, string> { ["oldName"] = definition.Name }));
             }
         }

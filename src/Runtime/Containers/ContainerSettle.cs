@@ -1,6 +1,8 @@
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Monitor;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -23,7 +25,7 @@ public sealed partial class ContainerStore
                 Cgroup = null,
                 Error = $"The monitor (pid {observed.State.MonitorPid}) ended without recording the container's exit; its processes were killed.",
             };
-            Events.Append(ContainerEvent.For(observed, ContainerEventActions.Die,
+            Events.Append(ContainerEventFactory.For(observed, ContainerEventActions.Die,
                 new Dictionary<string, string> { ["exitCode"] = ContainerTransitions.LostMonitorExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         }
         var releaseNetwork = !ContainerTransitions.IsActive(state.Status) && HoldsNetwork(observed);

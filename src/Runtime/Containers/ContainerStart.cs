@@ -1,10 +1,14 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Attach;
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Monitor;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Monitor;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 

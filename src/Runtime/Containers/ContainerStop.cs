@@ -1,8 +1,9 @@
-using ContainerTools.Runtime.Cgroups;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -33,7 +34,7 @@ public sealed partial class ContainerStore
                 ?? throw new ContainerToolsException(ErrorIds.ContainerStopFailed,
                     $"The container '{container.Name}' did not exit after SIGKILL.", container.Name);
         }
-        Events.Append(ContainerEvent.For(exited, ContainerEventActions.Stop));
+        Events.Append(ContainerEventFactory.For(exited, ContainerEventActions.Stop));
         return exited;
     }
 

@@ -1,11 +1,13 @@
-using ContainerTools.Runtime.Cgroups;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.State;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -46,7 +48,7 @@ public sealed partial class ContainerStore
     public ContainerStoreOptions Options { get; }
 
     /// <summary>The store's event log (events/events.jsonl), appended by each operation and by the monitors.</summary>
-    public ContainerEvents Events => new(Root);
+    public ContainerEvents Events => ContainerEvents.ForStore(Root.Path);
     public NetworkStore Networks => _networks ??= new NetworkStore(Root,
         Options.CniPluginDirectories is { } plugins ? new Network.Cni.CniInvoker(new Network.Cni.CniPluginRunner(plugins)) : null);
     public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);

@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using static Tmds.Linux.LibC;
 
 namespace ContainerTools.Runtime.Files;

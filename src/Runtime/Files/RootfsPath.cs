@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using Microsoft.Win32.SafeHandles;
 using static Tmds.Linux.LibC;
 

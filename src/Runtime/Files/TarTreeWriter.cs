@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using static Tmds.Linux.LibC;
 
 namespace ContainerTools.Runtime.Files;

@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Images;
 

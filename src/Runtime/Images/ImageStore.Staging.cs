@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Archives;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
 

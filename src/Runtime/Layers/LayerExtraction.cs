@@ -1,5 +1,5 @@
 using System.Formats.Tar;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Runtime.Layers;
 
@@ -244,7 +244,7 @@ internal sealed class LayerExtraction
         {
             target = LayerPath.Normalize(entry.LinkName);
         }
-        catch (Errors.ContainerToolsException)
+        catch (OciRuntime.Errors.ContainerToolsException)
         {
             throw LayerErrors.Unsafe(entry.Name, $"hard link target '{entry.LinkName}' climbs above the layer root");
         }

@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Runtime.Layers;
 

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Launch;
 
 namespace ContainerTools.Runtime.Maintenance;
 

@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Runtime.Maintenance;

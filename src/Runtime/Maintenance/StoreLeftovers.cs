@@ -84,7 +84,7 @@ public sealed class StoreLeftovers
         {
             return new NetworkStore(new Storage.StoreRoot(mark.StorePath!)).TryGet(mark.NetworkName)?.Bridge == mark.Bridge;
         }
-        catch (Exception ex) when (ex is Errors.ContainerToolsException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OciRuntime.Errors.ContainerToolsException or IOException or UnauthorizedAccessException)
         {
             return true;
         }

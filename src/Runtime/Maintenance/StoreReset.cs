@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Maintenance;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Network;
 

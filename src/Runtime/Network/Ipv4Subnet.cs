@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Network;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Network;
 

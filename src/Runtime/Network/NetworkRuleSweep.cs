@@ -37,7 +37,7 @@ internal static class NetworkRuleSweep
                 }
                 return Describe(ruleset, bridges, portChains);
             }
-            catch (Errors.ContainerToolsException) when (attempt < 3)
+            catch (OciRuntime.Errors.ContainerToolsException) when (attempt < 3)
             {
             }
         }

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network.Cni;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Network;
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Network;
 

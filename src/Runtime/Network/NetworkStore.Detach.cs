@@ -35,7 +35,7 @@ public sealed partial class NetworkStore
         using var _ = Lock();
         var network = Get(networkName);
         var endpoint = TryReadEndpoint(networkName, containerId)
-            ?? throw new Errors.ContainerToolsException(Errors.ErrorIds.EndpointNotFound,
+            ?? throw new OciRuntime.Errors.ContainerToolsException(OciRuntime.Errors.ErrorIds.EndpointNotFound,
                 $"The container '{containerId}' is not attached to the network '{networkName}'.", containerId);
         _cni.Check(ConflistOf(network, endpoint), AttachmentOf(endpoint), endpoint.CniResult ?? new());
     }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Network.Cni;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Network;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Oci;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Oci;
 
 namespace ContainerTools.Runtime.Registry;

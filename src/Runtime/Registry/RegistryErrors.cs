@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Registry;
 

@@ -1,5 +1,5 @@
 using System.Net.Security;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Registry;

@@ -59,7 +59,7 @@ public sealed class StoreRoot
         EnsureCreated();
         var dir = System.IO.Path.Combine(TempDirectory, $"{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        Linux.DirectoryPlacement.TryMarkTopDirectory(dir);
+        OciRuntime.Linux.DirectoryPlacement.TryMarkTopDirectory(dir);
         return dir;
     }
 

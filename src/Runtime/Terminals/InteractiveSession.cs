@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Runtime.Terminals;
 

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Volumes;
 

@@ -12,9 +12,8 @@ public sealed class ProjectReferenceTests
     private enum Layer { LowLevel, Engine, FrontEnd, Helper }
 
     /// <summary>
-    /// Every project under src and its layer. The low-level library does not exist as its own project yet: until
-    /// src/OciRuntime is split out, src/Runtime is both engine and low-level library. When it exists, list it here as
-    /// LowLevel and Runtime as Engine, and ctinit/ctmon are held to it alone.
+    /// Every project under src and its layer: src/OciRuntime is the low-level library, src/Runtime the engine, and
+    /// ctinit/ctmon are held to the low-level library alone.
     /// </summary>
     private static readonly Dictionary<string, Layer> Layers = new(StringComparer.Ordinal)
     {
@@ -29,8 +28,8 @@ public sealed class ProjectReferenceTests
         ["Monitor"] = Layer.Helper,
     };
 
-    /// <summary>What the helpers (ctinit, ctmon; later ctrun) may use: the low-level library, or Runtime until it exists.</summary>
-    private static string LowLevelLibrary => Directory.Exists(Path.Combine(Source, "OciRuntime")) ? "OciRuntime" : "Runtime";
+    /// <summary>What the helpers (ctinit, ctmon; later ctrun) may use.</summary>
+    private const string LowLevelLibrary = "OciRuntime";
 
     private static readonly string[] FrontEndOnlyPackages = ["PowerShellStandard.Library", "System.Management.Automation", "Microsoft.PowerShell.", "Microsoft.AspNetCore."];
 
@@ -99,7 +98,10 @@ public sealed class ProjectReferenceTests
         Assert.Contains("Runtime", cmdlets.References);
         Assert.Contains(cmdlets.Packages, IsFrontEndOnly);
         var init = Assert.Single(Projects(), p => p.Name == "Init");
-        Assert.Contains("Runtime", init.References); // its linked sources count as a reference
+        Assert.Equal([LowLevelLibrary], init.References);
+        var engine = Assert.Single(Projects(), p => p.Name == "Runtime");
+        Assert.Equal(Layer.Engine, engine.Layer);
+        Assert.Contains(LowLevelLibrary, engine.References);
     }
 
     private static bool IsFrontEndOnly(string package) =>

@@ -1,7 +1,8 @@
 using ContainerTools.Runtime.Build;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Build;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ContainerTools.Runtime.Build.Layers;
 using ContainerTools.Runtime.Images;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Build;
 

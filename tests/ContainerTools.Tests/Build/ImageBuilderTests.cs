@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Build;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Build;
 

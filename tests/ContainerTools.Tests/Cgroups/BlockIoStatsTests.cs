@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 
 namespace ContainerTools.Tests.Cgroups;
 

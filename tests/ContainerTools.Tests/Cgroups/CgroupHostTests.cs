@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 
 namespace ContainerTools.Tests.Cgroups;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 
 namespace ContainerTools.Tests.Cgroups;
 
@@ -143,7 +143,7 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
         CreateWithKernelFiles(out var cgroup);
 
         // v2 has no device files to write: the rules become a BPF program, which only a cgroup2 directory takes.
-        var ex = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(
+        var ex = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(
             () => cgroup.ApplyDeviceRules(ContainerTools.Runtime.Containers.Bundle.RuntimeSpecDefaults.DeviceRules));
         Assert.Equal("CgroupDeviceFilterFailed", ex.ErrorId);
         Assert.Contains("BPF_PROG_ATTACH", ex.Message);
@@ -155,7 +155,7 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
     public void RefusesAnExistingName()
     {
         Cgroup.Create("dup", _host);
-        var ex = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(() => Cgroup.Create("dup", _host));
+        var ex = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() => Cgroup.Create("dup", _host));
         Assert.Equal("CgroupExists", ex.ErrorId);
     }
 }

@@ -1,7 +1,7 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Cgroups;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Tests.Fixtures;
 
 namespace ContainerTools.Tests.Errors;
@@ -39,7 +39,7 @@ public sealed partial class ErrorCatalogTests
     [Fact]
     public void TheExitCodeAndErrnoTravelWithTheError()
     {
-        var inner = new ContainerTools.Runtime.Linux.SystemCallException("open", 13, "/x");
+        var inner = new ContainerTools.OciRuntime.Linux.SystemCallException("open", 13, "/x");
         var error = new ContainerToolsException(ErrorIds.ContainerStartFailed with { ExitCode = ExitCodes.CannotInvoke }, "The container could not start: denied", "c", inner, reason: "denied");
         Assert.Equal(126, error.ExitCode);
         Assert.Equal(13, error.Errno);

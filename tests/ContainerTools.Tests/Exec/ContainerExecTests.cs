@@ -1,7 +1,7 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Exec;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Exec;

@@ -1,6 +1,6 @@
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Files;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Files;
 

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using ContainerTools.Runtime.Files;
 using ContainerTools.Runtime.Layers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Files;
 

@@ -1,5 +1,5 @@
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Layers;
 

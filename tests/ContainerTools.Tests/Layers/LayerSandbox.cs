@@ -1,6 +1,6 @@
 using System.Text;
 using ContainerTools.Runtime.Layers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Layers;
 

@@ -1,10 +1,10 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.Exec;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Lifecycle;
 

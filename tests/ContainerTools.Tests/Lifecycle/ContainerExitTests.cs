@@ -1,7 +1,8 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Lifecycle;
 

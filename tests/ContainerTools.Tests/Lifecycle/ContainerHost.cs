@@ -1,7 +1,7 @@
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Images;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Storage;
 using ContainerTools.Tests.Fixtures;
 

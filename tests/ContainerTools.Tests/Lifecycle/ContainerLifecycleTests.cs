@@ -1,8 +1,9 @@
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Lifecycle;
 

@@ -1,7 +1,7 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Lifecycle;
 
@@ -146,7 +146,7 @@ public sealed class ContainerOpsTests : IDisposable
         Assert.NotNull(second.BlockReadBytes);
         Assert.Equal(0, second.NetworkRxBytes ?? 0); // only loopback in its network namespace
         _host.Store.Stop(container.Id, TimeSpan.FromSeconds(1));
-        var stopped = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(() => _host.Store.SampleStatistics(container.Id));
+        var stopped = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() => _host.Store.SampleStatistics(container.Id));
         Assert.Equal("ContainerNotRunning", stopped.ErrorId);
     }
 

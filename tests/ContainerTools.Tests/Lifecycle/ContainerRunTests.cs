@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Lifecycle;
 
@@ -31,12 +32,12 @@ public sealed class ContainerRunTests : IDisposable
     {
         var created = _host.Store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["/no/such/program"] });
 
-        var failure = Assert.Throws<ContainerTools.Runtime.Errors.ContainerToolsException>(() => _host.Store.Start(created.Id));
+        var failure = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() => _host.Store.Start(created.Id));
 
         Assert.Equal("ContainerStartFailed", failure.ErrorId);
         Assert.Contains("/no/such/program", failure.Message);
         // Typed: docker's 127 for a program not found, the errno, and the reason wrapped once on its way through ctmon.
-        Assert.Equal(ContainerTools.Runtime.Errors.ExitCodes.CommandNotFound, failure.ExitCode);
+        Assert.Equal(ContainerTools.OciRuntime.Errors.ExitCodes.CommandNotFound, failure.ExitCode);
         Assert.Equal(2, failure.Errno);
         Assert.StartsWith("exec: ", failure.Reason);
         Assert.Equal("The container could not start: " + failure.Reason, failure.Message);
@@ -44,10 +45,10 @@ public sealed class ContainerRunTests : IDisposable
         Assert.Equal(ContainerStatus.Created, after.Status);
         Assert.NotNull(after.State.Error);
         Assert.Null(after.State.Cgroup);
-        Assert.Empty(ContainerTools.Runtime.Linux.OverlayMount.MountsUnder(created.Paths.Directory));
+        Assert.Empty(ContainerTools.OciRuntime.Linux.OverlayMount.MountsUnder(created.Paths.Directory));
         Assert.False(File.Exists(created.Paths.StartedFile));
-        var host = ContainerTools.Runtime.Cgroups.CgroupHost.Default;
-        var controllers = host.Version == ContainerTools.Runtime.Cgroups.CgroupVersion.V2 ? [""] : ContainerTools.Runtime.Cgroups.CgroupV1.Controllers;
+        var host = ContainerTools.OciRuntime.Cgroups.CgroupHost.Default;
+        var controllers = host.Version == ContainerTools.OciRuntime.Cgroups.CgroupVersion.V2 ? [""] : ContainerTools.OciRuntime.Cgroups.CgroupV1.Controllers;
         Assert.All(controllers, c => Assert.False(Directory.Exists(Path.Combine(host.OwnCgroupDirectory(c), "containertools", created.Id))));
     }
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Lifecycle;
 

@@ -79,11 +79,11 @@ internal sealed class StoreFootprint
         return found.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    private static string ProcessEntry(string pid) => $"process {pid} {ContainerTools.Runtime.Linux.ProcStat.StartTime(int.Parse(pid))}";
+    private static string ProcessEntry(string pid) => $"process {pid} {ContainerTools.OciRuntime.Linux.ProcStat.StartTime(int.Parse(pid))}";
 
     private static bool ProcessAlive(string entry)
     {
         var parts = entry.Split(' ');
-        return ContainerTools.Runtime.Linux.ProcStat.StartTime(int.Parse(parts[1]))?.ToString() == parts[2];
+        return ContainerTools.OciRuntime.Linux.ProcStat.StartTime(int.Parse(parts[1]))?.ToString() == parts[2];
     }
 }

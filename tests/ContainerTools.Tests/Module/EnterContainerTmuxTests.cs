@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Module;

@@ -249,7 +249,7 @@ public sealed class ImageCmdletTests : IDisposable
         File.WriteAllBytes(corrupt, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))]);
         var bad = session.Run("Import-ContainerImage $Path", Vars(("Path", corrupt))).SingleError();
         Assert.Equal(ErrorCategory.InvalidData, bad.CategoryInfo.Category);
-        Assert.IsType<ContainerTools.Runtime.Errors.ContainerToolsException>(bad.Exception);
+        Assert.IsType<ContainerTools.OciRuntime.Errors.ContainerToolsException>(bad.Exception);
 
         var missing = session.Run("Import-ContainerImage $Path", Vars(("Path", Path.Combine(session.Directory, "missing.tar")))).SingleError();
         Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);

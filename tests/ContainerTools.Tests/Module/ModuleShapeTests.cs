@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Reflection;
+using ContainerTools.OciRuntime.Events;
 
 namespace ContainerTools.Tests.Module;
 
@@ -154,11 +155,11 @@ public sealed class ModuleShapeTests : IDisposable
             ["AuthenticationError"] = ErrorCategory.AuthenticationError,
             ["ResourceUnavailable"] = ErrorCategory.ResourceUnavailable,
         };
-        Assert.Equal(Enum.GetNames<ContainerTools.Runtime.Errors.ErrorKind>().Order(), pairs.Keys.Order());
+        Assert.Equal(Enum.GetNames<ContainerTools.OciRuntime.Errors.ErrorKind>().Order(), pairs.Keys.Order());
         foreach (var (kind, category) in pairs)
         {
             var record = session.Run(
-                "$e = [ContainerTools.Runtime.Errors.ContainerToolsException]::new($Kind, 'SomethingWrong', 'message', 'the-target', $null); [ContainerTools.Cmdlets.Common.ErrorRecords]::From($e, 'fallback')",
+                "$e = [ContainerTools.OciRuntime.Errors.ContainerToolsException]::new($Kind, 'SomethingWrong', 'message', 'the-target', $null); [ContainerTools.Cmdlets.Common.ErrorRecords]::From($e, 'fallback')",
                 new Dictionary<string, object?> { ["Kind"] = kind }).ThrowOnErrors().Values<ErrorRecord>().Single();
             Assert.Equal(category, record.CategoryInfo.Category);
             Assert.Equal("SomethingWrong", record.FullyQualifiedErrorId);

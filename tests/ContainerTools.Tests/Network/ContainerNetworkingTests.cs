@@ -3,10 +3,11 @@ using System.Net.Sockets;
 using System.Text;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Network.Cni;
 using ContainerTools.Tests.Fixtures;
 using ContainerTools.Tests.Lifecycle;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Network;
 
@@ -258,7 +259,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
             // No engine call from here: the monitor's exit command (ctcleanup) releases the network and records the exit.
             Assert.True(SpinWait.SpinUntil(() => RecordedStatus(started) == ContainerStatus.Exited, TimeSpan.FromSeconds(30)), "the exit was not recorded");
             Assert.False(File.Exists(started.Paths.NetnsFile));
-            Assert.Empty(ContainerTools.Runtime.Linux.OverlayMount.MountsUnder(started.Paths.Directory));
+            Assert.Empty(ContainerTools.OciRuntime.Linux.OverlayMount.MountsUnder(started.Paths.Directory));
             Assert.Empty(HostCommand.Check("ip", "-o", "link", "show", "master", bridge).Trim());
             Assert.Empty(networks.EndpointsOf(started.Id));
             Assert.DoesNotContain(endpoint.IpAddress + "/", string.Join('\n', HostCommand.IptablesRules()));

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Tests.Network;

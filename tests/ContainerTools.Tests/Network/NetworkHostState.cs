@@ -14,7 +14,7 @@ public sealed class NetworkHostState : IDisposable
     private readonly bool _etcNetnsExisted = Directory.Exists("/etc/netns");
     // `ip netns add` makes /run/netns a shared bind mount of itself the first time (and the directory if missing).
     private readonly bool _runNetnsExisted = Directory.Exists(RunNetns);
-    private readonly bool _runNetnsWasMounted = ContainerTools.Runtime.Linux.OverlayMount.IsMountPoint(RunNetns);
+    private readonly bool _runNetnsWasMounted = ContainerTools.OciRuntime.Linux.OverlayMount.IsMountPoint(RunNetns);
     private const string RunNetns = "/run/netns";
 
     public void Dispose()
@@ -30,9 +30,9 @@ public sealed class NetworkHostState : IDisposable
         }
         if (!_runNetnsWasMounted && Directory.Exists(RunNetns) && !Directory.EnumerateFileSystemEntries(RunNetns).Any())
         {
-            while (ContainerTools.Runtime.Linux.OverlayMount.IsMountPoint(RunNetns))
+            while (ContainerTools.OciRuntime.Linux.OverlayMount.IsMountPoint(RunNetns))
             {
-                ContainerTools.Runtime.Linux.Mounts.Unmount(RunNetns, detach: true);
+                ContainerTools.OciRuntime.Linux.Mounts.Unmount(RunNetns, detach: true);
             }
             if (!_runNetnsExisted)
             {

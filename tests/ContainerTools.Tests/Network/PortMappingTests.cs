@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Network;
 
 namespace ContainerTools.Tests.Network;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Registry;
 using ContainerTools.Tests.Fixtures;
 

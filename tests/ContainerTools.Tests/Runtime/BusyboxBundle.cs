@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Runtime;
 

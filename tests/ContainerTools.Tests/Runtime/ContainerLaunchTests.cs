@@ -1,7 +1,7 @@
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Runtime;
 

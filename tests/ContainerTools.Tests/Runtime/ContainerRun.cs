@@ -1,7 +1,7 @@
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
 using Microsoft.Win32.SafeHandles;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Runtime;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
 using Microsoft.Win32.SafeHandles;
 
 namespace ContainerTools.Tests.Runtime;

@@ -24,14 +24,15 @@ internal static class CtInit
         throw new InvalidOperationException($"No repository root (Tools.sln) above {AppContext.BaseDirectory}.");
     }
 
-    /// <summary>The files ctinit is compiled from (see src/Init/ContainerTools.Init.csproj).</summary>
+    /// <summary>The files ctinit is compiled from: its own and the low-level library's (see src/Init/ContainerTools.Init.csproj).</summary>
     private static IEnumerable<string> Sources(string repository)
     {
         string In(string relative) => System.IO.Path.Combine(repository, relative);
         return Directory.EnumerateFiles(In("src/Init"), "*.cs*", SearchOption.TopDirectoryOnly)
-            .Concat(Directory.EnumerateFiles(In("src/Runtime/Linux"), "*.cs"))
-            .Concat(Directory.EnumerateFiles(In("src/Runtime/Oci"), "RuntimeSpec*.cs"))
-            .Append(In("src/Runtime/Containers/Launch/InitProtocol.cs"))
+            .Concat(Directory.EnumerateFiles(In("src/OciRuntime"), "*.cs", SearchOption.AllDirectories))
+            .Where(p => !p.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                        !p.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Append(In("src/OciRuntime/ContainerTools.OciRuntime.csproj"))
             .Where(File.Exists);
     }
 }

@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Containers.Devices;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Tests.Runtime;
 

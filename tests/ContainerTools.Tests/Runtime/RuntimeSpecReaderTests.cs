@@ -1,10 +1,10 @@
 using System.Text.Json;
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Runtime;
 
-/// <summary>ctinit's JsonDocument reader must read config.json exactly as the engine's source-generated serializer.</summary>
+/// <summary>The one reader of config.json (ctinit's and the launcher's) must read it exactly as the source-generated serializer writes it.</summary>
 public sealed class RuntimeSpecReaderTests
 {
     private static string Canonical(RuntimeSpec spec) => JsonSerializer.Serialize(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
@@ -78,5 +78,35 @@ public sealed class RuntimeSpecReaderTests
     public void InvalidDocumentsThrowJsonException(string json)
     {
         Assert.ThrowsAny<JsonException>(() => RuntimeSpecReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO"}}}""", "linux.seccomp")]
+    [InlineData("""{"process":{"args":["true"],"apparmorProfile":"docker-default"}}""", "process.apparmorProfile")]
+    [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}}""", "linux.uidMappings")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"memory":{"limit":1048576,"swap":2097152}}}}""", "linux.resources.memory.swap")]
+    [InlineData("""{"process":{"args":["true"]},"hooks":{"prestart":[{"path":"/bin/true"}]}}""", "hooks")]
+    public void AFieldTheRuntimeDoesNotImplementIsRefusedByName(string json, string field)
+    {
+        var error = Assert.Throws<RuntimeSpecFieldNotSupportedException>(() => RuntimeSpecReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(field, error.Field);
+        Assert.Contains($"'{field}'", error.Message);
+    }
+
+    [Fact]
+    public void EmptyOrUnknownFieldsAreNotRefused()
+    {
+        // Empty values ask for nothing; properties the spec does not define must be ignored (runtime-spec config.md).
+        var read = RuntimeSpecReader.Read("""{"process":{"args":["true"],"apparmorProfile":""},"hooks":{},"linux":{"sysctl":{},"uidMappings":[]},"x-vendor":{"seccomp":1}}"""u8.ToArray());
+        Assert.Equal(["true"], read.Process.Args);
+    }
+
+    [Fact]
+    public void TheEngineWritesNoFieldTheRuntimeRefuses()
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(RuntimeSpecDefaults.Create(["true"]), RuntimeSpecJsonContext.Default.RuntimeSpec);
+        RuntimeSpecReader.Read(json);
     }
 }

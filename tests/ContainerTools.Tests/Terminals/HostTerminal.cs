@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Tests.Terminals;
 

@@ -1,10 +1,11 @@
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Exec;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Terminals;
 using ContainerTools.Tests.Lifecycle;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Tests.Terminals;
 

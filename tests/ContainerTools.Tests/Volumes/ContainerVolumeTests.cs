@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Volumes;

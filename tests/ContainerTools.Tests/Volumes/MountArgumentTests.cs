@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Storage;
 using ContainerTools.Runtime.Volumes;
 

@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Build.Dockerfile;
 using ContainerTools.Runtime.Files;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using static Tmds.Linux.LibC;
 
 namespace ContainerTools.Runtime.Build.Copy;

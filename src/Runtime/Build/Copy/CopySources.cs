@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Build.Dockerfile;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Files;
 
 namespace ContainerTools.Runtime.Build.Copy;

@@ -49,7 +49,7 @@ public static class SourceDigest
 
     private static void Entry(IncrementalHash hash, FileSystemInfo entry, string path)
     {
-        var mode = (ushort)Linux.FileNodes.Stat(Linux.FileDescriptors.CurrentDirectory, entry.FullName, out _).st_mode & 0xFFF;
+        var mode = (ushort)OciRuntime.Linux.FileNodes.Stat(OciRuntime.Linux.FileDescriptors.CurrentDirectory, entry.FullName, out _).st_mode & 0xFFF;
         if (entry.LinkTarget is { } target)
         {
             Add(hash, $"link {path} -> {target}");

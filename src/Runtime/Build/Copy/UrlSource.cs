@@ -46,7 +46,7 @@ public static class UrlSource
                     throw DockerfileError.At(line, $"the checksum of {url} is {actual}, not {checksum}", "ChecksumMismatch");
                 }
             }
-            Linux.FileNodes.SetMode(Linux.FileDescriptors.CurrentDirectory, path, 0b110_000_000);
+            OciRuntime.Linux.FileNodes.SetMode(OciRuntime.Linux.FileDescriptors.CurrentDirectory, path, 0b110_000_000);
             if (response.Content.Headers.LastModified is { } modified)
             {
                 File.SetLastWriteTimeUtc(path, modified.UtcDateTime);

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Build.Dockerfile;
 

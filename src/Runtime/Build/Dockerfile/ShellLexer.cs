@@ -1,5 +1,5 @@
 using System.Text;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Build.Dockerfile;
 

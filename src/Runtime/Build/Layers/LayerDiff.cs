@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Files;
 using ContainerTools.Runtime.Images;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Build.Layers;

@@ -1,6 +1,7 @@
-using ContainerTools.Runtime.Containers.Launch;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Terminals;
+using ContainerTools.OciRuntime.Attach;
 
 namespace ContainerTools.Runtime.Containers.Attach;
 

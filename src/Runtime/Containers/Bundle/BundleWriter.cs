@@ -1,13 +1,14 @@
 using System.Text.Json;
-using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.Files;
 
 namespace ContainerTools.Runtime.Containers.Bundle;
 
 /// <summary>Writes a bundle's config.json (atomically: ctinit of a concurrent start sees the old file or the new).</summary>
 public static class BundleWriter
 {
-    public const string ConfigFileName = "config.json";
+    public const string ConfigFileName = BundleReader.ConfigFileName;
 
     public static string Write(string bundlePath, RuntimeSpec spec)
     {

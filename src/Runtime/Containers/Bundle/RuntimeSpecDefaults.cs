@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.Bundle;
 

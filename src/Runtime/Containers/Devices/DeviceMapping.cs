@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using ContainerTools.Runtime.Cgroups;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Containers.Devices;
 

@@ -1,6 +1,6 @@
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.Devices;
 

@@ -1,13 +1,13 @@
 using System.Text.Json;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Containers.Events;
+using ContainerTools.OciRuntime.Events;
 using ContainerTools.Runtime.Containers.Exec;
-using ContainerTools.Runtime.Containers.Launch;
+using ContainerTools.OciRuntime.Launch;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -100,7 +100,7 @@ public sealed partial class ContainerStore
                     JoinExisting = true,
                     Terminal = terminal,
                 });
-                Events.Append(ContainerEvent.For(container, ContainerEventActions.Exec,
+                Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Exec,
                     new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
                 return (container.Id, launched.Pid, launched.TerminalMaster);
             }

@@ -19,5 +19,5 @@ public sealed record ExecOptions
     /// </summary>
     public bool Tty { get; init; }
     /// <summary>The pty's initial window size (with <see cref="Tty"/>); null: 80x24.</summary>
-    public Launch.TerminalSize? TerminalSize { get; init; }
+    public OciRuntime.Launch.TerminalSize? TerminalSize { get; init; }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Runtime.Containers.Exec;
 

@@ -1,4 +1,4 @@
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using Microsoft.Win32.SafeHandles;
 
 namespace ContainerTools.Runtime.Containers.Exec;

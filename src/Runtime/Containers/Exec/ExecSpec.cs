@@ -1,6 +1,6 @@
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.Runtime.Linux;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.Exec;
 

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using ContainerTools.Runtime.Storage;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Monitor;
 
 namespace ContainerTools.Runtime.Containers.Monitor;
 
@@ -8,19 +10,19 @@ namespace ContainerTools.Runtime.Containers.Monitor;
 /// <c>ctcleanup --root STORE [--cni-plugin-dir DIR]... ID</c>, with PATH (the CNI plugins run iptables) and, when
 /// the engine runs on a shared .NET install, DOTNET_ROOT, so the framework-dependent ctcleanup finds the same runtime.
 /// </summary>
-public sealed record CleanupCommand(IReadOnlyList<string> Argv, IReadOnlyList<string> Environment)
+public static class CleanupCommand
 {
     public const string RootOption = "--root";
     public const string PluginDirectoryOption = "--cni-plugin-dir";
 
-    internal static CleanupCommand For(StoreRoot root, string containerId, ContainerStoreOptions options)
+    internal static ExitCommand For(StoreRoot root, string containerId, ContainerStoreOptions options)
     {
         var argv = new List<string> { HelperBinary.Cleanup.Locate(options.CleanupPath), RootOption, root.Path };
         foreach (var directory in options.CniPluginDirectories ?? []) argv.AddRange([PluginDirectoryOption, directory]);
         argv.Add(containerId);
         var environment = new List<string> { "PATH=" + (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") };
         if (DotnetRoot() is { } dotnetRoot) environment.Add("DOTNET_ROOT=" + dotnetRoot);
-        return new CleanupCommand(argv, environment);
+        return new ExitCommand(argv, environment);
     }
 
     /// <summary>The install the engine runs on: DOTNET_ROOT/shared/Microsoft.NETCore.App/VERSION/ holds its runtime.</summary>

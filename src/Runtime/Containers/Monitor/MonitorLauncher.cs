@@ -1,8 +1,10 @@
 using System.Text;
-using ContainerTools.Runtime.Containers.Launch;
+using ContainerTools.OciRuntime.Launch;
 using ContainerTools.Runtime.Containers.State;
-using ContainerTools.Runtime.Errors;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Monitor;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers.Monitor;
 

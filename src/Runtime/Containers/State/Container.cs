@@ -1,4 +1,5 @@
 using ContainerTools.Runtime.Containers.State;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 

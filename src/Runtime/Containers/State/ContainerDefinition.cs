@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
-using ContainerTools.Runtime.Oci;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.State;
 

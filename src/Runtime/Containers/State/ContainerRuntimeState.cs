@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
-using ContainerTools.Runtime.Cgroups;
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Network;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers.State;
 

@@ -28,13 +28,13 @@ public sealed class CniInvoker
                 previous = result ?? previous;
             }
         }
-        catch (Errors.ContainerToolsException)
+        catch (OciRuntime.Errors.ContainerToolsException)
         {
             try
             {
                 Delete(conflist, attachment, previous);
             }
-            catch (Errors.ContainerToolsException)
+            catch (OciRuntime.Errors.ContainerToolsException)
             {
                 // The ADD failure is the one to report; DEL's own trouble would only hide it.
             }
@@ -56,7 +56,7 @@ public sealed class CniInvoker
             {
                 _runner.Run("DEL", PluginConfig(conflist, plugin, attachment, cachedResult), attachment);
             }
-            catch (Exception ex) when (ex is CniPluginException or Errors.ContainerToolsException)
+            catch (Exception ex) when (ex is CniPluginException or OciRuntime.Errors.ContainerToolsException)
             {
                 first ??= ex;
             }
@@ -92,7 +92,7 @@ public sealed class CniInvoker
         {
             first = _runner.Run("ADD", PluginConfig(conflist, plugins[0], attachment, null), attachment);
         }
-        catch (Errors.ContainerToolsException)
+        catch (OciRuntime.Errors.ContainerToolsException)
         {
             DeleteQuietly(conflist, attachment, null);
             throw;
@@ -132,7 +132,7 @@ public sealed class CniInvoker
         {
             DeleteConcurrently(conflist, attachment, result);
         }
-        catch (Exception ex) when (ex is Errors.ContainerToolsException or IOException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is OciRuntime.Errors.ContainerToolsException or IOException or System.ComponentModel.Win32Exception)
         {
         }
     }

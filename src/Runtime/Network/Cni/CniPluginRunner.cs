@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Runtime.Network.Cni;
 

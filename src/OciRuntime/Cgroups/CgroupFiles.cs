@@ -1,0 +1,83 @@
+using ContainerTools.OciRuntime.Errors;
+
+namespace ContainerTools.OciRuntime.Cgroups;
+
+/// <summary>Reading and writing cgroup control files: one write per value, never creating a file.</summary>
+internal static class CgroupFiles
+{
+    public static void Write(string directory, string file, string value)
+    {
+        var path = Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
+                $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
+        }
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(value));
+        }
+        catch (IOException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupWriteFailed,
+                $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
+        }
+    }
+
+    public static string? TryRead(string directory, string file)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, file));
+        }
+        catch (IOException) { return null; } // missing, or ENODEV from a cgroup being removed
+    }
+
+    public static long? TryReadNumber(string directory, string file)
+    {
+        var text = TryRead(directory, file)?.Trim();
+        return long.TryParse(text, out var value) ? value : null;
+    }
+
+    /// <summary>A "key value" line from a flat keyed file such as memory.events or cgroup.events.</summary>
+    public static long? TryReadKey(string directory, string file, string key)
+    {
+        var text = TryRead(directory, file);
+        if (text is null) return null;
+        foreach (var line in text.Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0] == key && long.TryParse(parts[1], out var value)) return value;
+        }
+        return null;
+    }
+
+    public static IReadOnlyList<int> ReadPids(string procsFile)
+    {
+        string text;
+        // A cgroup being removed answers ENODEV: it holds nothing any more.
+        try { text = File.ReadAllText(procsFile); }
+        catch (IOException) { return []; }
+        var pids = new List<int>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(line.Trim(), out var pid)) pids.Add(pid);
+        }
+        return pids;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling; false on timeout.</summary>
+    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = 1;
+        while (true)
+        {
+            if (condition()) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 20);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Runtime.ExceptionServices;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.Linux;
+
+namespace ContainerTools.OciRuntime.Launch;
+
+/// <summary>
+/// Starts a container from an OCI bundle: a dedicated thread enters new namespaces and posix_spawns ctinit, which
+/// becomes PID 1, builds the root filesystem, drops privileges and execs the spec's program. See docs/container-start.md.
+/// </summary>
+public static class ContainerLauncher
+{
+    /// <summary>
+    /// Returns once the container's program has been exec'd (or throws ContainerStartFailed with ctinit's reason).
+    /// The caller reaps the returned pid.
+    /// </summary>
+    public static LaunchedContainer Start(LaunchRequest request)
+    {
+        using var created = Create(request);
+        return created.Start();
+    }
+
+    /// <summary>
+    /// Sets the container up to just before execve (see <see cref="CreatedContainer"/>), or throws ContainerStartFailed
+    /// with ctinit's reason (ctinit is then reaped).
+    /// </summary>
+    public static CreatedContainer Create(LaunchRequest request)
+    {
+        var bundlePath = Path.GetFullPath(request.BundlePath);
+        var spec = BundleReader.Read(bundlePath);
+        if (spec.Process.Args.Count == 0)
+            throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
+        var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
+        var initPath = HelperBinary.Init.Locate(request.InitPath);
+        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null);
+
+        var (reportRead, reportWrite) = FileDescriptors.Pipe();
+        var (gateRead, gateWrite) = FileDescriptors.Pipe();
+        var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
+        int pid;
+        try
+        {
+            var fds = new Dictionary<int, int>
+            {
+                [0] = request.StdinFd,
+                [1] = request.StdoutFd,
+                [2] = request.StderrFd,
+                [InitProtocol.ReportFd] = reportWrite,
+                [InitProtocol.GateFd] = gateRead,
+            };
+            if (consoleForInit >= 0) fds[InitProtocol.ConsoleSocketFd] = consoleForInit;
+            var options = new SpawnOptions { FileDescriptors = fds, ResetSignals = true, NewSession = true };
+            pid = SpawnInNamespaces(plan, initPath, argv, options, bundlePath);
+        }
+        catch
+        {
+            FileDescriptors.Close(reportRead);
+            FileDescriptors.Close(gateWrite);
+            FileDescriptors.Close(console);
+            throw;
+        }
+        finally
+        {
+            FileDescriptors.Close(reportWrite);
+            FileDescriptors.Close(gateRead);
+            // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
+            FileDescriptors.Close(consoleForInit);
+        }
+
+        var tag = new byte[1];
+        int read;
+        try
+        {
+            read = FileDescriptors.Read(reportRead, tag);
+        }
+        catch
+        {
+            FileDescriptors.Close(reportRead);
+            FileDescriptors.Close(gateWrite);
+            try { Signals.Send(pid, Signals.SigKill); } catch (SystemCallException) { }
+            ProcessWait.Wait(pid);
+            throw;
+        }
+        if (read == 1 && tag[0] == InitProtocol.Ready)
+        {
+            var created = new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
+            if (request.Terminal is { } size) created.TakeTerminal(ReceiveTerminal(console, size, created, bundlePath));
+            return created;
+        }
+
+        FileDescriptors.Close(console);
+        FileDescriptors.Close(gateWrite);
+        byte[] rest;
+        try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
+        finally { FileDescriptors.Close(reportRead); }
+        throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
+    }
+
+    /// <summary>ctinit sent the master before it reported ready, so it is already queued on the socket.</summary>
+    private static int ReceiveTerminal(int console, TerminalSize size, CreatedContainer created, string bundlePath)
+    {
+        try
+        {
+            var master = UnixSockets.ReceiveDescriptor(console);
+            if (master < 0)
+                throw new ContainerToolsException(ErrorIds.ContainerStartFailed, "The container could not start: its init process sent no terminal.", bundlePath);
+            try { PseudoTerminals.SetWindowSize(master, size.Columns, size.Rows); }
+            catch { FileDescriptors.Close(master); throw; }
+            return master;
+        }
+        catch
+        {
+            created.Dispose();
+            throw;
+        }
+        finally { FileDescriptors.Close(console); }
+    }
+
+    /// <summary>Reaps ctinit and describes why it gave up (an empty report: it died without a word).</summary>
+    internal static ContainerToolsException StartFailure(int pid, byte[] report, string bundlePath)
+    {
+        var status = ProcessWait.Wait(pid);
+        if (report.Length == 0 || report[0] != InitProtocol.Failed)
+            return new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: its init process ended without a report ({Describe(status)}).", bundlePath);
+        var (errno, message) = InitProtocol.DecodeFailure(report.AsSpan(1));
+        var kind = errno switch
+        {
+            2 => ErrorKind.NotFound, // ENOENT
+            1 or 13 => ErrorKind.PermissionDenied, // EPERM, EACCES
+            _ => ErrorKind.InvalidOperation,
+        };
+        // ctinit says "exec: ..." when the program could not be found or run: docker run's 127 and 126.
+        var exitCode = !message.StartsWith("exec:", StringComparison.Ordinal) ? ExitCodes.EngineError
+            : errno == 2 ? ExitCodes.CommandNotFound : ExitCodes.CannotInvoke;
+        return new ContainerToolsException(ErrorIds.ContainerStartFailed with { Kind = kind, ExitCode = exitCode },
+            $"The container could not start: {message}", bundlePath, reason: message, errno: errno);
+    }
+
+    private static string Describe(ExitStatus status) => status.Signaled ? $"killed by signal {status.Signal}" : $"exit code {status.Code}";
+
+    /// <summary>
+    /// Namespaces belong to threads. A dedicated thread changes its own, spawns (children inherit them, and CLONE_NEWPID
+    /// only applies to children), then goes back to the original ones so that no thread of this process stays altered.
+    /// </summary>
+    private static int SpawnInNamespaces(NamespacePlan plan, string initPath, IReadOnlyList<string> argv, SpawnOptions options, string bundlePath)
+    {
+        var pid = -1;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { pid = SpawnOnThisThread(plan, initPath, argv, options); }
+            catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
+        }, maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = "ContainerTools launch",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure?.SourceException is SystemCallException syscall)
+            throw new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: {syscall.Message}", bundlePath, syscall);
+        failure?.Throw();
+        return pid;
+    }
+
+    private static int SpawnOnThisThread(NamespacePlan plan, string initPath, IReadOnlyList<string> argv, SpawnOptions options)
+    {
+        var originals = new List<(NamespaceKind Kind, int Fd)>();
+        try
+        {
+            foreach (var kind in plan.Affected) originals.Add((kind, Namespaces.OpenOwn(kind)));
+            // setns into a mount namespace is refused while the thread shares its fs_struct (cwd, root) with others.
+            Namespaces.Unshare(Namespaces.CloneFs);
+            foreach (var (kind, path) in plan.Joins)
+            {
+                var fd = FileDescriptors.Open(path, FileDescriptors.ReadOnly);
+                try { Namespaces.Join(fd, kind); }
+                finally { FileDescriptors.Close(fd); }
+            }
+            if (plan.UnshareFlags != 0) Namespaces.Unshare(plan.UnshareFlags);
+            return ProcessSpawn.Spawn(initPath, argv, [], options);
+        }
+        finally
+        {
+            foreach (var (kind, fd) in originals)
+            {
+                // Best effort: the thread ends right after, and its namespaces go with it.
+                try { Namespaces.Join(fd, kind); } catch (SystemCallException) { }
+                FileDescriptors.Close(fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ContainerTools.OciRuntime.Launch;
+
+/// <summary>
+/// The contract between the launcher and ctinit (this file is compiled into both).
+/// argv: <c>ctinit BUNDLE [--exec] [--console-socket] [--cgroup-join FILE]...</c>; with <see cref="ExecOption"/> ctinit joins a running
+/// container (its mount and cgroup namespaces given by path in the spec) instead of building a root filesystem. fds: 0-2 the container's stdio; 3 the write end of the report
+/// pipe (ctinit to launcher); 4 the read end of the start gate (launcher to ctinit); with <see cref="ConsoleSocketOption"/>,
+/// 5 a SOCK_SEQPACKET socket: ctinit opens a pty in the container's /dev/pts, makes the slave its stdio and controlling
+/// terminal, and sends the master over it (SCM_RIGHTS) before it reports ready (runc's console socket).
+/// ctinit sets the container up, writes <see cref="Ready"/>, and blocks on the gate. One byte on the gate lets it
+/// execve; end-of-file on the gate (the launcher gave up) makes it exit. ctinit marks every fd above 2 close-on-exec,
+/// so a successful execve shows the launcher end-of-file on the report pipe; a failure at any point writes
+/// <see cref="Failed"/>, errno (int32 LE) and a UTF-8 message, then ctinit exits with <see cref="SetupFailedExitCode"/>.
+/// </summary>
+public static class InitProtocol
+{
+    public const int ReportFd = 3;
+    public const int GateFd = 4;
+    public const int ConsoleSocketFd = 5;
+    public const string ConsoleSocketOption = "--console-socket";
+    public const string CgroupJoinOption = "--cgroup-join";
+    public const string ExecOption = "--exec";
+    public const byte Ready = (byte)'R';
+    public const byte Failed = (byte)'E';
+    public const byte Go = (byte)'G';
+    /// <summary>ctinit's exit code when it failed before execve.</summary>
+    public const int SetupFailedExitCode = 127;
+
+    public static IReadOnlyList<string> Arguments(string initPath, string bundlePath, IReadOnlyList<string> cgroupJoinFiles, bool exec = false, bool consoleSocket = false)
+    {
+        var argv = new List<string> { initPath, bundlePath };
+        if (exec) argv.Add(ExecOption);
+        if (consoleSocket) argv.Add(ConsoleSocketOption);
+        foreach (var file in cgroupJoinFiles)
+        {
+            argv.Add(CgroupJoinOption);
+            argv.Add(file);
+        }
+        return argv;
+    }
+
+    public static byte[] EncodeFailure(int errno, string message)
+    {
+        var text = Encoding.UTF8.GetBytes(message);
+        var report = new byte[5 + text.Length];
+        report[0] = Failed;
+        BinaryPrimitives.WriteInt32LittleEndian(report.AsSpan(1), errno);
+        text.CopyTo(report, 5);
+        return report;
+    }
+
+    /// <summary>Decodes what followed <see cref="Failed"/>.</summary>
+    public static (int Errno, string Message) DecodeFailure(ReadOnlySpan<byte> afterTag) =>
+        afterTag.Length < 4
+            ? (0, "ctinit sent a truncated failure report")
+            : (BinaryPrimitives.ReadInt32LittleEndian(afterTag), Encoding.UTF8.GetString(afterTag[4..]));
+}

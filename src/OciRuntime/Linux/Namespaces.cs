@@ -1,0 +1,70 @@
+using Tmds.Linux;
+
+namespace ContainerTools.OciRuntime.Linux;
+
+/// <summary>The namespace kinds a container can have, with their CLONE_NEW* flag and /proc/*/ns name.</summary>
+public enum NamespaceKind
+{
+    Mount,
+    Uts,
+    Ipc,
+    Network,
+    Pid,
+    Cgroup,
+    User,
+}
+
+public static class Namespaces
+{
+    public static readonly NamespaceKind[] All = [NamespaceKind.Mount, NamespaceKind.Uts, NamespaceKind.Ipc, NamespaceKind.Network, NamespaceKind.Pid, NamespaceKind.Cgroup, NamespaceKind.User];
+
+    public const int CloneFs = 0x00000200;
+
+    public static int CloneFlag(NamespaceKind kind) => kind switch
+    {
+        NamespaceKind.Mount => 0x00020000,
+        NamespaceKind.Uts => 0x04000000,
+        NamespaceKind.Ipc => 0x08000000,
+        NamespaceKind.Network => 0x40000000,
+        NamespaceKind.Pid => 0x20000000,
+        NamespaceKind.Cgroup => 0x02000000,
+        NamespaceKind.User => 0x10000000,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The file name under /proc/PID/ns.</summary>
+    public static string ProcName(NamespaceKind kind) => kind switch
+    {
+        NamespaceKind.Mount => "mnt",
+        NamespaceKind.Uts => "uts",
+        NamespaceKind.Ipc => "ipc",
+        NamespaceKind.Network => "net",
+        NamespaceKind.Pid => "pid",
+        NamespaceKind.Cgroup => "cgroup",
+        NamespaceKind.User => "user",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>runtime-spec linux.namespaces[].type to kind; null when the name is unknown.</summary>
+    public static NamespaceKind? FromSpecName(string type) => type switch
+    {
+        "mount" => NamespaceKind.Mount,
+        "uts" => NamespaceKind.Uts,
+        "ipc" => NamespaceKind.Ipc,
+        "network" => NamespaceKind.Network,
+        "pid" => NamespaceKind.Pid,
+        "cgroup" => NamespaceKind.Cgroup,
+        "user" => NamespaceKind.User,
+        _ => null,
+    };
+
+    /// <summary>Moves the calling thread into new namespaces (or, for CLONE_NEWPID, its future children).</summary>
+    public static void Unshare(int flags) => SystemCallException.Check(LibC.unshare(flags), "unshare");
+
+    /// <summary>Joins the namespace an fd from /proc/PID/ns/* refers to; a mount namespace needs CLONE_FS unshared first.</summary>
+    public static void Join(int namespaceFd, NamespaceKind kind) =>
+        SystemCallException.Check(LibC.setns(namespaceFd, CloneFlag(kind)), "setns", ProcName(kind));
+
+    /// <summary>Opens the calling thread's own namespace, so that it can come back after unsharing.</summary>
+    public static int OpenOwn(NamespaceKind kind) => FileDescriptors.Open($"/proc/thread-self/ns/{ProcName(kind)}", FileDescriptors.ReadOnly);
+}

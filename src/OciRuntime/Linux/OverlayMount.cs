@@ -1,0 +1,84 @@
+using Tmds.Linux;
+
+namespace ContainerTools.OciRuntime.Linux;
+
+/// <summary>The container root filesystem's overlay mount in the host's mount namespace.</summary>
+public static unsafe class OverlayMount
+{
+    /// <summary>Mounts lowerdir (highest layer first, as overlayfs wants it), upperdir and workdir on <paramref name="target"/>.</summary>
+    public static void Mount(IReadOnlyList<string> lowerHighestFirst, string upper, string work, string target)
+    {
+        if (lowerHighestFirst.Count == 0)
+        {
+            throw new ArgumentException("An overlay needs at least one lower layer.", nameof(lowerHighestFirst));
+        }
+        var data = $"lowerdir={string.Join(':', lowerHighestFirst)},upperdir={upper},workdir={work}";
+        fixed (byte* source = FileDescriptors.Zero("overlay"))
+        fixed (byte* fsType = FileDescriptors.Zero("overlay"))
+        fixed (byte* targetPath = FileDescriptors.Zero(target))
+        fixed (byte* options = FileDescriptors.Zero(data))
+        {
+            if (LibC.mount(source, targetPath, fsType, 0, options) != 0)
+            {
+                throw new SystemCallException("mount overlay", LibC.errno, target);
+            }
+        }
+    }
+
+    /// <summary>Unmounts <paramref name="target"/> if something is mounted there; lazily when it is still busy.</summary>
+    public static void Unmount(string target)
+    {
+        while (IsMountPoint(target))
+        {
+            fixed (byte* path = FileDescriptors.Zero(target))
+            {
+                if (LibC.umount2(path, 0) == 0) continue;
+                var errno = LibC.errno;
+                if (errno == Errno.EBUSY && LibC.umount2(path, LibC.MNT_DETACH) == 0) continue;
+                if (errno == Errno.EINVAL || errno == Errno.ENOENT) return;
+                throw new SystemCallException("umount", errno, target);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> is a mount point in this process's mount namespace.</summary>
+    public static bool IsMountPoint(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd('/');
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length > 4 && Unescape(fields[4]) == full) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Mount points at or below <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<string> MountsUnder(string directory)
+    {
+        var prefix = Path.GetFullPath(directory).TrimEnd('/') + "/";
+        return File.ReadLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' '))
+            .Where(f => f.Length > 4)
+            .Select(f => Unescape(f[4]))
+            .Where(m => m.StartsWith(prefix, StringComparison.Ordinal) || m + "/" == prefix)
+            .ToList();
+    }
+
+    // mountinfo escapes space, tab, newline and backslash as \ooo.
+    internal static string Unescape(string field)
+    {
+        if (!field.Contains('\\')) return field;
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length)
+            {
+                sb.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else sb.Append(field[i]);
+        }
+        return sb.ToString();
+    }
+}

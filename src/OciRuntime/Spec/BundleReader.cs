@@ -1,0 +1,43 @@
+using System.Text.Json;
+using ContainerTools.OciRuntime.Errors;
+
+namespace ContainerTools.OciRuntime.Spec;
+
+public static class BundleReader
+{
+    /// <summary>The runtime spec's file in a bundle.</summary>
+    public const string ConfigFileName = "config.json";
+
+    public static RuntimeSpec Read(string bundlePath) =>
+        ReadConfig(bundlePath, json => RuntimeSpecReader.Read(json));
+
+    /// <summary>The bundle's linux.resources.devices (null when it has none), read without the rest of the document.</summary>
+    public static IReadOnlyList<DeviceCgroupSpec>? ReadDeviceRules(string bundlePath) =>
+        ReadConfig(bundlePath, json => RuntimeSpecReader.ReadDeviceRules(json));
+
+    private static T ReadConfig<T>(string bundlePath, Func<byte[], T> read)
+    {
+        var path = Path.Combine(bundlePath, ConfigFileName);
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ContainerToolsException(ErrorIds.BundleNotFound, $"The bundle '{bundlePath}' has no {ConfigFileName}.", bundlePath, ex);
+        }
+        try
+        {
+            return read(json);
+        }
+        catch (RuntimeSpecFieldNotSupportedException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, $"{path}: {ex.Message}.", ex.Field, ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, $"{path} is not a valid runtime spec: {ex.Message}", path, ex);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Serialization;
+
+namespace ContainerTools.OciRuntime.Spec;
+
+/// <summary>runtime-spec config.json: the subset of the document this engine writes and ctinit obeys.</summary>
+public sealed record RuntimeSpec
+{
+    [JsonPropertyName("ociVersion")] public string OciVersion { get; init; } = "1.0.2";
+    [JsonPropertyName("process")] public ProcessSpec Process { get; init; } = new();
+    [JsonPropertyName("root")] public RootSpec Root { get; init; } = new();
+    [JsonPropertyName("hostname")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Hostname { get; init; }
+    [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
+    [JsonPropertyName("annotations")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    [JsonPropertyName("linux")] public LinuxSpec Linux { get; init; } = new();
+}
+
+public sealed record ProcessSpec
+{
+    [JsonPropertyName("terminal")] public bool Terminal { get; init; }
+    [JsonPropertyName("user")] public UserSpec User { get; init; } = new();
+    [JsonPropertyName("args")] public IReadOnlyList<string> Args { get; init; } = [];
+    [JsonPropertyName("env")] public IReadOnlyList<string> Env { get; init; } = [];
+    [JsonPropertyName("cwd")] public string Cwd { get; init; } = "/";
+    [JsonPropertyName("capabilities")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CapabilitiesSpec? Capabilities { get; init; }
+    [JsonPropertyName("noNewPrivileges")] public bool NoNewPrivileges { get; init; }
+    [JsonPropertyName("rlimits")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<RlimitSpec>? Rlimits { get; init; }
+}
+
+public sealed record UserSpec
+{
+    [JsonPropertyName("uid")] public uint Uid { get; init; }
+    [JsonPropertyName("gid")] public uint Gid { get; init; }
+    [JsonPropertyName("additionalGids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<uint>? AdditionalGids { get; init; }
+}
+
+/// <summary>Capability names as runtime-spec spells them ("CAP_CHOWN").</summary>
+public sealed record CapabilitiesSpec
+{
+    [JsonPropertyName("bounding")] public IReadOnlyList<string> Bounding { get; init; } = [];
+    [JsonPropertyName("effective")] public IReadOnlyList<string> Effective { get; init; } = [];
+    [JsonPropertyName("inheritable")] public IReadOnlyList<string> Inheritable { get; init; } = [];
+    [JsonPropertyName("permitted")] public IReadOnlyList<string> Permitted { get; init; } = [];
+    [JsonPropertyName("ambient")] public IReadOnlyList<string> Ambient { get; init; } = [];
+}
+
+public sealed record RlimitSpec
+{
+    [JsonPropertyName("type")] public string Type { get; init; } = "";
+    [JsonPropertyName("hard")] public ulong Hard { get; init; }
+    [JsonPropertyName("soft")] public ulong Soft { get; init; }
+}
+
+public sealed record RootSpec
+{
+    /// <summary>Relative to the bundle directory unless absolute.</summary>
+    [JsonPropertyName("path")] public string Path { get; init; } = "rootfs";
+    [JsonPropertyName("readonly")] public bool Readonly { get; init; }
+}
+
+public sealed record MountSpec
+{
+    [JsonPropertyName("destination")] public string Destination { get; init; } = "";
+    [JsonPropertyName("type")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; init; }
+    [JsonPropertyName("source")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Source { get; init; }
+    [JsonPropertyName("options")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Options { get; init; }
+}
+
+public sealed record LinuxSpec
+{
+    [JsonPropertyName("namespaces")] public IReadOnlyList<NamespaceSpec> Namespaces { get; init; } = [];
+    [JsonPropertyName("maskedPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? MaskedPaths { get; init; }
+    [JsonPropertyName("readonlyPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? ReadonlyPaths { get; init; }
+    [JsonPropertyName("resources")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ResourcesSpec? Resources { get; init; }
+    [JsonPropertyName("cgroupsPath")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CgroupsPath { get; init; }
+    [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceSpec>? Devices { get; init; }
+}
+
+/// <summary>type is one of pid, network, mount, ipc, uts, cgroup (user is not supported); path joins an existing one.</summary>
+public sealed record NamespaceSpec
+{
+    [JsonPropertyName("type")] public string Type { get; init; } = "";
+    [JsonPropertyName("path")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Path { get; init; }
+}
+
+public sealed record ResourcesSpec
+{
+    [JsonPropertyName("memory")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MemoryResources? Memory { get; init; }
+    [JsonPropertyName("cpu")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CpuResources? Cpu { get; init; }
+    [JsonPropertyName("pids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PidsResources? Pids { get; init; }
+    /// <summary>The device cgroup rules, in order: a later rule overrides an earlier one for the devices it names.</summary>
+    [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceCgroupSpec>? Devices { get; init; }
+}
+
+/// <summary>
+/// One device cgroup rule (linux.resources.devices[]): type "a" (or none) is every device, whatever major, minor and
+/// access say; major or minor null is any; access is some of "rwm" (read, write, mknod).
+/// </summary>
+public sealed record DeviceCgroupSpec
+{
+    [JsonPropertyName("allow")] public bool Allow { get; init; }
+    [JsonPropertyName("type")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; init; }
+    [JsonPropertyName("major")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Major { get; init; }
+    [JsonPropertyName("minor")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Minor { get; init; }
+    [JsonPropertyName("access")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Access { get; init; }
+}
+
+public sealed record MemoryResources
+{
+    [JsonPropertyName("limit")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Limit { get; init; }
+}
+
+public sealed record CpuResources
+{
+    [JsonPropertyName("quota")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Quota { get; init; }
+    [JsonPropertyName("period")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Period { get; init; }
+}
+
+public sealed record PidsResources
+{
+    [JsonPropertyName("limit")] public long Limit { get; init; }
+}
+
+/// <summary>A device node ctinit creates in the container's /dev; type is c, b, u or p.</summary>
+public sealed record DeviceSpec
+{
+    [JsonPropertyName("path")] public string Path { get; init; } = "";
+    [JsonPropertyName("type")] public string Type { get; init; } = "c";
+    [JsonPropertyName("major")] public long Major { get; init; }
+    [JsonPropertyName("minor")] public long Minor { get; init; }
+    [JsonPropertyName("fileMode")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? FileMode { get; init; }
+    [JsonPropertyName("uid")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Uid { get; init; }
+    [JsonPropertyName("gid")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Gid { get; init; }
+}

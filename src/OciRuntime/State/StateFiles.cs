@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Files;
+
+namespace ContainerTools.OciRuntime.State;
+
+/// <summary>Reads and writes a container's JSON files (source-generated type info only, so the NativeAOT monitor needs no reflection).</summary>
+public static class StateFiles
+{
+    /// <summary>The file's value, or null when it does not exist; InvalidContainerState when it is not valid JSON for <typeparamref name="T"/>.</summary>
+    public static T? Read<T>(string path, JsonTypeInfo<T> type) where T : class
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type);
+        }
+        catch (JsonException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+        }
+    }
+
+    /// <summary>Replaces the file atomically.</summary>
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type) =>
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type));
+}
+
+/// <summary>Source-generated JSON for the files the monitor reads and writes.</summary>
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(MonitoredContainer))]
+[JsonSerializable(typeof(MonitoredState))]
+[JsonSerializable(typeof(MonitorStartedRecord))]
+[JsonSerializable(typeof(MonitorExitRecord))]
+[JsonSerializable(typeof(LogRecord))]
+[JsonSerializable(typeof(CgroupHandle))]
+public sealed partial class MonitorStateJson : JsonSerializerContext
+{
+}
