@@ -40,50 +40,53 @@ public static class RuntimeSpecReader
     }
 
     /// <summary>
-    /// Properties the runtime spec defines that this runtime does not implement, by the path of the object that holds
-    /// them. A present, non-empty one is refused (<see cref="RuntimeSpecFieldNotSupportedException"/>); properties the
-    /// spec does not define are ignored, as the spec requires. The engine's BundleWriter writes none of these.
+    /// Properties the runtime spec defines that this runtime does not implement, by their path in the document. A
+    /// present, non-empty one is refused (<see cref="RuntimeSpecFieldNotSupportedException"/>); properties the spec
+    /// does not define are ignored, as the spec requires. The engine's BundleWriter writes none of these.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> NotImplemented = new Dictionary<string, string[]>
-    {
-        [""] = ["hooks", "domainname", "solaris", "windows", "vm", "zos"],
-        ["process"] = ["apparmorProfile", "selinuxLabel", "oomScoreAdj", "scheduler", "ioPriority", "execCPUAffinity", "consoleSize", "user.umask", "user.username"],
-        ["linux"] = ["seccomp", "intelRdt", "sysctl", "uidMappings", "gidMappings", "timeOffsets", "rootfsPropagation", "mountLabel", "personality", "memoryPolicy", "netDevices"],
-        ["linux.resources"] = ["blockIO", "hugepageLimits", "network", "rdma", "unified"],
-        ["linux.resources.memory"] = ["reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller", "useHierarchy", "checkBeforeUpdate"],
-        ["linux.resources.cpu"] = ["shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst"],
-    };
+    public static readonly string[] NotImplemented =
+    [
+        "hooks", "domainname", "solaris", "windows", "vm", "zos",
+        "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
+        "process.execCPUAffinity", "process.consoleSize", "process.user.umask", "process.user.username",
+        "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
+        "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
+        "linux.resources.blockIO", "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
+        "linux.resources.unified",
+        "linux.resources.memory.reservation", "linux.resources.memory.swap", "linux.resources.memory.kernel",
+        "linux.resources.memory.kernelTCP", "linux.resources.memory.swappiness", "linux.resources.memory.disableOOMKiller",
+        "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
+        "linux.resources.cpu.shares", "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
+        "linux.resources.cpu.cpus", "linux.resources.cpu.mems", "linux.resources.cpu.idle", "linux.resources.cpu.burst",
+    ];
 
     private static void RefuseNotImplemented(JsonElement root)
     {
-        foreach (var (holder, names) in NotImplemented)
+        foreach (var field in NotImplemented)
         {
-            var element = root;
-            foreach (var part in holder.Split('.', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (Member(element, part) is not { ValueKind: JsonValueKind.Object } child) goto next;
-                element = child;
-            }
-            foreach (var name in names)
-            {
-                var target = element;
-                var parts = name.Split('.');
-                foreach (var part in parts[..^1])
-                {
-                    if (Member(target, part) is not { ValueKind: JsonValueKind.Object } child) goto nextName;
-                    target = child;
-                }
-                if (Member(target, parts[^1]) is { } value && !IsEmpty(value))
-                    throw new RuntimeSpecFieldNotSupportedException(holder.Length == 0 ? name : holder + "." + name);
-                nextName:;
-            }
-            next:;
+            if (At(root, field) is { } value && !IsEmpty(value)) throw new RuntimeSpecFieldNotSupportedException(field);
+        }
+    }
+
+    /// <summary>The value at a dotted path, or null when a step is missing, null or not an object.</summary>
+    private static JsonElement? At(JsonElement root, string path)
+    {
+        var element = root;
+        var start = 0;
+        while (true)
+        {
+            var dot = path.IndexOf('.', start);
+            var name = dot < 0 ? path[start..] : path[start..dot];
+            if (element.ValueKind != JsonValueKind.Object || Member(element, name) is not { } value) return null;
+            if (dot < 0) return value;
+            element = value;
+            start = dot + 1;
         }
     }
 
     private static bool IsEmpty(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        JsonValueKind.Object => !value.EnumerateObject().MoveNext(),
         JsonValueKind.Array => value.GetArrayLength() == 0,
         JsonValueKind.String => value.GetString()!.Length == 0,
         _ => false,
