@@ -100,7 +100,7 @@ public sealed class ContainerCommit
                 History = [.. state.Config.History ?? [], history],
                 RootFs = new RootFs { DiffIds = diffIds },
             };
-            return _containers.Images.CommitBuilt(OciJson.Serialize(config), image.Layers, layer, name is null ? [] : [name], intermediate: false, staging, cancellationToken);
+            return _containers.Images.CommitBuilt(OciJson.Serialize(config), image.Layers, layer, name is null ? [] : [name], intermediate: false, staging, cancellationToken, [image.Id]);
         }
         finally
         {

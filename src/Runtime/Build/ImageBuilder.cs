@@ -100,7 +100,9 @@ public sealed class ImageBuilder
             RootFs = new RootFs { DiffIds = state.Layers.Select(l => l.DiffId).ToList() },
         };
         session.Output.Progress("Committing image", "Writing the image config");
-        return Images.CommitBuilt(OciJson.Serialize(config), state.Layers, null, tags, intermediate: false, staging, cancellationToken);
+        // Every stage's last image is a parent: removing the built image takes the builder stages' cache with it.
+        var parents = session.Results.Values.Select(s => s.LayerImageId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return Images.CommitBuilt(OciJson.Serialize(config), state.Layers, null, tags, intermediate: false, staging, cancellationToken, parents);
     }
 
     /// <summary>ARGs before the first FROM, with build arguments applied, and the predefined platform arguments.</summary>

@@ -242,7 +242,8 @@ internal sealed partial class StageBuilder
             RootFs = new RootFs { DiffIds = diffIds },
         };
         _session.Output.Progress("Committing layer", layer is null ? "no changes" : $"{layer.Tar.Size / 1024} KiB");
-        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _cancellationToken);
+        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _cancellationToken,
+            parents: _state.LayerImageId is { } parent ? [parent] : null);
         _session.Builder.Cache.Put(key, image.Id);
         return image;
     }
