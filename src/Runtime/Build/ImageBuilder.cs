@@ -61,20 +61,13 @@ public sealed class ImageBuilder
             step += 1 + stage.Instructions.Count;
         }
 
-        var staging = Images.Root.CreateTempDirectory("build");
+        using var staging = BuildStaging.Create(Containers);
         using var queued = new QueuedBuildOutput(output);
-        try
-        {
-            var session = new BuildSession(this, options, queued, plan, context, ignore, metaArgs, staging, total, cancellationToken);
-            StageScheduler.Run(needed, dependencies, queued,
-                (stage, token) => session.Results[stage.Index] = new StageBuilder(session, stage, firstSteps[stage.Index], token).Build(),
-                cancellationToken);
-            return Commit(session with { Output = output }, session.Results[target.Index], tags, staging, cancellationToken);
-        }
-        finally
-        {
-            DirectoryRemover.TryRemove(staging);
-        }
+        var session = new BuildSession(this, options, queued, plan, context, ignore, metaArgs, staging.Path, total, cancellationToken);
+        StageScheduler.Run(needed, dependencies, queued,
+            (stage, token) => session.Results[stage.Index] = new StageBuilder(session, stage, firstSteps[stage.Index], token).Build(),
+            cancellationToken);
+        return Commit(session with { Output = output }, session.Results[target.Index], tags, staging.Path, cancellationToken);
     }
 
     /// <summary>The target stage's state as the final image: -Label labels added, times fixed, tags attached.</summary>
