@@ -7,7 +7,8 @@ namespace ContainerTools.Runtime.Build;
 /// <summary>
 /// A build's (or a commit's) scratch directory, tmp/build-ID, owned through the lock tmp/build-ID.lock for as long as
 /// its process lives: a build killed outright (SIGKILL) releases the lock with its file descriptors, so the next build
-/// or a store reset can tell its leftovers (overlay mounts of COPY steps, RUN containers) from a live build's.
+/// or a store reset can tell its leftovers (overlay mounts of COPY steps, RUN containers, its holds on the images its
+/// steps made) from a live build's.
 /// </summary>
 public sealed class BuildStaging : IDisposable
 {
@@ -18,12 +19,14 @@ public sealed class BuildStaging : IDisposable
 
     private readonly FileLock _owner;
     private readonly string _lockPath;
+    private readonly ContainerStore _containers;
 
-    private BuildStaging(string path, string lockPath, FileLock owner)
+    private BuildStaging(string path, string lockPath, FileLock owner, ContainerStore containers)
     {
         Path = path;
         _lockPath = lockPath;
         _owner = owner;
+        _containers = containers;
     }
 
     public string Path { get; }
@@ -40,12 +43,12 @@ public sealed class BuildStaging : IDisposable
         var owner = FileLock.Acquire(path + ".lock");
         Directory.CreateDirectory(path);
         DirectoryPlacement.TryMarkTopDirectory(path);
-        return new BuildStaging(path, path + ".lock", owner);
+        return new BuildStaging(path, path + ".lock", owner, containers);
     }
 
     /// <summary>
-    /// The staging directories whose owner is gone: their RUN containers removed, their mounts unmounted (deepest
-    /// first), the directories and locks deleted. Returns their names.
+    /// The staging directories whose owner is gone: their RUN containers removed, their holds on images dropped, their
+    /// mounts unmounted (deepest first), the directories and locks deleted. Returns their names.
     /// </summary>
     public static IReadOnlyList<string> RemoveAbandoned(ContainerStore containers)
     {
@@ -72,6 +75,7 @@ public sealed class BuildStaging : IDisposable
             {
                 OverlayMount.Unmount(mount);
             }
+            containers.Images.RemoveHolderEverywhere(name);
             DirectoryRemover.TryRemove(dir);
             File.Delete(lockPath);
             removed.Add(name);
@@ -81,6 +85,7 @@ public sealed class BuildStaging : IDisposable
 
     public void Dispose()
     {
+        _containers.Images.RemoveHolderEverywhere(Name);
         DirectoryRemover.TryRemove(Path);
         File.Delete(_lockPath);
         _owner.Dispose();

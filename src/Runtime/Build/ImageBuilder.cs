@@ -178,6 +178,9 @@ internal sealed record BuildSession(
     /// <summary>Each finished stage's state, written by its own thread.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<int, StageState> Results { get; } = new();
 
+    /// <summary>Holds the images the build's steps made or took from the cache until it ends: the staging directory's name.</summary>
+    public string Holder => Path.GetFileName(Staging);
+
     /// <summary>The time written into configs and history: SOURCE_DATE_EPOCH when given.</summary>
     public DateTimeOffset Now => Options.SourceDateEpoch ?? DateTimeOffset.UtcNow;
 }

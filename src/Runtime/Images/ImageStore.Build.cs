@@ -14,10 +14,10 @@ public sealed partial class ImageStore
     /// <paramref name="added"/> (staged under <paramref name="staging"/>), all or nothing, as an import commits.
     /// An <paramref name="intermediate"/> image is a build step's: it stays out of listings until it has a name.
     /// <paramref name="parents"/> are the images it was made from (kept while it lives, removed with it when nothing
-    /// else needs them and they are intermediate).
+    /// else needs them and they are intermediate). <paramref name="holder"/> holds it (a live build's steps).
     /// </summary>
     public Image CommitBuilt(byte[] config, IReadOnlyList<ImageLayer> parentLayers, BuiltLayer? added, IReadOnlyList<ImageReference> names,
-        bool intermediate, string staging, CancellationToken cancellationToken = default, IReadOnlyList<string>? parents = null)
+        bool intermediate, string staging, CancellationToken cancellationToken = default, IReadOnlyList<string>? parents = null, string? holder = null)
     {
         var configBlob = BlobStore.StageBytes(config, staging);
         var layers = parentLayers
@@ -42,6 +42,13 @@ public sealed partial class ImageStore
         {
             if (ReadRecord(id) is { } record)
             {
+                if (holder is not null)
+                {
+                    // Held from the moment it exists: a concurrent prune cannot take a live build's step away.
+                    var path = HolderPath(id, holder);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.WriteAllBytes(path, []);
+                }
                 var keepsIntermediate = existed && intermediate ? record.Intermediate : intermediate;
                 var allParents = (record.Parents ?? []).Concat(parents ?? []).Where(p => p != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 if (keepsIntermediate != record.Intermediate || allParents.Count != (record.Parents?.Count ?? 0))

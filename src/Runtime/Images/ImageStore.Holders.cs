@@ -20,6 +20,42 @@ public sealed partial class ImageStore
         }
     }
 
+    /// <summary>Adds the holder when the image is still stored; false when it is gone (removed by a concurrent prune).</summary>
+    public bool TryAddHolder(string imageId, string holderId)
+    {
+        var path = HolderPath(imageId, holderId);
+        using (LockStore())
+        {
+            if (ReadRecord(imageId) is null)
+            {
+                return false;
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, []);
+            return true;
+        }
+    }
+
+    /// <summary>Drops <paramref name="holderId"/> from every image it holds (a build that ended, or died).</summary>
+    public void RemoveHolderEverywhere(string holderId)
+    {
+        using (LockStore())
+        {
+            if (!Directory.Exists(HoldersDirectory))
+            {
+                return;
+            }
+            foreach (var dir in Directory.EnumerateDirectories(HoldersDirectory))
+            {
+                File.Delete(Path.Combine(dir, holderId));
+                if (!Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    Directory.Delete(dir);
+                }
+            }
+        }
+    }
+
     public void RemoveHolder(string imageId, string holderId)
     {
         var path = HolderPath(imageId, holderId);

@@ -97,4 +97,24 @@ public sealed class BuildCacheRemovalTests : IDisposable
         Assert.Equal(0, CacheEntries());
         Assert.Equal("kept\n", _host.Run(_host.Host.Images.Resolve("local/kept:1"), "cat", "/kept"));
     }
+
+    [Fact]
+    public void A_builds_held_steps_survive_a_prune_until_the_build_is_over_or_found_dead()
+    {
+        Assert.Throws<ContainerToolsException>(() => Build("FROM busybox\nRUN echo step > /step\nRUN exit 1\n", "local/never:1"));
+        var step = File.ReadAllText(Directory.EnumerateFiles(_host.Host.Images.BuildCacheDirectory).Single()).Trim();
+        // No hold is left by a build that ended.
+        Assert.Empty(_host.Host.Images.Holders(step));
+
+        // As a live build holds what its steps made (or took from the cache): a dead one is found by its released lock.
+        var dead = Path.Combine(_host.Host.Root.TempDirectory, "build-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dead);
+        Assert.True(_host.Host.Images.TryAddHolder(step, Path.GetFileName(dead)));
+        Assert.Empty(_host.Host.Images.PruneBuildCache(all: false).RemovedImages);
+        Assert.True(Stored(step));
+
+        Assert.Equal([Path.GetFileName(dead)], BuildStaging.RemoveAbandoned(_host.Host.Store));
+        Assert.Equal([step], _host.Host.Images.PruneBuildCache(all: false).RemovedImages);
+        Assert.False(_host.Host.Images.TryAddHolder(step, "build-late"));
+    }
 }
