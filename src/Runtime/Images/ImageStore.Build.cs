@@ -45,9 +45,7 @@ public sealed partial class ImageStore
                 if (holder is not null)
                 {
                     // Held from the moment it exists: a concurrent prune cannot take a live build's step away.
-                    var path = HolderPath(id, holder);
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    File.WriteAllBytes(path, []);
+                    WriteHolder(HolderPath(id, holder));
                 }
                 var keepsIntermediate = existed && intermediate ? record.Intermediate : intermediate;
                 var allParents = (record.Parents ?? []).Concat(parents ?? []).Where(p => p != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -15,8 +15,7 @@ public sealed partial class ImageStore
             {
                 throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{imageId}' in the store.", imageId);
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, []);
+            WriteHolder(path);
         }
     }
 
@@ -30,8 +29,7 @@ public sealed partial class ImageStore
             {
                 return false;
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, []);
+            WriteHolder(path);
             return true;
         }
     }
@@ -76,6 +74,12 @@ public sealed partial class ImageStore
         return Directory.Exists(dir)
             ? Directory.EnumerateFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
             : [];
+    }
+
+    private static void WriteHolder(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, []);
     }
 
     private string HolderPath(string imageId, string holderId)

@@ -49,7 +49,7 @@ public sealed partial class ImageStore
             if (!keepParents)
             {
                 // Only the intermediates this image was made from: a failed build's steps stay cached until a prune.
-                var ancestors = Ancestors(record, ReadAllRecords());
+                var ancestors = Reach(record.Parents ?? [], ReadAllRecords());
                 var intermediates = DeleteUnneededIntermediates(index, ancestors);
                 RemoveBuildCacheEntriesOf(intermediates.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
                 removed.AddRange(intermediates);
@@ -77,21 +77,8 @@ public sealed partial class ImageStore
     private List<ImageRecord> DeleteUnneededIntermediates(ReferenceIndex index, ISet<string>? candidates)
     {
         var records = ReadAllRecords();
-        var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var needed = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(records
-            .Where(r => !r.Intermediate || index.NamesOf(r.Id).Any() || Holders(r.Id).Count > 0)
-            .Select(r => r.Id));
-        while (pending.TryPop(out var id))
-        {
-            if (needed.Add(id) && byId.TryGetValue(id, out var record))
-            {
-                foreach (var parent in record.Parents ?? [])
-                {
-                    pending.Push(parent);
-                }
-            }
-        }
+        var roots = records.Where(r => !r.Intermediate || index.NamesOf(r.Id).Any() || Holders(r.Id).Count > 0).Select(r => r.Id);
+        var needed = Reach(roots, records);
         var doomed = records.Where(r => r.Intermediate && !needed.Contains(r.Id) && (candidates is null || candidates.Contains(r.Id))).ToList();
         foreach (var record in doomed)
         {
@@ -101,23 +88,23 @@ public sealed partial class ImageStore
         return doomed;
     }
 
-    /// <summary>Every image <paramref name="record"/> reaches through its parents.</summary>
-    private static HashSet<string> Ancestors(ImageRecord record, IReadOnlyList<ImageRecord> records)
+    /// <summary><paramref name="starts"/> and every image they reach through parents.</summary>
+    private static HashSet<string> Reach(IEnumerable<string> starts, IReadOnlyList<ImageRecord> records)
     {
         var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var ancestors = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(record.Parents ?? []);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(starts);
         while (pending.TryPop(out var id))
         {
-            if (ancestors.Add(id) && byId.TryGetValue(id, out var parent))
+            if (reached.Add(id) && byId.TryGetValue(id, out var record))
             {
-                foreach (var next in parent.Parents ?? [])
+                foreach (var parent in record.Parents ?? [])
                 {
-                    pending.Push(next);
+                    pending.Push(parent);
                 }
             }
         }
-        return ancestors;
+        return reached;
     }
 
     /// <summary>
