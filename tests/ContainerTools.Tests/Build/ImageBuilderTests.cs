@@ -271,6 +271,8 @@ public sealed class ImageBuilderTests : IDisposable
             RUN --mount=type=tmpfs,target=/scratch echo gone > /scratch/f && ls /scratch
             RUN --mount=type=cache,target=/cache echo kept >> /cache/log && cat /cache/log > /cache-seen.txt
             RUN --mount=type=bind,source=bound,target=/in cat /in/input.txt > /bound.txt
+            RUN --mount=type=bind,source=bound,target=/rw,rw echo scribble > /rw/input.txt && echo new > /rw/new.txt && cat /rw/input.txt > /rw-seen.txt
+            RUN --mount=type=bind,source=bound/input.txt,target=/rw-file,rw echo scribble > /rw-file && cat /rw-file >> /rw-seen.txt
             RUN --mount=type=bind,from=tools,source=tool.txt,target=/mnt/tool.txt cat /mnt/tool.txt > /from-stage.txt
             RUN --mount=type=secret,id=token wc -c < /run/secrets/token > /secret-length.txt
             """;
@@ -279,6 +281,11 @@ public sealed class ImageBuilderTests : IDisposable
         var tree = FileTree.Of(_host.Host.Images, image);
         Assert.DoesNotContain(tree.Keys, k => k.StartsWith("scratch") || k.StartsWith("cache/") || k == "cache" || k.StartsWith("in") || k.StartsWith("mnt") || k.StartsWith("run"));
         Assert.Equal("input\n", _host.Run(image, "cat", "/bound.txt"));
+        // Writable binds took the writes and threw them away: the context is as it was, the layer has no mount point.
+        Assert.Equal("scribble\nscribble\n", _host.Run(image, "cat", "/rw-seen.txt"));
+        Assert.Equal("input\n", File.ReadAllText(Path.Combine(_host.Context, "bound/input.txt")));
+        Assert.False(File.Exists(Path.Combine(_host.Context, "bound/new.txt")));
+        Assert.DoesNotContain(tree.Keys, k => k.StartsWith("rw-file") || k == "rw" || k.StartsWith("rw/"));
         Assert.Equal("from-stage\n", _host.Run(image, "cat", "/from-stage.txt"));
         Assert.Equal("7\n", _host.Run(image, "cat", "/secret-length.txt"));
 
