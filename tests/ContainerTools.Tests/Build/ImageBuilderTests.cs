@@ -404,6 +404,24 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Copy_parents_keeps_the_sources_paths_below_the_destination_after_a_pivot()
+    {
+        _host.Write("a/b/file1.txt", "1\n");
+        _host.Write("a/c/file2.txt", "2\n");
+        _host.Write("src/pkg/x.txt", "x\n");
+        _host.Write("dir/sub/y.txt", "y\n");
+        var image = _host.Build("""
+            FROM scratch
+            COPY --parents a/*/file*.txt /out/
+            COPY --parents ./src/./pkg/x.txt /pivot/
+            COPY --parents dir /d
+            COPY a/b/file1.txt /flat/
+            """);
+        var files = FileTree.Of(_host.Host.Images, image).Keys.Where(k => k.EndsWith(".txt")).Order(StringComparer.Ordinal);
+        Assert.Equal(["d/dir/sub/y.txt", "flat/file1.txt", "out/a/b/file1.txt", "out/a/c/file2.txt", "pivot/pkg/x.txt"], files);
+    }
+
+    [Fact]
     public void Independent_stages_build_at_the_same_time()
     {
         // Each stage marks itself on a shared cache mount, then waits for the other's mark: sequential stages would fail.
