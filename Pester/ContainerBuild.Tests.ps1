@@ -74,3 +74,23 @@ Describe 'ConvertTo-ContainerImage' {
         $image.Env | Should -Contain 'MODE=committed'
     }
 }
+
+Describe 'Cleaning up after builds' {
+    It 'removes a built image with the build steps only it needed, so its rebuild runs them again' {
+        $dockerfile = 'FROM local/busybox:1', 'RUN echo only-here > /only.txt'
+        $dockerfile | Build-ContainerImage -Path $context -File - -Tag local/once:1 | Out-Null
+        Remove-ContainerImage local/once:1
+        $steps = @()
+        $dockerfile | Build-ContainerImage -Path $context -File - -Tag local/once:1 -InformationVariable steps | Out-Null
+        @($steps | Where-Object { "$_" -like '--> Using cache*' }).Count | Should -Be 0
+    }
+
+    It 'clears the steps a failed build left with Clear-ContainerBuildCache' {
+        { 'FROM local/busybox:1', 'RUN echo half > /half.txt', 'RUN exit 1' | Build-ContainerImage -Path $context -File - -ErrorAction Stop } |
+            Should -Throw -ErrorId 'BuildStepFailed*'
+        Clear-ContainerBuildCache -WhatIf | Should -BeNullOrEmpty
+        $cleared = Clear-ContainerBuildCache -Confirm:$false
+        $cleared.RemovedImages.Count | Should -Be 1
+        Invoke-ContainerImage local/app:2 | Should -Be 'version two'
+    }
+}

@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Add-ContainerImageTag'
         'Build-ContainerImage'
+        'Clear-ContainerBuildCache'
         'ConvertTo-ContainerImage'
         'Get-ContainerImageHistory'
         'Connect-ContainerRegistry'

@@ -36,5 +36,18 @@ public sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>The lock when nobody holds it, else null (without waiting).</summary>
+    public static FileLock? TryAcquire(string lockPath)
+    {
+        try
+        {
+            return new FileLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _stream.Dispose();
 }

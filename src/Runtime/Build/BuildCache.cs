@@ -17,7 +17,7 @@ public sealed class BuildCache
 
     public BuildCache(ImageStore images) => _images = images;
 
-    private string Directory => Path.Combine(_images.Root.Path, "build-cache");
+    private string Directory => _images.BuildCacheDirectory;
 
     /// <summary>The key of a step after <paramref name="parentKey"/>, made of <paramref name="parts"/>.</summary>
     public static string Key(string parentKey, params string[] parts)

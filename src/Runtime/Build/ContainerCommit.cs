@@ -58,55 +58,49 @@ public sealed class ContainerCommit
             ConfigInstructions.Apply(state, change, lexer);
         }
 
-        var staging = _containers.Images.Root.CreateTempDirectory("build");
+        using var scratch = BuildStaging.Create(_containers);
+        var staging = scratch.Path;
+        var paused = false;
+        BuiltLayer? layer;
         try
         {
-            var paused = false;
-            BuiltLayer? layer;
-            try
+            if (options.Pause && container.Status == ContainerStatus.Running)
             {
-                if (options.Pause && container.Status == ContainerStatus.Running)
-                {
-                    _containers.Pause(container.Id);
-                    paused = true;
-                }
-                var upper = container.Paths.UpperDirectory;
-                var stubs = MountStubs.Find(upper, _containers.Images.LayerDirectories(image));
-                layer = LayerDiff.IsEmpty(upper, stubs) ? null : LayerDiff.FromUpperDirectory(upper, staging, null, stubs, cancellationToken);
+                _containers.Pause(container.Id);
+                paused = true;
             }
-            finally
-            {
-                if (paused)
-                {
-                    _containers.Resume(container.Id);
-                }
-            }
-            var now = DateTimeOffset.UtcNow;
-            var history = new HistoryEntry
-            {
-                Created = now,
-                CreatedBy = string.Join(' ', container.Definition.Entrypoint.Concat(container.Definition.Command)),
-                Comment = options.Message,
-                EmptyLayer = layer is null,
-            };
-            var diffIds = image.Layers.Select(l => l.DiffId).ToList();
-            if (layer is not null)
-            {
-                diffIds.Add(layer.Tar.Digest);
-            }
-            var config = state.Config with
-            {
-                Created = now,
-                Author = options.Author ?? state.Config.Author,
-                History = [.. state.Config.History ?? [], history],
-                RootFs = new RootFs { DiffIds = diffIds },
-            };
-            return _containers.Images.CommitBuilt(OciJson.Serialize(config), image.Layers, layer, name is null ? [] : [name], intermediate: false, staging, cancellationToken);
+            var upper = container.Paths.UpperDirectory;
+            var stubs = MountStubs.Find(upper, _containers.Images.LayerDirectories(image));
+            layer = LayerDiff.IsEmpty(upper, stubs) ? null : LayerDiff.FromUpperDirectory(upper, staging, null, stubs, cancellationToken);
         }
         finally
         {
-            DirectoryRemover.TryRemove(staging);
+            if (paused)
+            {
+                _containers.Resume(container.Id);
+            }
         }
+        var now = DateTimeOffset.UtcNow;
+        var history = new HistoryEntry
+        {
+            Created = now,
+            CreatedBy = string.Join(' ', container.Definition.Entrypoint.Concat(container.Definition.Command)),
+            Comment = options.Message,
+            EmptyLayer = layer is null,
+        };
+        var diffIds = image.Layers.Select(l => l.DiffId).ToList();
+        if (layer is not null)
+        {
+            diffIds.Add(layer.Tar.Digest);
+        }
+        var config = state.Config with
+        {
+            Created = now,
+            Author = options.Author ?? state.Config.Author,
+            History = [.. state.Config.History ?? [], history],
+            RootFs = new RootFs { DiffIds = diffIds },
+        };
+        return _containers.Images.CommitBuilt(OciJson.Serialize(config), image.Layers, layer, name is null ? [] : [name], intermediate: false, staging, cancellationToken, [image.Id]);
     }
 
     private static List<Instruction> ParseChanges(IReadOnlyList<string> changes)

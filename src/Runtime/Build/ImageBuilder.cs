@@ -61,20 +61,13 @@ public sealed class ImageBuilder
             step += 1 + stage.Instructions.Count;
         }
 
-        var staging = Images.Root.CreateTempDirectory("build");
+        using var staging = BuildStaging.Create(Containers);
         using var queued = new QueuedBuildOutput(output);
-        try
-        {
-            var session = new BuildSession(this, options, queued, plan, context, ignore, metaArgs, staging, total, cancellationToken);
-            StageScheduler.Run(needed, dependencies, queued,
-                (stage, token) => session.Results[stage.Index] = new StageBuilder(session, stage, firstSteps[stage.Index], token).Build(),
-                cancellationToken);
-            return Commit(session with { Output = output }, session.Results[target.Index], tags, staging, cancellationToken);
-        }
-        finally
-        {
-            DirectoryRemover.TryRemove(staging);
-        }
+        var session = new BuildSession(this, options, queued, plan, context, ignore, metaArgs, staging.Path, total, cancellationToken);
+        StageScheduler.Run(needed, dependencies, queued,
+            (stage, token) => session.Results[stage.Index] = new StageBuilder(session, stage, firstSteps[stage.Index], token).Build(),
+            cancellationToken);
+        return Commit(session with { Output = output }, session.Results[target.Index], tags, staging.Path, cancellationToken);
     }
 
     /// <summary>The target stage's state as the final image: -Label labels added, times fixed, tags attached.</summary>
@@ -100,7 +93,9 @@ public sealed class ImageBuilder
             RootFs = new RootFs { DiffIds = state.Layers.Select(l => l.DiffId).ToList() },
         };
         session.Output.Progress("Committing image", "Writing the image config");
-        return Images.CommitBuilt(OciJson.Serialize(config), state.Layers, null, tags, intermediate: false, staging, cancellationToken);
+        // Every stage's last image is a parent: removing the built image takes the builder stages' cache with it.
+        var parents = session.Results.Values.Select(s => s.LayerImageId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return Images.CommitBuilt(OciJson.Serialize(config), state.Layers, null, tags, intermediate: false, staging, cancellationToken, parents);
     }
 
     /// <summary>ARGs before the first FROM, with build arguments applied, and the predefined platform arguments.</summary>
@@ -182,6 +177,9 @@ internal sealed record BuildSession(
 {
     /// <summary>Each finished stage's state, written by its own thread.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<int, StageState> Results { get; } = new();
+
+    /// <summary>Holds the images the build's steps made or took from the cache until it ends: the staging directory's name.</summary>
+    public string Holder => Path.GetFileName(Staging);
 
     /// <summary>The time written into configs and history: SOURCE_DATE_EPOCH when given.</summary>
     public DateTimeOffset Now => Options.SourceDateEpoch ?? DateTimeOffset.UtcNow;

@@ -8,7 +8,7 @@ namespace ContainerTools.Runtime.Build;
 /// <summary>
 /// RUN --mount, turned into the engine's mount options: type=cache becomes a named volume kept across builds
 /// (buildcache-HASH of its id, else its target), type=tmpfs a tmpfs, type=bind (the default) a read-only bind of a
-/// path in the build context or, with from=, in another stage or image, and type=secret a read-only bind of the file
+/// path in the build context or, with from=, in another stage or image (with rw, writable and the writes discarded), and type=secret a read-only bind of the file
 /// -Secret gives for its id (at /run/secrets/ID unless target= says otherwise). SSH agents are not supported.
 /// </summary>
 internal sealed class RunMounts : IDisposable
@@ -137,7 +137,9 @@ internal sealed class RunMounts : IDisposable
                 {
                     throw DockerfileError.At(run.Line, $"--mount={raw}: '{source}' leads outside the build context", "SourceOutsideContext");
                 }
-                Mounts.Add($"type=bind,source={full},target={target},readonly");
+                Mounts.Add(IsSet(fields, "rw") || IsSet(fields, "readwrite")
+                    ? $"type=bind,source={WritableCopy(full, fields.ContainsKey("from"), session.Staging)},target={target}"
+                    : $"type=bind,source={full},target={target},readonly");
                 // What the RUN can read is part of its key: the context's files by content, a stage's or image's by its layers.
                 identity ??= Copy.SourceDigest.Of([new Copy.CopySource(root, source, System.IO.Directory.Exists(full))], session.Ignore);
                 KeyParts.Add($"bind {text} {identity}");
@@ -146,6 +148,28 @@ internal sealed class RunMounts : IDisposable
             default:
                 throw DockerfileError.At(run.Line, $"--mount type={type} is not supported (cache, tmpfs, bind and secret are)", "BadMount");
         }
+    }
+
+    /// <summary>
+    /// What a writable bind mounts: writes land in a scratch copy that is thrown away with the RUN, as Docker does. A
+    /// directory gets an overlay of its own over it; a file is copied; a from= source is already an overlay with an
+    /// upper directory of its own under the staging directory.
+    /// </summary>
+    private string WritableCopy(string source, bool inOwnOverlay, string staging)
+    {
+        if (inOwnOverlay)
+        {
+            return source;
+        }
+        if (System.IO.Directory.Exists(source))
+        {
+            var overlay = LayerMount.Mount([source], staging);
+            _sourceMounts.Add(overlay);
+            return overlay.Merged;
+        }
+        var copy = Path.Combine(staging, $"bind-{Guid.NewGuid():N}");
+        File.Copy(source, copy);
+        return copy;
     }
 
     private static bool IsInside(string path, string root)

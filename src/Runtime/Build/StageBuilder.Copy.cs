@@ -68,7 +68,23 @@ internal sealed partial class StageBuilder
                 }
                 localPatterns.Add(source);
             }
-            if (localPatterns.Count > 0)
+            // --parents: where each source lands below the destination (its path, after a "/./" pivot when it has one).
+            var placedAt = new Dictionary<CopySource, string>();
+            if (copy.Parents)
+            {
+                foreach (var pattern in localPatterns)
+                {
+                    var pivot = pattern.IndexOf("/./", StringComparison.Ordinal);
+                    var strip = pivot < 0 ? "" : DockerIgnore.Clean(pattern[..pivot]);
+                    foreach (var source in CopySources.Resolve(root, [pattern], ignore, isContext, copy.Line))
+                    {
+                        sources.Add(source);
+                        placedAt[source] = strip.Length > 0 && source.RelativePath.StartsWith(strip + "/", StringComparison.Ordinal)
+                            ? source.RelativePath[(strip.Length + 1)..] : source.RelativePath;
+                    }
+                }
+            }
+            else if (localPatterns.Count > 0)
             {
                 sources.AddRange(CopySources.Resolve(root, localPatterns, ignore, isContext, copy.Line));
             }
@@ -81,7 +97,8 @@ internal sealed partial class StageBuilder
             var createdBy = $"{keyword} {(chown is null ? "" : $"--chown={chown} ")}{(chmod is null ? "" : $"--chmod={chmod} ")}{string.Join(' ', copy.Sources.Select(Word))} {destination}";
             _session.Output.Progress("Reading sources", $"{sources.Count} source(s)");
             var digest = SourceDigest.Of(sources, isContext ? ignore : DockerIgnore.None);
-            var key = BuildCache.Key(_state.CacheKey, keyword, destination, chown ?? "", chmod ?? "", manyOrWildcard ? "many" : "one", digest);
+            var key = BuildCache.Key(_state.CacheKey, keyword, destination, chown ?? "", chmod ?? "", manyOrWildcard ? "many" : "one", digest,
+                copy.Parents ? "parents " + string.Join('\n', sources.Select(src => placedAt.GetValueOrDefault(src, "")).Order(StringComparer.Ordinal)) : "");
             if (Cached(key) is { } cached)
             {
                 Adopt(cached, key, createdBy, cached: true);
@@ -94,7 +111,18 @@ internal sealed partial class StageBuilder
                 Mode = mode,
                 SkipSource = isContext && ignore != DockerIgnore.None ? ignore.Excludes : null,
             };
-            var layer = WriteLayer(merged => CopyPlacement.Place(merged, sources, destination, manyOrWildcard, options, copy.Line, _cancellationToken));
+            var layer = WriteLayer(merged =>
+            {
+                if (!copy.Parents)
+                {
+                    CopyPlacement.Place(merged, sources, destination, manyOrWildcard, options, copy.Line, _cancellationToken);
+                    return;
+                }
+                foreach (var source in sources)
+                {
+                    CopyPlacement.Place(merged, [source], ParentsDestination(destination, source, placedAt.GetValueOrDefault(source)), true, options, copy.Line, _cancellationToken);
+                }
+            });
             Adopt(CommitStep(layer, key, createdBy), key, createdBy, cached: false);
         }
         finally
@@ -102,6 +130,13 @@ internal sealed partial class StageBuilder
             sourceMount?.Dispose();
             DirectoryRemover.TryRemove(scratch);
         }
+    }
+
+    /// <summary>COPY --parents: a directory's contents go to DEST/its path, a file into DEST/its parent's path.</summary>
+    private static string ParentsDestination(string destination, CopySource source, string? placedAt)
+    {
+        var below = placedAt is null ? "" : source.IsDirectory ? placedAt : Path.GetDirectoryName(placedAt) ?? "";
+        return below.Length == 0 ? destination.TrimEnd('/') + "/" : destination.TrimEnd('/') + "/" + below + "/";
     }
 
     /// <summary>Where COPY reads: the context (with .dockerignore), or the root of the stage or image --from names.</summary>

@@ -67,6 +67,7 @@ internal sealed partial class StageBuilder
             Hostname = "buildkitsandbox",
             Mounts = mounts.Mounts,
             Tmpfs = mounts.Tmpfs,
+            Labels = new Dictionary<string, string> { [BuildStaging.OwnerLabel] = Path.GetFileName(_session.Staging) },
         });
         Images.BuiltLayer? layer;
         try

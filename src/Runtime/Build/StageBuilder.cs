@@ -242,7 +242,8 @@ internal sealed partial class StageBuilder
             RootFs = new RootFs { DiffIds = diffIds },
         };
         _session.Output.Progress("Committing layer", layer is null ? "no changes" : $"{layer.Tar.Size / 1024} KiB");
-        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _cancellationToken);
+        var image = Images.CommitBuilt(OciJson.Serialize(config), _state.Layers, layer, [], intermediate: true, _session.Staging, _cancellationToken,
+            parents: _state.LayerImageId is { } parent ? [parent] : null, holder: _session.Holder);
         _session.Builder.Cache.Put(key, image.Id);
         return image;
     }
@@ -255,6 +256,10 @@ internal sealed partial class StageBuilder
             return null;
         }
         var image = _session.Builder.Cache.TryGet(key);
+        if (image is not null && !Images.TryAddHolder(image.Id, _session.Holder))
+        {
+            image = null;
+        }
         if (image is not null)
         {
             _session.Output.UsingCache(image.Id);

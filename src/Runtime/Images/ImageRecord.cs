@@ -15,6 +15,11 @@ internal sealed record ImageRecord
     [JsonPropertyName("stored")] public DateTimeOffset Stored { get; init; }
     /// <summary>A build step's image (the build cache points at it): left out of listings while it has no name.</summary>
     [JsonPropertyName("intermediate")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Intermediate { get; init; }
+    /// <summary>
+    /// The images this one was made from that should live as long as it does (docker's parent): a build step's image
+    /// names the step before; a built image its stages' last images; a commit its container's image.
+    /// </summary>
+    [JsonPropertyName("parents")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Parents { get; init; }
 
     /// <summary>Every blob this image keeps alive: config, manifest and layer blobs.</summary>
     public IEnumerable<string> BlobDigests()

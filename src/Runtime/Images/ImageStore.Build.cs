@@ -13,9 +13,11 @@ public sealed partial class ImageStore
     /// Commits <paramref name="config"/> over <paramref name="parentLayers"/> (already in the store) and
     /// <paramref name="added"/> (staged under <paramref name="staging"/>), all or nothing, as an import commits.
     /// An <paramref name="intermediate"/> image is a build step's: it stays out of listings until it has a name.
+    /// <paramref name="parents"/> are the images it was made from (kept while it lives, removed with it when nothing
+    /// else needs them and they are intermediate). <paramref name="holder"/> holds it (a live build's steps).
     /// </summary>
     public Image CommitBuilt(byte[] config, IReadOnlyList<ImageLayer> parentLayers, BuiltLayer? added, IReadOnlyList<ImageReference> names,
-        bool intermediate, string staging, CancellationToken cancellationToken = default)
+        bool intermediate, string staging, CancellationToken cancellationToken = default, IReadOnlyList<string>? parents = null, string? holder = null)
     {
         var configBlob = BlobStore.StageBytes(config, staging);
         var layers = parentLayers
@@ -38,9 +40,19 @@ public sealed partial class ImageStore
         var id = Commit([staged], staging, cancellationToken)[0];
         using (LockStore())
         {
-            if (ReadRecord(id) is { } record && record.Intermediate != intermediate && (!existed || !intermediate))
+            if (ReadRecord(id) is { } record)
             {
-                WriteRecord(record with { Intermediate = intermediate });
+                if (holder is not null)
+                {
+                    // Held from the moment it exists: a concurrent prune cannot take a live build's step away.
+                    WriteHolder(HolderPath(id, holder));
+                }
+                var keepsIntermediate = existed && intermediate ? record.Intermediate : intermediate;
+                var allParents = (record.Parents ?? []).Concat(parents ?? []).Where(p => p != id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                if (keepsIntermediate != record.Intermediate || allParents.Count != (record.Parents?.Count ?? 0))
+                {
+                    WriteRecord(record with { Intermediate = keepsIntermediate, Parents = allParents.Count == 0 ? null : allParents });
+                }
             }
         }
         return Resolve(id);

@@ -15,8 +15,42 @@ public sealed partial class ImageStore
             {
                 throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{imageId}' in the store.", imageId);
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, []);
+            WriteHolder(path);
+        }
+    }
+
+    /// <summary>Adds the holder when the image is still stored; false when it is gone (removed by a concurrent prune).</summary>
+    public bool TryAddHolder(string imageId, string holderId)
+    {
+        var path = HolderPath(imageId, holderId);
+        using (LockStore())
+        {
+            if (ReadRecord(imageId) is null)
+            {
+                return false;
+            }
+            WriteHolder(path);
+            return true;
+        }
+    }
+
+    /// <summary>Drops <paramref name="holderId"/> from every image it holds (a build that ended, or died).</summary>
+    public void RemoveHolderEverywhere(string holderId)
+    {
+        using (LockStore())
+        {
+            if (!Directory.Exists(HoldersDirectory))
+            {
+                return;
+            }
+            foreach (var dir in Directory.EnumerateDirectories(HoldersDirectory))
+            {
+                File.Delete(Path.Combine(dir, holderId));
+                if (!Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    Directory.Delete(dir);
+                }
+            }
         }
     }
 
@@ -40,6 +74,12 @@ public sealed partial class ImageStore
         return Directory.Exists(dir)
             ? Directory.EnumerateFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
             : [];
+    }
+
+    private static void WriteHolder(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, []);
     }
 
     private string HolderPath(string imageId, string holderId)

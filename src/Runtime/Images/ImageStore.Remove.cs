@@ -7,10 +7,12 @@ namespace ContainerTools.Runtime.Images;
 public sealed partial class ImageStore
 {
     /// <summary>
-    /// Like docker rmi: by a name when the image has other names, only that name goes. Otherwise the image record goes and
-    /// its blobs and layers that no remaining image uses are deleted. An image with holders is refused unless <paramref name="force"/>.
+    /// Like docker rmi: by a name when the image has other names, only that name goes. Otherwise the image record goes,
+    /// with the intermediate images it was built from that nothing else needs (and their build-cache entries), and the
+    /// blobs and layers no remaining image uses are deleted. An image with holders is refused unless <paramref name="force"/>.
     /// </summary>
-    public void Remove(string nameOrId, bool force)
+    /// <param name="keepParents">docker rmi --no-prune: leave the intermediate images it was built from.</param>
+    public void Remove(string nameOrId, bool force, bool keepParents = false)
     {
         var doomedLayers = new List<string>();
         using (LockStore())
@@ -41,32 +43,95 @@ public sealed partial class ImageStore
                 index.References.Remove(name);
             }
             WriteReferenceIndex(index);
-            File.Delete(RecordPath(id));
-            DirectoryRemover.Remove(Path.Combine(HoldersDirectory, Oci.Digest.Hex(id)));
+            DeleteRecord(id);
 
-            var remaining = ReadAllRecords();
-            var liveBlobs = remaining.SelectMany(r => r.BlobDigests()).ToHashSet(StringComparer.Ordinal);
-            var liveLayers = remaining.SelectMany(r => r.Layers).Select(l => l.DiffId).ToHashSet(StringComparer.Ordinal);
-            foreach (var blob in record.BlobDigests().Where(b => !liveBlobs.Contains(b)))
+            var removed = new List<ImageRecord> { record };
+            if (!keepParents)
             {
-                Blobs.Delete(blob);
+                // Only the intermediates this image was made from: a failed build's steps stay cached until a prune.
+                var ancestors = Reach(record.Parents ?? [], ReadAllRecords());
+                var intermediates = DeleteUnneededIntermediates(index, ancestors);
+                RemoveBuildCacheEntriesOf(intermediates.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+                removed.AddRange(intermediates);
             }
-            foreach (var diffId in record.Layers.Select(l => l.DiffId).Distinct().Where(d => !liveLayers.Contains(d)))
-            {
-                // Renamed away under the lock; the slow recursive delete happens after it is released.
-                var path = Layers.PathOf(diffId);
-                if (Directory.Exists(path))
-                {
-                    var doomed = Path.Combine(Root.TempDirectory, $"deleted-layer-{Guid.NewGuid():N}");
-                    Directory.Move(path, doomed);
-                    doomedLayers.Add(doomed);
-                }
-            }
+            doomedLayers.AddRange(CollectGarbage(removed));
         }
         foreach (var doomed in doomedLayers)
         {
             DirectoryRemover.TryRemove(doomed);
         }
+    }
+
+    private void DeleteRecord(string id)
+    {
+        File.Delete(RecordPath(id));
+        DirectoryRemover.Remove(Path.Combine(HoldersDirectory, Oci.Digest.Hex(id)));
+        RemoveBuildCacheEntriesOf(new HashSet<string>(StringComparer.Ordinal) { id });
+    }
+
+    /// <summary>
+    /// Deletes the intermediate records among <paramref name="candidates"/> (all of them when null) that no image still
+    /// needs: one that is not intermediate, has a name or a holder, or reaches it through its parents. Returns them
+    /// (their cache entries are the caller's to drop).
+    /// </summary>
+    private List<ImageRecord> DeleteUnneededIntermediates(ReferenceIndex index, ISet<string>? candidates)
+    {
+        var records = ReadAllRecords();
+        var roots = records.Where(r => !r.Intermediate || index.NamesOf(r.Id).Any() || Holders(r.Id).Count > 0).Select(r => r.Id);
+        var needed = Reach(roots, records);
+        var doomed = records.Where(r => r.Intermediate && !needed.Contains(r.Id) && (candidates is null || candidates.Contains(r.Id))).ToList();
+        foreach (var record in doomed)
+        {
+            File.Delete(RecordPath(record.Id));
+            DirectoryRemover.Remove(Path.Combine(HoldersDirectory, Oci.Digest.Hex(record.Id)));
+        }
+        return doomed;
+    }
+
+    /// <summary><paramref name="starts"/> and every image they reach through parents.</summary>
+    private static HashSet<string> Reach(IEnumerable<string> starts, IReadOnlyList<ImageRecord> records)
+    {
+        var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(starts);
+        while (pending.TryPop(out var id))
+        {
+            if (reached.Add(id) && byId.TryGetValue(id, out var record))
+            {
+                foreach (var parent in record.Parents ?? [])
+                {
+                    pending.Push(parent);
+                }
+            }
+        }
+        return reached;
+    }
+
+    /// <summary>
+    /// Deletes the blobs and layers of <paramref name="removed"/> records that no remaining image uses. Layers are renamed
+    /// away under the lock; the returned directories are for the caller to delete after releasing it.
+    /// </summary>
+    private List<string> CollectGarbage(IReadOnlyList<ImageRecord> removed)
+    {
+        var doomedLayers = new List<string>();
+        var remaining = ReadAllRecords();
+        var liveBlobs = remaining.SelectMany(r => r.BlobDigests()).ToHashSet(StringComparer.Ordinal);
+        var liveLayers = remaining.SelectMany(r => r.Layers).Select(l => l.DiffId).ToHashSet(StringComparer.Ordinal);
+        foreach (var blob in removed.SelectMany(r => r.BlobDigests()).Distinct().Where(b => !liveBlobs.Contains(b)))
+        {
+            Blobs.Delete(blob);
+        }
+        foreach (var diffId in removed.SelectMany(r => r.Layers).Select(l => l.DiffId).Distinct().Where(d => !liveLayers.Contains(d)))
+        {
+            var path = Layers.PathOf(diffId);
+            if (Directory.Exists(path))
+            {
+                var doomed = Path.Combine(Root.TempDirectory, $"deleted-layer-{Guid.NewGuid():N}");
+                Directory.Move(path, doomed);
+                doomedLayers.Add(doomed);
+            }
+        }
+        return doomedLayers;
     }
 
     /// <summary>The index key <paramref name="nameOrId"/> names, when it was given as a name rather than an id.</summary>

@@ -56,6 +56,8 @@ public sealed class StoreReset(ContainerStore store)
                 failures.Add(new ContainerToolsException(ErrorIds.StoreResetFailed, ex.Message, store.Root.Path));
             }
         }
+        // A killed build's COPY mounts are not marked as a container's are: unmounted here, before files are removed.
+        Attempt(() => Build.BuildStaging.RemoveAbandoned(store));
         foreach (var container in SafeList(() => store.List()))
         {
             Attempt(() => store.Remove(container.Id, force: true));

@@ -171,4 +171,55 @@ public sealed class BuildahComparisonTests : IDisposable
         AssertSameTree(ourTree, theirTree);
         AssertSameConfig(ours.Config.Config!, theirs.Config.Config!);
     }
+
+    [Fact]
+    public void Same_tree_and_config_as_buildah_bud_for_owners_plain_tar_stage_index_and_bind_mounts()
+    {
+        WriteContext();
+        using (var plain = File.Create(Path.Combine(_host.Context, "plain.tar")))
+        using (var tar = new TarWriter(plain, TarEntryFormat.Pax))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "plain/data") { Mode = (UnixFileMode)0b110_100_000, Uid = 7, Gid = 8 };
+            entry.DataStream = new MemoryStream("data\n"u8.ToArray());
+            tar.WriteEntry(entry);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "plain/to-data") { LinkName = "data", Uid = 0, Gid = 0 });
+        }
+        const string dockerfile = """
+            FROM busybox
+            RUN echo zero > /zero
+            FROM busybox
+            ARG DEST=/dest
+            ENV TARGET=$DEST/sub
+            COPY --chown=nobody files/ $TARGET/
+            COPY --chown=1234:5678 one.txt two.txt $DEST/pair/
+            ADD plain.tar /opt/
+            COPY --from=0 /zero /from-index
+            RUN --mount=type=bind,source=files,target=/mnt/files cat /mnt/files/a.txt > /bound-a.txt
+            USER 1234:5678
+            WORKDIR /home/user
+            LABEL stage=final
+            """;
+        _host.Write("Dockerfile", dockerfile);
+        var ours = _host.Builder.Build(new BuildOptions { ContextDirectory = _host.Context, Dockerfile = dockerfile, DockerfilePath = Path.Combine(_host.Context, "Dockerfile") });
+        var busybox = Path.Combine(_host.Host.RootPath, "busybox-for-buildah.tar");
+        TestImages.BuildDockerArchive(busybox, "busybox:latest");
+        _buildah.Load(busybox);
+        var theirs = _host.Host.Images.Import(_buildah.Build(_host.Context, "owners-compare:latest"), null).Single();
+        var ourTree = FileTree.Of(_host.Host.Images, ours);
+        var theirTree = FileTree.Of(_host.Host.Images, theirs);
+        foreach (var stub in new[] { "run", "etc/hostname", "etc/hosts", "etc/resolv.conf", "mnt", "mnt/files" })
+        {
+            if (!ourTree.ContainsKey(stub))
+            {
+                theirTree.Remove(stub);
+            }
+        }
+        // A last WORKDIR: Docker (BuildKit) creates the directory, buildah 1.28 only when a later step needs it.
+        Assert.Equal("dir 755 0:0", ourTree["home/user"]);
+        ourTree.Remove("home/user");
+        ourTree.Remove("home");
+        AssertSameTree(ourTree, theirTree);
+        Assert.Contains("opt/plain/to-data", ourTree.Keys);
+        AssertSameConfig(ours.Config.Config!, theirs.Config.Config!);
+    }
 }

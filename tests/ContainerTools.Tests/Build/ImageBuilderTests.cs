@@ -271,6 +271,8 @@ public sealed class ImageBuilderTests : IDisposable
             RUN --mount=type=tmpfs,target=/scratch echo gone > /scratch/f && ls /scratch
             RUN --mount=type=cache,target=/cache echo kept >> /cache/log && cat /cache/log > /cache-seen.txt
             RUN --mount=type=bind,source=bound,target=/in cat /in/input.txt > /bound.txt
+            RUN --mount=type=bind,source=bound,target=/rw,rw echo scribble > /rw/input.txt && echo new > /rw/new.txt && cat /rw/input.txt > /rw-seen.txt
+            RUN --mount=type=bind,source=bound/input.txt,target=/rw-file,rw echo scribble > /rw-file && cat /rw-file >> /rw-seen.txt
             RUN --mount=type=bind,from=tools,source=tool.txt,target=/mnt/tool.txt cat /mnt/tool.txt > /from-stage.txt
             RUN --mount=type=secret,id=token wc -c < /run/secrets/token > /secret-length.txt
             """;
@@ -279,6 +281,11 @@ public sealed class ImageBuilderTests : IDisposable
         var tree = FileTree.Of(_host.Host.Images, image);
         Assert.DoesNotContain(tree.Keys, k => k.StartsWith("scratch") || k.StartsWith("cache/") || k == "cache" || k.StartsWith("in") || k.StartsWith("mnt") || k.StartsWith("run"));
         Assert.Equal("input\n", _host.Run(image, "cat", "/bound.txt"));
+        // Writable binds took the writes and threw them away: the context is as it was, the layer has no mount point.
+        Assert.Equal("scribble\nscribble\n", _host.Run(image, "cat", "/rw-seen.txt"));
+        Assert.Equal("input\n", File.ReadAllText(Path.Combine(_host.Context, "bound/input.txt")));
+        Assert.False(File.Exists(Path.Combine(_host.Context, "bound/new.txt")));
+        Assert.DoesNotContain(tree.Keys, k => k.StartsWith("rw-file") || k == "rw" || k.StartsWith("rw/"));
         Assert.Equal("from-stage\n", _host.Run(image, "cat", "/from-stage.txt"));
         Assert.Equal("7\n", _host.Run(image, "cat", "/secret-length.txt"));
 
@@ -394,6 +401,24 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.StartsWith("dir 700", tree["private/nested"]);
         Assert.StartsWith("file 644 12:34", tree["owned/file.txt"]);
         Assert.StartsWith("dir 755 12:34", tree["owned"]);
+    }
+
+    [Fact]
+    public void Copy_parents_keeps_the_sources_paths_below_the_destination_after_a_pivot()
+    {
+        _host.Write("a/b/file1.txt", "1\n");
+        _host.Write("a/c/file2.txt", "2\n");
+        _host.Write("src/pkg/x.txt", "x\n");
+        _host.Write("dir/sub/y.txt", "y\n");
+        var image = _host.Build("""
+            FROM scratch
+            COPY --parents a/*/file*.txt /out/
+            COPY --parents ./src/./pkg/x.txt /pivot/
+            COPY --parents dir /d
+            COPY a/b/file1.txt /flat/
+            """);
+        var files = FileTree.Of(_host.Host.Images, image).Keys.Where(k => k.EndsWith(".txt")).Order(StringComparer.Ordinal);
+        Assert.Equal(["d/dir/sub/y.txt", "flat/file1.txt", "out/a/b/file1.txt", "out/a/c/file2.txt", "pivot/pkg/x.txt"], files);
     }
 
     [Fact]

@@ -58,6 +58,19 @@ public sealed class BuildCmdletTests : BusyboxModuleTest
     }
 
     [Fact]
+    public void ClearContainerBuildCacheRemovesAFailedBuildsStepsAndWhatIfRemovesNothing()
+    {
+        var context = Context();
+        session.Run("'FROM busybox', 'RUN echo half > /half', 'RUN exit 1' | Build-ContainerImage $Ctx -File -", Vars(("Ctx", context)));
+        var whatIf = session.Run("Clear-ContainerBuildCache -WhatIf").ThrowOnErrors();
+        Assert.Empty(whatIf.Output);
+        var cleared = session.Run("Clear-ContainerBuildCache -Confirm:$false").ThrowOnErrors().Output.Single();
+        Assert.Single((System.Collections.IEnumerable)cleared.Properties["RemovedImages"].Value);
+        var rebuilt = session.Run("'FROM busybox', 'RUN echo half > /half' | Build-ContainerImage $Ctx -File - 6>&1", Vars(("Ctx", context))).ThrowOnErrors();
+        Assert.DoesNotContain(rebuilt.Output, o => o.BaseObject is InformationRecord && o.BaseObject.ToString()!.StartsWith("--> Using cache"));
+    }
+
+    [Fact]
     public void ConvertToContainerImageCommitsAContainersChangesWithChanges()
     {
         session.Run("Invoke-ContainerImage busybox -Name work -Command sh,-c,'echo made > /made.txt && rm /etc/group' | Out-Null").ThrowOnErrors();

@@ -137,7 +137,7 @@ public static class InstructionParser
             throw DockerfileError.At(line, $"--checksum={checksum} is only allowed for HTTP(S) sources", "BadFlag");
         }
         return new CopyInstruction(line, isAdd, words.Take(words.Count - 1).ToList(), words[^1], flags.Value("from"), flags.Value("chown"),
-            flags.Value("chmod"), flags.IsSet("link"), flags.Value("checksum"), flags.Values("exclude"));
+            flags.Value("chmod"), flags.IsSet("link"), flags.Value("checksum"), flags.Values("exclude"), flags.IsSet("parents"));
     }
 
     internal static bool IsUrl(string source) =>

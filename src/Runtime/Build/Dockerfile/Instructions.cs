@@ -49,7 +49,8 @@ public sealed record CopyInstruction(
     string? Chmod,
     bool Link,
     string? Checksum,
-    IReadOnlyList<string> Excludes) : Instruction(Line);
+    IReadOnlyList<string> Excludes,
+    bool Parents = false) : Instruction(Line);
 
 /// <summary>One name an ARG declares, with its raw default (null: none given).</summary>
 public sealed record ArgDeclaration(string Name, string? Default);
