@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Files;
 using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Runtime.Build;

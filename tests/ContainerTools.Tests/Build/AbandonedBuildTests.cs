@@ -1,7 +1,7 @@
 using ContainerTools.Runtime.Build;
 using ContainerTools.Runtime.Build.Layers;
 using ContainerTools.Runtime.Containers;
-using ContainerTools.Runtime.Linux;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Maintenance;
 
 namespace ContainerTools.Tests.Build;

@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Build;
-using ContainerTools.Runtime.Errors;
+using ContainerTools.OciRuntime.Errors;
 
 namespace ContainerTools.Tests.Build;
 
