@@ -12,6 +12,8 @@ BeforeAll {
 
     $script:work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "ct-pester-store-$([guid]::NewGuid().ToString('N'))")).FullName
     $script:previousRoot = $env:CONTAINERTOOLS_ROOT
+    . (Join-Path $PSScriptRoot 'TestStore.ps1')
+    $script:cniBefore = Get-CniScaffolding
 
     $rootfs = Join-Path $work 'rootfs'
     $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
@@ -64,6 +66,7 @@ AfterAll {
     $env:CONTAINERTOOLS_ROOT = $previousRoot
     Remove-Module ContainerTools -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-CniScaffolding -Before $cniBefore
 }
 
 Describe 'Reset-ContainerStore' {

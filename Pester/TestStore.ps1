@@ -6,7 +6,7 @@
 function Enter-TestStore([string] $Name) {
     Import-Module (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/ContainerTools') -Force -ErrorAction Stop
     $work = [IO.Directory]::CreateTempSubdirectory("ct-pester-$Name-").FullName
-    $store = [pscustomobject]@{ Work = $work; Root = Join-Path $work 'store'; PreviousRoot = $env:CONTAINERTOOLS_ROOT }
+    $store = [pscustomobject]@{ Work = $work; Root = Join-Path $work 'store'; PreviousRoot = $env:CONTAINERTOOLS_ROOT; CniScaffolding = Get-CniScaffolding }
     $env:CONTAINERTOOLS_ROOT = $store.Root
     $store
 }
@@ -26,6 +26,7 @@ function Exit-TestStore($Store) {
     $env:CONTAINERTOOLS_ROOT = $Store.PreviousRoot
     Remove-Module ContainerTools -ErrorAction SilentlyContinue
     if (-not $mounts) { Remove-Item -LiteralPath $Store.Work -Recurse -Force }
+    Remove-CniScaffolding -Before $Store.CniScaffolding
     if ($failures -or $mounts) {
         throw "the test store $($Store.Work) was not left clean: $(@($failures) + $mounts -join '; ')"
     }
@@ -58,4 +59,37 @@ function New-BusyboxImage([string] $Name, [string[]] $Applets = @('sh'), [hashta
     finally {
         Remove-Item -LiteralPath $build -Recurse -Force
     }
+}
+
+# portmap and firewall (CNI) leave host-wide scaffolding on purpose: CNI-HOSTPORT-* in nat and CNI-FORWARD/CNI-ADMIN in
+# filter, hooked into the built-in chains; every portmap shares it, so no store's reset removes it. A suite that
+# publishes ports records which of these chains the host had (Get-CniScaffolding) and takes away, after its stores are
+# gone, those it added (Remove-CniScaffolding), as tests/.../Network/NetworkHostState.cs does for the xunit tests.
+$script:CniScaffolding = @(
+    @{ Table = 'nat'; Chain = 'CNI-HOSTPORT-DNAT'; Hooks = @(@('PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL'), @('OUTPUT', '-m', 'addrtype', '--dst-type', 'LOCAL')) }
+    @{ Table = 'nat'; Chain = 'CNI-HOSTPORT-MASQ'; Hooks = @(, @('POSTROUTING', '-m', 'comment', '--comment', 'CNI portfwd requiring masquerade')) }
+    @{ Table = 'nat'; Chain = 'CNI-HOSTPORT-SETMARK'; Hooks = @() }
+    @{ Table = 'filter'; Chain = 'CNI-FORWARD'; Hooks = @(, @('FORWARD', '-m', 'comment', '--comment', 'CNI firewall plugin rules')) }
+    @{ Table = 'filter'; Chain = 'CNI-ADMIN'; Hooks = @() }
+)
+
+function Get-CniScaffolding {
+    $rules = @(iptables-save 2>$null)
+    @($CniScaffolding | Where-Object { $rules -contains ":$($_.Chain) - [0:0]" -or ($rules -match "^:$([regex]::Escape($_.Chain)) ") } | ForEach-Object Chain)
+}
+
+function Remove-CniScaffolding([string[]] $Before) {
+    foreach ($item in $CniScaffolding) {
+        if ($Before -contains $item.Chain) { continue }
+        foreach ($hook in $item.Hooks) {
+            $chain, $match = $hook
+            do { iptables -w -t $item.Table -D $chain @match -j $item.Chain 2>$null } while ($LASTEXITCODE -eq 0)
+        }
+    }
+    foreach ($item in $CniScaffolding) {
+        if ($Before -contains $item.Chain) { continue }
+        iptables -w -t $item.Table -F $item.Chain 2>$null
+        iptables -w -t $item.Table -X $item.Chain 2>$null
+    }
+    $global:LASTEXITCODE = 0
 }
