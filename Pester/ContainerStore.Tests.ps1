@@ -15,24 +15,11 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestStore.ps1')
     $script:cniBefore = Get-CniScaffolding
 
-    $rootfs = Join-Path $work 'rootfs'
-    $bin = New-Item -ItemType Directory -Path (Join-Path $rootfs 'bin') -Force
-    Copy-Item -Path '/bin/busybox' -Destination (Join-Path $bin 'busybox')
-    foreach ($applet in 'sh', 'echo', 'mkdir', 'httpd') {
-        [IO.File]::CreateSymbolicLink((Join-Path $bin $applet), 'busybox') | Out-Null
-    }
-    foreach ($dir in 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') {
-        New-Item -ItemType Directory -Path (Join-Path $rootfs $dir) -Force | Out-Null
-    }
-    Set-Content -Path (Join-Path $rootfs 'etc/passwd') -Value 'root:x:0:0:root:/root:/bin/sh'
-    $script:tarball = Join-Path $work 'rootfs.tar'
-    [System.Formats.Tar.TarFile]::CreateFromDirectory($rootfs, $tarball, $false)
-
     # A store with what a user has after an afternoon: an image, a volume, a network, and a web server on it with a
     # published port. Returns the store's path.
     function script:New-BusyStore([string] $Name) {
         $env:CONTAINERTOOLS_ROOT = Join-Path $work $Name
-        Import-ContainerImage -RootFs -Path $tarball -Name local/busybox:1 | Out-Null
+        New-BusyboxImage local/busybox:1 -Applets sh, echo, mkdir, httpd | Out-Null
         New-ContainerVolume -Name data | Out-Null
         $subnet = "10.$(Get-Random -Minimum 200 -Maximum 208).$(Get-Random -Minimum 0 -Maximum 256).0/24"
         New-ContainerNetwork -Name front -Subnet $subnet | Out-Null
@@ -58,7 +45,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($store in Get-ChildItem -Directory -LiteralPath $work | Where-Object Name -ne 'rootfs') {
+    foreach ($store in Get-ChildItem -Directory -LiteralPath $work) {
         $env:CONTAINERTOOLS_ROOT = $store.FullName
         Reset-ContainerStore -Force -ErrorAction SilentlyContinue
     }

@@ -75,7 +75,7 @@ $script:CniScaffolding = @(
 
 function Get-CniScaffolding {
     $rules = @(iptables-save 2>$null)
-    @($CniScaffolding | Where-Object { $rules -contains ":$($_.Chain) - [0:0]" -or ($rules -match "^:$([regex]::Escape($_.Chain)) ") } | ForEach-Object Chain)
+    @($CniScaffolding | Where-Object { $rules -match "^:$([regex]::Escape($_.Chain)) " } | ForEach-Object Chain)
 }
 
 function Remove-CniScaffolding([string[]] $Before) {
