@@ -10,6 +10,10 @@ packages=(
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
   tini containernetworking-plugins iptables nftables iproute2
   tmux zstd jq hyperfine uidmap
+  gcc libseccomp-dev      # the confinement tests' static syscall probe
+  docker.io docker-compose  # real Docker API clients (docker 20.10 CLI, Compose 1.29); dockerd only in bench/api.sh
+  openssh-server          # the fleet tests' own sshd instances (the system's sshd is left as it is)
+  golang-go golang-github-opencontainers-runtime-tools-dev golang-github-google-uuid-dev  # bench/oci-validation.sh
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -21,4 +25,6 @@ if ((${#missing[@]})); then
 fi
 # The Debian registry package starts a system service on 127.0.0.1:5000; tests run their own on free ports.
 systemctl disable --now docker-registry >/dev/null 2>&1 || true
+# docker.io's dockerd would add a bridge and iptables rules to the host; only bench/api.sh starts one, of its own.
+systemctl disable --now docker.socket docker.service >/dev/null 2>&1 || true
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK 10 is required (dotnet on PATH)" >&2; exit 1; }
