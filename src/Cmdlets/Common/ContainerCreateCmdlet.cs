@@ -106,6 +106,23 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Privileged { get; set; }
 
+    // Services (docs/processes.md, "Restart policies").
+    /// <summary>Docker's --restart: no, on-failure[:max-retries], always, unless-stopped.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(RestartPolicyCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? RestartPolicy { get; set; }
+
+    /// <summary>The signal Stop-Container sends first (default: the image's STOPSIGNAL, else SIGTERM).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StopSignal { get; set; }
+
+    /// <summary>How long Stop-Container waits after the stop signal before SIGKILL (default 10 s): a TimeSpan, seconds, or '30s'.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? StopTimeout { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -135,6 +152,9 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         Mounts = Mount ?? [],
         Devices = Device ?? [],
         Privileged = Privileged.IsPresent,
+        RestartPolicy = RestartPolicy,
+        StopSignal = StopSignal,
+        StopTimeout = StopTimeout,
     };
 
     private static string Text(object? value) => value switch

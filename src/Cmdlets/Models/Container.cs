@@ -42,6 +42,13 @@ public sealed class Container
     public bool Interactive { get; init; }
     public bool Tty { get; init; }
     public int RestartCount { get; init; }
+    /// <summary>no, on-failure[:max], always or unless-stopped (-RestartPolicy).</summary>
+    public string RestartPolicy { get; init; } = "no";
+    /// <summary>The restart policy's monitor is waiting to start the program again (Docker's "restarting").</summary>
+    public bool Restarting { get; init; }
+    public string StopSignal { get; init; } = "SIGTERM";
+    /// <summary>How long Stop-Container waits before SIGKILL.</summary>
+    public TimeSpan StopTimeout { get; init; }
     /// <summary>"bridge", "none", "host" or a network's name.</summary>
     public string Network { get; init; } = "";
     /// <summary>Published ports of the running container, as docker ps shows them: 0.0.0.0:8080->80/tcp.</summary>
@@ -77,7 +84,7 @@ public sealed class Container
             ImageId = definition.ImageId,
             Command = definition.Args.ToArray(),
             Status = state.Status,
-            ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null,
+            ExitCode = state.Status == ContainerStatus.Exited || container.Restarting ? state.ExitCode : null,
             OOMKilled = state.OomKilled,
             Pid = running && state.Pid > 0 ? state.Pid : null,
             CreatedAt = definition.CreatedAt.LocalDateTime,
@@ -95,6 +102,10 @@ public sealed class Container
             Interactive = definition.Interactive,
             Tty = definition.Tty,
             RestartCount = state.RestartCount,
+            RestartPolicy = definition.RestartPolicy.ToString(),
+            Restarting = container.Restarting,
+            StopSignal = definition.StopSignal,
+            StopTimeout = TimeSpan.FromSeconds(definition.StopTimeout ?? (int)Runtime.Containers.ContainerStore.DefaultStopTimeout.TotalSeconds),
             Error = state.Error,
             Network = definition.Network,
             Ports = running ? state.Ports.Select(p => $"{p.HostIp ?? "0.0.0.0"}:{p.HostPort}->{p.ContainerPort}/{p.Protocol}").ToArray() : [],

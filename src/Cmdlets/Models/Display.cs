@@ -71,6 +71,11 @@ public static class Display
         {
             return "";
         }
+        if (container.Restarting)
+        {
+            // Docker's form: the last run's exit code, and since when it has been waiting to restart.
+            return $"Restarting ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " ago";
+        }
         return container.Status switch
         {
             OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),

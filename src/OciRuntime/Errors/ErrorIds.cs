@@ -60,6 +60,7 @@ public static class ErrorIds
     public static readonly ErrorId EndpointNotFound = new("EndpointNotFound", ErrorKind.NotFound);
     public static readonly ErrorId GroupNotFound = new("GroupNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId HostNetworkCannotConnect = new("HostNetworkCannotConnect", ErrorKind.InvalidOperation);
+    public static readonly ErrorId RestartPolicyWithAutoRemove = new("RestartPolicyWithAutoRemove", ErrorKind.InvalidArgument);
     public static readonly ErrorId ImageInUse = new("ImageInUse", ErrorKind.InUse);
     public static readonly ErrorId ImageNotFound = new("ImageNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ImageNotFoundInRegistry = new("ImageNotFoundInRegistry", ErrorKind.NotFound);
@@ -69,6 +70,9 @@ public static class ErrorIds
     public static readonly ErrorId InvalidContainerId = new("InvalidContainerId", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerName = new("InvalidContainerName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerState = new("InvalidContainerState", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidRestartPolicy = new("InvalidRestartPolicy", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidStopTimeout = new("InvalidStopTimeout", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidDuration = new("InvalidDuration", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidCredentialFile = new("InvalidCredentialFile", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidDeviceMapping = new("InvalidDeviceMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDeviceRule = new("InvalidDeviceRule", ErrorKind.InvalidArgument);
@@ -217,6 +221,7 @@ public static class ErrorIds
         EndpointNotFound,
         GroupNotFound,
         HostNetworkCannotConnect,
+        RestartPolicyWithAutoRemove,
         ImageInUse,
         ImageNotFound,
         ImageNotFoundInRegistry,
@@ -226,6 +231,9 @@ public static class ErrorIds
         InvalidContainerId,
         InvalidContainerName,
         InvalidContainerState,
+        InvalidRestartPolicy,
+        InvalidStopTimeout,
+        InvalidDuration,
         InvalidCredentialFile,
         InvalidDeviceMapping,
         InvalidDeviceRule,

@@ -18,6 +18,8 @@ public sealed record MonitoredContainer
     [JsonPropertyName("autoRemove")] public bool AutoRemove { get; init; }
     /// <summary>Only counted: a container on a user network leaves an attachment for the exit hook to tear down.</summary>
     [JsonPropertyName("connectedNetworks")] public IReadOnlyList<JsonElement> ConnectedNetworks { get; init; } = [];
+    /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>
+    [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
 }
 
 /// <summary>What the monitor reads of the engine's state.json (<see cref="ContainerPaths.StateFile"/>), named as the engine's ContainerRuntimeState.</summary>
@@ -26,4 +28,6 @@ public sealed record MonitoredState
     [JsonPropertyName("status")] public ContainerStatus Status { get; init; } = ContainerStatus.Created;
     [JsonPropertyName("monitorPid")] public int MonitorPid { get; init; }
     [JsonPropertyName("cgroup")] public CgroupHandle? Cgroup { get; init; }
+    /// <summary>Set by Stop (and Kill) before they signal: the monitor restarts no program a user stopped.</summary>
+    [JsonPropertyName("stoppedByUser")] public bool StoppedByUser { get; init; }
 }

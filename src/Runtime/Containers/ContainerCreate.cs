@@ -8,6 +8,7 @@ using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -22,6 +23,7 @@ public sealed partial class ContainerStore
         var image = Images.Resolve(options.Image);
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
+        var restartPolicy = ServicePolicy(options);
         var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
         var network = ValidateNetwork(options, publish);
         var mountRequests = options.Volumes.Select(MountArguments.ParseVolume)
@@ -36,6 +38,8 @@ public sealed partial class ContainerStore
             var definition = Define(id, name, options, image, config) with
             {
                 Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
+                RestartPolicy = restartPolicy,
+                StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
             };
             if (mountRequests.Count == 0) return definition;
             try
@@ -108,6 +112,22 @@ public sealed partial class ContainerStore
             ReadOnlyRootFs = options.ReadOnlyRootFs,
             AutoRemove = options.AutoRemove,
         };
+    }
+
+    /// <summary>The restart policy; Docker refuses one on a container that is removed when it exits.</summary>
+    private static RestartPolicy ServicePolicy(ContainerCreateOptions options)
+    {
+        var policy = options.RestartPolicy is null ? RestartPolicy.None : RestartPolicy.Parse(options.RestartPolicy);
+        if (policy.RestartsAtAll && options.AutoRemove)
+        {
+            throw new ContainerToolsException(ErrorIds.RestartPolicyWithAutoRemove,
+                $"The restart policy '{policy}' cannot be used on a container that is removed when it exits (-RemoveAutomatically).", options.RestartPolicy);
+        }
+        if (options.StopTimeout is { } timeout && timeout < TimeSpan.Zero)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidStopTimeout, $"The stop timeout '{timeout}' is negative.", timeout);
+        }
+        return policy;
     }
 
     /// <summary>Drops the container's marks on its volumes; anonymous volumes left unused go too when asked (Docker's --rm).</summary>

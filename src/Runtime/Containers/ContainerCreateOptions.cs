@@ -40,4 +40,10 @@ public sealed record ContainerCreateOptions
     public IReadOnlyList<string> Devices { get; init; } = [];
     /// <summary>Docker's --privileged; for now its device part only: every host device, every device access.</summary>
     public bool Privileged { get; init; }
+
+    // Services (docs/processes.md, "Restart policies"): what keeps the container up and how it is stopped.
+    /// <summary>Docker's --restart: no, on-failure[:max], always, unless-stopped; null: no.</summary>
+    public string? RestartPolicy { get; init; }
+    /// <summary>How long Stop waits after the stop signal before SIGKILL; null: the image's, else 10 seconds.</summary>
+    public TimeSpan? StopTimeout { get; init; }
 }

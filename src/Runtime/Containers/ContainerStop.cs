@@ -23,10 +23,11 @@ public sealed partial class ContainerStore
         var container = handle.Container;
         if (!ContainerTransitions.IsActive(container.Status)) return container;
         var number = SignalNames.Parse(signal ?? container.Definition.StopSignal);
-        ProcessSignals.TrySend(container.State.Pid, number);
+        container = StopRestarts(handle);
+        if (container.State.Pid > 0) ProcessSignals.TrySend(container.State.Pid, number);
         // A frozen process cannot act on the signal: let it run so it can stop cleanly.
         if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
-        var exited = handle.WaitForExit(timeout ?? DefaultStopTimeout);
+        var exited = handle.WaitForExit(timeout ?? StopTimeoutOf(container));
         if (exited is null)
         {
             KillCgroup(container);
@@ -46,9 +47,15 @@ public sealed partial class ContainerStore
         using var handle = Open(id);
         var container = handle.Container;
         ContainerTransitions.RequireActive(container);
+        // As Docker: a kill that ends the program is a user's stop, which no restart policy undoes; a reload signal is not.
+        if (number is ProcessSignals.SIGKILL or ProcessSignals.SIGTERM or ProcessSignals.SIGINT
+            || number == SignalNames.Parse(container.Definition.StopSignal))
+        {
+            container = StopRestarts(handle);
+        }
         if (number != ProcessSignals.SIGKILL)
         {
-            ProcessSignals.TrySend(container.State.Pid, number);
+            if (container.State.Pid > 0) ProcessSignals.TrySend(container.State.Pid, number);
             return container;
         }
         KillCgroup(container);
@@ -59,6 +66,30 @@ public sealed partial class ContainerStore
     {
         var container = Stop(idOrName, timeout);
         return Start(container.Id);
+    }
+
+    private static TimeSpan StopTimeoutOf(Container container) =>
+        container.Definition.StopTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultStopTimeout;
+
+    /// <summary>
+    /// A user's stop: recorded in state.json (the monitor reads it at the exit, Restore-Container after a reboot), and
+    /// told to a monitor with a restart policy (SIGTERM), so that it restarts nothing and ends a back-off wait now.
+    /// </summary>
+    private static Container StopRestarts(ContainerHandle handle)
+    {
+        var container = handle.Container;
+        if (!container.State.StoppedByUser) container = handle.Save(container.State with { StoppedByUser = true });
+        SignalRestartingMonitor(container);
+        return container;
+    }
+
+    private static void SignalRestartingMonitor(Container container)
+    {
+        var state = container.State;
+        if (container.Definition.RestartPolicy.RestartsAtAll && ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime))
+        {
+            ProcessSignals.TrySend(state.MonitorPid, ProcessSignals.SIGTERM);
+        }
     }
 
     private static void KillCgroup(Container container)

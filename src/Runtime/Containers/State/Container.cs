@@ -15,5 +15,7 @@ public sealed record Container(ContainerDefinition Definition, ContainerRuntimeS
     /// (network, or after a lost monitor also cgroup and mount) has not run: the next write operation, or ctcleanup, settles it.
     /// </summary>
     public PendingExit PendingExit { get; init; }
+    /// <summary>Its restart policy's monitor waits out the back-off before starting the program again (Docker's "restarting").</summary>
+    public bool Restarting { get; init; }
     public override string ToString() => $"{Name} ({ShortId}, {Status})";
 }
