@@ -123,6 +123,10 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [DurationTransformation]
     public TimeSpan? StopTimeout { get; set; }
 
+    /// <summary>Docker's --init: the host's tini as PID 1, forwarding signals to the program and reaping zombies.</summary>
+    [Parameter]
+    public SwitchParameter Init { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -155,6 +159,7 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         RestartPolicy = RestartPolicy,
         StopSignal = StopSignal,
         StopTimeout = StopTimeout,
+        Init = Init.IsPresent,
     };
 
     private static string Text(object? value) => value switch

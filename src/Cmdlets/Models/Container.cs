@@ -47,6 +47,8 @@ public sealed class Container
     /// <summary>The restart policy's monitor is waiting to start the program again (Docker's "restarting").</summary>
     public bool Restarting { get; init; }
     public string StopSignal { get; init; } = "SIGTERM";
+    /// <summary>-Init: tini runs as PID 1 in front of the program.</summary>
+    public bool Init { get; init; }
     /// <summary>How long Stop-Container waits before SIGKILL.</summary>
     public TimeSpan StopTimeout { get; init; }
     /// <summary>"bridge", "none", "host" or a network's name.</summary>
@@ -105,6 +107,7 @@ public sealed class Container
             RestartPolicy = definition.RestartPolicy.ToString(),
             Restarting = container.Restarting,
             StopSignal = definition.StopSignal,
+            Init = definition.Init,
             StopTimeout = TimeSpan.FromSeconds(definition.StopTimeout ?? (int)Runtime.Containers.ContainerStore.DefaultStopTimeout.TotalSeconds),
             Error = state.Error,
             Network = definition.Network,

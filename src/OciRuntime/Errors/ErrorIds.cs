@@ -37,6 +37,7 @@ public static class ErrorIds
     public static readonly ErrorId CleanupNotFound = new("CleanupNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerExecFailed = new("ContainerExecFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerExitUnknown = new("ContainerExitUnknown", ErrorKind.InvalidOperation);
+    public static readonly ErrorId ContainerInitNotFound = new("ContainerInitNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerMountBusy = new("ContainerMountBusy", ErrorKind.InUse);
     public static readonly ErrorId ContainerNameInUse = new("ContainerNameInUse", ErrorKind.AlreadyExists);
     public static readonly ErrorId ContainerNotFound = new("ContainerNotFound", ErrorKind.NotFound);
@@ -198,6 +199,7 @@ public static class ErrorIds
         CleanupNotFound,
         ContainerExecFailed,
         ContainerExitUnknown,
+        ContainerInitNotFound,
         ContainerMountBusy,
         ContainerNameInUse,
         ContainerNotFound,

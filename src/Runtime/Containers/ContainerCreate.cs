@@ -8,6 +8,7 @@ using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.Runtime.Containers.Services;
 using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
@@ -24,6 +25,8 @@ public sealed partial class ContainerStore
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
         var restartPolicy = ServicePolicy(options);
+        // A missing tini is the user's mistake to hear about now, not at start.
+        if (options.Init) ContainerInitBinary.Locate();
         var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
         var network = ValidateNetwork(options, publish);
         var mountRequests = options.Volumes.Select(MountArguments.ParseVolume)
@@ -39,6 +42,7 @@ public sealed partial class ContainerStore
             {
                 Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
                 RestartPolicy = restartPolicy,
+                Init = options.Init,
                 StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
             };
             if (mountRequests.Count == 0) return definition;

@@ -46,4 +46,6 @@ public sealed record ContainerCreateOptions
     public string? RestartPolicy { get; init; }
     /// <summary>How long Stop waits after the stop signal before SIGKILL; null: the image's, else 10 seconds.</summary>
     public TimeSpan? StopTimeout { get; init; }
+    /// <summary>Docker's --init: a small init (the host's tini) as PID 1 that forwards signals and reaps zombies.</summary>
+    public bool Init { get; init; }
 }

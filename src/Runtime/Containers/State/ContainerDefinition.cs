@@ -52,6 +52,8 @@ public sealed record ContainerDefinition
     [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
     /// <summary>Seconds Stop waits for the exit before SIGKILL (-StopTimeout, Docker's StopTimeout); null: 10.</summary>
     [JsonPropertyName("stopTimeout")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StopTimeout { get; init; }
+    /// <summary>-Init: the host's tini runs as PID 1 in front of the program (Docker's --init).</summary>
+    [JsonPropertyName("init")] public bool Init { get; init; }
 
     /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
     [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;
