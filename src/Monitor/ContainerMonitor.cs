@@ -58,7 +58,10 @@ internal static class ContainerMonitor
         WorkingSet.TrimCode();
 
         var policy = definition?.RestartPolicy ?? RestartPolicy.None;
-        using var stopRequest = policy.RestartsAtAll ? StopRequest.Listen() : null;
+        var health = definition?.Health;
+        using var stopRequest = MayRestart(definition) ? StopRequest.Listen() : null;
+        var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
+        prober?.RunStarted(pid, startedAt);
         var backoff = new RestartBackoff();
         var restarts = 0;
         string? error = null;
@@ -69,6 +72,7 @@ internal static class ContainerMonitor
         while (true)
         {
             status = ProcessWait.Wait(pid);
+            prober?.RunEnded();
             var lasted = DateTimeOffset.UtcNow - startedAt;
             try
             {
@@ -83,7 +87,9 @@ internal static class ContainerMonitor
                 error = ex.Message;
             }
             foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
-            if (error is not null || !policy.ShouldRestart(status.ShellCode, restarts, StoppedByUser(paths, stopRequest))) break;
+            var healthRestart = stopRequest?.TakeRestartRequest() == true;
+            var stoppedByUser = StoppedByUser(paths, stopRequest);
+            if (error is not null || stoppedByUser || !(healthRestart || policy.ShouldRestart(status.ShellCode, restarts, stoppedByUser))) break;
 
             // The policy restarts it: the root mount, the cgroup and the network namespace stay; the launch runs again from the bundle.
             definition = ReadDefinition(paths, definition);
@@ -106,6 +112,7 @@ internal static class ContainerMonitor
                 pid = Launch(paths, initPath, cgroup, log, attach, definition, out pumps);
                 restarts++;
                 RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt, RestartCount = restarts });
+                prober?.RunStarted(pid, startedAt);
             }
             catch (Exception ex)
             {
@@ -113,6 +120,7 @@ internal static class ContainerMonitor
                 break;
             }
         }
+        prober?.End();
         log.Dispose();
         try
         {
@@ -150,6 +158,10 @@ internal static class ContainerMonitor
         }
         return 0;
     }
+
+    /// <summary>A restart policy, or a health check that may restart or stop it: the monitor then takes SIGTERM as a user's stop.</summary>
+    private static bool MayRestart(MonitoredContainer? definition) =>
+        definition is not null && (definition.RestartPolicy.RestartsAtAll || definition.Health is not null);
 
     private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out Thread[] pumps) =>
         definition?.Tty == true

@@ -127,6 +127,40 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Init { get; set; }
 
+    /// <summary>Docker's --health-cmd: run by /bin/sh -c in the container; exit 0 is healthy.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HealthCommand { get; set; }
+
+    /// <summary>Time between probes (default 30 s): a TimeSpan, or Docker's '30s', '500ms', '2m'.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthInterval { get; set; }
+
+    /// <summary>How long a probe may run before it counts as failed (default 30 s).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthTimeout { get; set; }
+
+    /// <summary>Failures in this time after the start do not count (default 0).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthStartPeriod { get; set; }
+
+    /// <summary>Consecutive failures that make the container unhealthy (default 3).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? HealthRetries { get; set; }
+
+    /// <summary>Docker's --no-healthcheck: no probe, even if the image has a HEALTHCHECK.</summary>
+    [Parameter]
+    public SwitchParameter NoHealthcheck { get; set; }
+
+    /// <summary>Podman's --health-on-failure: what ctmon does once the container is unhealthy.</summary>
+    [Parameter]
+    [ValidateSet("none", "kill", "restart", "stop")]
+    public string? HealthOnFailure { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -160,6 +194,13 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         StopSignal = StopSignal,
         StopTimeout = StopTimeout,
         Init = Init.IsPresent,
+        HealthCommand = HealthCommand,
+        HealthInterval = HealthInterval,
+        HealthTimeout = HealthTimeout,
+        HealthStartPeriod = HealthStartPeriod,
+        HealthRetries = HealthRetries,
+        NoHealthcheck = NoHealthcheck.IsPresent,
+        HealthOnFailure = HealthOnFailure,
     };
 
     private static string Text(object? value) => value switch

@@ -47,6 +47,10 @@ public sealed class Container
     /// <summary>The restart policy's monitor is waiting to start the program again (Docker's "restarting").</summary>
     public bool Restarting { get; init; }
     public string StopSignal { get; init; } = "SIGTERM";
+    /// <summary>starting, healthy or unhealthy while it runs with a health check; none otherwise.</summary>
+    public string Health { get; init; } = "none";
+    /// <summary>The last five probe results, oldest first.</summary>
+    public ContainerHealthResult[] HealthLog { get; init; } = [];
     /// <summary>-Init: tini runs as PID 1 in front of the program.</summary>
     public bool Init { get; init; }
     /// <summary>How long Stop-Container waits before SIGKILL.</summary>
@@ -108,6 +112,11 @@ public sealed class Container
             Restarting = container.Restarting,
             StopSignal = definition.StopSignal,
             Init = definition.Init,
+            Health = container.Health?.Status ?? "none",
+            HealthLog = container.Health?.Log.Select(r => new ContainerHealthResult
+            {
+                Start = r.Start.LocalDateTime, End = r.End.LocalDateTime, ExitCode = r.ExitCode, Output = r.Output,
+            }).ToArray() ?? [],
             StopTimeout = TimeSpan.FromSeconds(definition.StopTimeout ?? (int)Runtime.Containers.ContainerStore.DefaultStopTimeout.TotalSeconds),
             Error = state.Error,
             Network = definition.Network,
@@ -117,4 +126,14 @@ public sealed class Container
             Privileged = definition.Privileged,
         };
     }
+}
+
+/// <summary>One health probe's result (Docker's State.Health.Log entry).</summary>
+public sealed class ContainerHealthResult
+{
+    public DateTime Start { get; init; }
+    public DateTime End { get; init; }
+    /// <summary>0 healthy, else failed; -1 when it could not run or timed out.</summary>
+    public int ExitCode { get; init; }
+    public string Output { get; init; } = "";
 }

@@ -78,7 +78,8 @@ public static class Display
         }
         return container.Status switch
         {
-            OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),
+            OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now))
+                + (container.Health is "none" or "" ? "" : container.Health == "starting" ? " (health: starting)" : $" ({container.Health})"),
             OciRuntime.State.ContainerStatus.Paused => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " (Paused)",
             OciRuntime.State.ContainerStatus.Exited =>
                 $"Exited ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.FinishedAt ?? DateTime.Now)) + " ago",

@@ -62,6 +62,7 @@ public static class ErrorIds
     public static readonly ErrorId GroupNotFound = new("GroupNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId HostNetworkCannotConnect = new("HostNetworkCannotConnect", ErrorKind.InvalidOperation);
     public static readonly ErrorId RestartPolicyWithAutoRemove = new("RestartPolicyWithAutoRemove", ErrorKind.InvalidArgument);
+    public static readonly ErrorId NoHealthCheck = new("NoHealthCheck", ErrorKind.InvalidOperation);
     public static readonly ErrorId ImageInUse = new("ImageInUse", ErrorKind.InUse);
     public static readonly ErrorId ImageNotFound = new("ImageNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ImageNotFoundInRegistry = new("ImageNotFoundInRegistry", ErrorKind.NotFound);
@@ -74,6 +75,7 @@ public static class ErrorIds
     public static readonly ErrorId InvalidRestartPolicy = new("InvalidRestartPolicy", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidStopTimeout = new("InvalidStopTimeout", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDuration = new("InvalidDuration", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidHealthCheck = new("InvalidHealthCheck", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidCredentialFile = new("InvalidCredentialFile", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidDeviceMapping = new("InvalidDeviceMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDeviceRule = new("InvalidDeviceRule", ErrorKind.InvalidArgument);
@@ -224,6 +226,7 @@ public static class ErrorIds
         GroupNotFound,
         HostNetworkCannotConnect,
         RestartPolicyWithAutoRemove,
+        NoHealthCheck,
         ImageInUse,
         ImageNotFound,
         ImageNotFoundInRegistry,
@@ -236,6 +239,7 @@ public static class ErrorIds
         InvalidRestartPolicy,
         InvalidStopTimeout,
         InvalidDuration,
+        InvalidHealthCheck,
         InvalidCredentialFile,
         InvalidDeviceMapping,
         InvalidDeviceRule,

@@ -8,6 +8,8 @@ public sealed record ContainerPaths(string Directory)
     public string StartedFile => Path.Combine(Directory, "started.json");
     public string ExitFile => Path.Combine(Directory, "exit.json");
     public string LogFile => Path.Combine(Directory, "container.log");
+    /// <summary>The health check's state and last results (ctmon, for containers with a health check).</summary>
+    public string HealthFile => Path.Combine(Directory, "health.json");
     /// <summary>The OCI bundle: config.json, whose root is <see cref="MergedDirectory"/>.</summary>
     public string BundleDirectory => Path.Combine(Directory, "bundle");
     public string UpperDirectory => Path.Combine(Directory, "upper");

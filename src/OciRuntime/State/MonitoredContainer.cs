@@ -20,6 +20,8 @@ public sealed record MonitoredContainer
     [JsonPropertyName("connectedNetworks")] public IReadOnlyList<JsonElement> ConnectedNetworks { get; init; } = [];
     /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>
     [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
+    /// <summary>The probe ctmon runs; null: none.</summary>
+    [JsonPropertyName("health")] public HealthCheck? Health { get; init; }
 }
 
 /// <summary>What the monitor reads of the engine's state.json (<see cref="ContainerPaths.StateFile"/>), named as the engine's ContainerRuntimeState.</summary>

@@ -41,6 +41,8 @@ public static class StateFiles
 [JsonSerializable(typeof(LogRecord))]
 [JsonSerializable(typeof(CgroupHandle))]
 [JsonSerializable(typeof(RestartPolicy))]
+[JsonSerializable(typeof(HealthCheck))]
+[JsonSerializable(typeof(MonitorHealthRecord))]
 public sealed partial class MonitorStateJson : JsonSerializerContext
 {
 }

@@ -25,6 +25,7 @@ public sealed partial class ContainerStore
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
         var restartPolicy = ServicePolicy(options);
+        var health = HealthCheckMerge.Merge(options, config.Healthcheck);
         // A missing tini is the user's mistake to hear about now, not at start.
         if (options.Init) ContainerInitBinary.Locate();
         var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
@@ -43,6 +44,7 @@ public sealed partial class ContainerStore
                 Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
                 RestartPolicy = restartPolicy,
                 Init = options.Init,
+                Health = health,
                 StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
             };
             if (mountRequests.Count == 0) return definition;

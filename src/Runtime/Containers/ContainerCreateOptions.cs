@@ -48,4 +48,14 @@ public sealed record ContainerCreateOptions
     public TimeSpan? StopTimeout { get; init; }
     /// <summary>Docker's --init: a small init (the host's tini) as PID 1 that forwards signals and reaps zombies.</summary>
     public bool Init { get; init; }
+    /// <summary>Docker's --health-cmd (run by /bin/sh -c in the container); null: the image's HEALTHCHECK.</summary>
+    public string? HealthCommand { get; init; }
+    public TimeSpan? HealthInterval { get; init; }
+    public TimeSpan? HealthTimeout { get; init; }
+    public TimeSpan? HealthStartPeriod { get; init; }
+    public int? HealthRetries { get; init; }
+    /// <summary>Docker's --no-healthcheck: no probe, even if the image has a HEALTHCHECK.</summary>
+    public bool NoHealthcheck { get; init; }
+    /// <summary>Podman's --health-on-failure: none, kill, restart or stop.</summary>
+    public string? HealthOnFailure { get; init; }
 }

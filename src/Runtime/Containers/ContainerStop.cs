@@ -86,7 +86,7 @@ public sealed partial class ContainerStore
     private static void SignalRestartingMonitor(Container container)
     {
         var state = container.State;
-        if (container.Definition.RestartPolicy.RestartsAtAll && ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime))
+        if (container.Definition.MonitorMayRestart && ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime))
         {
             ProcessSignals.TrySend(state.MonitorPid, ProcessSignals.SIGTERM);
         }
@@ -116,20 +116,42 @@ public sealed partial class ContainerStore
     /// Waits for the container to exit and returns its exit code; null when <paramref name="timeout"/> passes first.
     /// A created container is waited for as Docker does: until it has been started and has exited. A read: it takes
     /// no lock and leaves the exit's clean-up (and an AutoRemove container's removal) to ctcleanup or the next write.
+    /// Other conditions (<see cref="WaitCondition"/>): the next exit from now on (a restart policy's too), the
+    /// container's removal (its last exit code), or its health check passing (0).
     /// </summary>
-    public int? Wait(string idOrName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public int? Wait(string idOrName, TimeSpan? timeout = null, CancellationToken cancellationToken = default, WaitCondition condition = WaitCondition.NotRunning)
     {
-        var id = Resolve(idOrName).Id;
+        var first = Resolve(idOrName);
+        var id = first.Id;
+        if (condition == WaitCondition.Healthy && first.Definition.Health is null)
+            throw new ContainerToolsException(ErrorIds.NoHealthCheck, $"The container '{first.Name}' has no health check.", first.Name);
         var deadline = timeout is null ? DateTime.MaxValue : DateTime.UtcNow + timeout.Value;
         var delay = 2;
+        var lastExitCode = first.State.ExitCode;
         while (true)
         {
-            var container = TryGet(id)
-                ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{idOrName}' was removed.", idOrName);
-            if (container.Status == ContainerStatus.Exited) return container.State.ExitCode;
+            var container = TryGet(id);
+            if (container is null)
+            {
+                if (condition == WaitCondition.Removed) return lastExitCode;
+                throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{idOrName}' was removed.", idOrName);
+            }
+            lastExitCode = container.State.ExitCode;
+            switch (condition)
+            {
+                case WaitCondition.NotRunning when container.Status == ContainerStatus.Exited:
+                    return container.State.ExitCode;
+                case WaitCondition.NextExit when (container.Status == ContainerStatus.Exited && container.State.FinishedAt != first.State.FinishedAt)
+                                                 || container.State.RestartCount > first.State.RestartCount:
+                    return container.State.ExitCode;
+                case WaitCondition.Healthy when container.Health?.Status == HealthStatus.Healthy:
+                    return 0;
+                case WaitCondition.Healthy when container.Status == ContainerStatus.Exited:
+                    throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' exited before it was healthy.", container.Name);
+            }
             if (DateTime.UtcNow >= deadline) return null;
             cancellationToken.WaitHandle.WaitOne(delay);
-            delay = Math.Min(delay * 2, 20);
+            delay = Math.Min(delay * 2, condition == WaitCondition.NotRunning ? 20 : 100);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }

@@ -54,6 +54,11 @@ public sealed record ContainerDefinition
     [JsonPropertyName("stopTimeout")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StopTimeout { get; init; }
     /// <summary>-Init: the host's tini runs as PID 1 in front of the program (Docker's --init).</summary>
     [JsonPropertyName("init")] public bool Init { get; init; }
+    /// <summary>The health probe ctmon runs (the image's HEALTHCHECK merged with -Health*); null: none.</summary>
+    [JsonPropertyName("health")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HealthCheck? Health { get; init; }
+
+    /// <summary>Its monitor may start the program again (a restart policy, or a health check's -HealthOnFailure).</summary>
+    [JsonIgnore] public bool MonitorMayRestart => RestartPolicy.RestartsAtAll || Health is not null;
 
     /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
     [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;

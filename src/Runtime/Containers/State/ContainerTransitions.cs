@@ -38,7 +38,7 @@ internal static class ContainerTransitions
         var exit = ReadExit(recorded.Paths);
         if (exit is null)
         {
-            if (ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime)) return WithRestarts(recorded);
+            if (ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime)) return WithHealth(WithRestarts(recorded));
             // The monitor may have written its record just before exiting: look again before calling it lost.
             exit = ReadExit(recorded.Paths);
         }
@@ -83,7 +83,7 @@ internal static class ContainerTransitions
     private static Container WithRestarts(Container recorded)
     {
         var state = recorded.State;
-        if (!recorded.Definition.RestartPolicy.RestartsAtAll) return recorded;
+        if (!recorded.Definition.MonitorMayRestart) return recorded;
         var run = ContainerStateJson.ReadFile(recorded.Paths.StartedFile, ContainerStateJson.Default.MonitorStartedRecord);
         if (run is null || run.MonitorPid != state.MonitorPid || (run.RestartCount == 0 && !run.Restarting)) return recorded;
         return recorded with
@@ -117,6 +117,17 @@ internal static class ContainerTransitions
         MonitorRestarts = 0,
         StoppedByUser = false,
     };
+
+    /// <summary>A running container with a health check: ctmon's health.json of this run, else "starting".</summary>
+    private static Container WithHealth(Container observed)
+    {
+        if (observed.Definition.Health is null) return observed;
+        var health = ContainerStateJson.ReadFile(observed.Paths.HealthFile, ContainerStateJson.Default.MonitorHealthRecord);
+        return observed with
+        {
+            Health = health is not null && health.MonitorPid == observed.State.MonitorPid ? health : new MonitorHealthRecord { Status = HealthStatus.Starting },
+        };
+    }
 
     public static void RequireActive(Container container)
     {
