@@ -38,7 +38,7 @@ internal static class ContainerMonitor
             definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer);
             cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
-            log = new ContainerLog(paths.LogFile);
+            log = new ContainerLog(paths.LogFile, definition?.LogMaxSize ?? 0, definition?.LogMaxFiles ?? 1);
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
             startedAt = DateTimeOffset.UtcNow;
             // Listening before the launch: whoever started the container can attach as soon as Start returns.

@@ -161,6 +161,16 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [ValidateSet("none", "kill", "restart", "stop")]
     public string? HealthOnFailure { get; set; }
 
+    /// <summary>json-file's max-size: container.log rotates past this many bytes (PowerShell's 10MB works).</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? LogMaxSize { get; set; }
+
+    /// <summary>json-file's max-file: how many log files are kept, the current one included (default 1).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? LogMaxFiles { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -201,6 +211,8 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         HealthRetries = HealthRetries,
         NoHealthcheck = NoHealthcheck.IsPresent,
         HealthOnFailure = HealthOnFailure,
+        LogMaxSize = LogMaxSize,
+        LogMaxFiles = LogMaxFiles,
     };
 
     private static string Text(object? value) => value switch

@@ -76,6 +76,7 @@ public static class ErrorIds
     public static readonly ErrorId InvalidStopTimeout = new("InvalidStopTimeout", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDuration = new("InvalidDuration", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidHealthCheck = new("InvalidHealthCheck", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidLogOptions = new("InvalidLogOptions", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidCredentialFile = new("InvalidCredentialFile", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidDeviceMapping = new("InvalidDeviceMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDeviceRule = new("InvalidDeviceRule", ErrorKind.InvalidArgument);
@@ -240,6 +241,7 @@ public static class ErrorIds
         InvalidStopTimeout,
         InvalidDuration,
         InvalidHealthCheck,
+        InvalidLogOptions,
         InvalidCredentialFile,
         InvalidDeviceMapping,
         InvalidDeviceRule,

@@ -22,6 +22,9 @@ public sealed record MonitoredContainer
     [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
     /// <summary>The probe ctmon runs; null: none.</summary>
     [JsonPropertyName("health")] public HealthCheck? Health { get; init; }
+    /// <summary>json-file's max-size in bytes (0: no limit) and max-file (-LogMaxSize, -LogMaxFiles).</summary>
+    [JsonPropertyName("logMaxSize")] public long LogMaxSize { get; init; }
+    [JsonPropertyName("logMaxFiles")] public int LogMaxFiles { get; init; } = 1;
 }
 
 /// <summary>What the monitor reads of the engine's state.json (<see cref="ContainerPaths.StateFile"/>), named as the engine's ContainerRuntimeState.</summary>

@@ -45,6 +45,8 @@ public sealed partial class ContainerStore
                 RestartPolicy = restartPolicy,
                 Init = options.Init,
                 Health = health,
+                LogMaxSize = options.LogMaxSize ?? 0,
+                LogMaxFiles = options.LogMaxFiles ?? 1,
                 StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
             };
             if (mountRequests.Count == 0) return definition;
@@ -128,6 +130,11 @@ public sealed partial class ContainerStore
         {
             throw new ContainerToolsException(ErrorIds.RestartPolicyWithAutoRemove,
                 $"The restart policy '{policy}' cannot be used on a container that is removed when it exits (-RemoveAutomatically).", options.RestartPolicy);
+        }
+        if (options.LogMaxSize is <= 0 || options.LogMaxFiles is < 1 || (options.LogMaxFiles is not null && options.LogMaxSize is null))
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidLogOptions,
+                "The log options are not valid: -LogMaxSize must be more than 0, and -LogMaxFiles (1 or more) needs -LogMaxSize.", options.LogMaxSize);
         }
         if (options.StopTimeout is { } timeout && timeout < TimeSpan.Zero)
         {

@@ -58,4 +58,8 @@ public sealed record ContainerCreateOptions
     public bool NoHealthcheck { get; init; }
     /// <summary>Podman's --health-on-failure: none, kill, restart or stop.</summary>
     public string? HealthOnFailure { get; init; }
+    /// <summary>json-file's max-size in bytes; null: no limit.</summary>
+    public long? LogMaxSize { get; init; }
+    /// <summary>json-file's max-file (default 1); needs <see cref="LogMaxSize"/>.</summary>
+    public int? LogMaxFiles { get; init; }
 }

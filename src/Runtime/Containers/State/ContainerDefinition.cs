@@ -57,6 +57,11 @@ public sealed record ContainerDefinition
     /// <summary>The health probe ctmon runs (the image's HEALTHCHECK merged with -Health*); null: none.</summary>
     [JsonPropertyName("health")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HealthCheck? Health { get; init; }
 
+    /// <summary>json-file's max-size in bytes: container.log rotates past it (-LogMaxSize); 0: no limit.</summary>
+    [JsonPropertyName("logMaxSize")] public long LogMaxSize { get; init; }
+    /// <summary>json-file's max-file: the log files kept, the current one included (-LogMaxFiles).</summary>
+    [JsonPropertyName("logMaxFiles")] public int LogMaxFiles { get; init; } = 1;
+
     /// <summary>Its monitor may start the program again (a restart policy, or a health check's -HealthOnFailure).</summary>
     [JsonIgnore] public bool MonitorMayRestart => RestartPolicy.RestartsAtAll || Health is not null;
 
