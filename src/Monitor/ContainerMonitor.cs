@@ -53,6 +53,9 @@ internal static class ContainerMonitor
             ReadyPipe.Fail(ex);
             return 1;
         }
+        // For a systemd unit's PIDFile= (Export-ContainerSystemdUnit); written before the engine's Start returns.
+        try { File.WriteAllText(paths.MonitorPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        catch (IOException) { }
         ReadyPipe.Succeed();
         // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
         WorkingSet.TrimCode();
@@ -156,7 +159,8 @@ internal static class ContainerMonitor
         {
             RunExitCommand(arguments);
         }
-        return 0;
+        // As conmon: the monitor's exit status is the container's (a systemd unit's Restart=on-failure acts on it).
+        return status.ShellCode;
     }
 
     /// <summary>A restart policy, or a health check that may restart or stop it: the monitor then takes SIGTERM as a user's stop.</summary>
