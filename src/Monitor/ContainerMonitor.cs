@@ -38,7 +38,7 @@ internal static class ContainerMonitor
             definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer);
             cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
-            log = new ContainerLog(paths.LogFile, definition?.LogMaxSize ?? 0, definition?.LogMaxFiles ?? 1);
+            log = new ContainerLog(paths.LogFile, arguments.Service.LogMaxSize, arguments.Service.LogMaxFiles);
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
             startedAt = DateTimeOffset.UtcNow;
             // Listening before the launch: whoever started the container can attach as soon as Start returns.
@@ -60,9 +60,9 @@ internal static class ContainerMonitor
         // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
         WorkingSet.TrimCode();
 
-        var policy = definition?.RestartPolicy ?? RestartPolicy.None;
-        var health = definition?.Health;
-        using var stopRequest = MayRestart(definition) ? StopRequest.Listen() : null;
+        var policy = arguments.Service.RestartPolicy;
+        var health = arguments.Service.Health;
+        using var stopRequest = policy.RestartsAtAll || health is not null ? StopRequest.Listen() : null;
         var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
         prober?.RunStarted(pid, startedAt);
         var backoff = new RestartBackoff();
@@ -162,10 +162,6 @@ internal static class ContainerMonitor
         // As conmon: the monitor's exit status is the container's (a systemd unit's Restart=on-failure acts on it).
         return status.ShellCode;
     }
-
-    /// <summary>A restart policy, or a health check that may restart or stop it: the monitor then takes SIGTERM as a user's stop.</summary>
-    private static bool MayRestart(MonitoredContainer? definition) =>
-        definition is not null && (definition.RestartPolicy.RestartsAtAll || definition.Health is not null);
 
     private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out Thread[] pumps) =>
         definition?.Tty == true

@@ -1,10 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.OciRuntime.Events;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Linux;
-using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Monitor;
@@ -63,7 +61,11 @@ internal sealed class HealthProber
     /// <summary>The program exited: no probe until the next run.</summary>
     public void RunEnded()
     {
-        lock (_gate) _pid = 0;
+        lock (_gate)
+        {
+            _pid = 0;
+            System.Threading.Monitor.PulseAll(_gate);
+        }
     }
 
     public void End()
@@ -148,8 +150,10 @@ internal sealed class HealthProber
                 _control.RequestStop();
                 var pid = _pid;
                 ProcessSignals.TrySend(pid, ProcessSignals.SIGTERM);
-                // As Stop does: SIGKILL if it has not exited after the default stop timeout.
-                new Timer(_ => { lock (_gate) if (_pid == pid) KillProgram(); }, null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+                // As Stop does: SIGKILL if it has not exited after the default stop timeout (RunEnded pulses the gate).
+                var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+                while (_pid == pid && DateTimeOffset.UtcNow < deadline) System.Threading.Monitor.Wait(_gate, deadline - DateTimeOffset.UtcNow);
+                if (_pid == pid) KillProgram();
                 break;
         }
     }
@@ -175,10 +179,10 @@ internal sealed class HealthProber
         int outRead = -1;
         try
         {
-            var spec = BundleReader.Read(_paths.BundleDirectory);
-            var joined = JoinedProcessSpec.For(spec, pid, spec.Process with { Args = _check.Argv, Terminal = false });
+            // The engine wrote the probe's spec at Start; only the pid of this run is missing.
+            var template = File.ReadAllText(_paths.HealthProbeTemplateFile);
             Directory.CreateDirectory(bundle);
-            File.WriteAllBytes(Path.Combine(bundle, BundleReader.ConfigFileName), JsonSerializer.SerializeToUtf8Bytes(joined, RuntimeSpecJsonContext.Default.RuntimeSpec));
+            File.WriteAllText(Path.Combine(bundle, "config.json"), template.Replace($"/proc/{JoinedProcessSpec.PidPlaceholder}/", $"/proc/{pid}/"));
             var devNull = FileDescriptors.Open("/dev/null", FileDescriptors.ReadOnly);
             var (read, write) = FileDescriptors.Pipe();
             outRead = read;

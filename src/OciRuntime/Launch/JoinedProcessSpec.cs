@@ -9,7 +9,13 @@ namespace ContainerTools.OciRuntime.Launch;
 /// </summary>
 public static class JoinedProcessSpec
 {
-    public static RuntimeSpec For(RuntimeSpec containerSpec, int pid, ProcessSpec process) => containerSpec with
+    /// <summary>Stands for the pid in a spec written before the pid is known (the health probe's, which ctmon completes).</summary>
+    public const string PidPlaceholder = "CTMON_PID";
+
+    public static RuntimeSpec For(RuntimeSpec containerSpec, int pid, ProcessSpec process) =>
+        For(containerSpec, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), process);
+
+    public static RuntimeSpec For(RuntimeSpec containerSpec, string pid, ProcessSpec process) => containerSpec with
     {
         Process = process,
         Linux = containerSpec.Linux with

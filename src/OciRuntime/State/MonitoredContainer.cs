@@ -18,13 +18,6 @@ public sealed record MonitoredContainer
     [JsonPropertyName("autoRemove")] public bool AutoRemove { get; init; }
     /// <summary>Only counted: a container on a user network leaves an attachment for the exit hook to tear down.</summary>
     [JsonPropertyName("connectedNetworks")] public IReadOnlyList<JsonElement> ConnectedNetworks { get; init; } = [];
-    /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>
-    [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
-    /// <summary>The probe ctmon runs; null: none.</summary>
-    [JsonPropertyName("health")] public HealthCheck? Health { get; init; }
-    /// <summary>json-file's max-size in bytes (0: no limit) and max-file (-LogMaxSize, -LogMaxFiles).</summary>
-    [JsonPropertyName("logMaxSize")] public long LogMaxSize { get; init; }
-    [JsonPropertyName("logMaxFiles")] public int LogMaxFiles { get; init; } = 1;
 }
 
 /// <summary>What the monitor reads of the engine's state.json (<see cref="ContainerPaths.StateFile"/>), named as the engine's ContainerRuntimeState.</summary>

@@ -40,8 +40,6 @@ public static class StateFiles
 [JsonSerializable(typeof(MonitorExitRecord))]
 [JsonSerializable(typeof(LogRecord))]
 [JsonSerializable(typeof(CgroupHandle))]
-[JsonSerializable(typeof(RestartPolicy))]
-[JsonSerializable(typeof(HealthCheck))]
 [JsonSerializable(typeof(MonitorHealthRecord))]
 public sealed partial class MonitorStateJson : JsonSerializerContext
 {
