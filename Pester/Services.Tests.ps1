@@ -74,6 +74,15 @@ Describe 'A service that stays up' {
         Get-ContainerLog chatty -Tail 1 | Should -Be 'done'
     }
 
+    It 'takes durations as TimeSpans, seconds, or Docker''s forms' {
+        $transform = [ContainerTools.Cmdlets.Common.DurationTransformationAttribute]::new()
+        $transform.Transform($null, 30s) | Should -Be ([timespan]::FromSeconds(30))   # unquoted 30s is an Int16 literal
+        $transform.Transform($null, '500ms') | Should -Be ([timespan]::FromMilliseconds(500))
+        $transform.Transform($null, '1h30m') | Should -Be ([timespan]::FromMinutes(90))
+        $transform.Transform($null, '00:02:00') | Should -Be ([timespan]::FromMinutes(2))
+        { New-Container local/busybox:1 -HealthCommand true -HealthInterval 'soon' -ErrorAction Stop } | Should -Throw
+    }
+
     It 'writes a systemd unit that supervises it' {
         New-Container local/busybox:1 -Name unit -Network none -RestartPolicy unless-stopped -Command sleep, 1000 | Out-Null
         $unit = Export-ContainerSystemdUnit unit

@@ -96,8 +96,13 @@ internal sealed class HealthProber
                         due = _runStartedAt + _check.Interval;
                     }
                     if (_pid > 0 && DateTimeOffset.UtcNow >= due) break;
-                    var wait = _pid > 0 ? due - DateTimeOffset.UtcNow : Timeout.InfiniteTimeSpan;
-                    System.Threading.Monitor.Wait(_gate, wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+                    if (_pid == 0)
+                    {
+                        System.Threading.Monitor.Wait(_gate);
+                        continue;
+                    }
+                    var wait = due - DateTimeOffset.UtcNow;
+                    if (wait > TimeSpan.Zero) System.Threading.Monitor.Wait(_gate, wait);
                 }
                 pid = _pid;
             }

@@ -14,9 +14,9 @@ public sealed class DurationTransformationAttribute : ArgumentTransformationAttr
         var value = inputData is PSObject ps ? ps.BaseObject : inputData;
         return value switch
         {
-            int seconds => TimeSpan.FromSeconds(seconds),
-            long seconds => TimeSpan.FromSeconds(seconds),
-            double seconds => TimeSpan.FromSeconds(seconds),
+            // Unquoted, 30s is PowerShell's Int16 literal 30 (and 2l a long): a bare number is seconds.
+            byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal =>
+                TimeSpan.FromSeconds(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)),
             string text when int.TryParse(text, out var seconds) => TimeSpan.FromSeconds(seconds),
             string text when DockerDuration.TryParse(text, out var duration) => duration,
             string text when TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) => span,

@@ -46,6 +46,8 @@ public sealed class HealthCheckTests : IDisposable
         Assert.InRange(unhealthy.Log.Count, 3, 5);
         Assert.NotEqual(0, unhealthy.Log[^1].ExitCode);
         Assert.Contains(unhealthy.Log, r => r.ExitCode == 0 && r.Output == "fine\n");
+        // The monitor waits the interval between probes (a lower bound: load only lengthens the gaps).
+        Assert.All(unhealthy.Log.Zip(unhealthy.Log.Skip(1)), p => Assert.True(p.Second.Start - p.First.End >= TimeSpan.FromMilliseconds(290), $"{p.First.End:O} -> {p.Second.Start:O}"));
         // The program itself is left alone: -HealthOnFailure is none.
         Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Running, _host.Store.Resolve(container.Id).Status);
 
