@@ -78,6 +78,8 @@ public sealed partial class ContainerStore
     private static Container StopRestarts(ContainerHandle handle)
     {
         var container = handle.Container;
+        // Only a monitor that can restart, and Restore, read it: other containers are spared the write.
+        if (!container.Definition.MonitorMayRestart) return container;
         if (!container.State.StoppedByUser) container = handle.Save(container.State with { StoppedByUser = true });
         SignalRestartingMonitor(container);
         return container;
