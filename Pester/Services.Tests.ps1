@@ -46,6 +46,7 @@ Describe 'A service that stays up' {
         $probed.Health | Should -Be healthy
         [ContainerTools.Display]::Status($probed) | Should -Match '^Up .* \(healthy\)$'
         $probed.HealthLog[-1].ExitCode | Should -Be 0
+        $probed.HealthLog | Format-Table | Out-String | Should -Match 'EXIT CODE'
 
         Invoke-ContainerCommand probed -Command rm, /ready
         $deadline = (Get-Date).AddSeconds(30)
