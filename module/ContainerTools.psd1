@@ -36,6 +36,8 @@
         'Stop-Container'
         'Suspend-Container'
         'Wait-Container'
+        'Restore-Container'
+        'Export-ContainerSystemdUnit'
         'Copy-ContainerFile'
         'Export-Container'
         'Get-ContainerEvent'

@@ -28,6 +28,7 @@ internal sealed class AttachServer : IDisposable
     private bool _terminal;
     private bool _acceptInput;
     private bool _closed;
+    private bool _serving;
 
     private AttachServer(int listener, string path)
     {
@@ -44,11 +45,18 @@ internal sealed class AttachServer : IDisposable
     /// master when <paramref name="terminal"/>, which resize messages then size; else the write end of the stdin pipe.
     /// Without <paramref name="acceptInput"/> (docker run -t without -i) input messages are dropped.
     /// </summary>
+    /// A restarted program's input replaces the previous run's; clients stay connected across restarts.
     public void Serve(int input, bool terminal, bool acceptInput = true)
     {
-        _input = input;
-        _terminal = terminal;
-        _acceptInput = acceptInput;
+        lock (_inputGate)
+        {
+            FileDescriptors.Close(_input);
+            _input = input;
+            _terminal = terminal;
+            _acceptInput = acceptInput;
+        }
+        if (_serving) return;
+        _serving = true;
         new Thread(AcceptLoop, maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach" }.Start();
     }
 

@@ -22,40 +22,30 @@ internal static class ContainerMonitor
     {
         var initPath = arguments.InitPath;
         CgroupHandle? cgroupHandle = null;
+        Cgroup? cgroup = null;
         MonitoredContainer? definition = null;
         var events = ContainerEvents.ForContainerDirectory(paths.Directory);
         int pid;
         Thread[] pumps;
         ContainerLog log;
         AttachServer? attach = null;
+        DateTimeOffset startedAt;
         try
         {
             var state = StateFiles.Read(paths.StateFile, MonitorStateJson.Default.MonitoredState)
                 ?? throw new InvalidOperationException($"'{paths.StateFile}' is missing.");
             cgroupHandle = state.Cgroup;
             definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer);
-            var cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
+            cgroup = cgroupHandle is null ? null : Cgroup.Open(cgroupHandle);
 
-            log = new ContainerLog(paths.LogFile);
+            log = new ContainerLog(paths.LogFile, arguments.Service.LogMaxSize, arguments.Service.LogMaxFiles);
             // Taken before the launch so that every line of this run is logged at or after it (Attach relies on that).
-            var startedAt = DateTimeOffset.UtcNow;
+            startedAt = DateTimeOffset.UtcNow;
             // Listening before the launch: whoever started the container can attach as soon as Start returns.
             attach = AttachServer.Listen(paths.Directory);
             if (arguments.AttachFd >= 0) attach.AddConnected(arguments.AttachFd);
-            pid = definition?.Tty == true
-                ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
-                : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
-
-            var self = Environment.ProcessId;
-            StateFiles.Write(paths.StartedFile, new MonitorStartedRecord
-            {
-                Pid = pid,
-                MonitorPid = self,
-                MonitorStartTime = ProcStat.StartTime(self) ?? 0,
-                StartedAt = startedAt,
-            }, MonitorStateJson.Default.MonitorStartedRecord);
-            // Recorded here rather than by the engine so that "start" always precedes this run's "die".
-            if (definition is not null) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Start));
+            pid = Launch(paths, initPath, cgroup, log, attach, definition, out pumps);
+            RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt });
         }
         catch (Exception ex)
         {
@@ -63,28 +53,77 @@ internal static class ContainerMonitor
             ReadyPipe.Fail(ex);
             return 1;
         }
+        // For a systemd unit's PIDFile= (Export-ContainerSystemdUnit); written before the engine's Start returns.
+        try { File.WriteAllText(paths.MonitorPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        catch (IOException) { }
         ReadyPipe.Succeed();
         // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
         WorkingSet.TrimCode();
 
-        var status = ProcessWait.Wait(pid);
+        var policy = arguments.Service.RestartPolicy;
+        var health = arguments.Service.Health;
+        using var stopRequest = policy.RestartsAtAll || health is not null ? StopRequest.Listen() : null;
+        var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
+        prober?.RunStarted(pid, startedAt);
+        var backoff = new RestartBackoff();
+        var restarts = 0;
         string? error = null;
         var oomKilled = false;
-        try
+        // The cgroup's counter is cumulative over the runs a restart policy makes.
+        var oomKillsSeen = 0L;
+        ExitStatus status;
+        while (true)
         {
-            if (cgroupHandle is not null)
+            status = ProcessWait.Wait(pid);
+            prober?.RunEnded();
+            var lasted = DateTimeOffset.UtcNow - startedAt;
+            try
             {
-                var cgroup = Cgroup.Open(cgroupHandle);
-                oomKilled = cgroup.OomKillCount() > 0;
+                var oomKills = cgroup?.OomKillCount() ?? 0;
+                oomKilled = oomKills > oomKillsSeen;
+                oomKillsSeen = oomKills;
                 // The kernel killed the rest of the pid namespace with its PID 1; this only catches what joined the cgroup from outside.
-                if (cgroup.Pids().Count > 0) cgroup.KillAll();
+                if (cgroup is not null && cgroup.Pids().Count > 0) cgroup.KillAll();
+            }
+            catch (Exception ex)
+            {
+                error = ex.Message;
+            }
+            foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
+            var healthRestart = stopRequest?.TakeRestartRequest() == true;
+            var stoppedByUser = StoppedByUser(paths, stopRequest);
+            if (error is not null || stoppedByUser || !(healthRestart || policy.ShouldRestart(status.ShellCode, restarts, stoppedByUser))) break;
+
+            // The policy restarts it: the root mount, the cgroup and the network namespace stay; the launch runs again from the bundle.
+            definition = ReadDefinition(paths, definition);
+            if (definition is null) break;
+            RecordDie(events, definition, status, oomKilled);
+            StateFiles.Write(paths.StartedFile, new MonitorStartedRecord
+            {
+                MonitorPid = Environment.ProcessId,
+                MonitorStartTime = ProcStat.StartTime(Environment.ProcessId) ?? 0,
+                StartedAt = startedAt,
+                RestartCount = restarts,
+                Restarting = true,
+                LastExitCode = status.ShellCode,
+            }, MonitorStateJson.Default.MonitorStartedRecord);
+            // Stop, Kill and a forced Remove end the wait at once (SIGTERM to the monitor, see StopRequest).
+            if (stopRequest!.Wait(backoff.Next(lasted)) || StoppedByUser(paths, stopRequest) || !File.Exists(paths.DefinitionFile)) break;
+            try
+            {
+                startedAt = DateTimeOffset.UtcNow;
+                pid = Launch(paths, initPath, cgroup, log, attach, definition, out pumps);
+                restarts++;
+                RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt, RestartCount = restarts });
+                prober?.RunStarted(pid, startedAt);
+            }
+            catch (Exception ex)
+            {
+                error = $"The restart policy could not start the program again: {ex.Message}";
+                break;
             }
         }
-        catch (Exception ex)
-        {
-            error = ex.Message;
-        }
-        foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
+        prober?.End();
         log.Dispose();
         try
         {
@@ -102,14 +141,8 @@ internal static class ContainerMonitor
         }
         // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
         // Re-read: the container may have been renamed while it ran.
-        try { definition = StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer) ?? definition; }
-        catch (Exception) { }
-        if (definition is not null)
-        {
-            if (oomKilled) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Oom));
-            events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Die,
-                new Dictionary<string, string> { ["exitCode"] = status.ShellCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        }
+        definition = ReadDefinition(paths, definition);
+        if (definition is not null) RecordDie(events, definition, status, oomKilled);
         StateFiles.Write(paths.ExitFile, new MonitorExitRecord
         {
             ExitCode = status.ShellCode,
@@ -117,6 +150,7 @@ internal static class ContainerMonitor
             OomKilled = oomKilled,
             FinishedAt = DateTimeOffset.UtcNow,
             Error = error,
+            RestartCount = restarts,
         }, MonitorStateJson.Default.MonitorExitRecord);
         attach.SendExit(status.ShellCode);
         var claimed = attach.WaitForClaimers(ClaimerGrace);
@@ -125,7 +159,42 @@ internal static class ContainerMonitor
         {
             RunExitCommand(arguments);
         }
-        return 0;
+        // As conmon: the monitor's exit status is the container's (a systemd unit's Restart=on-failure acts on it).
+        return status.ShellCode;
+    }
+
+    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out Thread[] pumps) =>
+        definition?.Tty == true
+            ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
+            : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
+
+    /// <summary>started.json, then the "start" event: recorded here rather than by the engine so that "start" always precedes this run's "die".</summary>
+    private static void RecordStart(ContainerPaths paths, ContainerEvents events, MonitoredContainer? definition, MonitorStartedRecord run)
+    {
+        var self = Environment.ProcessId;
+        StateFiles.Write(paths.StartedFile, run with { MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self) ?? 0 }, MonitorStateJson.Default.MonitorStartedRecord);
+        if (definition is not null) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Start));
+    }
+
+    private static void RecordDie(ContainerEvents events, MonitoredContainer definition, ExitStatus status, bool oomKilled)
+    {
+        if (oomKilled) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Oom));
+        events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Die,
+            new Dictionary<string, string> { ["exitCode"] = status.ShellCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+    }
+
+    private static MonitoredContainer? ReadDefinition(ContainerPaths paths, MonitoredContainer? known)
+    {
+        try { return StateFiles.Read(paths.DefinitionFile, MonitorStateJson.Default.MonitoredContainer) ?? known; }
+        catch (Exception) { return known; }
+    }
+
+    /// <summary>Stop and Kill record it in state.json before they signal, and also signal the monitor (StopRequest).</summary>
+    private static bool StoppedByUser(ContainerPaths paths, StopRequest? request)
+    {
+        if (request?.IsSet == true) return true;
+        try { return StateFiles.Read(paths.StateFile, MonitorStateJson.Default.MonitoredState)?.StoppedByUser == true; }
+        catch (Exception) { return false; }
     }
 
     /// <summary>

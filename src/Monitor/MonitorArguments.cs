@@ -6,7 +6,8 @@ namespace ContainerTools.Monitor;
 /// <c>ctmon [--monitor] CONTAINER_DIR [--init CTINIT] [--attach-fd FD] [--exit-command ARG]... [--exit-env NAME=VALUE]...</c>
 /// (the engine's MonitorInvocation writes them).
 /// </summary>
-internal sealed record MonitorArguments(string ContainerDirectory, string? InitPath, int AttachFd, IReadOnlyList<string> ExitCommand, IReadOnlyList<string> ExitEnvironment)
+internal sealed record MonitorArguments(string ContainerDirectory, string? InitPath, int AttachFd, IReadOnlyList<string> ExitCommand, IReadOnlyList<string> ExitEnvironment,
+    MonitorServiceOptions Service)
 {
     public static MonitorArguments? Parse(IReadOnlyList<string> args, int from)
     {
@@ -15,6 +16,7 @@ internal sealed record MonitorArguments(string ContainerDirectory, string? InitP
         var attachFd = -1;
         var exitCommand = new List<string>();
         var exitEnvironment = new List<string>();
+        var service = new MonitorServiceOptions();
         for (var i = from + 1; i + 1 < args.Count; i += 2)
         {
             var value = args[i + 1];
@@ -24,9 +26,11 @@ internal sealed record MonitorArguments(string ContainerDirectory, string? InitP
                 case MonitorInvocation.AttachFdOption: attachFd = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case MonitorInvocation.ExitCommandOption: exitCommand.Add(value); break;
                 case MonitorInvocation.ExitEnvironmentOption: exitEnvironment.Add(value); break;
-                default: return null;
+                default:
+                    if (!MonitorServiceOptions.TryApply(ref service, args[i], value)) return null;
+                    break;
             }
         }
-        return new MonitorArguments(args[from], init, attachFd, exitCommand, exitEnvironment);
+        return new MonitorArguments(args[from], init, attachFd, exitCommand, exitEnvironment, service);
     }
 }

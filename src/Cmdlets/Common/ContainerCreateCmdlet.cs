@@ -106,6 +106,71 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Privileged { get; set; }
 
+    // Services (docs/processes.md, "Restart policies").
+    /// <summary>Docker's --restart: no, on-failure[:max-retries], always, unless-stopped.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(RestartPolicyCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? RestartPolicy { get; set; }
+
+    /// <summary>The signal Stop-Container sends first (default: the image's STOPSIGNAL, else SIGTERM).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StopSignal { get; set; }
+
+    /// <summary>How long Stop-Container waits after the stop signal before SIGKILL (default 10 s): a TimeSpan, seconds, or '30s'.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? StopTimeout { get; set; }
+
+    /// <summary>Docker's --init: the host's tini as PID 1, forwarding signals to the program and reaping zombies.</summary>
+    [Parameter]
+    public SwitchParameter Init { get; set; }
+
+    /// <summary>Docker's --health-cmd: run by /bin/sh -c in the container; exit 0 is healthy.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HealthCommand { get; set; }
+
+    /// <summary>Time between probes (default 30 s): a TimeSpan, or Docker's '30s', '500ms', '2m'.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthInterval { get; set; }
+
+    /// <summary>How long a probe may run before it counts as failed (default 30 s).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthTimeout { get; set; }
+
+    /// <summary>Failures in this time after the start do not count (default 0).</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan? HealthStartPeriod { get; set; }
+
+    /// <summary>Consecutive failures that make the container unhealthy (default 3).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? HealthRetries { get; set; }
+
+    /// <summary>Docker's --no-healthcheck: no probe, even if the image has a HEALTHCHECK.</summary>
+    [Parameter]
+    public SwitchParameter NoHealthcheck { get; set; }
+
+    /// <summary>Podman's --health-on-failure: what ctmon does once the container is unhealthy.</summary>
+    [Parameter]
+    [ValidateSet("none", "kill", "restart", "stop")]
+    public string? HealthOnFailure { get; set; }
+
+    /// <summary>json-file's max-size: container.log rotates past this many bytes (PowerShell's 10MB works).</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? LogMaxSize { get; set; }
+
+    /// <summary>json-file's max-file: how many log files are kept, the current one included (default 1).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? LogMaxFiles { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -135,6 +200,19 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         Mounts = Mount ?? [],
         Devices = Device ?? [],
         Privileged = Privileged.IsPresent,
+        RestartPolicy = RestartPolicy,
+        StopSignal = StopSignal,
+        StopTimeout = StopTimeout,
+        Init = Init.IsPresent,
+        HealthCommand = HealthCommand,
+        HealthInterval = HealthInterval,
+        HealthTimeout = HealthTimeout,
+        HealthStartPeriod = HealthStartPeriod,
+        HealthRetries = HealthRetries,
+        NoHealthcheck = NoHealthcheck.IsPresent,
+        HealthOnFailure = HealthOnFailure,
+        LogMaxSize = LogMaxSize,
+        LogMaxFiles = LogMaxFiles,
     };
 
     private static string Text(object? value) => value switch

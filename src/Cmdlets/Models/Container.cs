@@ -42,6 +42,19 @@ public sealed class Container
     public bool Interactive { get; init; }
     public bool Tty { get; init; }
     public int RestartCount { get; init; }
+    /// <summary>no, on-failure[:max], always or unless-stopped (-RestartPolicy).</summary>
+    public string RestartPolicy { get; init; } = "no";
+    /// <summary>The restart policy's monitor is waiting to start the program again (Docker's "restarting").</summary>
+    public bool Restarting { get; init; }
+    public string StopSignal { get; init; } = "SIGTERM";
+    /// <summary>starting, healthy or unhealthy while it runs with a health check; none otherwise.</summary>
+    public string Health { get; init; } = "none";
+    /// <summary>The last five probe results, oldest first.</summary>
+    public ContainerHealthResult[] HealthLog { get; init; } = [];
+    /// <summary>-Init: tini runs as PID 1 in front of the program.</summary>
+    public bool Init { get; init; }
+    /// <summary>How long Stop-Container waits before SIGKILL.</summary>
+    public TimeSpan StopTimeout { get; init; }
     /// <summary>"bridge", "none", "host" or a network's name.</summary>
     public string Network { get; init; } = "";
     /// <summary>Published ports of the running container, as docker ps shows them: 0.0.0.0:8080->80/tcp.</summary>
@@ -77,7 +90,7 @@ public sealed class Container
             ImageId = definition.ImageId,
             Command = definition.Args.ToArray(),
             Status = state.Status,
-            ExitCode = state.Status == ContainerStatus.Exited ? state.ExitCode : null,
+            ExitCode = state.Status == ContainerStatus.Exited || container.Restarting ? state.ExitCode : null,
             OOMKilled = state.OomKilled,
             Pid = running && state.Pid > 0 ? state.Pid : null,
             CreatedAt = definition.CreatedAt.LocalDateTime,
@@ -95,6 +108,16 @@ public sealed class Container
             Interactive = definition.Interactive,
             Tty = definition.Tty,
             RestartCount = state.RestartCount,
+            RestartPolicy = definition.RestartPolicy.ToString(),
+            Restarting = container.Restarting,
+            StopSignal = definition.StopSignal,
+            Init = definition.Init,
+            Health = container.Health?.Status ?? "none",
+            HealthLog = container.Health?.Log.Select(r => new ContainerHealthResult
+            {
+                Start = r.Start.LocalDateTime, End = r.End.LocalDateTime, ExitCode = r.ExitCode, Output = r.Output,
+            }).ToArray() ?? [],
+            StopTimeout = TimeSpan.FromSeconds(definition.StopTimeout ?? (int)Runtime.Containers.ContainerStore.DefaultStopTimeout.TotalSeconds),
             Error = state.Error,
             Network = definition.Network,
             Ports = running ? state.Ports.Select(p => $"{p.HostIp ?? "0.0.0.0"}:{p.HostPort}->{p.ContainerPort}/{p.Protocol}").ToArray() : [],
@@ -103,4 +126,14 @@ public sealed class Container
             Privileged = definition.Privileged,
         };
     }
+}
+
+/// <summary>One health probe's result (Docker's State.Health.Log entry).</summary>
+public sealed class ContainerHealthResult
+{
+    public DateTime Start { get; init; }
+    public DateTime End { get; init; }
+    /// <summary>0 healthy, else failed; -1 when it could not run or timed out.</summary>
+    public int ExitCode { get; init; }
+    public string Output { get; init; } = "";
 }

@@ -71,9 +71,15 @@ public static class Display
         {
             return "";
         }
+        if (container.Restarting)
+        {
+            // Docker's form: the last run's exit code, and since when it has been waiting to restart.
+            return $"Restarting ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " ago";
+        }
         return container.Status switch
         {
-            OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)),
+            OciRuntime.State.ContainerStatus.Running => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now))
+                + (container.Health is "none" or "" ? "" : container.Health == "starting" ? " (health: starting)" : $" ({container.Health})"),
             OciRuntime.State.ContainerStatus.Paused => "Up " + Duration(DateTime.Now - (container.StartedAt ?? DateTime.Now)) + " (Paused)",
             OciRuntime.State.ContainerStatus.Exited =>
                 $"Exited ({container.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) " + Duration(DateTime.Now - (container.FinishedAt ?? DateTime.Now)) + " ago",

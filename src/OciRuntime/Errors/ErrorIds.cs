@@ -37,6 +37,7 @@ public static class ErrorIds
     public static readonly ErrorId CleanupNotFound = new("CleanupNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerExecFailed = new("ContainerExecFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId ContainerExitUnknown = new("ContainerExitUnknown", ErrorKind.InvalidOperation);
+    public static readonly ErrorId ContainerInitNotFound = new("ContainerInitNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ContainerMountBusy = new("ContainerMountBusy", ErrorKind.InUse);
     public static readonly ErrorId ContainerNameInUse = new("ContainerNameInUse", ErrorKind.AlreadyExists);
     public static readonly ErrorId ContainerNotFound = new("ContainerNotFound", ErrorKind.NotFound);
@@ -60,6 +61,8 @@ public static class ErrorIds
     public static readonly ErrorId EndpointNotFound = new("EndpointNotFound", ErrorKind.NotFound);
     public static readonly ErrorId GroupNotFound = new("GroupNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId HostNetworkCannotConnect = new("HostNetworkCannotConnect", ErrorKind.InvalidOperation);
+    public static readonly ErrorId RestartPolicyWithAutoRemove = new("RestartPolicyWithAutoRemove", ErrorKind.InvalidArgument);
+    public static readonly ErrorId NoHealthCheck = new("NoHealthCheck", ErrorKind.InvalidOperation);
     public static readonly ErrorId ImageInUse = new("ImageInUse", ErrorKind.InUse);
     public static readonly ErrorId ImageNotFound = new("ImageNotFound", ErrorKind.NotFound);
     public static readonly ErrorId ImageNotFoundInRegistry = new("ImageNotFoundInRegistry", ErrorKind.NotFound);
@@ -69,6 +72,11 @@ public static class ErrorIds
     public static readonly ErrorId InvalidContainerId = new("InvalidContainerId", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerName = new("InvalidContainerName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerState = new("InvalidContainerState", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidRestartPolicy = new("InvalidRestartPolicy", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidStopTimeout = new("InvalidStopTimeout", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidDuration = new("InvalidDuration", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidHealthCheck = new("InvalidHealthCheck", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidLogOptions = new("InvalidLogOptions", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidCredentialFile = new("InvalidCredentialFile", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidDeviceMapping = new("InvalidDeviceMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidDeviceRule = new("InvalidDeviceRule", ErrorKind.InvalidArgument);
@@ -194,6 +202,7 @@ public static class ErrorIds
         CleanupNotFound,
         ContainerExecFailed,
         ContainerExitUnknown,
+        ContainerInitNotFound,
         ContainerMountBusy,
         ContainerNameInUse,
         ContainerNotFound,
@@ -217,6 +226,8 @@ public static class ErrorIds
         EndpointNotFound,
         GroupNotFound,
         HostNetworkCannotConnect,
+        RestartPolicyWithAutoRemove,
+        NoHealthCheck,
         ImageInUse,
         ImageNotFound,
         ImageNotFoundInRegistry,
@@ -226,6 +237,11 @@ public static class ErrorIds
         InvalidContainerId,
         InvalidContainerName,
         InvalidContainerState,
+        InvalidRestartPolicy,
+        InvalidStopTimeout,
+        InvalidDuration,
+        InvalidHealthCheck,
+        InvalidLogOptions,
         InvalidCredentialFile,
         InvalidDeviceMapping,
         InvalidDeviceRule,

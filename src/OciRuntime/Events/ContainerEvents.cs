@@ -32,6 +32,12 @@ public sealed class ContainerEvents
 
     private string LockPath => System.IO.Path.Combine(Directory, "events.lock");
 
+    /// <summary>The previous events file: Append moves events.jsonl here once it passes <see cref="MaxBytes"/>.</summary>
+    public string RotatedPath => Path + ".1";
+
+    /// <summary>Past this size (about 50,000 events) the file rotates; one rotated file is kept.</summary>
+    public long MaxBytes { get; init; } = 10 * 1024 * 1024;
+
     /// <summary>Appends one event. Recording is best effort: a failure never fails the operation it describes.</summary>
     public void Append(ContainerEvent containerEvent)
     {
@@ -43,6 +49,7 @@ public sealed class ContainerEvents
             record[^1] = (byte)'\n';
             System.IO.Directory.CreateDirectory(Directory);
             using var appendLock = FileLock.Acquire(LockPath, TimeSpan.FromSeconds(10));
+            if (new FileInfo(Path) is { Exists: true } current && current.Length + record.Length > MaxBytes) File.Move(Path, RotatedPath, overwrite: true);
             var fd = FileDescriptors.Open(Path, OWronly | OAppend | OCreat, 0x1a4 /* 0644 */);
             try { FileDescriptors.WriteAll(fd, record); }
             finally { FileDescriptors.Close(fd); }
@@ -55,8 +62,8 @@ public sealed class ContainerEvents
     /// <summary>The events recorded so far with <paramref name="since"/> &lt;= time &lt;= <paramref name="until"/>, oldest first.</summary>
     public IReadOnlyList<ContainerEvent> Read(DateTimeOffset? since = null, DateTimeOffset? until = null)
     {
-        long offset = 0;
-        return ReadFrom(ref offset).Where(e => InRange(e, since, until)).ToList();
+        long rotatedOffset = 0, offset = 0;
+        return ReadFrom(RotatedPath, ref rotatedOffset).Concat(ReadFrom(Path, ref offset)).Where(e => InRange(e, since, until)).ToList();
     }
 
     /// <summary>
@@ -66,15 +73,23 @@ public sealed class ContainerEvents
     public IEnumerable<ContainerEvent> Follow(DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken,
         TimeSpan? pollInterval = null)
     {
-        long offset = 0;
+        long rotatedOffset = 0, offset = 0;
         var interval = pollInterval ?? TimeSpan.FromMilliseconds(100);
+        var first = ReadFrom(RotatedPath, ref rotatedOffset);
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var e in ReadFrom(ref offset))
+            // Rotated since the last read: what was appended before the move is at the same offset in the rotated file.
+            if (offset > 0 && new FileInfo(Path) is var current && (!current.Exists || current.Length < offset))
+            {
+                first = ReadFrom(RotatedPath, ref offset);
+                offset = 0;
+            }
+            foreach (var e in first.Concat(ReadFrom(Path, ref offset)))
             {
                 if (until is not null && e.Time > until) yield break;
                 if (InRange(e, since, until)) yield return e;
             }
+            first = [];
             if (until is not null && DateTimeOffset.UtcNow > until) yield break;
             cancellationToken.WaitHandle.WaitOne(interval);
         }
@@ -84,13 +99,13 @@ public sealed class ContainerEvents
         (since is null || e.Time >= since) && (until is null || e.Time <= until);
 
     /// <summary>Complete lines from <paramref name="offset"/> on; advances it past them (a partial last line is left for later).</summary>
-    private List<ContainerEvent> ReadFrom(ref long offset)
+    private static List<ContainerEvent> ReadFrom(string path, ref long offset)
     {
         var events = new List<ContainerEvent>();
         byte[] bytes;
         try
         {
-            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             if (stream.Length <= offset) return events;
             stream.Seek(offset, SeekOrigin.Begin);
             bytes = new byte[stream.Length - offset];

@@ -6,6 +6,7 @@ namespace ContainerTools.OciRuntime.Linux;
 public static class ProcessSignals
 {
     public const int SIGKILL = 9;
+    public const int SIGINT = 2;
     public const int SIGTERM = 15;
 
     /// <summary>Sends a signal; false when the process no longer exists.</summary>

@@ -8,6 +8,12 @@ public sealed record ContainerPaths(string Directory)
     public string StartedFile => Path.Combine(Directory, "started.json");
     public string ExitFile => Path.Combine(Directory, "exit.json");
     public string LogFile => Path.Combine(Directory, "container.log");
+    /// <summary>The health check's state and last results (ctmon, for containers with a health check).</summary>
+    public string HealthFile => Path.Combine(Directory, "health.json");
+    /// <summary>The health probe's runtime spec with "/proc/CTMON_PID/" for its namespaces (engine, at Start); ctmon puts in the pid.</summary>
+    public string HealthProbeTemplateFile => Path.Combine(Directory, "health-probe.json");
+    /// <summary>The monitor's pid as plain text (ctmon), for a systemd unit's PIDFile=.</summary>
+    public string MonitorPidFile => Path.Combine(Directory, "monitor.pid");
     /// <summary>The OCI bundle: config.json, whose root is <see cref="MergedDirectory"/>.</summary>
     public string BundleDirectory => Path.Combine(Directory, "bundle");
     public string UpperDirectory => Path.Combine(Directory, "upper");

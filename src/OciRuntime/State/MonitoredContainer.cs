@@ -26,4 +26,6 @@ public sealed record MonitoredState
     [JsonPropertyName("status")] public ContainerStatus Status { get; init; } = ContainerStatus.Created;
     [JsonPropertyName("monitorPid")] public int MonitorPid { get; init; }
     [JsonPropertyName("cgroup")] public CgroupHandle? Cgroup { get; init; }
+    /// <summary>Set by Stop (and Kill) before they signal: the monitor restarts no program a user stopped.</summary>
+    [JsonPropertyName("stoppedByUser")] public bool StoppedByUser { get; init; }
 }

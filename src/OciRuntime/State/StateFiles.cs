@@ -40,6 +40,7 @@ public static class StateFiles
 [JsonSerializable(typeof(MonitorExitRecord))]
 [JsonSerializable(typeof(LogRecord))]
 [JsonSerializable(typeof(CgroupHandle))]
+[JsonSerializable(typeof(MonitorHealthRecord))]
 public sealed partial class MonitorStateJson : JsonSerializerContext
 {
 }

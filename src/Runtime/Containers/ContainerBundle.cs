@@ -1,5 +1,6 @@
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
+using ContainerTools.Runtime.Containers.Services;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
@@ -16,13 +17,15 @@ internal static class ContainerBundle
         var paths = container.Paths;
         layers ??= File.ReadAllLines(paths.LayersFile);
         var (uid, gid) = ContainerUser.Resolve(definition.User, layers);
-        var spec = RuntimeSpecDefaults.Create(definition.Args, definition.Hostname, definition.Env, definition.WorkingDir);
+        var initPath = definition.Init ? ContainerInitBinary.Locate() : null;
+        var args = initPath is null ? definition.Args : ContainerInitBinary.Wrap(definition.Args);
+        var spec = RuntimeSpecDefaults.Create(args, definition.Hostname, definition.Env, definition.WorkingDir);
         var limits = definition.Limits;
         var (devices, deviceRules) = Devices(definition);
         spec = spec with
         {
             Process = spec.Process with { User = new UserSpec { Uid = uid, Gid = gid }, Terminal = definition.Tty },
-            Mounts = [.. spec.Mounts, .. definition.Mounts, .. NameFileMounts(paths)],
+            Mounts = [.. spec.Mounts, .. definition.Mounts, .. NameFileMounts(paths), .. (initPath is null ? [] : new[] { ContainerInitBinary.Mount(initPath) })],
             Root = new RootSpec { Path = paths.MergedDirectory, Readonly = definition.ReadOnlyRootFs },
             Annotations = definition.Labels.Count == 0 ? null : new Dictionary<string, string>(definition.Labels),
             // The engine makes the cgroup before ctinit joins it: it sets the limits from the definition (the spec records

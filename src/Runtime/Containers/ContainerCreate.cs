@@ -8,6 +8,8 @@ using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.Runtime.Containers.Services;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -22,6 +24,10 @@ public sealed partial class ContainerStore
         var image = Images.Resolve(options.Image);
         var config = image.Config.Config ?? new ContainerConfig();
         if (options.StopSignal is not null) SignalNames.Parse(options.StopSignal);
+        var restartPolicy = ServicePolicy(options);
+        var health = HealthCheckMerge.Merge(options, config.Healthcheck);
+        // A missing tini is the user's mistake to hear about now, not at start.
+        if (options.Init) ContainerInitBinary.Locate();
         var publish = options.Publish.SelectMany(PortMapping.ParseAll).ToList();
         var network = ValidateNetwork(options, publish);
         var mountRequests = options.Volumes.Select(MountArguments.ParseVolume)
@@ -36,6 +42,12 @@ public sealed partial class ContainerStore
             var definition = Define(id, name, options, image, config) with
             {
                 Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
+                RestartPolicy = restartPolicy,
+                Init = options.Init,
+                Health = health,
+                LogMaxSize = options.LogMaxSize ?? 0,
+                LogMaxFiles = options.LogMaxFiles ?? 1,
+                StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
             };
             if (mountRequests.Count == 0) return definition;
             try
@@ -108,6 +120,27 @@ public sealed partial class ContainerStore
             ReadOnlyRootFs = options.ReadOnlyRootFs,
             AutoRemove = options.AutoRemove,
         };
+    }
+
+    /// <summary>The restart policy; Docker refuses one on a container that is removed when it exits.</summary>
+    private static RestartPolicy ServicePolicy(ContainerCreateOptions options)
+    {
+        var policy = options.RestartPolicy is null ? RestartPolicy.None : RestartPolicy.Parse(options.RestartPolicy);
+        if (policy.RestartsAtAll && options.AutoRemove)
+        {
+            throw new ContainerToolsException(ErrorIds.RestartPolicyWithAutoRemove,
+                $"The restart policy '{policy}' cannot be used on a container that is removed when it exits (-RemoveAutomatically).", options.RestartPolicy);
+        }
+        if (options.LogMaxSize is <= 0 || options.LogMaxFiles is < 1 || (options.LogMaxFiles is not null && options.LogMaxSize is null))
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidLogOptions,
+                "The log options are not valid: -LogMaxSize must be more than 0, and -LogMaxFiles (1 or more) needs -LogMaxSize.", options.LogMaxSize);
+        }
+        if (options.StopTimeout is { } timeout && timeout < TimeSpan.Zero)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidStopTimeout, $"The stop timeout '{timeout}' is negative.", timeout);
+        }
+        return policy;
     }
 
     /// <summary>Drops the container's marks on its volumes; anonymous volumes left unused go too when asked (Docker's --rm).</summary>

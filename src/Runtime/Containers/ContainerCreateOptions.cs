@@ -40,4 +40,26 @@ public sealed record ContainerCreateOptions
     public IReadOnlyList<string> Devices { get; init; } = [];
     /// <summary>Docker's --privileged; for now its device part only: every host device, every device access.</summary>
     public bool Privileged { get; init; }
+
+    // Services (docs/processes.md, "Restart policies"): what keeps the container up and how it is stopped.
+    /// <summary>Docker's --restart: no, on-failure[:max], always, unless-stopped; null: no.</summary>
+    public string? RestartPolicy { get; init; }
+    /// <summary>How long Stop waits after the stop signal before SIGKILL; null: the image's, else 10 seconds.</summary>
+    public TimeSpan? StopTimeout { get; init; }
+    /// <summary>Docker's --init: a small init (the host's tini) as PID 1 that forwards signals and reaps zombies.</summary>
+    public bool Init { get; init; }
+    /// <summary>Docker's --health-cmd (run by /bin/sh -c in the container); null: the image's HEALTHCHECK.</summary>
+    public string? HealthCommand { get; init; }
+    public TimeSpan? HealthInterval { get; init; }
+    public TimeSpan? HealthTimeout { get; init; }
+    public TimeSpan? HealthStartPeriod { get; init; }
+    public int? HealthRetries { get; init; }
+    /// <summary>Docker's --no-healthcheck: no probe, even if the image has a HEALTHCHECK.</summary>
+    public bool NoHealthcheck { get; init; }
+    /// <summary>Podman's --health-on-failure: none, kill, restart or stop.</summary>
+    public string? HealthOnFailure { get; init; }
+    /// <summary>json-file's max-size in bytes; null: no limit.</summary>
+    public long? LogMaxSize { get; init; }
+    /// <summary>json-file's max-file (default 1); needs <see cref="LogMaxSize"/>.</summary>
+    public int? LogMaxFiles { get; init; }
 }

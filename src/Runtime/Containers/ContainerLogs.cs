@@ -50,14 +50,27 @@ public sealed partial class ContainerStore
 
         IEnumerable<ContainerLogEntry> ReadAvailable()
         {
+            // -LogMaxSize: ctmon renamed the file we read to container.log.1 (what it wrote there before is read): go on in the new one.
+            if (stream is not null && Rotated(stream, path))
+            {
+                foreach (var entry in Drain()) yield return entry;
+                stream.Dispose();
+                stream = null;
+                pending.Clear();
+            }
             if (stream is null)
             {
                 if (!File.Exists(path)) yield break;
                 try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
                 catch (FileNotFoundException) { yield break; }
             }
+            foreach (var entry in Drain()) yield return entry;
+        }
+
+        IEnumerable<ContainerLogEntry> Drain()
+        {
             int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            while ((n = stream!.Read(buffer, 0, buffer.Length)) > 0)
             {
                 var start = 0;
                 for (var i = 0; i < n; i++)
@@ -76,7 +89,7 @@ public sealed partial class ContainerStore
 
         try
         {
-            var initial = ReadAvailable().ToList();
+            var initial = ReadRotated(container).Where(e => options.Since is null || e.Time >= options.Since).Concat(ReadAvailable()).ToList();
             if (options.Tail is { } tail) initial = initial.Skip(Math.Max(0, initial.Count - tail)).ToList();
             foreach (var entry in initial) yield return entry;
             if (!options.Follow) yield break;
@@ -101,6 +114,31 @@ public sealed partial class ContainerStore
         {
             stream?.Dispose();
         }
+    }
+
+    /// <summary>The rotated files (container.log.N, oldest first, down to .1): whole records only.</summary>
+    private static IEnumerable<ContainerLogEntry> ReadRotated(Container container)
+    {
+        for (var i = container.Definition.LogMaxFiles - 1; i >= 1; i--)
+        {
+            string[] lines;
+            try { lines = File.ReadAllLines($"{container.Paths.LogFile}.{i}"); }
+            catch (FileNotFoundException) { continue; }
+            foreach (var line in lines)
+            {
+                if (Parse([.. System.Text.Encoding.UTF8.GetBytes(line)]) is { } entry) yield return entry;
+            }
+        }
+    }
+
+    private static bool Rotated(FileStream stream, string path)
+    {
+        try
+        {
+            var target = File.ResolveLinkTarget($"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}", returnFinalTarget: false);
+            return target is not null && target.FullName != path;
+        }
+        catch (IOException) { return false; }
     }
 
     private static ContainerLogEntry? Parse(List<byte> line)

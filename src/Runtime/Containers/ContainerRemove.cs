@@ -24,6 +24,7 @@ public sealed partial class ContainerStore
             if (ContainerTransitions.IsActive(container.Status))
             {
                 if (!force) ContainerTransitions.RequireStopped(container);
+                SignalRestartingMonitor(container);
                 KillCgroup(container);
                 if (container.Status == ContainerStatus.Paused) ThawQuietly(container);
                 container = handle.WaitForExit(AfterKill)

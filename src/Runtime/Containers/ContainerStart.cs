@@ -9,6 +9,7 @@ using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Monitor;
 using ContainerTools.OciRuntime.State;
+using ContainerTools.Runtime.Containers.Services;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -73,6 +74,7 @@ public sealed partial class ContainerStore
             cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
             // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
             container = handle.Save(container.State with { Cgroup = cgroup.Handle, Error = null });
+            if (container.Definition.Health is { } health) HealthProbeTemplate.Write(paths, health);
             var network = ConnectNetwork(container);
             MonitorStartedRecord started;
             try
@@ -129,6 +131,13 @@ public sealed partial class ContainerStore
         MonitorPath = HelperBinary.Monitor.Locate(Options.MonitorPath),
         InitPath = HelperBinary.Init.Locate(Options.InitPath),
         ExitCommand = CleanupCommand.For(Root, container.Id, Options),
+        Service = new MonitorServiceOptions
+        {
+            RestartPolicy = container.Definition.RestartPolicy,
+            LogMaxSize = container.Definition.LogMaxSize,
+            LogMaxFiles = container.Definition.LogMaxFiles,
+            Health = container.Definition.Health,
+        } is { IsEmpty: false } service ? service : null,
     };
 
     /// <summary>Kills a container whose start failed after its monitor started it, and waits for the monitor to finish.</summary>

@@ -1,5 +1,5 @@
 using ContainerTools.Runtime.Containers.Bundle;
-using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.Exec;
@@ -20,23 +20,13 @@ internal static class ExecSpec
             var (uid, gid) = ContainerUser.Resolve(options.User, File.ReadAllLines(container.Paths.LayersFile).Where(l => l.Length > 0).ToList());
             user = new UserSpec { Uid = uid, Gid = gid };
         }
-        var pid = container.State.Pid;
-        var namespaces = spec.Linux.Namespaces
-            .Select(ns => Namespaces.FromSpecName(ns.Type) is { } kind
-                ? ns with { Path = $"/proc/{pid}/ns/{Namespaces.ProcName(kind)}" }
-                : ns)
-            .ToList();
-        return spec with
+        return JoinedProcessSpec.For(spec, container.State.Pid, process with
         {
-            Process = process with
-            {
-                Args = options.Command,
-                Env = ContainerStore.MergeEnv(process.Env, options.Tty ? ["TERM=xterm", .. options.Environment ?? []] : options.Environment ?? []),
-                Cwd = string.IsNullOrEmpty(options.WorkingDirectory) ? process.Cwd : options.WorkingDirectory,
-                User = user,
-                Terminal = options.Tty,
-            },
-            Linux = spec.Linux with { Namespaces = namespaces },
-        };
+            Args = options.Command,
+            Env = ContainerStore.MergeEnv(process.Env, options.Tty ? ["TERM=xterm", .. options.Environment ?? []] : options.Environment ?? []),
+            Cwd = string.IsNullOrEmpty(options.WorkingDirectory) ? process.Cwd : options.WorkingDirectory,
+            User = user,
+            Terminal = options.Tty,
+        });
     }
 }

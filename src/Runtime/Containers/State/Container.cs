@@ -15,5 +15,12 @@ public sealed record Container(ContainerDefinition Definition, ContainerRuntimeS
     /// (network, or after a lost monitor also cgroup and mount) has not run: the next write operation, or ctcleanup, settles it.
     /// </summary>
     public PendingExit PendingExit { get; init; }
+    /// <summary>Its restart policy's monitor waits out the back-off before starting the program again (Docker's "restarting").</summary>
+    public bool Restarting { get; init; }
+    /// <summary>
+    /// A running container with a health check: its status (starting, healthy, unhealthy) and last five results
+    /// (ctmon's health.json); null when it has no health check or does not run.
+    /// </summary>
+    public MonitorHealthRecord? Health { get; init; }
     public override string ToString() => $"{Name} ({ShortId}, {Status})";
 }

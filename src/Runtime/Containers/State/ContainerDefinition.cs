@@ -3,6 +3,7 @@ using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers.State;
 
@@ -45,6 +46,24 @@ public sealed record ContainerDefinition
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceMapping> Devices { get; init; } = [];
     /// <summary>So far only the device part of Docker's --privileged: every host device, and every device access.</summary>
     [JsonPropertyName("privileged")] public bool Privileged { get; init; }
+
+    // Services: read by ctmon (MonitoredContainer) and by Stop and Restore.
+    /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>
+    [JsonPropertyName("restartPolicy")] public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.None;
+    /// <summary>Seconds Stop waits for the exit before SIGKILL (-StopTimeout, Docker's StopTimeout); null: 10.</summary>
+    [JsonPropertyName("stopTimeout")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StopTimeout { get; init; }
+    /// <summary>-Init: the host's tini runs as PID 1 in front of the program (Docker's --init).</summary>
+    [JsonPropertyName("init")] public bool Init { get; init; }
+    /// <summary>The health probe ctmon runs (the image's HEALTHCHECK merged with -Health*); null: none.</summary>
+    [JsonPropertyName("health")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HealthCheck? Health { get; init; }
+
+    /// <summary>json-file's max-size in bytes: container.log rotates past it (-LogMaxSize); 0: no limit.</summary>
+    [JsonPropertyName("logMaxSize")] public long LogMaxSize { get; init; }
+    /// <summary>json-file's max-file: the log files kept, the current one included (-LogMaxFiles).</summary>
+    [JsonPropertyName("logMaxFiles")] public int LogMaxFiles { get; init; } = 1;
+
+    /// <summary>Its monitor may start the program again (a restart policy, or a health check's -HealthOnFailure).</summary>
+    [JsonIgnore] public bool MonitorMayRestart => RestartPolicy.RestartsAtAll || Health is not null;
 
     /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
     [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;

@@ -27,4 +27,14 @@ public sealed record ContainerRuntimeState
     /// <summary>The published ports of the current run with their host ports resolved; empty when not running.</summary>
     [JsonPropertyName("ports")] public IReadOnlyList<PortMapping> Ports { get; init; } = [];
     [JsonPropertyName("restartCount")] public int RestartCount { get; init; }
+    /// <summary>
+    /// Stop or Kill ended the last run (Docker's HasBeenManuallyStopped): the monitor does not restart it, and
+    /// Restore-Container leaves an unless-stopped container stopped. Start clears it.
+    /// </summary>
+    [JsonPropertyName("stoppedByUser")] public bool StoppedByUser { get; init; }
+    /// <summary>
+    /// How many of the current monitor's restarts (started.json, exit.json) <see cref="RestartCount"/> already counts,
+    /// so that merging them is the same whether or not a write saved an earlier merge.
+    /// </summary>
+    [JsonPropertyName("monitorRestarts")] public int MonitorRestarts { get; init; }
 }

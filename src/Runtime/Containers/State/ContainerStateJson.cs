@@ -13,6 +13,7 @@ namespace ContainerTools.Runtime.Containers.State;
 [JsonSerializable(typeof(MonitorExitRecord))]
 [JsonSerializable(typeof(LogRecord))]
 [JsonSerializable(typeof(CgroupHandle))]
+[JsonSerializable(typeof(MonitorHealthRecord))]
 public sealed partial class ContainerStateJson : JsonSerializerContext
 {
     public static T? ReadFile<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class =>

@@ -38,7 +38,7 @@ internal static class ContainerTransitions
         var exit = ReadExit(recorded.Paths);
         if (exit is null)
         {
-            if (ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime)) return recorded;
+            if (ProcStat.IsSameProcessAlive(state.MonitorPid, state.MonitorStartTime)) return WithHealth(WithRestarts(recorded));
             // The monitor may have written its record just before exiting: look again before calling it lost.
             exit = ReadExit(recorded.Paths);
         }
@@ -70,6 +70,32 @@ internal static class ContainerTransitions
                 Error = exit.Error,
                 Pid = 0,
                 Cgroup = null,
+                RestartCount = state.RestartCount + Math.Max(0, exit.RestartCount - state.MonitorRestarts),
+                MonitorRestarts = exit.RestartCount,
+            },
+        };
+    }
+
+    /// <summary>
+    /// A running container whose restart policy restarted its program: the monitor's started.json has the current
+    /// run (pid, start time) or says it waits to restart. Only read for containers with a policy.
+    /// </summary>
+    private static Container WithRestarts(Container recorded)
+    {
+        var state = recorded.State;
+        if (!recorded.Definition.MonitorMayRestart) return recorded;
+        var run = ContainerStateJson.ReadFile(recorded.Paths.StartedFile, ContainerStateJson.Default.MonitorStartedRecord);
+        if (run is null || run.MonitorPid != state.MonitorPid || (run.RestartCount == 0 && !run.Restarting)) return recorded;
+        return recorded with
+        {
+            Restarting = run.Restarting,
+            State = state with
+            {
+                Pid = run.Restarting ? 0 : run.Pid,
+                StartedAt = run.StartedAt,
+                ExitCode = run.Restarting ? run.LastExitCode : state.ExitCode,
+                RestartCount = state.RestartCount + Math.Max(0, run.RestartCount - state.MonitorRestarts),
+                MonitorRestarts = run.RestartCount,
             },
         };
     }
@@ -88,7 +114,20 @@ internal static class ContainerTransitions
         Error = null,
         Ports = ports,
         RestartCount = state.StartedAt is null ? 0 : state.RestartCount + 1,
+        MonitorRestarts = 0,
+        StoppedByUser = false,
     };
+
+    /// <summary>A running container with a health check: ctmon's health.json of this run, else "starting".</summary>
+    private static Container WithHealth(Container observed)
+    {
+        if (observed.Definition.Health is null) return observed;
+        var health = ContainerStateJson.ReadFile(observed.Paths.HealthFile, ContainerStateJson.Default.MonitorHealthRecord);
+        return observed with
+        {
+            Health = health is not null && health.MonitorPid == observed.State.MonitorPid ? health : new MonitorHealthRecord { Status = HealthStatus.Starting },
+        };
+    }
 
     public static void RequireActive(Container container)
     {

@@ -1,0 +1,119 @@
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.State;
+using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.Exec;
+using ContainerTools.Runtime.Containers.Services;
+using ContainerTools.Runtime.Oci;
+using ContainerTools.Tests.Lifecycle;
+
+namespace ContainerTools.Tests.Services;
+
+/// <summary>Health checks: ctmon probes the container, keeps its health and the last results, and acts on failure.</summary>
+public sealed class HealthCheckTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly ContainerHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    private void Exec(Container container, params string[] command)
+    {
+        using var process = _host.Store.Exec(container.Id, new ExecOptions { Command = command });
+        Assert.Equal(0, process.WaitForExit());
+    }
+
+    private string? HealthOf(Container container) => _host.Store.Resolve(container.Id).Health?.Status;
+
+    [Fact]
+    public void AProbeTurnsUnhealthyAfterItsRetriesAndHealthyAgainAfterTheFix()
+    {
+        var container = _host.Run(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Network = "none",
+            Command = ["sh", "-c", "touch /ready; exec sleep 1000"],
+            HealthCommand = "test -e /ready && echo fine",
+            HealthInterval = TimeSpan.FromMilliseconds(300),
+            HealthRetries = 2,
+        });
+        Assert.Equal(HealthStatus.Starting, _host.Store.Resolve(container.Id).Health?.Status);
+        Assert.Equal(0, _host.Store.Wait(container.Id, Patience, condition: WaitCondition.Healthy));
+
+        Exec(container, "rm", "/ready");
+        Assert.True(SpinWait.SpinUntil(() => HealthOf(container) == HealthStatus.Unhealthy, Patience));
+        var unhealthy = _host.Store.Resolve(container.Id).Health!;
+        Assert.True(unhealthy.FailingStreak >= 2);
+        Assert.InRange(unhealthy.Log.Count, 3, 5);
+        Assert.NotEqual(0, unhealthy.Log[^1].ExitCode);
+        Assert.Contains(unhealthy.Log, r => r.ExitCode == 0 && r.Output == "fine\n");
+        // The monitor waits the interval between probes (a lower bound: load only lengthens the gaps).
+        Assert.All(unhealthy.Log.Zip(unhealthy.Log.Skip(1)), p => Assert.True(p.Second.Start - p.First.End >= TimeSpan.FromMilliseconds(290), $"{p.First.End:O} -> {p.Second.Start:O}"));
+        // The program itself is left alone: -HealthOnFailure is none.
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Running, _host.Store.Resolve(container.Id).Status);
+
+        Exec(container, "touch", "/ready");
+        Assert.Equal(0, _host.Store.Wait(container.Id, Patience, condition: WaitCondition.Healthy));
+        var actions = _host.Store.Events.Read().Where(e => e.Id == container.Id && e.Action.StartsWith("health_status", StringComparison.Ordinal)).Select(e => e.Action).ToList();
+        Assert.Equal(["health_status: healthy", "health_status: unhealthy", "health_status: healthy"], actions);
+    }
+
+    [Fact]
+    public void HealthOnFailureRestartRestartsTheProgramAndAStopEndsIt()
+    {
+        var container = _host.Run(new ContainerCreateOptions
+        {
+            Image = "busybox",
+            Network = "none",
+            Command = ["sleep", "1000"],
+            HealthCommand = "false",
+            HealthInterval = TimeSpan.FromMilliseconds(200),
+            HealthRetries = 1,
+            HealthOnFailure = "restart",
+        });
+        Assert.True(SpinWait.SpinUntil(() => _host.Store.Resolve(container.Id).State.RestartCount >= 1, Patience));
+        Assert.Equal("no", _host.Store.Resolve(container.Id).Definition.RestartPolicy.Name);
+
+        var stopped = _host.Store.Stop(container.Id, TimeSpan.FromSeconds(2));
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, stopped.Status);
+        Thread.Sleep(500);
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, _host.Store.Resolve(container.Id).Status);
+    }
+
+    [Fact]
+    public void TheImagesHealthcheckAppliesUnlessReplacedOrTurnedOff()
+    {
+        var image = new HealthcheckConfig { Test = ["CMD-SHELL", "curl -f localhost"], Interval = 5_000_000_000, Retries = 7 };
+        var fromImage = HealthCheckMerge.Merge(new ContainerCreateOptions { Image = "x" }, image)!;
+        Assert.Equal(["CMD-SHELL", "curl -f localhost"], fromImage.Test);
+        Assert.Equal(TimeSpan.FromSeconds(5), fromImage.Interval);
+        Assert.Equal(HealthCheck.DefaultTimeout, fromImage.Timeout);
+        Assert.Equal(7, fromImage.Retries);
+        Assert.Equal(["/bin/sh", "-c", "curl -f localhost"], fromImage.Argv);
+
+        var replaced = HealthCheckMerge.Merge(new ContainerCreateOptions { Image = "x", HealthCommand = "true", HealthRetries = 2 }, image)!;
+        Assert.Equal(["CMD-SHELL", "true"], replaced.Test);
+        Assert.Equal(2, replaced.Retries);
+        Assert.Null(HealthCheckMerge.Merge(new ContainerCreateOptions { Image = "x", NoHealthcheck = true }, image));
+        Assert.Null(HealthCheckMerge.Merge(new ContainerCreateOptions { Image = "x" }, new HealthcheckConfig { Test = ["NONE"] }));
+        var bad = Assert.Throws<ContainerToolsException>(() => HealthCheckMerge.Merge(new ContainerCreateOptions { Image = "x", HealthCommand = "true", HealthOnFailure = "panic" }, null));
+        Assert.Equal(ErrorIds.InvalidHealthCheck.Name, bad.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("1s", 1000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h30m", 5_400_000)]
+    [InlineData("1.5s", 1500)]
+    public void DockerDurationsParse(string text, int milliseconds)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), DockerDuration.Parse(text, "interval"));
+    }
+
+    [Fact]
+    public void ABadDurationIsRefused()
+    {
+        Assert.False(DockerDuration.TryParse("5 parsecs", out _));
+        Assert.Equal(ErrorIds.InvalidDuration.Name, Assert.Throws<ContainerToolsException>(() => DockerDuration.Parse("1x", "interval")).ErrorId);
+    }
+}
