@@ -98,6 +98,7 @@ internal static class ContainerEndpoints
     {
         var body = req.ReadJson<CreateBody>() ?? throw ApiException.BadRequest("the request body is required: a container config");
         var options = ContainerCreateMapping.Map(body, req.QueryValue("name"));
+        ImageEndpoints.Resolve(engine, options.Image);
         var created = engine.Containers.Create(options);
         res.Json(201, new { Id = created.Id, Warnings = Array.Empty<string>() });
     }

@@ -14,12 +14,22 @@ internal sealed class Router
     public void Map(string method, string template, Action<HttpRequest, HttpResponse> handler)
     {
         var names = new List<string>();
-        var pattern = "^" + Regex.Replace(Regex.Escape(template).Replace(@"\{", "{"), @"\{(\w+)(\*?)\}", m =>
+        var pattern = new System.Text.StringBuilder("^");
+        foreach (var part in Regex.Split(template, @"(\{\w+\*?\})"))
         {
-            names.Add(m.Groups[1].Value);
-            return m.Groups[2].Value == "*" ? "(.+?)" : "([^/]+)";
-        }) + "/?$";
-        _routes.Add((method, new Regex(pattern, RegexOptions.CultureInvariant), names.ToArray(), handler));
+            if (part.StartsWith('{'))
+            {
+                var greedy = part.EndsWith("*}", StringComparison.Ordinal);
+                names.Add(part.Trim('{', '}', '*'));
+                pattern.Append(greedy ? "(.+?)" : "([^/]+)");
+            }
+            else
+            {
+                pattern.Append(Regex.Escape(part));
+            }
+        }
+        pattern.Append("/?$");
+        _routes.Add((method, new Regex(pattern.ToString(), RegexOptions.CultureInvariant), names.ToArray(), handler));
     }
 
     public void Get(string template, Action<HttpRequest, HttpResponse> handler) => Map("GET", template, handler);
