@@ -45,18 +45,35 @@ internal static class ContainerStreamEndpoints
         var tty = c.Definition.Tty;
         if (!ContainerEndpoints.IsActive(c))
         {
-            var connection = res.Hijack(req.WantsUpgrade);
-            var pending = new PendingAttach(connection, stdin, stdout, stderr);
+            // Registered before the client hears back: it sends the start as soon as the attach is answered.
+            var pending = new PendingAttach(stdin, stdout, stderr);
             engine.Attaches.Add(c.Id, pending);
+            HijackedConnection connection;
+            try { connection = res.Hijack(req.WantsUpgrade); }
+            catch
+            {
+                engine.Attaches.Withdraw(c.Id, pending);
+                throw;
+            }
             AttachedRun? run;
             while (true)
             {
                 run = pending.WaitForStart(TimeSpan.FromSeconds(1), out var started);
                 if (started) break;
                 // A container removed without ever starting releases its waiting attaches.
-                if (engine.Containers.TryGet(c.Id) is null)
+                var now = engine.Containers.TryGet(c.Id);
+                if (now is null)
                 {
                     engine.Attaches.Withdraw(c.Id, pending);
+                    return;
+                }
+                // Started by another client (Start-Container): its output comes from the log instead.
+                if (now.State.StartedAt != c.State.StartedAt)
+                {
+                    engine.Attaches.Withdraw(c.Id, pending);
+                    if (pending.WaitForStart(TimeSpan.Zero, out var late) is { } handed) { run = handed; break; }
+                    if (late) return;
+                    FollowLog(engine, c.Id, connection, stdout, stderr);
                     return;
                 }
             }
@@ -78,12 +95,16 @@ internal static class ContainerStreamEndpoints
             return;
         }
         // No terminal, no stdin: what it writes from now on, from its log.
-        var hijacked = res.Hijack(req.WantsUpgrade);
-        foreach (var entry in engine.Containers.Attach(c.Id))
+        FollowLog(engine, c.Id, res.Hijack(req.WantsUpgrade), stdout, stderr);
+    }
+
+    private static void FollowLog(ApiEngine engine, string id, HijackedConnection connection, bool stdout, bool stderr)
+    {
+        foreach (var entry in engine.Containers.Attach(id))
         {
             var err = entry.Stream == "stderr";
             if (err ? !stderr : !stdout) continue;
-            if (!hijacked.Write(StdStream.Encode(false, err, Encoding.UTF8.GetBytes(entry.Text)))) return;
+            if (!connection.Write(StdStream.Encode(false, err, Encoding.UTF8.GetBytes(entry.Text)))) return;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ContainerTools.Api.Http;
 using ContainerTools.Runtime.Containers.Attach;
 using ContainerTools.Runtime.Terminals;
 
@@ -9,11 +8,10 @@ namespace ContainerTools.Api.Streams;
 /// An attach that came before its container's start (docker run and start -a attach first, then start): it waits
 /// here for the start, which hands it the attached run so that none of the output is missed.
 /// </summary>
-internal sealed class PendingAttach(HijackedConnection connection, bool stdin, bool stdout, bool stderr)
+internal sealed class PendingAttach(bool stdin, bool stdout, bool stderr)
 {
     private readonly TaskCompletionSource<AttachedRun?> _run = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public HijackedConnection Connection { get; } = connection;
     public bool Stdin { get; } = stdin;
     public bool Stdout { get; } = stdout;
     public bool Stderr { get; } = stderr;

@@ -42,7 +42,7 @@ public sealed class ApiServer : IDisposable
         System.IO.Directory.CreateDirectory(ConfigDirectory);
         var start = new ProcessStartInfo(Binary)
         {
-            ArgumentList = { "--socket", SocketPath, "--root", RootPath },
+            ArgumentList = { "--socket", SocketPath, "--root", RootPath, "--debug" },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
@@ -109,11 +109,12 @@ public sealed class ApiServer : IDisposable
             process.StandardInput.Write(input);
             process.StandardInput.Close();
         }
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(120)))
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish: {output.Result}{error.Result}\nctapi: {Log}");
+            var containers = string.Join(", ", Engine.List().Select(c => $"{c.Name} {c.Status} exit={c.State.ExitCode} pending={c.PendingExit}"));
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish: {output.Result}{error.Result}\ncontainers: {containers}\nctapi: {Log}");
         }
         return new CliResult(process.ExitCode, output.Result, error.Result);
     }
