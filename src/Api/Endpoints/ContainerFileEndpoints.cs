@@ -137,12 +137,12 @@ internal static class ContainerFileEndpoints
     {
         public sealed class Enough : Exception;
 
-        public override void Write(ReadOnlySpan<byte> buffer)
+        public override void Write(byte[] buffer, int offset, int count)
         {
-            base.Write(buffer);
+            base.Write(buffer, offset, count);
             if (Length >= 8192) throw new Enough();
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
     }
 }
