@@ -42,7 +42,8 @@ internal static class VolumeEndpoints
         {
             var filters = Filters.Parse(req.QueryValue("filters"));
             filters.Only("label", "all");
-            var all = filters.Values("all").Any(v => v is "true" or "1");
+            // API 1.42 made prune take only anonymous volumes unless all=true; 1.41 and before take every unused one.
+            var all = filters.Values("all").Any(v => v is "true" or "1") || (req.ApiVersion ?? new Version(1, 41)) < new Version(1, 42);
             var deleted = new List<string>();
             foreach (var v in volumes.List().Where(v => (all || v.Anonymous) && volumes.Users(v.Name).Count == 0))
             {
