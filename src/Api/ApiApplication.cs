@@ -23,6 +23,7 @@ internal sealed class ApiApplication
         ImageEndpoints.Map(_router, engine);
         NetworkEndpoints.Map(_router, engine);
         VolumeEndpoints.Map(_router, engine);
+        BuildEndpoints.Map(_router, engine);
     }
 
     /// <summary>--debug: one line per request on stderr.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ContainerTools.Api.Http;
 using ContainerTools.Api.Routing;
+using ContainerTools.Api.Streams;
 using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Files;
 using ContainerTools.Runtime.Layers;
@@ -91,12 +92,12 @@ internal static class ContainerFileEndpoints
         var c = engine.Containers.Resolve(req.Route("id"));
         if (c.Definition.ReadOnlyRootFs && ContainerEndpoints.IsActive(c)) throw new ApiException(403, "container rootfs is marked read-only");
         using var upload = TempUpload.From(engine, req);
-        RefuseClimbingEntries(upload.Path);
+        UploadedArchive.RefuseClimbingEntries(upload.Path);
         var scratch = Path.Combine(engine.Root.TempDirectory, "api-archive-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         try
         {
-            using (var tar = File.OpenRead(upload.Path)) LayerApplier.Apply(tar, scratch);
+            UploadedArchive.Unpack(upload.Path, scratch);
             foreach (var entry in Directory.EnumerateFileSystemEntries(scratch))
                 engine.Containers.CopyToContainer(c.Id, entry, path);
         }
@@ -105,31 +106,6 @@ internal static class ContainerFileEndpoints
             Directory.Delete(scratch, recursive: true);
         }
         res.Empty(200);
-    }
-
-    private static void RefuseClimbingEntries(string tarPath)
-    {
-        try
-        {
-            using var file = File.OpenRead(tarPath);
-            Stream input = file;
-            var magic = new byte[2];
-            if (file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) { file.Position = 0; input = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress); }
-            else file.Position = 0;
-            using var reader = new TarReader(input);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
-            {
-                foreach (var name in new[] { entry.Name, entry.EntryType == TarEntryType.HardLink ? entry.LinkName : "" })
-                {
-                    if (name.StartsWith('/') || name.Replace('\\', '/').Split('/').Contains(".."))
-                        throw ApiException.BadRequest($"the archive's entry '{name}' points outside the destination");
-                }
-            }
-        }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
-        {
-            throw ApiException.BadRequest("the request body is not a tar archive: " + ex.Message);
-        }
     }
 
     /// <summary>Keeps the first bytes of an archive (enough for its first entry's headers), then stops the writer.</summary>

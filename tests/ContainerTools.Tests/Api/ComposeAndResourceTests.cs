@@ -127,6 +127,21 @@ public sealed class ComposeAndResourceTests : IDisposable
         Assert.Contains("Untagged", _server.Docker("rmi", remote).Output);
     }
 
+    [Fact]
+    public void BuildFromATarContext()
+    {
+        var context = Path.Combine(_server.Directory, "ctx");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM busybox\nARG WHO=world\nRUN echo \"hello $WHO\" > /greeting\nCOPY note.txt /note.txt\nCMD [\"cat\", \"/greeting\", \"/note.txt\"]\n");
+        File.WriteAllText(Path.Combine(context, "note.txt"), "noted\n");
+        var build = _server.Run(ApiServer.Docker20, ["build", "--build-arg", "WHO=api", "-t", "built:1", "."], context);
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("Successfully tagged built:1", build.Output);
+        Assert.Equal("hello api\nnoted\n", _server.Docker("run", "--rm", "built:1").Output);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM busybox\nRUN exit 9\n");
+        Assert.NotEqual(0, _server.Run(ApiServer.Docker20, ["build", "."], context).ExitCode);
+    }
+
     private static string Run(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
