@@ -31,6 +31,8 @@ internal static class ContainerFileEndpoints
             output.End();
         });
         router.Put("/containers/{id}/archive", (req, res) => Put(engine, req, res));
+        router.Get("/containers/{id}/changes", (req, res) =>
+            res.Json(200, engine.Containers.Changes(req.Route("id")).Select(c => new { Path = c.Path, Kind = (int)c.Kind }).ToArray()));
         router.Get("/containers/{id}/export", (req, res) =>
         {
             var c = engine.Containers.Resolve(req.Route("id"));

@@ -91,6 +91,11 @@ public sealed class ComposeAndResourceTests : IDisposable
         Assert.True(copied.ExitCode == 0, copied.ToString());
         Assert.Equal("hello\n", File.ReadAllText(Path.Combine(back, "sub", "note")));
         Assert.NotEqual(0, _server.Docker("cp", "files:/no/such/file", back).ExitCode);
+        Assert.Equal(0, _server.Docker("exec", "files", "rm", "/etc/group").ExitCode);
+        var diff = _server.Docker("diff", "files").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("A /tmp/in/sub/note", diff);
+        Assert.Contains("D /etc/group", diff);
+        Assert.DoesNotContain("A /etc/hostname", diff);
 
         var stats = _server.Docker("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "files");
         Assert.Equal("files 1\n", stats.Output);
