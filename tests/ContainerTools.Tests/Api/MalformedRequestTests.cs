@@ -25,7 +25,7 @@ public sealed class MalformedRequestTests : IDisposable
         { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"CapAdd\":[\"NET_ADMIN\"]}}"), 400 },
         { Post("/v1.41/containers/create?name=bad/name", "{\"Image\":\"busybox\"}"), 400 },
         { Post("/v1.41/containers/create", "{\"Image\":\"no-such-image\"}"), 404 },
-        { Post("/v1.41/containers/create", "{\"Image\":\"UPPER/case\"}"), 400 },
+        { Post("/v1.41/containers/create", "{\"Image\":\"not a reference\"}"), 400 },
         { Post("/v1.41/containers/create", ""), 400 },
         { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"Unknown\":{\"deep\":[1,2,3]}," + new string(' ', 10) + "\"Cmd\":[\"true\"]}"), 201 },
         { Get("/v1.41/containers/nope/json"), 404 },
