@@ -97,9 +97,11 @@ internal static class ContainerCreateMapping
         {
             foreach (var binding in bindings is { Count: > 0 } ? bindings : [new PortBindingBody()])
             {
-                var hostPart = string.IsNullOrEmpty(binding.HostPort) ? "0" : binding.HostPort;
-                specs.Add(string.IsNullOrEmpty(binding.HostIp) || binding.HostIp is "0.0.0.0" or "::"
-                    ? $"{hostPart}:{port}"
+                // An empty (or 0) host port is a random one: "80", or "127.0.0.1::80" with an address.
+                var hostPart = binding.HostPort is { Length: > 0 } p && p != "0" ? p : "";
+                var anyAddress = string.IsNullOrEmpty(binding.HostIp) || binding.HostIp is "0.0.0.0" or "::";
+                specs.Add(anyAddress
+                    ? (hostPart.Length == 0 ? port : $"{hostPart}:{port}")
                     : $"{binding.HostIp}:{hostPart}:{port}");
             }
         }

@@ -78,6 +78,29 @@ public sealed class ComposeAndResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task DetachedRunPublishesAPort()
+    {
+        Assert.Equal(0, _server.Docker("network", "create", "pubnet").ExitCode);
+        var bridge = Assert.Single(_server.Engine.Networks.List()).Bridge;
+        var run = _server.Docker("run", "-d", "--name", "httpd", "--network", "pubnet", "-p", "127.0.0.1::8080", "busybox",
+            "sh", "-c", "echo published > /tmp/index.html; exec httpd -f -p 8080 -h /tmp");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var port = _server.Docker("port", "httpd", "8080").Output.Trim();
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", port);
+        using var http = new HttpClient();
+        string? body = null;
+        for (var attempt = 0; attempt < 50 && body is null; attempt++)
+        {
+            try { body = await http.GetStringAsync($"http://{port}/index.html"); }
+            catch (HttpRequestException) { await Task.Delay(100); }
+        }
+        Assert.Equal("published\n", body);
+        Assert.Equal(0, _server.Docker("rm", "-f", "httpd").ExitCode);
+        Assert.Equal(0, _server.Docker("network", "rm", "pubnet").ExitCode);
+        Assert.DoesNotContain(bridge, Run("iptables-save"));
+    }
+
+    [Fact]
     public void CopyBothWaysStatsAndExport()
     {
         Assert.Equal(0, _server.Docker("run", "-d", "--name", "files", "busybox", "sleep", "300").ExitCode);
