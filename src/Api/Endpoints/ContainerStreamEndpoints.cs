@@ -311,7 +311,7 @@ internal static class ContainerStreamEndpoints
             memory_stats = s is null ? (object)new { } : new
             {
                 usage = s.MemoryUsageBytes ?? 0,
-                limit = s.MemoryLimitBytes is { } limit and > 0 and < long.MaxValue / 2 ? limit : MemoryTotal(),
+                limit = s.MemoryLimitBytes is { } limit and > 0 and < long.MaxValue / 2 ? limit : SystemEndpoints.MemoryTotal(),
                 stats = new Dictionary<string, long>(),
             },
             networks = new Dictionary<string, object>
@@ -327,16 +327,6 @@ internal static class ContainerStreamEndpoints
                 },
             },
         };
-    }
-
-    private static long MemoryTotal()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException) { return 0; }
     }
 
     private static void Top(ApiEngine engine, HttpRequest req, HttpResponse res)

@@ -126,7 +126,8 @@ internal static class SystemEndpoints
         return "Linux";
     }
 
-    private static long MemoryTotal()
+    /// <summary>The host's memory (/proc/meminfo): Info's MemTotal, and the stats limit of a container without one.</summary>
+    public static long MemoryTotal()
     {
         try
         {
