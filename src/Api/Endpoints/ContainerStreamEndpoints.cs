@@ -46,7 +46,8 @@ internal static class ContainerStreamEndpoints
         if (!ContainerEndpoints.IsActive(c))
         {
             // Registered before the client hears back: it sends the start as soon as the attach is answered.
-            var pending = new PendingAttach(stdin, stdout, stderr);
+            var pending = new PendingAttach(stdin, stdout, stderr) { DetachKeys = req.QueryValue("detachKeys") };
+            DetachKeys.Parse(pending.DetachKeys);
             engine.Attaches.Add(c.Id, pending);
             HijackedConnection connection;
             try { connection = res.Hijack(req.WantsUpgrade); }
@@ -115,8 +116,15 @@ internal static class ContainerStreamEndpoints
         if (run.Attachment is { } attachment)
         {
             engine.Attaches.SetActive(id, attachment);
-            try { Pump(attachment, connection, pending.Stdin, pending.Stdout, pending.Stderr, tty, detachKeys: null); }
+            bool detached;
+            try { detached = Pump(attachment, connection, pending.Stdin, pending.Stdout, pending.Stderr, tty, pending.DetachKeys); }
             finally { engine.Attaches.ClearActive(id, attachment); }
+            if (detached)
+            {
+                // Closing the connection hands the exit back to the monitor (its ctcleanup settles it).
+                run.Dispose();
+                return;
+            }
         }
         else
         {
@@ -137,19 +145,31 @@ internal static class ContainerStreamEndpoints
         }
     }
 
-    /// <summary>Copies output to the client (framed without a terminal) and the client's bytes to stdin until the output ends.</summary>
-    public static void Pump(InteractiveConnection container, HijackedConnection client, bool stdin, bool stdout, bool stderr, bool tty, string? detachKeys)
+    /// <summary>
+    /// Copies output to the client (framed without a terminal) and the client's bytes to stdin until the output ends;
+    /// true when the client typed the detach keys instead (the container goes on running).
+    /// </summary>
+    public static bool Pump(InteractiveConnection container, HijackedConnection client, bool stdin, bool stdout, bool stderr, bool tty, string? detachKeys)
     {
+        var detached = false;
         if (stdin)
         {
+            var keys = DetachKeys.Parse(detachKeys);
             new Thread(() =>
             {
                 var buffer = new byte[32 * 1024];
                 int n;
                 while ((n = client.Read(buffer)) > 0)
                 {
-                    try { container.Write(buffer.AsSpan(0, n)); }
+                    var pass = keys.Filter(buffer.AsSpan(0, n), out var detach);
+                    try { if (pass.Length > 0) container.Write(pass); }
                     catch (Exception) { return; }
+                    if (detach)
+                    {
+                        detached = true;
+                        container.Interrupt();
+                        return;
+                    }
                 }
                 try { container.CloseInput(); } catch (Exception) { }
             }) { IsBackground = true, Name = "ctapi attach stdin" }.Start();
@@ -158,9 +178,9 @@ internal static class ContainerStreamEndpoints
         while (true)
         {
             var n = container.Read(output, out var standardError);
-            if (n == 0) return;
+            if (n == 0) return Volatile.Read(ref detached);
             if (standardError ? !stderr : !stdout) continue;
-            if (!client.Write(StdStream.Encode(tty, standardError, output.AsSpan(0, n)))) return;
+            if (!client.Write(StdStream.Encode(tty, standardError, output.AsSpan(0, n)))) return false;
         }
     }
 

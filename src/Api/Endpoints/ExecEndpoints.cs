@@ -51,7 +51,9 @@ internal static class ExecEndpoints
                 Tty = body.Tty,
                 TerminalSize = body.ConsoleSize is [var h, var w] && h > 0 && w > 0 ? new OciRuntime.Launch.TerminalSize((ushort)w, (ushort)h) : null,
             };
+            DetachKeys.Parse(body.DetachKeys);
             var session = engine.Execs.Add(c.Id, options, body.AttachStdin, body.AttachStdout, body.AttachStderr, body.Privileged);
+            session.DetachKeys = body.DetachKeys;
             res.Json(201, new { Id = session.Id });
         });
         router.Post("/exec/{id}/start", (req, res) => Start(engine, req, res));
@@ -129,29 +131,37 @@ internal static class ExecEndpoints
             connection.Write(StdStream.Encode(session.Options.Tty, standardError: true, Encoding.UTF8.GetBytes(ex.Message + "\r\n")));
             return;
         }
-        using (process)
+        session.Pid = process.Pid;
+        session.Process = process;
+        session.Running = true;
+        var detached = false;
+        try
         {
-            session.Pid = process.Pid;
-            session.Process = process;
-            session.Running = true;
-            try
+            if (process.Terminal is { } terminal)
             {
-                if (process.Terminal is { } terminal)
-                {
-                    process.EndTerminalOnExit();
-                    ContainerStreamEndpoints.Pump(terminal, connection, session.AttachStdin, stdout: true, stderr: true, tty: true, detachKeys: null);
-                }
-                else
-                {
-                    PumpPipes(process, connection, session);
-                }
-                session.ExitCode = process.WaitForExit();
+                process.EndTerminalOnExit();
+                detached = ContainerStreamEndpoints.Pump(terminal, connection, session.AttachStdin, stdout: true, stderr: true, tty: true, session.DetachKeys);
             }
-            finally
+            else
             {
-                session.Running = false;
-                session.Process = null;
+                PumpPipes(process, connection, session);
             }
+        }
+        finally
+        {
+            // Detached with the keys: the process goes on; it is reaped (and its exit code kept) when it ends.
+            var reap = () =>
+            {
+                try { session.ExitCode = process.WaitForExit(); }
+                finally
+                {
+                    session.Running = false;
+                    session.Process = null;
+                    process.Dispose();
+                }
+            };
+            if (detached) new Thread(() => reap()) { IsBackground = true, Name = "ctapi exec reaper" }.Start();
+            else reap();
         }
     }
 

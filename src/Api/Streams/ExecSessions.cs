@@ -14,6 +14,7 @@ internal sealed class ExecSession
     public bool AttachStdout { get; init; }
     public bool AttachStderr { get; init; }
     public bool Privileged { get; init; }
+    public string? DetachKeys { get; set; }
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
     public bool Started { get; set; }
     public volatile bool Running;

@@ -15,6 +15,7 @@ internal sealed class PendingAttach(bool stdin, bool stdout, bool stderr)
     public bool Stdin { get; } = stdin;
     public bool Stdout { get; } = stdout;
     public bool Stderr { get; } = stderr;
+    public string? DetachKeys { get; init; }
 
     public void Hand(AttachedRun? run) => _run.TrySetResult(run);
 
