@@ -20,6 +20,8 @@ tar -C "$work/rootfs" -cf "$work/busybox.tar" .
 
 servers=()
 stop_servers() {
+  # `pod` is a shell function: the background job is its subshell, so podman itself is found by its socket path.
+  servers+=($(pgrep -f "system service --time 0 unix://$work/podman.sock" || true))
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
