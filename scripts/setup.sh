@@ -10,7 +10,6 @@ packages=(
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
   tini containernetworking-plugins iptables nftables iproute2
   tmux zstd jq hyperfine uidmap
-  docker.io docker-compose  # the docker 20.10 CLI and Compose 1.29 the API tests drive ctapi with (dockerd: bench/api.sh only)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -22,6 +21,4 @@ if ((${#missing[@]})); then
 fi
 # The Debian registry package starts a system service on 127.0.0.1:5000; tests run their own on free ports.
 systemctl disable --now docker-registry >/dev/null 2>&1 || true
-# docker.io starts dockerd; the tests never use it (ctapi serves the CLI), bench/api.sh starts a private one.
-systemctl disable --now docker.service docker.socket containerd.service >/dev/null 2>&1 || true
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK 10 is required (dotnet on PATH)" >&2; exit 1; }
