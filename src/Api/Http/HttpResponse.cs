@@ -18,6 +18,9 @@ internal sealed class HttpResponse(Stream output, HttpInput input, bool keepAliv
 
     public bool KeepAlive { get; private set; } = keepAlive;
 
+    /// <summary>Run when the connection is taken over (the server lifts its idle timeout).</summary>
+    public Action? OnHijack { get; init; }
+
     /// <summary>Closes the connection after this response (a failure mid-stream, a malformed body).</summary>
     public void EndAfterThis() => KeepAlive = false;
 
@@ -68,6 +71,7 @@ internal sealed class HttpResponse(Stream output, HttpInput input, bool keepAliv
         output.Flush();
         ConnectionTaken = true;
         KeepAlive = false;
+        OnHijack?.Invoke();
         return new HijackedConnection(input, output);
     }
 

@@ -9,6 +9,10 @@ namespace ContainerTools.Api.Http;
 /// </summary>
 internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Action<string> log)
 {
+    /// <summary>Connections served at once; more are answered 503 and closed (each holds a thread).</summary>
+    public const int MaxConnections = 2048;
+    /// <summary>How long a connection may send nothing while a request is expected or being read (slow or idle clients).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
     private int _connections;
 
     public int OpenConnections => Volatile.Read(ref _connections);
@@ -22,7 +26,17 @@ internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Act
             try { client = listener.Accept(); }
             catch (SocketException) { return; }
             catch (ObjectDisposedException) { return; }
-            Interlocked.Increment(ref _connections);
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                try
+                {
+                    client.Send("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 35\r\n\r\n{\"message\":\"too many connections\"}\n"u8);
+                }
+                catch (SocketException) { }
+                client.Dispose();
+                continue;
+            }
             new Thread(() => ServeConnection(client, tls)) { IsBackground = true, Name = "ctapi connection" }.Start();
         }
     }
@@ -34,6 +48,7 @@ internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Act
             using var network = new NetworkStream(client, ownsSocket: true);
             using var stream = tls is null ? network : tls(network);
             var input = new HttpInput(stream);
+            client.ReceiveTimeout = (int)IdleTimeout.TotalMilliseconds;
             while (true)
             {
                 HttpRequest? request;
@@ -47,7 +62,8 @@ internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Act
                     return;
                 }
                 if (request is null) return;
-                var response = new HttpResponse(stream, input, request.KeepAlive);
+                // A hijacked connection (an interactive shell) may be quiet for as long as its user is.
+                var response = new HttpResponse(stream, input, request.KeepAlive) { OnHijack = () => client.ReceiveTimeout = 0 };
                 dispatch(request, response);
                 if (response.ConnectionTaken || !response.KeepAlive || !request.KeepAlive) return;
                 try { request.Body.Drain(); }
