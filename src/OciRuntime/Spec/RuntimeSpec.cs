@@ -12,6 +12,7 @@ public sealed record RuntimeSpec
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
     [JsonPropertyName("annotations")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Annotations { get; init; }
     [JsonPropertyName("linux")] public LinuxSpec Linux { get; init; } = new();
+    [JsonPropertyName("hooks")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HooksSpec? Hooks { get; init; }
 }
 
 public sealed record ProcessSpec

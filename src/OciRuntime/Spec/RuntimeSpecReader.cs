@@ -9,7 +9,7 @@ namespace ContainerTools.OciRuntime.Spec;
 /// walk a few microseconds. Fields the runtime does not implement are refused (<see cref="NotImplemented"/>). Missing or null members keep the records' defaults; members of the wrong
 /// JSON type throw <see cref="JsonException"/>. Tests check it against the serializer on a complete spec.
 /// </summary>
-public static class RuntimeSpecReader
+public static partial class RuntimeSpecReader
 {
     public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, Spec);
 
@@ -46,7 +46,7 @@ public static class RuntimeSpecReader
     /// </summary>
     public static readonly string[] NotImplemented =
     [
-        "hooks", "domainname", "solaris", "windows", "vm", "zos",
+        "domainname", "solaris", "windows", "vm", "zos",
         "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
         "process.execCPUAffinity", "process.consoleSize", "process.user.umask", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
@@ -107,6 +107,7 @@ public static class RuntimeSpecReader
                 ? annotations.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
                 : null,
             Linux = Object(e, "linux") is { } linux ? Linux(linux) : spec.Linux,
+            Hooks = Object(e, "hooks") is { } hooks ? Hooks(hooks) : null,
         };
     }
 
