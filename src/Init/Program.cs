@@ -73,6 +73,7 @@ internal static class Program
         Directory.SetCurrentDirectory(cwd);
         var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
 
+        ProcessUmask.Set(spec.Process.User.Umask ?? 0x12 /* 0022, runc's default */);
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;

@@ -32,6 +32,8 @@ public sealed record UserSpec
     [JsonPropertyName("uid")] public uint Uid { get; init; }
     [JsonPropertyName("gid")] public uint Gid { get; init; }
     [JsonPropertyName("additionalGids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<uint>? AdditionalGids { get; init; }
+    /// <summary>The program's umask; null is 0022, as in runc.</summary>
+    [JsonPropertyName("umask")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Umask { get; init; }
 }
 
 /// <summary>Capability names as runtime-spec spells them ("CAP_CHOWN").</summary>

@@ -48,7 +48,7 @@ public static partial class RuntimeSpecReader
     [
         "domainname", "solaris", "windows", "vm", "zos",
         "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
-        "process.execCPUAffinity", "process.consoleSize", "process.user.umask", "process.user.username",
+        "process.execCPUAffinity", "process.consoleSize", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
         "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.blockIO", "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
@@ -115,7 +115,7 @@ public static partial class RuntimeSpecReader
     {
         Terminal = Bool(e, "terminal"),
         User = Object(e, "user") is { } user
-            ? new UserSpec { Uid = UInt(user, "uid"), Gid = UInt(user, "gid"), AdditionalGids = Array(user, "additionalGids", g => g.GetUInt32()) }
+            ? new UserSpec { Uid = UInt(user, "uid"), Gid = UInt(user, "gid"), AdditionalGids = Array(user, "additionalGids", g => g.GetUInt32()), Umask = Member(user, "umask")?.GetUInt32() }
             : new UserSpec(),
         Args = Strings(e, "args") ?? [],
         Env = Strings(e, "env") ?? [],
