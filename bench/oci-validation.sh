@@ -4,6 +4,7 @@
 # README), runs every validation/NAME test with RUNTIME set to each runtime (each with its own --root), and prints the
 # `ok` / `not ok` counts per test and in total, side by side. TESTS="hooks_stdin state" runs only those.
 #   SUITE: the suite's archive (default /work/shared/oci-runtime-tools/runtime-tools-0105384.tar.xz)
+#   CTRUN: the ctrun to test (default out/ContainerTools/ctrun); RUNTIMES="ctrun crun" picks the runtimes.
 #   KEEP=1 keeps the temp directory (TAP output per runtime and test in $work/tap/RUNTIME/NAME.tap).
 # Everything runs inside `unshare -m -i` (a runtime that fails linux_ns_itype could leave mounts behind otherwise); crun
 # also without /sys/fs/cgroup/unified, which it refuses on this hybrid host. The cgroups the tests create
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 suite=${SUITE:-/work/shared/oci-runtime-tools/runtime-tools-0105384.tar.xz}
-ctrun=$repo/out/ContainerTools/ctrun
+ctrun=${CTRUN:-$repo/out/ContainerTools/ctrun}  # CTRUN: another build of it (ctinit beside it)
 for need in go busybox jq unshare; do
   command -v "$need" >/dev/null || { echo "oci-validation: '$need' is missing (apt-get install golang-go golang-github-opencontainers-runtime-tools-dev golang-github-google-uuid-dev busybox-static jq)" >&2; exit 1; }
 done
@@ -29,13 +30,13 @@ cgroup_candidates() {
     hierarchy=${hierarchy%/}
     echo "$hierarchy/cgrouptest"
     relative=$(awk -F: -v h="$(basename "$hierarchy")" '{ n = split($2, c, ","); for (i = 1; i <= n; i++) if (c[i] == h || c[i] == "name=" h) print $3 }' <<<"$own_cgroups" | head -1)
-    [ -n "$relative" ] && echo "$hierarchy${relative%/}/testdir/cgrouptest" && echo "$hierarchy${relative%/}/testdir"
+    if [ -n "$relative" ]; then echo "$hierarchy${relative%/}/testdir/cgrouptest"; echo "$hierarchy${relative%/}/testdir"; fi
   done
 }
 existing_cgroups=$(cgroup_candidates | while read -r dir; do if [ -d "$dir" ]; then echo "$dir"; fi; done)
 cleanup() {
   cgroup_candidates | while read -r dir; do
-    [ -d "$dir" ] && ! grep -qxF "$dir" <<<"$existing_cgroups" && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    if [ -d "$dir" ] && ! grep -qxF "$dir" <<<"$existing_cgroups"; then find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if [ -z "${KEEP:-}" ]; then rm -rf --one-file-system "$work"; else echo "kept $work" >&2; fi
 }
@@ -51,7 +52,7 @@ export GOPATH=$work/gopath:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=${
   go build -o oci-runtime-tool ./cmd/oci-runtime-tool
   go build -tags "netgo osusergo" -ldflags "-extldflags -static" -o runtimetest ./cmd/runtimetest
 )
-tests=${TESTS:-$(cd "$src/validation" && for d in */; do [ "$d" != util/ ] && echo "${d%/}"; done)}
+tests=${TESTS:-$(cd "$src/validation" && for d in */; do if [ "$d" != util/ ]; then echo "${d%/}"; fi; done)}
 for name in $tests; do (cd "$src" && go build -o "validation/$name/$name.t" "./validation/$name"); done
 
 # The busybox root the tests unpack into each bundle.

@@ -90,6 +90,7 @@ public sealed record ResourcesSpec
     [JsonPropertyName("memory")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MemoryResources? Memory { get; init; }
     [JsonPropertyName("cpu")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CpuResources? Cpu { get; init; }
     [JsonPropertyName("pids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PidsResources? Pids { get; init; }
+    [JsonPropertyName("blockIO")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public BlockIoResources? BlockIo { get; init; }
     /// <summary>The device cgroup rules, in order: a later rule overrides an earlier one for the devices it names.</summary>
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceCgroupSpec>? Devices { get; init; }
 }
@@ -110,12 +111,40 @@ public sealed record DeviceCgroupSpec
 public sealed record MemoryResources
 {
     [JsonPropertyName("limit")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Limit { get; init; }
+    [JsonPropertyName("reservation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Reservation { get; init; }
+    /// <summary>Memory plus swap (v1's memsw.limit_in_bytes).</summary>
+    [JsonPropertyName("swap")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Swap { get; init; }
+    [JsonPropertyName("swappiness")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Swappiness { get; init; }
+    [JsonPropertyName("disableOOMKiller")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? DisableOomKiller { get; init; }
 }
 
 public sealed record CpuResources
 {
     [JsonPropertyName("quota")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Quota { get; init; }
     [JsonPropertyName("period")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Period { get; init; }
+    [JsonPropertyName("shares")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Shares { get; init; }
+}
+
+/// <summary>linux.resources.blockIO: weights and per-device throttles.</summary>
+public sealed record BlockIoResources
+{
+    [JsonPropertyName("weight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? Weight { get; init; }
+    [JsonPropertyName("leafWeight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? LeafWeight { get; init; }
+    [JsonPropertyName("weightDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? WeightDevice { get; init; }
+    [JsonPropertyName("throttleReadBpsDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleReadBpsDevice { get; init; }
+    [JsonPropertyName("throttleWriteBpsDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleWriteBpsDevice { get; init; }
+    [JsonPropertyName("throttleReadIOPSDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleReadIopsDevice { get; init; }
+    [JsonPropertyName("throttleWriteIOPSDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleWriteIopsDevice { get; init; }
+}
+
+/// <summary>One device's weight (weight, leafWeight) or throttle (rate) in linux.resources.blockIO.</summary>
+public sealed record BlockIoDeviceValue
+{
+    [JsonPropertyName("major")] public long Major { get; init; }
+    [JsonPropertyName("minor")] public long Minor { get; init; }
+    [JsonPropertyName("weight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? Weight { get; init; }
+    [JsonPropertyName("leafWeight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? LeafWeight { get; init; }
+    [JsonPropertyName("rate")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Rate { get; init; }
 }
 
 public sealed record PidsResources

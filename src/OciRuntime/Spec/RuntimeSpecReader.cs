@@ -51,12 +51,12 @@ public static partial class RuntimeSpecReader
         "process.execCPUAffinity", "process.consoleSize", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
         "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
-        "linux.resources.blockIO", "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
+        "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
-        "linux.resources.memory.reservation", "linux.resources.memory.swap", "linux.resources.memory.kernel",
-        "linux.resources.memory.kernelTCP", "linux.resources.memory.swappiness", "linux.resources.memory.disableOOMKiller",
+        "linux.resources.memory.kernel",
+        "linux.resources.memory.kernelTCP",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
-        "linux.resources.cpu.shares", "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
+        "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
         "linux.resources.cpu.cpus", "linux.resources.cpu.mems", "linux.resources.cpu.idle", "linux.resources.cpu.burst",
     ];
 
@@ -163,8 +163,9 @@ public static partial class RuntimeSpecReader
 
     private static ResourcesSpec Resources(JsonElement e) => new()
     {
-        Memory = Object(e, "memory") is { } memory ? new MemoryResources { Limit = Long(memory, "limit") } : null,
-        Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64() } : null,
+        Memory = Object(e, "memory") is { } memory ? MemoryResources(memory) : null,
+        Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64(), Shares = Member(cpu, "shares")?.GetUInt64() } : null,
+        BlockIo = Object(e, "blockIO") is { } blockIo ? BlockIoResources(blockIo) : null,
         Pids = Object(e, "pids") is { } pids ? new PidsResources { Limit = Long(pids, "limit") ?? 0 } : null,
         Devices = DeviceRules(e),
     };
