@@ -52,7 +52,7 @@ export GOPATH=$work/gopath:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=${
   go build -o oci-runtime-tool ./cmd/oci-runtime-tool
   go build -tags "netgo osusergo" -ldflags "-extldflags -static" -o runtimetest ./cmd/runtimetest
 )
-tests=${TESTS:-$(cd "$src/validation" && for d in */; do if [ "$d" != util/ ]; then echo "${d%/}"; fi; done)}
+tests=$(echo ${TESTS:-$(cd "$src/validation" && for d in */; do if [ "$d" != util/ ]; then echo "${d%/}"; fi; done)})
 for name in $tests; do (cd "$src" && go build -o "validation/$name/$name.t" "./validation/$name"); done
 
 # The busybox root the tests unpack into each bundle.

@@ -90,7 +90,7 @@ internal static class ContainerCreation
     public static byte[] HookState(ContainerDirectory directory, ContainerRecord record, ContainerStatus status)
     {
         var document = directory.Describe(record) with { Status = status.Text(), Pid = status == ContainerStatus.Stopped ? 0 : record.Pid };
-        return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Default.ContainerStateDocument);
+        return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Compact.ContainerStateDocument);
     }
 
     /// <summary>runc's pid file: the number alone, written atomically (conmon reads it as soon as create returns).</summary>

@@ -39,4 +39,6 @@ internal sealed record ContainerStateDocument
 [JsonSerializable(typeof(List<ContainerStateDocument>))]
 internal sealed partial class CtrunJsonContext : JsonSerializerContext
 {
+    /// <summary>One line, as runc writes what programs read (hooks' stdin, list --format json).</summary>
+    public static CtrunJsonContext Compact { get; } = new(new System.Text.Json.JsonSerializerOptions { WriteIndented = false });
 }

@@ -53,8 +53,10 @@ internal static class Program
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
             RootFilesystem.Build(spec, bundle, rootfs);
             RootFilesystem.PivotInto(rootfs);
+            RootPropagation.Apply(spec);
             RootFilesystem.FinishInside(spec);
             if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
+            if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);

@@ -7,7 +7,6 @@ namespace ContainerTools.Ctrun.Commands;
 /// <summary>state, list, ps, features and events: reads, with no side effects.</summary>
 internal static class QueryCommands
 {
-    private static readonly CtrunJsonContext Compact = new(new JsonSerializerOptions { WriteIndented = false });
 
     public static int State(CommandContext context, string[] args)
     {
@@ -42,7 +41,7 @@ internal static class QueryCommands
         switch (line.Value("format") ?? "table")
         {
             case "json":
-                Console.Out.Write(JsonSerializer.Serialize(documents, Compact.ListContainerStateDocument) + "\n");
+                Console.Out.Write(JsonSerializer.Serialize(documents, CtrunJsonContext.Compact.ListContainerStateDocument) + "\n");
                 return 0;
             case "table":
                 var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };

@@ -9,6 +9,7 @@ public sealed record RuntimeSpec
     [JsonPropertyName("process")] public ProcessSpec Process { get; init; } = new();
     [JsonPropertyName("root")] public RootSpec Root { get; init; } = new();
     [JsonPropertyName("hostname")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Hostname { get; init; }
+    [JsonPropertyName("domainname")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domainname { get; init; }
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
     [JsonPropertyName("annotations")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Annotations { get; init; }
     [JsonPropertyName("linux")] public LinuxSpec Linux { get; init; } = new();
@@ -74,6 +75,7 @@ public sealed record LinuxSpec
     [JsonPropertyName("maskedPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? MaskedPaths { get; init; }
     [JsonPropertyName("readonlyPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? ReadonlyPaths { get; init; }
     [JsonPropertyName("resources")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ResourcesSpec? Resources { get; init; }
+    [JsonPropertyName("rootfsPropagation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RootfsPropagation { get; init; }
     [JsonPropertyName("cgroupsPath")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CgroupsPath { get; init; }
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceSpec>? Devices { get; init; }
 }

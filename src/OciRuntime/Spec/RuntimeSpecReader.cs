@@ -46,11 +46,11 @@ public static partial class RuntimeSpecReader
     /// </summary>
     public static readonly string[] NotImplemented =
     [
-        "domainname", "solaris", "windows", "vm", "zos",
+        "solaris", "windows", "vm", "zos",
         "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
         "process.execCPUAffinity", "process.consoleSize", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
-        "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
+"linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
         "linux.resources.memory.kernel",
@@ -102,6 +102,7 @@ public static partial class RuntimeSpecReader
             Process = Object(e, "process") is { } process ? Process(process) : spec.Process,
             Root = Object(e, "root") is { } root ? new RootSpec { Path = String(root, "path") ?? "rootfs", Readonly = Bool(root, "readonly") } : spec.Root,
             Hostname = String(e, "hostname"),
+            Domainname = String(e, "domainname"),
             Mounts = Array(e, "mounts", Mount) ?? [],
             Annotations = Object(e, "annotations") is { } annotations
                 ? annotations.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
@@ -149,6 +150,7 @@ public static partial class RuntimeSpecReader
         ReadonlyPaths = Strings(e, "readonlyPaths"),
         Resources = Object(e, "resources") is { } resources ? Resources(resources) : null,
         CgroupsPath = String(e, "cgroupsPath"),
+        RootfsPropagation = String(e, "rootfsPropagation"),
         Devices = Array(e, "devices", d => new DeviceSpec
         {
             Path = String(d, "path") ?? "",

@@ -62,7 +62,9 @@ public sealed class CtrunLifecycleTests : IDisposable
 
         _ctrun.Ok("start", _id);
         Assert.Equal("running", State().GetProperty("status").GetString());
-        Assert.Equal("sleep", File.ReadAllText($"/proc/{pid}/comm").Trim());
+        // start returns once the gate is open (as runc's does); the program then execs and runs its script.
+        WaitFor(() => File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep");
+        Assert.True(File.Exists(Path.Combine(_bundle.RootfsPath, "tmp", "started")));
         var again = _ctrun.Run("start", _id);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already running", again.Stderr);

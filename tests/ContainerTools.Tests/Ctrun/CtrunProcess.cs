@@ -12,15 +12,21 @@ internal sealed class CtrunProcess(string root)
 
     public Result Run(params string[] arguments) => RunWith(null, arguments);
 
+    /// <summary>
+    /// stdout and stderr go to files, not pipes: a created or detached container inherits them (as under runc), so a
+    /// pipe would see no end of file until the container exits.
+    /// </summary>
     public Result RunWith(string? stdin, params string[] arguments)
     {
-        var start = new ProcessStartInfo(HelperBinaries.Ctrun)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var output = Root + ".out";
+        var errors = Root + ".err";
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("out=$1; err=$2; shift 2; exec \"$@\" > \"$out\" 2> \"$err\"");
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add(output);
+        start.ArgumentList.Add(errors);
+        start.ArgumentList.Add(HelperBinaries.Ctrun);
         start.Environment["CONTAINERTOOLS_INIT"] = HelperBinaries.Init;
         start.ArgumentList.Add("--root");
         start.ArgumentList.Add(Root);
@@ -28,10 +34,8 @@ internal sealed class CtrunProcess(string root)
         using var process = Process.Start(start)!;
         if (stdin is not null) process.StandardInput.Write(stdin);
         process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
         process.WaitForExit();
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return new Result(process.ExitCode, File.ReadAllText(output), File.ReadAllText(errors));
     }
 
     /// <summary>Fails the test with ctrun's stderr when it exits non-zero.</summary>
