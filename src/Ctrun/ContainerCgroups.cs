@@ -5,7 +5,8 @@ namespace ContainerTools.Ctrun;
 
 /// <summary>
 /// linux.cgroupsPath as runc's cgroupfs manager reads it: absolute from each hierarchy's root; relative, beneath the
-/// caller's own cgroup; absent, ctrun's own group beneath the caller's cgroup. The systemd form (slice:prefix:name) is
+/// caller's own cgroup (an existing directory is joined, as runc does); absent, ctrun's own group beneath the
+/// caller's cgroup. The systemd form (slice:prefix:name) is
 /// refused: there is no systemd here to ask.
 /// </summary>
 internal static class ContainerCgroups
@@ -27,7 +28,7 @@ internal static class ContainerCgroups
                 var own = CgroupHost.Default.OwnCgroup(CgroupHost.Default.Version == CgroupVersion.V2 ? "" : "memory");
                 parent = Path.Combine(own, parent);
             }
-            cgroup = Cgroup.Create(name, parent: parent);
+            cgroup = Cgroup.Create(name, parent: parent, joinExisting: true);
         }
         try
         {

@@ -17,7 +17,7 @@ internal static class SpecCommand
 
     private const string DefaultSpec = """
         {
-        	"ociVersion": "1.2.0",
+        	"ociVersion": "1.0.2-dev",
         	"process": {
         		"terminal": true,
         		"user": { "uid": 0, "gid": 0 },
