@@ -61,30 +61,11 @@ internal static class Program
                 _ => throw new CtrunError($"No help topic for '{name}'"),
             };
         }
-        catch (CtrunError error)
+        catch (Exception error) when (error is CtrunError or ContainerToolsException or SystemCallException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
+            // A user's mistake or a refused call: one line, never a stack trace.
             log.Error(error.Message);
-            return error.ExitCode;
-        }
-        catch (ContainerToolsException error)
-        {
-            log.Error(error.Message);
-            return 1;
-        }
-        catch (SystemCallException error)
-        {
-            log.Error(error.Message);
-            return 1;
-        }
-        catch (IOException error)
-        {
-            log.Error(error.Message);
-            return 1;
-        }
-        catch (UnauthorizedAccessException error)
-        {
-            log.Error(error.Message);
-            return 1;
+            return error is CtrunError ctrun ? ctrun.ExitCode : 1;
         }
     }
 
