@@ -24,6 +24,10 @@ internal static class ContainerCreation
         if (directory.Exists) throw new CtrunError($"container with id exists: {id}");
         var spec = BundleReader.Read(options.Bundle);
         if (spec.Process.Args.Count == 0) throw new CtrunError("args must not be empty");
+        // Without a mount namespace of its own, ctinit's pivot_root would move the root of every process sharing the
+        // caller's namespace (runc refuses this too).
+        if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
+            throw new CtrunError("the spec has no mount namespace: ctrun needs one (new or joined by path) to build the container's root filesystem");
         if (spec.Process.Terminal && options.ConsoleSocket is null && options.Detached)
             throw new CtrunError("cannot allocate tty if ctrun will detach without setting console socket");
         if (!spec.Process.Terminal && options.ConsoleSocket is not null)
