@@ -60,6 +60,13 @@ public static class SpecResources
         if (memory.Swap is { } total) Write(cgroup, "memory", "memory.memsw.limit_in_bytes", Number(total));
         if (memory.Swappiness is { } swappiness) Write(cgroup, "memory", "memory.swappiness", swappiness.ToString(CultureInfo.InvariantCulture));
         if (memory.DisableOomKiller is true) Write(cgroup, "memory", "memory.oom_control", "1");
+        if (memory.KernelTcp is { } tcp) Write(cgroup, "memory", "memory.kmem.tcp.limit_in_bytes", Number(tcp));
+        // Deprecated, and refused by Linux 5.16 and later (EOPNOTSUPP): runc ignores it likewise.
+        if (memory.Kernel is { } kernel)
+        {
+            try { Write(cgroup, "memory", "memory.kmem.limit_in_bytes", Number(kernel)); }
+            catch (ContainerToolsException) { }
+        }
     }
 
     private static void ApplyBlockIo(Cgroup cgroup, BlockIoResources blockIo, bool v2)

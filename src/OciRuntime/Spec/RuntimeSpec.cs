@@ -116,6 +116,9 @@ public sealed record MemoryResources
     [JsonPropertyName("reservation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Reservation { get; init; }
     /// <summary>Memory plus swap (v1's memsw.limit_in_bytes).</summary>
     [JsonPropertyName("swap")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Swap { get; init; }
+    /// <summary>Kernel memory limits (v1): deprecated; Linux 6.x refuses kmem.limit_in_bytes, which is then left as is.</summary>
+    [JsonPropertyName("kernel")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Kernel { get; init; }
+    [JsonPropertyName("kernelTCP")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? KernelTcp { get; init; }
     [JsonPropertyName("swappiness")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Swappiness { get; init; }
     [JsonPropertyName("disableOOMKiller")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? DisableOomKiller { get; init; }
 }

@@ -10,6 +10,8 @@ public static partial class RuntimeSpecReader
         Reservation = Long(e, "reservation"),
         Swap = Long(e, "swap"),
         Swappiness = Member(e, "swappiness")?.GetUInt64(),
+        Kernel = Long(e, "kernel"),
+        KernelTcp = Long(e, "kernelTCP"),
         DisableOomKiller = Member(e, "disableOOMKiller")?.GetBoolean(),
     };
 

@@ -53,8 +53,6 @@ public static partial class RuntimeSpecReader
         "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
-        "linux.resources.memory.kernel",
-        "linux.resources.memory.kernelTCP",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
         "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
         "linux.resources.cpu.cpus", "linux.resources.cpu.mems", "linux.resources.cpu.idle", "linux.resources.cpu.burst",
