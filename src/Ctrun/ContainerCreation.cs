@@ -24,6 +24,9 @@ internal static class ContainerCreation
         if (directory.Exists) throw new CtrunError($"container with id exists: {id}");
         var spec = BundleReader.Read(options.Bundle);
         if (spec.Process.Args.Count == 0) throw new CtrunError("args must not be empty");
+        // Where SELinux is off (no selinuxfs) a label has nothing to apply to, and crun and runc ignore it there too.
+        if (!string.IsNullOrEmpty(spec.Linux.MountLabel) && Directory.Exists("/sys/fs/selinux/class"))
+            throw new CtrunError("linux.mountLabel is not supported: ctrun does not apply SELinux labels");
         // Without a mount namespace of its own, ctinit's pivot_root would move the root of every process sharing the
         // caller's namespace (runc refuses this too).
         if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
@@ -69,10 +72,11 @@ internal static class ContainerCreation
                 Cgroup = cgroup.Handle,
             };
             directory.Save(record);
-            var state = HookState(directory, record, ContainerStatus.Creating);
+            // "created" for all three, as crun and the validation suite's hooks_stdin expect.
+            var state = HookState(directory, record, ContainerStatus.Created);
             HookRunner.Run("prestart", spec.Hooks?.Prestart, state);
             HookRunner.Run("createRuntime", spec.Hooks?.CreateRuntime, state);
-            HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, HookState(directory, record, ContainerStatus.Created));
+            HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state);
             if (options.PidFile is not null) WritePidFile(options.PidFile, created.Pid);
             created.Release();
             return (directory, record);

@@ -50,7 +50,7 @@ public static partial class RuntimeSpecReader
         "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
         "process.execCPUAffinity", "process.consoleSize", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
-        "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
+        "linux.personality", "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
@@ -149,6 +149,7 @@ public static partial class RuntimeSpecReader
         Resources = Object(e, "resources") is { } resources ? Resources(resources) : null,
         CgroupsPath = String(e, "cgroupsPath"),
         RootfsPropagation = String(e, "rootfsPropagation"),
+        MountLabel = String(e, "mountLabel"),
         Devices = Array(e, "devices", d => new DeviceSpec
         {
             Path = String(d, "path") ?? "",
