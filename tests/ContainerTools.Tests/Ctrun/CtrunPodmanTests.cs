@@ -46,10 +46,15 @@ public sealed class CtrunPodmanTests : IDisposable
     {
         try { Run("podman", ["rm", "-a", "-f"]); } catch (InvalidOperationException) { }
         try { Run("podman", ["rmi", "-a", "-f"]); } catch (InvalidOperationException) { }
+        // conmon makes a "conmon" cgroup beneath the parent in every hierarchy (cpuset too): remove the tree bottom-up.
         foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
         {
             var dir = Path.Combine(hierarchy, _cgroupParent.TrimStart('/'));
-            if (Directory.Exists(dir)) try { Directory.Delete(dir); } catch (IOException) { }
+            if (!Directory.Exists(dir)) continue;
+            foreach (var child in Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(dir))
+            {
+                try { Directory.Delete(child); } catch (IOException) { }
+            }
         }
         ContainerTools.Runtime.Storage.DirectoryRemover.TryRemove(_dir);
     }
