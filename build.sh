@@ -14,10 +14,11 @@ dotnet publish src/Cmdlets/ContainerTools.Cmdlets.csproj -c "$config" -r linux-x
 dotnet publish src/Cleanup/ContainerTools.Cleanup.csproj -c "$config" -r linux-x64 --self-contained false -o "$module" -nologo -v q
 # ctapi, the Docker Engine API server: framework-dependent beside the module dll too, on the same engine assemblies.
 dotnet publish src/Api/ContainerTools.Api.csproj -c "$config" -r linux-x64 --self-contained false -o "$module" -nologo -v q
-# ctinit and ctmon: NativeAOT, each built on the low-level library (src/OciRuntime) alone.
+# ctinit, ctmon and ctrun (the runc-compatible CLI): NativeAOT, each built on the low-level library (src/OciRuntime) alone.
 dotnet publish src/Init/ContainerTools.Init.csproj -c "$config" -r linux-x64 -o out/obj/init -nologo -v q
 dotnet publish src/Monitor/ContainerTools.Monitor.csproj -c "$config" -r linux-x64 -o out/obj/monitor -nologo -v q
-install -m 0755 out/obj/init/ctinit out/obj/monitor/ctmon "$module/"
+dotnet publish src/Ctrun/ContainerTools.Ctrun.csproj -c "$config" -r linux-x64 -o out/obj/ctrun -nologo -v q
+install -m 0755 out/obj/init/ctinit out/obj/monitor/ctmon out/obj/ctrun/ctrun "$module/"
 cp -r module/. "$module/"
 rm -f "$module"/*.pdb "$module"/*.deps.json
 rm -rf out/pwsh

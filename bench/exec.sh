@@ -59,13 +59,13 @@ PS
 export CONTAINERTOOLS_ROOT=$work/store BENCH_TARBALL=$work/rootfs.tar BENCH_WARMUP=$warmup
 bench_pwsh "$work/setup.ps1"
 
-# crun: a container it runs itself from a bundle with Docker's default spec, detached.
+# crun: a container it runs itself from a bundle with runc's default spec (ctrun spec), detached.
 bundle=$work/bundle
 mkdir -p "$bundle"
 cp -a "$rootfs" "$bundle/rootfs"
-dotnet build bench/ctrun/ctrun.csproj -c Release -o "$work/ctrun" -nologo -v q >/dev/null
-"$work/ctrun/ctrun" spec "$bundle" sleep 100000
-jq --arg path "${own_memory_cgroup%/}/$cgroup_leaf" '.linux.cgroupsPath = $path' "$bundle/config.json" > "$work/config.json"
+"$repo/out/ContainerTools/ctrun" spec --bundle "$bundle"
+jq --arg path "${own_memory_cgroup%/}/$cgroup_leaf" '.linux.cgroupsPath = $path | .process.terminal = false | .process.args = ["sleep", "100000"]' \
+  "$bundle/config.json" > "$work/config.json"
 mv "$work/config.json" "$bundle/config.json"
 # crun refuses this hybrid host's cgroup2 mount that holds only hugetlb: hide it in a private mount namespace.
 crun_ns() { unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; $1"; }

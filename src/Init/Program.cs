@@ -53,8 +53,10 @@ internal static class Program
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
             RootFilesystem.Build(spec, bundle, rootfs);
             RootFilesystem.PivotInto(rootfs);
+            RootPropagation.Apply(spec);
             RootFilesystem.FinishInside(spec);
             if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
+            if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
@@ -73,6 +75,7 @@ internal static class Program
         Directory.SetCurrentDirectory(cwd);
         var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
 
+        ProcessUmask.Set(spec.Process.User.Umask ?? 0x12 /* 0022, runc's default */);
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;

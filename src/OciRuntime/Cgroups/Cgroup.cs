@@ -37,14 +37,16 @@ public abstract class Cgroup
     /// Creates the cgroup named <paramref name="name"/> under <paramref name="parent"/> (a path from the hierarchy
     /// root, e.g. "/machine.slice"), or under the caller's own cgroup + "/containertools" when parent is null.
     /// </summary>
-    public static Cgroup Create(string name, CgroupHost? host = null, string? parent = null)
+    /// <param name="joinExisting">An existing directory is taken as is (runc's cgroupfs manager: a cgroupsPath someone
+    /// made beforehand); otherwise it is refused with CgroupExists.</param>
+    public static Cgroup Create(string name, CgroupHost? host = null, string? parent = null, bool joinExisting = false)
     {
         host ??= CgroupHost.Default;
         if (name.Length == 0 || name.Contains('/') || name is "." or "..")
         {
             throw new ContainerToolsException(ErrorIds.InvalidCgroupName, $"'{name}' is not a valid cgroup name.", name);
         }
-        return host.Version == CgroupVersion.V2 ? CgroupV2.Create(host, name, parent) : CgroupV1.Create(host, name, parent);
+        return host.Version == CgroupVersion.V2 ? CgroupV2.Create(host, name, parent, joinExisting) : CgroupV1.Create(host, name, parent, joinExisting);
     }
 
     public static Cgroup Open(CgroupHandle handle) =>
@@ -129,7 +131,7 @@ public abstract class Cgroup
     }
 
     /// <summary>Makes <paramref name="directory"/> and any missing parents below <paramref name="hierarchyRoot"/>; returns the parents it made.</summary>
-    protected static void CreateDirectory(string hierarchyRoot, string directory, List<string> createdParents)
+    protected static void CreateDirectory(string hierarchyRoot, string directory, List<string> createdParents, bool joinExisting = false)
     {
         if (!Directory.Exists(hierarchyRoot))
         {
@@ -151,6 +153,7 @@ public abstract class Cgroup
             Directories.TryMake(Path.GetDirectoryName(directory)!);
             errno = Directories.TryMake(directory);
         }
+        if (errno == Errno.EEXIST && joinExisting) return;
         if (errno == Errno.EEXIST)
         {
             throw new ContainerToolsException(ErrorIds.CgroupExists, $"The cgroup '{directory}' already exists.", directory);

@@ -12,7 +12,7 @@ public sealed class CgroupV1 : Cgroup
 
     internal CgroupV1(CgroupHandle handle) : base(handle) { }
 
-    internal static CgroupV1 Create(CgroupHost host, string name, string? parent)
+    internal static CgroupV1 Create(CgroupHost host, string name, string? parent, bool joinExisting = false)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V1 };
         var made = new List<string>();
@@ -23,7 +23,7 @@ public sealed class CgroupV1 : Cgroup
                 var root = host.HierarchyRoot(controller);
                 if (!Directory.Exists(root)) continue;
                 var dir = ContainerDirectory(host, controller, name, parent);
-                CreateDirectory(root, dir, handle.CreatedParents);
+                CreateDirectory(root, dir, handle.CreatedParents, joinExisting);
                 handle.Directories[controller] = dir;
                 made.Add(dir);
             }

@@ -13,7 +13,7 @@ public sealed class CgroupV2 : Cgroup
 
     private string Dir => Handle.Directories[""];
 
-    internal static CgroupV2 Create(CgroupHost host, string name, string? parent)
+    internal static CgroupV2 Create(CgroupHost host, string name, string? parent, bool joinExisting = false)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V2 };
         var dir = ContainerDirectory(host, "", name, parent);
@@ -22,7 +22,7 @@ public sealed class CgroupV2 : Cgroup
         // controller instead of silently doing nothing.
         var first = Path.GetDirectoryName(dir)!;
         while (!Directory.Exists(first)) first = Path.GetDirectoryName(first)!;
-        CreateDirectory(host.Root, dir, handle.CreatedParents);
+        CreateDirectory(host.Root, dir, handle.CreatedParents, joinExisting);
         handle.Directories[""] = dir;
         foreach (var ancestor in new[] { first }.Concat(handle.CreatedParents))
         {

@@ -60,6 +60,7 @@ public static class ErrorIds
     public static readonly ErrorId EndpointAlreadyExists = new("EndpointAlreadyExists", ErrorKind.AlreadyExists);
     public static readonly ErrorId EndpointNotFound = new("EndpointNotFound", ErrorKind.NotFound);
     public static readonly ErrorId GroupNotFound = new("GroupNotFound", ErrorKind.InvalidArgument);
+    public static readonly ErrorId HookFailed = new("HookFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId HostNetworkCannotConnect = new("HostNetworkCannotConnect", ErrorKind.InvalidOperation);
     public static readonly ErrorId RestartPolicyWithAutoRemove = new("RestartPolicyWithAutoRemove", ErrorKind.InvalidArgument);
     public static readonly ErrorId NoHealthCheck = new("NoHealthCheck", ErrorKind.InvalidOperation);

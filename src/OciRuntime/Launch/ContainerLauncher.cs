@@ -36,7 +36,9 @@ public static class ContainerLauncher
         var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null);
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
-        var (gateRead, gateWrite) = FileDescriptors.Pipe();
+        // A caller that outlives no container (ctrun create) hands in its own gate, a FIFO that a later process opens.
+        var ownGate = request.StartGateFd < 0;
+        var (gateRead, gateWrite) = ownGate ? FileDescriptors.Pipe() : (request.StartGateFd, -1);
         var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
         int pid;
         try
@@ -63,7 +65,7 @@ public static class ContainerLauncher
         finally
         {
             FileDescriptors.Close(reportWrite);
-            FileDescriptors.Close(gateRead);
+            if (ownGate) FileDescriptors.Close(gateRead);
             // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
             FileDescriptors.Close(consoleForInit);
         }

@@ -71,6 +71,18 @@ public sealed class CreatedContainer : IDisposable
         _terminalMaster = -1;
     }
 
+    /// <summary>
+    /// Lets the created container live on without this object (ctrun create exits while ctinit waits on its FIFO gate):
+    /// closes this side's fds, kills nothing. Whoever inherits ctinit (its parent's subreaper) reaps it.
+    /// </summary>
+    public int Release()
+    {
+        _finished = true;
+        CloseFds(keepReport: false);
+        CloseTerminal();
+        return Pid;
+    }
+
     public void Dispose()
     {
         if (_finished) return;

@@ -30,6 +30,14 @@ public sealed record LaunchRequest
     /// </summary>
     public TerminalSize? Terminal { get; init; }
 
+    /// <summary>
+    /// The gate ctinit waits on before execve, when the caller does not stay to open it (runc's exec.fifo: ctrun create
+    /// passes a FIFO opened read-write, ctrun start writes <see cref="InitProtocol.Go"/> into it). The caller keeps and
+    /// closes its own fd; the returned container is then started through the gate, not
+    /// <see cref="CreatedContainer.Start"/>, and let go with <see cref="CreatedContainer.Release"/>. -1: the launcher's own pipe.
+    /// </summary>
+    public int StartGateFd { get; init; } = -1;
+
     /// <summary>Path of ctinit; null: $CONTAINERTOOLS_INIT, else next to ContainerTools.Runtime.dll, else next to the app.</summary>
     public string? InitPath { get; init; }
 }

@@ -9,7 +9,7 @@ namespace ContainerTools.OciRuntime.Linux;
 /// </summary>
 public static unsafe class UnixSockets
 {
-    private const int AfUnix = 1, SockSeqPacket = 5, SockCloexec = 0x80000;
+    private const int AfUnix = 1, SockStream = 1, SockSeqPacket = 5, SockCloexec = 0x80000;
     private const int MsgNoSignal = 0x4000, MsgCmsgCloexec = 0x40000000;
     private const int SolSocket = 1, ScmRights = 1, ShutRdWr = 2, SoSndTimeo = 21;
     private const int EINTR = 4, ECONNRESET = 104, EPIPE = 32;
@@ -64,6 +64,34 @@ public static unsafe class UnixSockets
                 return errno is 2 or 111 /* ENOENT, ECONNREFUSED */ ? null : throw new SystemCallException("connect", errno, Path.Combine(directory, name));
             }
             return socket;
+        }
+        finally { FileDescriptors.Close(dir); }
+    }
+
+    /// <summary>
+    /// A SOCK_STREAM connection to the socket at <paramref name="path"/> (runc's --console-socket, which conmon and
+    /// podman listen on), through /proc/self/fd so a long path still fits sun_path.
+    /// </summary>
+    public static int ConnectStream(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = FileDescriptors.OpenDirectory(Path.GetDirectoryName(full)!);
+        var stream = socket(AfUnix, SockStream | SockCloexec, 0);
+        if (stream < 0) { FileDescriptors.Close(dir); throw Last("socket"); }
+        try
+        {
+            var address = Address(FileDescriptors.ProcPath(dir, Path.GetFileName(full)));
+            while (connect(stream, &address, sizeof(SocketAddress)) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR) throw new SystemCallException("connect", errno, path);
+            }
+            return stream;
+        }
+        catch
+        {
+            FileDescriptors.Close(stream);
+            throw;
         }
         finally { FileDescriptors.Close(dir); }
     }

@@ -9,9 +9,11 @@ public sealed record RuntimeSpec
     [JsonPropertyName("process")] public ProcessSpec Process { get; init; } = new();
     [JsonPropertyName("root")] public RootSpec Root { get; init; } = new();
     [JsonPropertyName("hostname")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Hostname { get; init; }
+    [JsonPropertyName("domainname")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domainname { get; init; }
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
     [JsonPropertyName("annotations")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Annotations { get; init; }
     [JsonPropertyName("linux")] public LinuxSpec Linux { get; init; } = new();
+    [JsonPropertyName("hooks")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HooksSpec? Hooks { get; init; }
 }
 
 public sealed record ProcessSpec
@@ -31,6 +33,8 @@ public sealed record UserSpec
     [JsonPropertyName("uid")] public uint Uid { get; init; }
     [JsonPropertyName("gid")] public uint Gid { get; init; }
     [JsonPropertyName("additionalGids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<uint>? AdditionalGids { get; init; }
+    /// <summary>The program's umask; null is 0022, as in runc.</summary>
+    [JsonPropertyName("umask")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Umask { get; init; }
 }
 
 /// <summary>Capability names as runtime-spec spells them ("CAP_CHOWN").</summary>
@@ -71,6 +75,9 @@ public sealed record LinuxSpec
     [JsonPropertyName("maskedPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? MaskedPaths { get; init; }
     [JsonPropertyName("readonlyPaths")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? ReadonlyPaths { get; init; }
     [JsonPropertyName("resources")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ResourcesSpec? Resources { get; init; }
+    /// <summary>An SELinux context for the container's mounts: applied by nobody yet, so refused where SELinux is enabled.</summary>
+    [JsonPropertyName("mountLabel")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MountLabel { get; init; }
+    [JsonPropertyName("rootfsPropagation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RootfsPropagation { get; init; }
     [JsonPropertyName("cgroupsPath")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CgroupsPath { get; init; }
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceSpec>? Devices { get; init; }
 }
@@ -87,6 +94,7 @@ public sealed record ResourcesSpec
     [JsonPropertyName("memory")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MemoryResources? Memory { get; init; }
     [JsonPropertyName("cpu")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CpuResources? Cpu { get; init; }
     [JsonPropertyName("pids")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PidsResources? Pids { get; init; }
+    [JsonPropertyName("blockIO")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public BlockIoResources? BlockIo { get; init; }
     /// <summary>The device cgroup rules, in order: a later rule overrides an earlier one for the devices it names.</summary>
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceCgroupSpec>? Devices { get; init; }
 }
@@ -107,12 +115,43 @@ public sealed record DeviceCgroupSpec
 public sealed record MemoryResources
 {
     [JsonPropertyName("limit")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Limit { get; init; }
+    [JsonPropertyName("reservation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Reservation { get; init; }
+    /// <summary>Memory plus swap (v1's memsw.limit_in_bytes).</summary>
+    [JsonPropertyName("swap")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Swap { get; init; }
+    /// <summary>Kernel memory limits (v1): deprecated; Linux 6.x refuses kmem.limit_in_bytes, which is then left as is.</summary>
+    [JsonPropertyName("kernel")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Kernel { get; init; }
+    [JsonPropertyName("kernelTCP")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? KernelTcp { get; init; }
+    [JsonPropertyName("swappiness")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Swappiness { get; init; }
+    [JsonPropertyName("disableOOMKiller")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? DisableOomKiller { get; init; }
 }
 
 public sealed record CpuResources
 {
     [JsonPropertyName("quota")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Quota { get; init; }
     [JsonPropertyName("period")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Period { get; init; }
+    [JsonPropertyName("shares")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Shares { get; init; }
+}
+
+/// <summary>linux.resources.blockIO: weights and per-device throttles.</summary>
+public sealed record BlockIoResources
+{
+    [JsonPropertyName("weight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? Weight { get; init; }
+    [JsonPropertyName("leafWeight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? LeafWeight { get; init; }
+    [JsonPropertyName("weightDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? WeightDevice { get; init; }
+    [JsonPropertyName("throttleReadBpsDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleReadBpsDevice { get; init; }
+    [JsonPropertyName("throttleWriteBpsDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleWriteBpsDevice { get; init; }
+    [JsonPropertyName("throttleReadIOPSDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleReadIopsDevice { get; init; }
+    [JsonPropertyName("throttleWriteIOPSDevice")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<BlockIoDeviceValue>? ThrottleWriteIopsDevice { get; init; }
+}
+
+/// <summary>One device's weight (weight, leafWeight) or throttle (rate) in linux.resources.blockIO.</summary>
+public sealed record BlockIoDeviceValue
+{
+    [JsonPropertyName("major")] public long Major { get; init; }
+    [JsonPropertyName("minor")] public long Minor { get; init; }
+    [JsonPropertyName("weight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? Weight { get; init; }
+    [JsonPropertyName("leafWeight")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ushort? LeafWeight { get; init; }
+    [JsonPropertyName("rate")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Rate { get; init; }
 }
 
 public sealed record PidsResources

@@ -9,7 +9,7 @@ namespace ContainerTools.OciRuntime.Spec;
 /// walk a few microseconds. Fields the runtime does not implement are refused (<see cref="NotImplemented"/>). Missing or null members keep the records' defaults; members of the wrong
 /// JSON type throw <see cref="JsonException"/>. Tests check it against the serializer on a complete spec.
 /// </summary>
-public static class RuntimeSpecReader
+public static partial class RuntimeSpecReader
 {
     public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, Spec);
 
@@ -46,17 +46,15 @@ public static class RuntimeSpecReader
     /// </summary>
     public static readonly string[] NotImplemented =
     [
-        "hooks", "domainname", "solaris", "windows", "vm", "zos",
+        "solaris", "windows", "vm", "zos",
         "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
-        "process.execCPUAffinity", "process.consoleSize", "process.user.umask", "process.user.username",
+        "process.execCPUAffinity", "process.consoleSize", "process.user.username",
         "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
-        "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
-        "linux.resources.blockIO", "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
+        "linux.personality", "linux.memoryPolicy", "linux.netDevices",
+        "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
-        "linux.resources.memory.reservation", "linux.resources.memory.swap", "linux.resources.memory.kernel",
-        "linux.resources.memory.kernelTCP", "linux.resources.memory.swappiness", "linux.resources.memory.disableOOMKiller",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
-        "linux.resources.cpu.shares", "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
+        "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
         "linux.resources.cpu.cpus", "linux.resources.cpu.mems", "linux.resources.cpu.idle", "linux.resources.cpu.burst",
     ];
 
@@ -102,11 +100,13 @@ public static class RuntimeSpecReader
             Process = Object(e, "process") is { } process ? Process(process) : spec.Process,
             Root = Object(e, "root") is { } root ? new RootSpec { Path = String(root, "path") ?? "rootfs", Readonly = Bool(root, "readonly") } : spec.Root,
             Hostname = String(e, "hostname"),
+            Domainname = String(e, "domainname"),
             Mounts = Array(e, "mounts", Mount) ?? [],
             Annotations = Object(e, "annotations") is { } annotations
                 ? annotations.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
                 : null,
             Linux = Object(e, "linux") is { } linux ? Linux(linux) : spec.Linux,
+            Hooks = Object(e, "hooks") is { } hooks ? Hooks(hooks) : null,
         };
     }
 
@@ -114,7 +114,7 @@ public static class RuntimeSpecReader
     {
         Terminal = Bool(e, "terminal"),
         User = Object(e, "user") is { } user
-            ? new UserSpec { Uid = UInt(user, "uid"), Gid = UInt(user, "gid"), AdditionalGids = Array(user, "additionalGids", g => g.GetUInt32()) }
+            ? new UserSpec { Uid = UInt(user, "uid"), Gid = UInt(user, "gid"), AdditionalGids = Array(user, "additionalGids", g => g.GetUInt32()), Umask = Member(user, "umask")?.GetUInt32() }
             : new UserSpec(),
         Args = Strings(e, "args") ?? [],
         Env = Strings(e, "env") ?? [],
@@ -148,6 +148,8 @@ public static class RuntimeSpecReader
         ReadonlyPaths = Strings(e, "readonlyPaths"),
         Resources = Object(e, "resources") is { } resources ? Resources(resources) : null,
         CgroupsPath = String(e, "cgroupsPath"),
+        RootfsPropagation = String(e, "rootfsPropagation"),
+        MountLabel = String(e, "mountLabel"),
         Devices = Array(e, "devices", d => new DeviceSpec
         {
             Path = String(d, "path") ?? "",
@@ -162,8 +164,9 @@ public static class RuntimeSpecReader
 
     private static ResourcesSpec Resources(JsonElement e) => new()
     {
-        Memory = Object(e, "memory") is { } memory ? new MemoryResources { Limit = Long(memory, "limit") } : null,
-        Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64() } : null,
+        Memory = Object(e, "memory") is { } memory ? MemoryResources(memory) : null,
+        Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64(), Shares = Member(cpu, "shares")?.GetUInt64() } : null,
+        BlockIo = Object(e, "blockIO") is { } blockIo ? BlockIoResources(blockIo) : null,
         Pids = Object(e, "pids") is { } pids ? new PidsResources { Limit = Long(pids, "limit") ?? 0 } : null,
         Devices = DeviceRules(e),
     };

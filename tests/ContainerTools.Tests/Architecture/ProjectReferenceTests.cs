@@ -28,7 +28,7 @@ public sealed class ProjectReferenceTests
         ["Monitor"] = Layer.Helper,
     };
 
-    /// <summary>What the helpers (ctinit, ctmon; later ctrun) may use.</summary>
+    /// <summary>What the helpers (ctinit, ctmon) and ctrun may use.</summary>
     private const string LowLevelLibrary = "OciRuntime";
 
     private static readonly string[] FrontEndOnlyPackages = ["PowerShellStandard.Library", "System.Management.Automation", "Microsoft.PowerShell.", "Microsoft.AspNetCore."];
@@ -88,6 +88,16 @@ public sealed class ProjectReferenceTests
         {
             Assert.All(helper.References, r => Assert.Equal(LowLevelLibrary, r));
         }
+    }
+
+    [Fact]
+    public void CtrunIsAFrontEndOnTheLowLevelLibraryAlone()
+    {
+        // ctrun is a front end (a CLI like runc), but a thin one: no engine, no PowerShell, only src/OciRuntime.
+        var ctrun = Assert.Single(Projects(), p => p.Name == "Ctrun");
+        Assert.Equal(Layer.FrontEnd, ctrun.Layer);
+        Assert.Equal([LowLevelLibrary], ctrun.References);
+        Assert.DoesNotContain(ctrun.Packages, IsFrontEndOnly);
     }
 
     [Fact]

@@ -12,7 +12,11 @@ public static class HelperBinaries
     private static readonly Lazy<string> InitLazy = new(() => Locate("CONTAINERTOOLS_INIT", "ctinit", "src/Init/ContainerTools.Init.csproj", "init"));
     private static readonly Lazy<string> CleanupLazy = new(() => Locate("CONTAINERTOOLS_CLEANUP", "ctcleanup", "src/Cleanup/ContainerTools.Cleanup.csproj", "cleanup"));
 
+    private static readonly Lazy<string> CtrunLazy = new(() => Locate("CONTAINERTOOLS_CTRUN", "ctrun", "src/Ctrun/ContainerTools.Ctrun.csproj", "ctrun"));
+
     public static string Monitor => MonitorLazy.Value;
+    /// <summary>ctrun, the runc-compatible CLI (NativeAOT); it finds ctinit beside itself or through $CONTAINERTOOLS_INIT.</summary>
+    public static string Ctrun => CtrunLazy.Value;
     public static string Init => InitLazy.Value;
     /// <summary>ctcleanup (framework-dependent, not NativeAOT), the exit hook ctmon runs.</summary>
     public static string Cleanup => CleanupLazy.Value;

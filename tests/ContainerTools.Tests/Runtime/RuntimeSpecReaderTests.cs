@@ -86,8 +86,8 @@ public sealed class RuntimeSpecReaderTests
     [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}}""", "linux.uidMappings")]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"memory":{"limit":1048576,"swap":2097152}}}}""", "linux.resources.memory.swap")]
-    [InlineData("""{"process":{"args":["true"]},"hooks":{"prestart":[{"path":"/bin/true"}]}}""", "hooks")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":1}]}}}""", "linux.resources.hugepageLimits")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"personality":{"domain":"LINUX32"}}}""", "linux.personality")]
     public void AFieldTheRuntimeDoesNotImplementIsRefusedByName(string json, string field)
     {
         var error = Assert.Throws<RuntimeSpecFieldNotSupportedException>(() => RuntimeSpecReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
@@ -108,5 +108,28 @@ public sealed class RuntimeSpecReaderTests
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(RuntimeSpecDefaults.Create(["true"]), RuntimeSpecJsonContext.Default.RuntimeSpec);
         RuntimeSpecReader.Read(json);
+    }
+
+    [Fact]
+    public void HooksDomainnamePropagationUmaskAndResourcesAreRead()
+    {
+        var spec = RuntimeSpecReader.Read("""
+            {"process":{"args":["true"],"user":{"uid":0,"gid":0,"umask":18}},"domainname":"example.org",
+             "hooks":{"prestart":[{"path":"/bin/sh","args":["sh","-c","true"],"env":["A=1"],"timeout":5}],"poststop":[{"path":"/bin/true"}]},
+             "linux":{"rootfsPropagation":"rslave","resources":{"memory":{"limit":1048576,"swap":2097152,"reservation":524288,"swappiness":10,"disableOOMKiller":true},
+               "cpu":{"shares":512},"blockIO":{"weight":300,"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":1000}]}}}}
+            """u8.ToArray());
+        Assert.Equal(18u, spec.Process.User.Umask);
+        Assert.Equal("example.org", spec.Domainname);
+        var prestart = Assert.Single(spec.Hooks!.Prestart!);
+        Assert.Equal(["sh", "-c", "true"], prestart.Args);
+        Assert.Equal(5, prestart.Timeout);
+        Assert.Equal("/bin/true", Assert.Single(spec.Hooks.Poststop!).Path);
+        Assert.Equal("rslave", spec.Linux.RootfsPropagation);
+        var memory = spec.Linux.Resources!.Memory!;
+        Assert.Equal((2097152L, 524288L, 10UL, true), (memory.Swap!.Value, memory.Reservation!.Value, memory.Swappiness!.Value, memory.DisableOomKiller!.Value));
+        Assert.Equal(512UL, spec.Linux.Resources.Cpu!.Shares);
+        Assert.Equal((ushort)300, spec.Linux.Resources.BlockIo!.Weight);
+        Assert.Equal(1000UL, Assert.Single(spec.Linux.Resources.BlockIo.ThrottleReadBpsDevice!).Rate);
     }
 }

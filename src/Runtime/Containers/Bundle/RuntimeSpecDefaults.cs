@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.Bundle;
@@ -42,21 +43,10 @@ public static class RuntimeSpecDefaults
     /// node without opening it, the standard nodes, ptmx, the pts devices and tun. Written here as the one list that
     /// leaves exactly that in force; -Device rules come after it.
     /// </summary>
-    public static readonly IReadOnlyList<DeviceCgroupSpec> DeviceRules =
-    [
-        new() { Allow = false, Access = "rwm" },
-        new() { Allow = true, Type = "c", Access = "m" },
-        new() { Allow = true, Type = "b", Access = "m" },
-        Character(1, 3), Character(1, 5), Character(1, 7), Character(1, 8), Character(1, 9), // null zero full random urandom
-        Character(5, 0), Character(5, 1), Character(5, 2), // tty console ptmx
-        Character(136, null), // pts
-        Character(10, 200), // net/tun
-    ];
+    public static readonly IReadOnlyList<DeviceCgroupSpec> DeviceRules = StandardDeviceRules.Docker;
 
     /// <summary>Every device rule of a privileged container: all of them.</summary>
     public static readonly IReadOnlyList<DeviceCgroupSpec> PrivilegedDeviceRules = [new() { Allow = true, Access = "rwm" }];
-
-    private static DeviceCgroupSpec Character(long major, long? minor) => new() { Allow = true, Type = "c", Major = major, Minor = minor, Access = "rwm" };
 
     /// <summary>Every namespace but user; cgroup too, as Docker does on cgroup v2 and podman everywhere.</summary>
     public static readonly IReadOnlyList<NamespaceSpec> Namespaces =

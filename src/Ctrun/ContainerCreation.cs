@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json;
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Files;
+using ContainerTools.OciRuntime.Hooks;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Spec;
+
+namespace ContainerTools.Ctrun;
+
+/// <summary>
+/// create: the container's cgroup, then ctinit through the same launcher the engine uses, gated on ROOT/ID/exec.fifo
+/// instead of a pipe so that it waits for `ctrun start` after this process has exited (runc's exec.fifo).
+/// </summary>
+internal static class ContainerCreation
+{
+    public sealed record Options(string Bundle, string? ConsoleSocket, string? PidFile, bool Detached);
+
+    public static (ContainerDirectory Directory, ContainerRecord Record) Create(CommandContext context, string id, Options options)
+    {
+        var directory = context.Container(id);
+        if (directory.Exists) throw new CtrunError($"container with id exists: {id}");
+        var spec = BundleReader.Read(options.Bundle);
+        if (spec.Process.Args.Count == 0) throw new CtrunError("args must not be empty");
+        // Where SELinux is off (no selinuxfs) a label has nothing to apply to, and crun and runc ignore it there too.
+        if (!string.IsNullOrEmpty(spec.Linux.MountLabel) && Directory.Exists("/sys/fs/selinux/class"))
+            throw new CtrunError("linux.mountLabel is not supported: ctrun does not apply SELinux labels");
+        // Without a mount namespace of its own, ctinit's pivot_root would move the root of every process sharing the
+        // caller's namespace (runc refuses this too).
+        if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
+            throw new CtrunError("the spec has no mount namespace: ctrun needs one (new or joined by path) to build the container's root filesystem");
+        if (spec.Process.Terminal && options.ConsoleSocket is null && options.Detached)
+            throw new CtrunError("cannot allocate tty if ctrun will detach without setting console socket");
+        if (!spec.Process.Terminal && options.ConsoleSocket is not null)
+            throw new CtrunError("cannot use console socket if ctrun will not detach or allocate tty");
+
+        Directory.CreateDirectory(context.Root);
+        if (Directories.TryMake(directory.Path) is var made and not 0)
+            throw made == 17 /* EEXIST */ ? new CtrunError($"container with id exists: {id}") : new SystemCallException("mkdir", made, directory.Path);
+        Cgroup? cgroup = null;
+        CreatedContainer? created = null;
+        var gate = -1;
+        try
+        {
+            File.Copy(Path.Combine(options.Bundle, BundleReader.ConfigFileName), directory.Config);
+            cgroup = ContainerCgroups.Create(spec, id);
+            Fifos.Make(directory.Fifo);
+            gate = Fifos.OpenReadWrite(directory.Fifo);
+            created = ContainerLauncher.Create(new LaunchRequest
+            {
+                BundlePath = options.Bundle,
+                StdinFd = 0,
+                StdoutFd = 1,
+                StderrFd = 2,
+                CgroupJoinFiles = cgroup.JoinFiles,
+                StartGateFd = gate,
+                Terminal = spec.Process.Terminal && options.ConsoleSocket is not null ? TerminalSize.Default : null,
+            });
+            if (options.ConsoleSocket is not null) SendConsole(options.ConsoleSocket, created.TerminalMaster);
+            var record = new ContainerRecord
+            {
+                Id = id,
+                Pid = created.Pid,
+                StartTime = ProcStat.StartTime(created.Pid) ?? 0,
+                Bundle = options.Bundle,
+                Rootfs = Path.GetFullPath(Path.Combine(options.Bundle, spec.Root.Path)),
+                Created = DateTime.UtcNow,
+                OciVersion = spec.OciVersion,
+                Annotations = spec.Annotations?.ToDictionary(),
+                Cgroup = cgroup.Handle,
+            };
+            directory.Save(record);
+            // "created" for all three, as crun and the validation suite's hooks_stdin expect.
+            var state = HookState(directory, record, ContainerStatus.Created);
+            HookRunner.Run("prestart", spec.Hooks?.Prestart, state);
+            HookRunner.Run("createRuntime", spec.Hooks?.CreateRuntime, state);
+            HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state);
+            if (options.PidFile is not null) WritePidFile(options.PidFile, created.Pid);
+            created.Release();
+            return (directory, record);
+        }
+        catch
+        {
+            created?.Dispose();
+            try { cgroup?.KillAll(); cgroup?.Delete(); } catch (ContainerToolsException) { }
+            try { Directory.Delete(directory.Path, recursive: true); } catch (IOException) { }
+            throw;
+        }
+        finally
+        {
+            FileDescriptors.Close(gate);
+        }
+    }
+
+    /// <summary>The state document a hook reads on its stdin.</summary>
+    public static byte[] HookState(ContainerDirectory directory, ContainerRecord record, ContainerStatus status)
+    {
+        var document = directory.Describe(record) with { Status = status.Text(), Pid = status == ContainerStatus.Stopped ? 0 : record.Pid };
+        return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Compact.ContainerStateDocument);
+    }
+
+    /// <summary>runc's pid file: the number alone, written atomically (conmon reads it as soon as create returns).</summary>
+    public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()));
+
+    /// <summary>Hands the pty master to whoever listens on the console socket (conmon, podman), as runc does.</summary>
+    public static void SendConsole(string socketPath, int master)
+    {
+        if (master < 0) throw new CtrunError("the container's init sent no terminal");
+        var socket = UnixSockets.ConnectStream(socketPath);
+        try { UnixSockets.SendDescriptor(socket, master); }
+        finally { FileDescriptors.Close(socket); }
+    }
+}
