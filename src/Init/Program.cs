@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Init;
@@ -42,6 +43,8 @@ internal static class Program
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
         var spec = ReadSpec(bundle);
+        // libseccomp is on the host: map it while the host's root is still ours to see.
+        if (spec.Linux.Seccomp is not null) SeccompFilter.LoadLibrary();
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
         if (exec)
@@ -53,11 +56,14 @@ internal static class Program
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
             RootFilesystem.Build(spec, bundle, rootfs);
             RootFilesystem.PivotInto(rootfs);
+            // The container's /proc/sys, before FinishInside makes it read-only.
+            KernelParameters.Apply(spec);
             RootFilesystem.FinishInside(spec);
             if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
+        if (spec.Process.OomScoreAdj is { } oomScoreAdj) OomScore.SetOwn(oomScoreAdj);
         // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
         if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
         else if (spec.Process.Terminal) Terminals.MakeControlling(0);
@@ -68,12 +74,16 @@ internal static class Program
         if (!exec) Directory.CreateDirectory(cwd);
         ContainerJoin.EnterWorkingDirectory(cwd);
 
+        // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
+        // the filter must then allow the few calls that follow, as Docker's profile does).
+        if (!spec.Process.NoNewPrivileges && spec.Linux.Seccomp is { } seccomp) SeccompFilter.Load(seccomp);
         ProcessCredentials.Apply(spec.Process);
         // The root changed under the cwd's feet only if something went wrong; CVE-2024-21626 was a cwd outside the root.
         Directory.SetCurrentDirectory(cwd);
         var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
 
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
+        if (spec.Process.NoNewPrivileges && spec.Linux.Seccomp is { } lastSeccomp) SeccompFilter.Load(lastSeccomp);
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
         Signals.ResetForExec();

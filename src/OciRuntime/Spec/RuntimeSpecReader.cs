@@ -9,7 +9,7 @@ namespace ContainerTools.OciRuntime.Spec;
 /// walk a few microseconds. Fields the runtime does not implement are refused (<see cref="NotImplemented"/>). Missing or null members keep the records' defaults; members of the wrong
 /// JSON type throw <see cref="JsonException"/>. Tests check it against the serializer on a complete spec.
 /// </summary>
-public static class RuntimeSpecReader
+public static partial class RuntimeSpecReader
 {
     public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, Spec);
 
@@ -47,9 +47,9 @@ public static class RuntimeSpecReader
     public static readonly string[] NotImplemented =
     [
         "hooks", "domainname", "solaris", "windows", "vm", "zos",
-        "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
+        "process.apparmorProfile", "process.selinuxLabel", "process.scheduler", "process.ioPriority",
         "process.execCPUAffinity", "process.consoleSize", "process.user.umask", "process.user.username",
-        "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
+        "linux.intelRdt", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
         "linux.rootfsPropagation", "linux.mountLabel", "linux.personality", "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.blockIO", "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
         "linux.resources.unified",
@@ -131,6 +131,7 @@ public static class RuntimeSpecReader
             : null,
         NoNewPrivileges = Bool(e, "noNewPrivileges"),
         Rlimits = Array(e, "rlimits", r => new RlimitSpec { Type = String(r, "type") ?? "", Hard = ULong(r, "hard"), Soft = ULong(r, "soft") }),
+        OomScoreAdj = Member(e, "oomScoreAdj")?.GetInt32(),
     };
 
     private static MountSpec Mount(JsonElement e) => new()
@@ -158,6 +159,8 @@ public static class RuntimeSpecReader
             Uid = Member(d, "uid")?.GetUInt32(),
             Gid = Member(d, "gid")?.GetUInt32(),
         }),
+        Seccomp = Object(e, "seccomp") is { } seccomp ? Seccomp(seccomp) : null,
+        Sysctl = Object(e, "sysctl") is { } sysctl ? Sysctl(sysctl) : null,
     };
 
     private static ResourcesSpec Resources(JsonElement e) => new()

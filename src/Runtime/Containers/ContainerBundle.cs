@@ -1,6 +1,7 @@
 using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.State;
+using ContainerTools.Runtime.Security;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
@@ -40,6 +41,7 @@ internal static class ContainerBundle
                 Devices = devices.Count == 0 ? null : devices,
             },
         };
+        spec = ConfinementSpec.Apply(spec, definition, layers);
         BundleWriter.Write(paths.BundleDirectory, spec);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Security;
 using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Runtime.Containers.State;
@@ -43,8 +44,10 @@ public sealed record ContainerDefinition
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
     /// <summary>Host devices given to the container (-Device), resolved to nodes each time the bundle is written.</summary>
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceMapping> Devices { get; init; } = [];
-    /// <summary>So far only the device part of Docker's --privileged: every host device, and every device access.</summary>
+    /// <summary>Docker's --privileged: every capability and host device, no seccomp filter, no masked or read-only paths.</summary>
     [JsonPropertyName("privileged")] public bool Privileged { get; init; }
+    /// <summary>Capabilities, security options, ulimits, sysctls, OOM score, /dev/shm size, extra groups (issue 12).</summary>
+    [JsonPropertyName("confinement")] public ContainerConfinement Confinement { get; init; } = new();
 
     /// <summary>True when the container runs in a namespace the engine makes and attaches (containers/ID/netns).</summary>
     [JsonIgnore] public bool UsesNetworkNamespaceFile => NetworkModes.IsAttached(Network) || ConnectedNetworks.Count > 0;
