@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Linux;
-using ContainerTools.OciRuntime.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Init;
@@ -43,8 +42,8 @@ internal static class Program
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
         var spec = ReadSpec(bundle);
-        // libseccomp is on the host: map it while the host's root is still ours to see.
-        if (spec.Linux.Seccomp is not null) SeccompFilter.LoadLibrary();
+        // The filter's program (or libseccomp to compile it) is on the host: prepared while the host's root is ours to see.
+        var seccomp = ContainerSeccomp.Prepare(spec, bundle);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
         if (exec)
@@ -76,14 +75,14 @@ internal static class Program
 
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
         // the filter must then allow the few calls that follow, as Docker's profile does).
-        if (!spec.Process.NoNewPrivileges && spec.Linux.Seccomp is { } seccomp) SeccompFilter.Load(seccomp);
+        if (!spec.Process.NoNewPrivileges) seccomp?.Load();
         ProcessCredentials.Apply(spec.Process);
         // The root changed under the cwd's feet only if something went wrong; CVE-2024-21626 was a cwd outside the root.
         Directory.SetCurrentDirectory(cwd);
         var executable = ExecutableLookup.Find(spec.Process.Args[0], spec.Process.Env);
 
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
-        if (spec.Process.NoNewPrivileges && spec.Linux.Seccomp is { } lastSeccomp) SeccompFilter.Load(lastSeccomp);
+        if (spec.Process.NoNewPrivileges) seccomp?.Load();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
         Signals.ResetForExec();

@@ -33,4 +33,5 @@ internal static unsafe partial class Libseccomp
     [LibraryImport(Name, EntryPoint = "seccomp_syscall_resolve_name", StringMarshalling = StringMarshalling.Utf8)] public static partial int ResolveSyscall(string name);
     [LibraryImport(Name, EntryPoint = "seccomp_rule_add_array")] public static partial int AddRule(nint context, uint action, int syscall, uint count, ArgumentComparison* comparisons);
     [LibraryImport(Name, EntryPoint = "seccomp_load")] public static partial int Load(nint context);
+    [LibraryImport(Name, EntryPoint = "seccomp_export_bpf")] public static partial int ExportBpf(nint context, int fd);
 }

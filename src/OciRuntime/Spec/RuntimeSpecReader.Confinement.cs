@@ -7,6 +7,7 @@ public static partial class RuntimeSpecReader
 {
     private static SeccompSpec Seccomp(JsonElement e) => new()
     {
+        SourceText = e.GetRawText(),
         DefaultAction = String(e, "defaultAction") ?? throw new JsonException("\"linux.seccomp.defaultAction\" is required"),
         DefaultErrnoRet = Member(e, "defaultErrnoRet")?.GetUInt32(),
         Architectures = Strings(e, "architectures"),
@@ -25,6 +26,10 @@ public static partial class RuntimeSpecReader
             }),
         }),
     };
+
+    /// <summary>linux.seccomp's text as it stands in <paramref name="json"/>, null when absent (what <see cref="SeccompSpec.SourceText"/> holds).</summary>
+    public static string? ReadSeccompText(ReadOnlyMemory<byte> json) =>
+        Parse(json, root => Object(root, "linux") is { } linux && Object(linux, "seccomp") is { } seccomp ? seccomp.GetRawText() : null);
 
     private static Dictionary<string, string> Sysctl(JsonElement e)
     {

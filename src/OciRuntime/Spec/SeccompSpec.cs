@@ -14,6 +14,9 @@ public sealed record SeccompSpec
     [JsonPropertyName("architectures")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Architectures { get; init; }
     [JsonPropertyName("flags")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Flags { get; init; }
     [JsonPropertyName("syscalls")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<SeccompSyscallSpec>? Syscalls { get; init; }
+
+    /// <summary>The section's text exactly as config.json has it (set by the reader): what a precompiled filter is matched against.</summary>
+    [JsonIgnore] public string? SourceText { get; init; }
 }
 
 /// <summary>One rule: every name gets the action when all the argument conditions hold.</summary>

@@ -2,6 +2,7 @@ using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Security;
+using ContainerTools.Runtime.Security.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
@@ -43,6 +44,7 @@ internal static class ContainerBundle
         };
         spec = ConfinementSpec.Apply(spec, definition, layers);
         BundleWriter.Write(paths.BundleDirectory, spec);
+        SeccompPrecompiler.WriteFor(paths.BundleDirectory, spec.Linux.Seccomp);
     }
 
     /// <summary>
