@@ -10,6 +10,8 @@ packages=(
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
   tini containernetworking-plugins iptables nftables iproute2
   tmux zstd jq hyperfine uidmap
+  libseccomp2             # ctinit and the engine compile and load seccomp filters with it
+  gcc libc6-dev           # the confinement tests build a static syscall probe
 )
 missing=()
 for p in "${packages[@]}"; do
