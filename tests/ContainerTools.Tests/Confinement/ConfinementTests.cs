@@ -168,6 +168,20 @@ public sealed class ConfinementTests : IDisposable
     }
 
     [Fact]
+    public void ASetuidProgramWorksUnlessNoNewPrivilegesIsSet()
+    {
+        var options = Options("/probe/probe-setuid euid") with { User = "1000" };
+        var plain = _host.Run(options);
+        _host.Store.Wait(plain.Id, TimeSpan.FromSeconds(60));
+        var confined = _host.Run(options with { Confinement = new ConfinementOptions { SecurityOptions = ["no-new-privileges"] } });
+        _host.Store.Wait(confined.Id, TimeSpan.FromSeconds(60));
+
+        // As su and ping need, by default (Docker's); no_new_privs keeps the caller's ids across execve.
+        Assert.Equal("uid=1000 euid=0", _host.Output(plain).Trim());
+        Assert.Equal("uid=1000 euid=1000", _host.Output(confined).Trim());
+    }
+
+    [Fact]
     public void PrivilegedHasEveryCapabilityNoFilterNoMaskedPathsAndWritableProcSys()
     {
         var (_, output) = Run("""

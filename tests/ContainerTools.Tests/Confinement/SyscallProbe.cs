@@ -3,7 +3,8 @@ namespace ContainerTools.Tests.Confinement;
 /// <summary>
 /// A small static C program, built here with gcc (scripts/setup.sh installs it), that tries from inside a container
 /// the syscalls Docker's default seccomp profile denies, each in a child of its own, and prints NAME=OK or
-/// NAME=ERRNO_NAME per line; "probe escape" tries the cgroup release_agent escape (CVE-2022-0492) step by step.
+/// NAME=ERRNO_NAME per line; "probe escape" tries the cgroup release_agent escape (CVE-2022-0492) step by step,
+/// "probe euid" prints its real and effective uid.
 /// Arguments are chosen so that an allowed call does nothing (missing paths, bad pointers, an invalid clock).
 /// </summary>
 public sealed class SyscallProbe : IDisposable
@@ -13,10 +14,15 @@ public sealed class SyscallProbe : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("ct-probe-").FullName;
         var source = Path.Combine(Directory, "probe.c");
         File.WriteAllText(source, Source);
-        Fixtures.TestImages.Run("gcc", "-static", "-O1", "-Wall", "-o", Path.Combine(Directory, "probe"), source);
+        var probe = Path.Combine(Directory, "probe");
+        Fixtures.TestImages.Run("gcc", "-static", "-O1", "-Wall", "-o", probe, source);
+        // A setuid-root copy, to show what no_new_privs changes; the directory is readable to a container's non-root user.
+        File.Copy(probe, Path.Combine(Directory, "probe-setuid"));
+        File.SetUnixFileMode(Path.Combine(Directory, "probe-setuid"), (UnixFileMode)0b100_111_101_101);
+        File.SetUnixFileMode(Directory, (UnixFileMode)0b111_101_101);
     }
 
-    /// <summary>Holds only the binary "probe": bind it at /probe.</summary>
+    /// <summary>Holds the binary "probe" and its setuid-root copy "probe-setuid": bind it at /probe.</summary>
     public string Directory { get; }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
@@ -85,6 +91,7 @@ static int escape(void) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && strcmp(argv[1], "escape") == 0) return escape();
+    if (argc > 1 && strcmp(argv[1], "euid") == 0) { printf("uid=%d euid=%d\n", getuid(), geteuid()); return 0; }
     PROBE("unshare_user", syscall(SYS_unshare, CLONE_NEWUSER));
     PROBE("unshare_mount", syscall(SYS_unshare, CLONE_NEWNS));
     PROBE("clone_newuser", ({ long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0); if (r == 0) _exit(0); r; }));
