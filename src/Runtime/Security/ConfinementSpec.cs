@@ -35,13 +35,18 @@ internal static class ConfinementSpec
         };
         var linux = spec.Linux with
         {
-            Seccomp = privileged || confinement.SeccompUnconfined ? null : SeccompProfileResolver.Resolve(Profile(confinement), capabilities),
+            Seccomp = privileged || confinement.SeccompUnconfined ? null
+                : confinement.SeccompProfileJson is null ? DefaultFilters.GetOrAdd(string.Join(',', capabilities), _ => SeccompProfileResolver.Resolve(SeccompProfile.Default, capabilities))
+                : SeccompProfileResolver.Resolve(Profile(confinement), capabilities),
             Sysctl = confinement.Sysctls.Count == 0 ? null : confinement.Sysctls,
             MaskedPaths = privileged ? null : spec.Linux.MaskedPaths,
             ReadonlyPaths = privileged ? null : spec.Linux.ReadonlyPaths,
         };
         return spec with { Process = process, Linux = linux, Mounts = spec.Mounts.Select(m => Mount(m, privileged, confinement.ShmSize)).ToList() };
     }
+
+    /// <summary>The default profile resolved, per capability set: the same for nearly every container of a session.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SeccompSpec> DefaultFilters = new(StringComparer.Ordinal);
 
     private static SeccompProfile Profile(ContainerConfinement confinement) =>
         confinement.SeccompProfileJson is { } text ? SeccompProfile.Parse(Encoding.UTF8.GetBytes(text), confinement.SeccompSource ?? "profile") : SeccompProfile.Default;

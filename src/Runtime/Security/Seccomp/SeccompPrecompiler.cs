@@ -13,7 +13,8 @@ namespace ContainerTools.Runtime.Security.Seccomp;
 /// </summary>
 internal static class SeccompPrecompiler
 {
-    private static readonly ConcurrentDictionary<string, byte[]> Programs = new(StringComparer.Ordinal);
+    /// <summary>Filter text to the whole seccomp.bpf (text and program).</summary>
+    private static readonly ConcurrentDictionary<string, byte[]> Files = new(StringComparer.Ordinal);
 
     /// <summary>After config.json is written: the filter as that file has it, compiled (or refused: a create-time error).</summary>
     public static void WriteFor(string bundleDirectory, SeccompSpec? seccomp)
@@ -25,11 +26,11 @@ internal static class SeccompPrecompiler
             return;
         }
         var text = RuntimeSpecReader.ReadSeccompText(File.ReadAllBytes(Path.Combine(bundleDirectory, BundleReader.ConfigFileName)))!;
-        var program = Programs.GetOrAdd(text, _ => Compile(seccomp));
+        var file = Files.GetOrAdd(text, _ => CompiledSeccomp.Encode(text, Compile(seccomp)));
         // Renamed into place but not synced (a few ms on a busy disk at every create): a torn file after a crash
         // does not match config.json's text, and ctinit then compiles the section itself.
         var temp = target + ".tmp";
-        File.WriteAllBytes(temp, CompiledSeccomp.Encode(text, program));
+        File.WriteAllBytes(temp, file);
         File.Move(temp, target, overwrite: true);
     }
 
