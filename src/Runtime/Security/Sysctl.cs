@@ -1,18 +1,16 @@
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Containers;
 
 namespace ContainerTools.Runtime.Security;
 
 /// <summary>
-/// -Sysctl NAME=VALUE, allowed as Docker allows it: only parameters the kernel keeps per namespace (IPC's kernel.msg*,
-/// kernel.sem, kernel.shm*, fs.mqueue.*, and net.* unless the container shares the host's network); anything else
-/// would change the host and is refused.
+/// -Sysctl NAME=VALUE, allowed as Docker allows it: only parameters the kernel keeps per namespace
+/// (<see cref="NamespacedSysctls"/>; net.* not when the container shares the host's network); anything else would
+/// change the host and is refused.
 /// </summary>
 public static class Sysctl
 {
-    private static readonly string[] IpcParameters =
-        ["kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"];
-
     public static IReadOnlyDictionary<string, string> ParseAll(IReadOnlyList<string> entries, string network)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -32,8 +30,7 @@ public static class Sysctl
         return values;
     }
 
-    public static bool IsNamespaced(string name) =>
-        IpcParameters.Contains(name) || name.StartsWith("fs.mqueue.", StringComparison.Ordinal) || name.StartsWith("net.", StringComparison.Ordinal);
+    public static bool IsNamespaced(string name) => NamespacedSysctls.NamespaceOf(name) is not null;
 
     private static ContainerToolsException Invalid(string entry, string reason) =>
         new(ErrorIds.InvalidSysctl, $"The sysctl '{entry}' is not allowed: {reason}.", entry, reason: reason);

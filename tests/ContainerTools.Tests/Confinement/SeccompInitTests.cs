@@ -67,4 +67,16 @@ public sealed class SeccompInitTests : IDisposable
 
         Assert.Contains("Permission denied", result.Stderr);
     }
+
+    [Fact]
+    public void CtinitRefusesASysctlOfTheHostWhoeverWroteTheSpec()
+    {
+        var spec = BusyboxBundle.Shell("true");
+        spec = spec with { Linux = spec.Linux with { Sysctl = new Dictionary<string, string> { ["kernel.panic"] = "0" } } };
+
+        var error = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() => ContainerRun.Run(_bundle, spec));
+
+        Assert.Contains("kernel.panic", error.Message);
+        Assert.Contains("would change the host", error.Message);
+    }
 }
