@@ -42,6 +42,9 @@ Describe 'Seccomp' {
         $lines | Should -Contain 'rc=1'
         ($lines -join "`n") | Should -Match 'Permission denied'
         (New-Container local/busybox:1 -SecurityOption "seccomp=$profile" -Command true).Seccomp | Should -Be $profile
+        Push-Location $store.Work
+        try { (New-Container local/busybox:1 -SecurityOption 'seccomp=deny-mkdir.json' -Command true).Seccomp | Should -Be $profile }
+        finally { Pop-Location }
     }
 
     It 'refuses a malformed profile when the container is created' {

@@ -181,7 +181,7 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         {
             CapabilityAdd = CapabilityAdd ?? [],
             CapabilityDrop = CapabilityDrop ?? [],
-            SecurityOptions = SecurityOption ?? [],
+            SecurityOptions = (SecurityOption ?? []).Select(ResolveProfilePath).ToList(),
             Ulimits = Ulimit ?? [],
             Sysctls = Sysctl ?? [],
             OomScoreAdjust = MyInvocation.BoundParameters.ContainsKey(nameof(OomScoreAdjust)) ? OomScoreAdjust : null,
@@ -189,6 +189,15 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
             GroupAdd = GroupAdd ?? [],
         },
     };
+
+    /// <summary>seccomp=PATH relative to PowerShell's location, not the process's working directory.</summary>
+    private string ResolveProfilePath(string option)
+    {
+        var separator = option.IndexOfAny(['=', ':']);
+        if (separator < 0 || option[..separator].Trim() != "seccomp") return option;
+        var value = option[(separator + 1)..].Trim();
+        return value is "" or "unconfined" ? option : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+    }
 
     private static string Text(object? value) => value switch
     {

@@ -128,6 +128,7 @@ public sealed class ConfinementTests : IDisposable
     [InlineData("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_ROUGHLY\" } ] } ] }", "SCMP_CMP_ROUGHLY")]
     [InlineData("{ \"defaultAction\": ", "not valid")]
     [InlineData("[]", "not a JSON object")]
+    [InlineData("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_NOPE\"] }", "SCMP_ARCH_NOPE")]
     public void AMalformedProfileIsRefusedAtCreate(string json, string reason)
     {
         var profile = Path.Combine(_probe.Directory, "bad.json");
