@@ -44,6 +44,12 @@ public sealed record ContainerConfinement
                 : options.ShmSize,
             GroupAdd = options.GroupAdd.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()).ToList(),
         };
+        // capset would refuse it at every start: a capability the engine itself lacks cannot be passed on.
+        var supported = CapabilityNames.Supported();
+        if (confinement.CapabilityAdd.FirstOrDefault(c => c != CapabilityNames.All && !supported.Contains(c)) is { } missing)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidCapability, $"The capability '{missing}' cannot be given: the engine itself does not hold it (its bounding set).", missing);
+        }
         foreach (var option in options.SecurityOptions) confinement = confinement.WithSecurityOption(option);
         // The default profile is resolved at every bundle write; a user's is checked here once, against the capabilities it will meet.
         if (confinement.SeccompProfileJson is { } text) SeccompProfile.Parse(Encoding.UTF8.GetBytes(text), confinement.SeccompSource ?? "profile");
