@@ -29,3 +29,6 @@ echo "ratio: $(ratio "$ours" "$theirs")x (goal <= 0.25x)"
 # Where our time goes (not part of the ratio): each phase of the same run as separate cmdlets.
 echo "our phases (median of 10, warm engine):"
 bench_pwsh "$repo/bench/lib/run-phases.ps1" "$work" 10 | sed 's/^/  /'
+# The default seccomp filter's share of a start (issue 12: goal <= 1 ms), in the same warm-engine loop.
+echo "seccomp filter cost (alternating runs, warm engine):"
+bench_pwsh "$repo/bench/lib/run-seccomp-cost.ps1" "$work" "${SECCOMP_RUNS:-40}" | sed 's/^/  /'

@@ -14,6 +14,7 @@ packages=(
   docker.io docker-compose  # real Docker API clients (docker 20.10 CLI, Compose 1.29); dockerd only in bench/api.sh
   openssh-server          # the fleet tests' own sshd instances (the system's sshd is left as it is)
   golang-go golang-github-opencontainers-runtime-tools-dev golang-github-google-uuid-dev  # bench/oci-validation.sh
+  libseccomp2 libc6-dev  # ctinit and the engine load seccomp filters; the probe is linked statically
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -42,6 +42,8 @@ internal static class Program
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
         var spec = ReadSpec(bundle);
+        // The filter's program (or libseccomp to compile it) is on the host: prepared while the host's root is ours to see.
+        var seccomp = ContainerSeccomp.Prepare(spec, bundle);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
         if (exec)
@@ -54,12 +56,15 @@ internal static class Program
             RootFilesystem.Build(spec, bundle, rootfs);
             RootFilesystem.PivotInto(rootfs);
             RootPropagation.Apply(spec);
+            // The container's /proc/sys, before FinishInside makes it read-only.
+            KernelParameters.Apply(spec);
             RootFilesystem.FinishInside(spec);
             if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
             if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
+        if (spec.Process.OomScoreAdj is { } oomScoreAdj) OomScore.SetOwn(oomScoreAdj);
         // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
         if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
         else if (spec.Process.Terminal) Terminals.MakeControlling(0);
@@ -70,6 +75,9 @@ internal static class Program
         if (!exec) Directory.CreateDirectory(cwd);
         ContainerJoin.EnterWorkingDirectory(cwd);
 
+        // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
+        // the filter must then allow the few calls that follow, as Docker's profile does).
+        if (!spec.Process.NoNewPrivileges) seccomp?.Load();
         ProcessCredentials.Apply(spec.Process);
         // The root changed under the cwd's feet only if something went wrong; CVE-2024-21626 was a cwd outside the root.
         Directory.SetCurrentDirectory(cwd);
@@ -77,6 +85,7 @@ internal static class Program
 
         ProcessUmask.Set(spec.Process.User.Umask ?? 0x12 /* 0022, runc's default */);
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
+        if (spec.Process.NoNewPrivileges) seccomp?.Load();
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
         Signals.ResetForExec();

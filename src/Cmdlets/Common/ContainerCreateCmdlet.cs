@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Security;
 
 namespace ContainerTools.Cmdlets.Common;
 
@@ -102,7 +103,7 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Device { get; set; }
 
-    /// <summary>So far the device part of Docker's --privileged: every host device, opened without restriction.</summary>
+    /// <summary>Docker's --privileged: every capability and host device, no seccomp filter, no masked or read-only paths, writable /sys.</summary>
     [Parameter]
     public SwitchParameter Privileged { get; set; }
 
@@ -170,6 +171,46 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [Parameter]
     [ValidateRange(1, 1000)]
     public int? LogMaxFiles { get; set; }
+    // Confinement (docker run --cap-add, --cap-drop, --security-opt, --ulimit, --sysctl, --oom-score-adj, --shm-size, --group-add).
+
+    /// <summary>Capabilities on top of Docker's default set: NET_ADMIN or CAP_NET_ADMIN, or ALL.</summary>
+    [Parameter]
+    [Alias("CapAdd")]
+    [ArgumentCompleter(typeof(CapabilityNameCompleter))]
+    public string[]? CapabilityAdd { get; set; }
+
+    /// <summary>Capabilities taken from Docker's default set, or ALL (then only -CapabilityAdd's remain).</summary>
+    [Parameter]
+    [Alias("CapDrop")]
+    [ArgumentCompleter(typeof(CapabilityNameCompleter))]
+    public string[]? CapabilityDrop { get; set; }
+
+    /// <summary>seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges[=true|false].</summary>
+    [Parameter]
+    [Alias("SecurityOpt")]
+    public string[]? SecurityOption { get; set; }
+
+    /// <summary>NAME=SOFT[:HARD], such as nofile=1024:2048; -1 is unlimited.</summary>
+    [Parameter]
+    public string[]? Ulimit { get; set; }
+
+    /// <summary>NAME=VALUE of a namespaced kernel parameter, such as net.ipv4.ip_unprivileged_port_start=0.</summary>
+    [Parameter]
+    public string[]? Sysctl { get; set; }
+
+    [Parameter]
+    [ValidateRange(-1000, 1000)]
+    public int OomScoreAdjust { get; set; }
+
+    /// <summary>Bytes of /dev/shm; PowerShell's 128MB works. Docker's default is 64MB.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long ShmSize { get; set; }
+
+    /// <summary>More groups for the container's process: gids or group names from the image's /etc/group.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? GroupAdd { get; set; }
 
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
@@ -213,7 +254,27 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
         HealthOnFailure = HealthOnFailure,
         LogMaxSize = LogMaxSize,
         LogMaxFiles = LogMaxFiles,
+        Confinement = new ConfinementOptions
+        {
+            CapabilityAdd = CapabilityAdd ?? [],
+            CapabilityDrop = CapabilityDrop ?? [],
+            SecurityOptions = (SecurityOption ?? []).Select(ResolveProfilePath).ToList(),
+            Ulimits = Ulimit ?? [],
+            Sysctls = Sysctl ?? [],
+            OomScoreAdjust = MyInvocation.BoundParameters.ContainsKey(nameof(OomScoreAdjust)) ? OomScoreAdjust : null,
+            ShmSize = MyInvocation.BoundParameters.ContainsKey(nameof(ShmSize)) ? ShmSize : null,
+            GroupAdd = GroupAdd ?? [],
+        },
     };
+
+    /// <summary>seccomp=PATH relative to PowerShell's location, not the process's working directory.</summary>
+    private string ResolveProfilePath(string option)
+    {
+        var separator = option.IndexOfAny(['=', ':']);
+        if (separator < 0 || option[..separator].Trim() != "seccomp") return option;
+        var value = option[(separator + 1)..].Trim();
+        return value is "" or "unconfined" ? option : "seccomp=" + SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+    }
 
     private static string Text(object? value) => value switch
     {

@@ -2,6 +2,7 @@ using System.Collections;
 using ContainerTools.Runtime.Containers.State;
 using EngineContainer = ContainerTools.Runtime.Containers.Container;
 using ContainerTools.OciRuntime.State;
+using ContainerTools.Runtime.Security;
 
 namespace ContainerTools;
 
@@ -63,8 +64,24 @@ public sealed class Container
     public string[] Mounts { get; init; } = [];
     /// <summary>Host devices given with -Device: HOST_PATH:CONTAINER_PATH:PERMISSIONS.</summary>
     public string[] Devices { get; init; } = [];
-    /// <summary>Every host device, with every access (so far the device part of Docker's --privileged).</summary>
+    /// <summary>Docker's --privileged: every capability and host device, no seccomp filter, no masked or read-only paths.</summary>
     public bool Privileged { get; init; }
+    /// <summary>The capabilities the container's root has (bounding, effective and permitted sets): Docker's defaults with -CapabilityAdd/-CapabilityDrop applied.</summary>
+    public string[] Capabilities { get; init; } = [];
+    public string[] CapabilityAdd { get; init; } = [];
+    public string[] CapabilityDrop { get; init; } = [];
+    /// <summary>"default" (Docker's profile), "unconfined", or the profile file given with -SecurityOption seccomp=FILE.</summary>
+    public string Seccomp { get; init; } = "default";
+    public bool NoNewPrivileges { get; init; }
+    /// <summary>The -SecurityOption values, normalized.</summary>
+    public string[] SecurityOptions { get; init; } = [];
+    /// <summary>NAME=SOFT:HARD, -1 unlimited.</summary>
+    public string[] Ulimits { get; init; } = [];
+    public Hashtable Sysctls { get; init; } = new();
+    public int? OomScoreAdjust { get; init; }
+    /// <summary>Bytes of /dev/shm; null is Docker's 64MB.</summary>
+    public long? ShmSize { get; init; }
+    public string[] GroupAdd { get; init; } = [];
     /// <summary>Why the last start failed or the monitor was lost, if it did.</summary>
     public string? Error { get; init; }
 
@@ -80,6 +97,7 @@ public sealed class Container
         {
             labels[key] = value;
         }
+        var confinement = definition.Confinement;
         var running = state.Status is ContainerStatus.Running or ContainerStatus.Paused;
         return new Container
         {
@@ -124,6 +142,17 @@ public sealed class Container
             Mounts = definition.Mounts.Select(m => $"{m.Source}:{m.Destination}{(m.Options?.Contains("ro") == true ? ":ro" : "")}").ToArray(),
             Devices = definition.Devices.Select(d => $"{d.PathOnHost}:{d.PathInContainer}:{d.CgroupPermissions}").ToArray(),
             Privileged = definition.Privileged,
+            Capabilities = CapabilityNames.Effective(confinement.CapabilityAdd, confinement.CapabilityDrop, definition.Privileged).ToArray(),
+            CapabilityAdd = confinement.CapabilityAdd.ToArray(),
+            CapabilityDrop = confinement.CapabilityDrop.ToArray(),
+            Seccomp = definition.Privileged || confinement.SeccompUnconfined ? "unconfined" : confinement.SeccompSource ?? "default",
+            NoNewPrivileges = confinement.NoNewPrivileges,
+            SecurityOptions = confinement.SecurityOptions.ToArray(),
+            Ulimits = confinement.Ulimits.Select(u => u.ToString()).ToArray(),
+            Sysctls = new Hashtable(confinement.Sysctls.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal),
+            OomScoreAdjust = confinement.OomScoreAdjust,
+            ShmSize = confinement.ShmSize,
+            GroupAdd = confinement.GroupAdd.ToArray(),
         };
     }
 }

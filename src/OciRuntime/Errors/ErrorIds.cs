@@ -69,6 +69,7 @@ public static class ErrorIds
     public static readonly ErrorId ImageNotFoundInRegistry = new("ImageNotFoundInRegistry", ErrorKind.NotFound);
     public static readonly ErrorId InitNotFound = new("InitNotFound", ErrorKind.NotFound);
     public static readonly ErrorId InvalidAuthChallenge = new("InvalidAuthChallenge", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidCapability = new("InvalidCapability", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidCgroupName = new("InvalidCgroupName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerId = new("InvalidContainerId", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidContainerName = new("InvalidContainerName", ErrorKind.InvalidArgument);
@@ -100,9 +101,12 @@ public static class ErrorIds
     public static readonly ErrorId InvalidRegistryConfig = new("InvalidRegistryConfig", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidRegistryResponse = new("InvalidRegistryResponse", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidRuntimeSpec = new("InvalidRuntimeSpec", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidSecurityOption = new("InvalidSecurityOption", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidSignal = new("InvalidSignal", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidSubnet = new("InvalidSubnet", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidSysctl = new("InvalidSysctl", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidTokenResponse = new("InvalidTokenResponse", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidUlimit = new("InvalidUlimit", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidVolumeName = new("InvalidVolumeName", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidWorkingDirectory = new("InvalidWorkingDirectory", ErrorKind.InvalidArgument);
     public static readonly ErrorId LayerCountMismatch = new("LayerCountMismatch", ErrorKind.InvalidData);
@@ -143,6 +147,8 @@ public static class ErrorIds
     public static readonly ErrorId RootFsMountFailed = new("RootFsMountFailed", ErrorKind.InvalidOperation);
     public static readonly ErrorId RootfsNotFound = new("RootfsNotFound", ErrorKind.NotFound);
     public static readonly ErrorId RuntimeSpecFieldNotSupported = new("RuntimeSpecFieldNotSupported", ErrorKind.InvalidData);
+    public static readonly ErrorId SeccompProfileInvalid = new("SeccompProfileInvalid", ErrorKind.InvalidData);
+    public static readonly ErrorId SeccompProfileNotFound = new("SeccompProfileNotFound", ErrorKind.NotFound);
     public static readonly ErrorId StageNotFound = new("StageNotFound", ErrorKind.NotFound);
     public static readonly ErrorId StoreLockTimeout = new("StoreLockTimeout", ErrorKind.ResourceUnavailable);
     public static readonly ErrorId StoreMountBusy = new("StoreMountBusy", ErrorKind.InUse);
@@ -234,6 +240,7 @@ public static class ErrorIds
         ImageNotFoundInRegistry,
         InitNotFound,
         InvalidAuthChallenge,
+        InvalidCapability,
         InvalidCgroupName,
         InvalidContainerId,
         InvalidContainerName,
@@ -265,9 +272,12 @@ public static class ErrorIds
         InvalidRegistryConfig,
         InvalidRegistryResponse,
         InvalidRuntimeSpec,
+        InvalidSecurityOption,
         InvalidSignal,
         InvalidSubnet,
+        InvalidSysctl,
         InvalidTokenResponse,
+        InvalidUlimit,
         InvalidVolumeName,
         InvalidWorkingDirectory,
         LayerCountMismatch,
@@ -308,6 +318,8 @@ public static class ErrorIds
         RootFsMountFailed,
         RootfsNotFound,
         RuntimeSpecFieldNotSupported,
+        SeccompProfileInvalid,
+        SeccompProfileNotFound,
         StageNotFound,
         StoreLockTimeout,
         StoreMountBusy,

@@ -49,6 +49,16 @@ public static unsafe class Capabilities
         catch (IOException) { return Names.Length - 1; }
     }
 
+    /// <summary>The calling process's bounding set (CapBnd of /proc/self/status): what any process it starts can have at most.</summary>
+    public static ulong OwnBoundingSet()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal)) return Convert.ToUInt64(line["CapBnd:".Length..].Trim(), 16);
+        }
+        return SupportedMask();
+    }
+
     /// <summary>Removes from the bounding set every capability not in <paramref name="keep"/>; needs CAP_SETPCAP.</summary>
     public static void LimitBoundingSet(ulong keep)
     {

@@ -26,6 +26,7 @@ public sealed record ProcessSpec
     [JsonPropertyName("capabilities")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CapabilitiesSpec? Capabilities { get; init; }
     [JsonPropertyName("noNewPrivileges")] public bool NoNewPrivileges { get; init; }
     [JsonPropertyName("rlimits")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<RlimitSpec>? Rlimits { get; init; }
+    [JsonPropertyName("oomScoreAdj")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? OomScoreAdj { get; init; }
 }
 
 public sealed record UserSpec
@@ -80,6 +81,10 @@ public sealed record LinuxSpec
     [JsonPropertyName("rootfsPropagation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RootfsPropagation { get; init; }
     [JsonPropertyName("cgroupsPath")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CgroupsPath { get; init; }
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceSpec>? Devices { get; init; }
+    /// <summary>The syscall filter ctinit loads last; null: none (unconfined, privileged).</summary>
+    [JsonPropertyName("seccomp")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SeccompSpec? Seccomp { get; init; }
+    /// <summary>Namespaced kernel parameters ("net.ipv4.ip_forward" = "1"), written under the container's /proc/sys.</summary>
+    [JsonPropertyName("sysctl")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Sysctl { get; init; }
 }
 
 /// <summary>type is one of pid, network, mount, ipc, uts, cgroup (user is not supported); path joins an existing one.</summary>

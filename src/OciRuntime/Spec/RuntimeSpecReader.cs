@@ -46,12 +46,11 @@ public static partial class RuntimeSpecReader
     /// </summary>
     public static readonly string[] NotImplemented =
     [
-        "solaris", "windows", "vm", "zos",
-        "process.apparmorProfile", "process.selinuxLabel", "process.oomScoreAdj", "process.scheduler", "process.ioPriority",
-        "process.execCPUAffinity", "process.consoleSize", "process.user.username",
-        "linux.seccomp", "linux.intelRdt", "linux.sysctl", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets",
-        "linux.personality", "linux.memoryPolicy", "linux.netDevices",
-        "linux.resources.hugepageLimits", "linux.resources.network", "linux.resources.rdma",
+        "solaris", "windows", "vm", "zos", "process.apparmorProfile", "process.selinuxLabel", "process.scheduler",
+        "process.ioPriority", "process.execCPUAffinity", "process.consoleSize", "process.user.username",
+        "linux.intelRdt", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets", "linux.personality",
+        "linux.memoryPolicy", "linux.netDevices", "linux.resources.hugepageLimits", "linux.resources.network",
+        "linux.resources.rdma",
         "linux.resources.unified",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
         "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
@@ -131,6 +130,7 @@ public static partial class RuntimeSpecReader
             : null,
         NoNewPrivileges = Bool(e, "noNewPrivileges"),
         Rlimits = Array(e, "rlimits", r => new RlimitSpec { Type = String(r, "type") ?? "", Hard = ULong(r, "hard"), Soft = ULong(r, "soft") }),
+        OomScoreAdj = Member(e, "oomScoreAdj")?.GetInt32(),
     };
 
     private static MountSpec Mount(JsonElement e) => new()
@@ -160,6 +160,8 @@ public static partial class RuntimeSpecReader
             Uid = Member(d, "uid")?.GetUInt32(),
             Gid = Member(d, "gid")?.GetUInt32(),
         }),
+        Seccomp = Object(e, "seccomp") is { } seccomp ? Seccomp(seccomp) : null,
+        Sysctl = Object(e, "sysctl") is { } sysctl ? Sysctl(sysctl) : null,
     };
 
     private static ResourcesSpec Resources(JsonElement e) => new()

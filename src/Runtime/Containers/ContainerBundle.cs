@@ -2,6 +2,8 @@ using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Containers.Services;
 using ContainerTools.Runtime.Containers.State;
+using ContainerTools.Runtime.Security;
+using ContainerTools.Runtime.Security.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
@@ -43,7 +45,9 @@ internal static class ContainerBundle
                 Devices = devices.Count == 0 ? null : devices,
             },
         };
+        spec = ConfinementSpec.Apply(spec, definition, layers);
         BundleWriter.Write(paths.BundleDirectory, spec);
+        SeccompPrecompiler.WriteFor(paths.BundleDirectory, spec.Linux.Seccomp);
     }
 
     /// <summary>

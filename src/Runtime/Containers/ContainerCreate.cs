@@ -6,6 +6,7 @@ using ContainerTools.Runtime.Images;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
+using ContainerTools.Runtime.Security;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.Runtime.Containers.Services;
@@ -37,6 +38,7 @@ public sealed partial class ContainerStore
         var devices = options.Devices.Select(DeviceMapping.Parse).ToList();
         // A missing host device is the user's mistake to hear about now, not at start.
         foreach (var device in devices) HostDevices.Resolve(device);
+        var confinement = ContainerConfinement.From(options.Confinement, network);
         var container = Register((id, name) =>
         {
             var definition = Define(id, name, options, image, config) with
@@ -48,6 +50,7 @@ public sealed partial class ContainerStore
                 LogMaxSize = options.LogMaxSize ?? 0,
                 LogMaxFiles = options.LogMaxFiles ?? 1,
                 StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
+                Confinement = confinement,
             };
             if (mountRequests.Count == 0) return definition;
             try

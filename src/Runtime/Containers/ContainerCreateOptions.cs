@@ -1,4 +1,5 @@
 using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.Runtime.Security;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -38,7 +39,7 @@ public sealed record ContainerCreateOptions
     public IReadOnlyList<string> Mounts { get; init; } = [];
     /// <summary>Docker's --device forms: "/dev/fuse", "/dev/fuse:/dev/fuse", "/dev/fuse:rw", "/dev/fuse:/dev/fuse:rwm".</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
-    /// <summary>Docker's --privileged; for now its device part only: every host device, every device access.</summary>
+    /// <summary>Docker's --privileged: every capability and host device, no seccomp filter, no masked or read-only paths, writable /sys.</summary>
     public bool Privileged { get; init; }
 
     // Services (docs/processes.md, "Restart policies"): what keeps the container up and how it is stopped.
@@ -62,4 +63,6 @@ public sealed record ContainerCreateOptions
     public long? LogMaxSize { get; init; }
     /// <summary>json-file's max-file (default 1); needs <see cref="LogMaxSize"/>.</summary>
     public int? LogMaxFiles { get; init; }
+    /// <summary>--cap-add/--cap-drop, --security-opt, --ulimit, --sysctl, --oom-score-adj, --shm-size, --group-add.</summary>
+    public ConfinementOptions Confinement { get; init; } = new();
 }

@@ -30,14 +30,17 @@ internal static class ContainerUser
 
         uint gid;
         if (groupPart is null) gid = primaryGid ?? 0;
-        else if (uint.TryParse(groupPart, out var numericGid)) gid = numericGid;
-        else
-        {
-            var entry = FindEntry(layersLowestFirst, "etc/group", fields => fields[0] == groupPart)
-                ?? throw new ContainerToolsException(ErrorIds.GroupNotFound, $"The group '{groupPart}' is not in the image's /etc/group.", user);
-            gid = uint.Parse(entry[2]);
-        }
+        else gid = GroupId(groupPart, layersLowestFirst, user);
         return (uid, gid);
+    }
+
+    /// <summary>A gid, or a group name looked up in the image's /etc/group (-GroupAdd, USER name:group).</summary>
+    public static uint GroupId(string group, IReadOnlyList<string> layersLowestFirst, object? target = null)
+    {
+        if (uint.TryParse(group, out var numericGid)) return numericGid;
+        var entry = FindEntry(layersLowestFirst, "etc/group", fields => fields[0] == group)
+            ?? throw new ContainerToolsException(ErrorIds.GroupNotFound, $"The group '{group}' is not in the image's /etc/group.", target ?? group);
+        return uint.Parse(entry[2]);
     }
 
     /// <summary>The user name of <paramref name="uid"/> in the image's /etc/passwd, or null.</summary>

@@ -21,6 +21,7 @@ public sealed class RuntimeSpecReaderTests
                 User = new UserSpec { Uid = 1000, Gid = 1001, AdditionalGids = [10, 20] },
                 Capabilities = defaults.Process.Capabilities! with { Ambient = ["CAP_KILL"], Inheritable = ["CAP_KILL"] },
                 Rlimits = [new RlimitSpec { Type = "RLIMIT_NOFILE", Hard = 1048576, Soft = 1024 }],
+                OomScoreAdj = -500,
             },
             Root = new RootSpec { Path = "/abs/rootfs", Readonly = true },
             Annotations = new Dictionary<string, string> { ["org.example"] = "v" },
@@ -36,6 +37,20 @@ public sealed class RuntimeSpecReaderTests
                 },
                 CgroupsPath = "/ct/abc",
                 Devices = [new DeviceSpec { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 }],
+                Seccomp = new SeccompSpec
+                {
+                    DefaultAction = "SCMP_ACT_ERRNO",
+                    DefaultErrnoRet = 1,
+                    Architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+                    Flags = ["SECCOMP_FILTER_FLAG_LOG"],
+                    Syscalls =
+                    [
+                        new SeccompSyscallSpec { Names = ["read", "write"], Action = "SCMP_ACT_ALLOW" },
+                        new SeccompSyscallSpec { Names = ["clone3"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 38 },
+                        new SeccompSyscallSpec { Names = ["clone"], Action = "SCMP_ACT_ALLOW", Args = [new SeccompArgSpec { Index = 0, Value = 0x7E020000, ValueTwo = 0, Op = "SCMP_CMP_MASKED_EQ" }] },
+                    ],
+                },
+                Sysctl = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1" },
             },
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
@@ -81,7 +96,7 @@ public sealed class RuntimeSpecReaderTests
     }
 
     [Theory]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO"}}}""", "linux.seccomp")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"mountLabel":"system_u:object_r:container_file_t:s0"}}""", "linux.mountLabel")]
     [InlineData("""{"process":{"args":["true"],"apparmorProfile":"docker-default"}}""", "process.apparmorProfile")]
     [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]
@@ -99,7 +114,7 @@ public sealed class RuntimeSpecReaderTests
     public void EmptyOrUnknownFieldsAreNotRefused()
     {
         // Empty values ask for nothing; properties the spec does not define must be ignored (runtime-spec config.md).
-        var read = RuntimeSpecReader.Read("""{"process":{"args":["true"],"apparmorProfile":""},"hooks":{},"linux":{"sysctl":{},"uidMappings":[]},"x-vendor":{"seccomp":1}}"""u8.ToArray());
+        var read = RuntimeSpecReader.Read("""{"process":{"args":["true"],"apparmorProfile":""},"hooks":{},"linux":{"uidMappings":[]},"x-vendor":{"seccomp":1}}"""u8.ToArray());
         Assert.Equal(["true"], read.Process.Args);
     }
 

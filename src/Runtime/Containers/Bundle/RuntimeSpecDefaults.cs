@@ -71,7 +71,8 @@ public static class RuntimeSpecDefaults
                 Inheritable = [],
                 Ambient = [],
             },
-            NoNewPrivileges = true,
+            // Docker's default: off, so that setuid programs (su, ping) work inside.
+            NoNewPrivileges = false,
         },
         Root = new RootSpec { Path = "rootfs" },
         Hostname = hostname,

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
+using ContainerTools.Runtime.Security;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
@@ -44,8 +45,10 @@ public sealed record ContainerDefinition
     [JsonPropertyName("mounts")] public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
     /// <summary>Host devices given to the container (-Device), resolved to nodes each time the bundle is written.</summary>
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceMapping> Devices { get; init; } = [];
-    /// <summary>So far only the device part of Docker's --privileged: every host device, and every device access.</summary>
+    /// <summary>Docker's --privileged: every capability and host device, no seccomp filter, no masked or read-only paths.</summary>
     [JsonPropertyName("privileged")] public bool Privileged { get; init; }
+    /// <summary>Capabilities, security options, ulimits, sysctls, OOM score, /dev/shm size, extra groups (issue 12).</summary>
+    [JsonPropertyName("confinement")] public ContainerConfinement Confinement { get; init; } = new();
 
     // Services: read by ctmon (MonitoredContainer) and by Stop and Restore.
     /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace ContainerTools.OciRuntime.Spec;
+
+/// <summary>The confinement sections of config.json: linux.seccomp and linux.sysctl.</summary>
+public static partial class RuntimeSpecReader
+{
+    private static SeccompSpec Seccomp(JsonElement e) => new()
+    {
+        SourceText = e.GetRawText(),
+        DefaultAction = String(e, "defaultAction") ?? throw new JsonException("\"linux.seccomp.defaultAction\" is required"),
+        DefaultErrnoRet = Member(e, "defaultErrnoRet")?.GetUInt32(),
+        Architectures = Strings(e, "architectures"),
+        Flags = Strings(e, "flags"),
+        Syscalls = Array(e, "syscalls", s => new SeccompSyscallSpec
+        {
+            Names = Strings(s, "names") ?? [],
+            Action = String(s, "action") ?? throw new JsonException("\"linux.seccomp.syscalls[].action\" is required"),
+            ErrnoRet = Member(s, "errnoRet")?.GetUInt32(),
+            Args = Array(s, "args", a => new SeccompArgSpec
+            {
+                Index = UInt(a, "index"),
+                Value = ULong(a, "value"),
+                ValueTwo = ULong(a, "valueTwo"),
+                Op = String(a, "op") ?? throw new JsonException("\"linux.seccomp.syscalls[].args[].op\" is required"),
+            }),
+        }),
+    };
+
+    /// <summary>linux.seccomp's text as it stands in <paramref name="json"/>, null when absent (what <see cref="SeccompSpec.SourceText"/> holds).</summary>
+    public static string? ReadSeccompText(ReadOnlyMemory<byte> json) =>
+        Parse(json, root => Object(root, "linux") is { } linux && Object(linux, "seccomp") is { } seccomp ? seccomp.GetRawText() : null);
+
+    private static Dictionary<string, string> Sysctl(JsonElement e)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in e.EnumerateObject()) values[property.Name] = property.Value.GetString() ?? "";
+        return values;
+    }
+}
