@@ -53,6 +53,8 @@
         'New-ContainerVolume'
         'Remove-ContainerVolume'
         'Reset-ContainerStore'
+        'Get-ContainerHost'
+        'Install-ContainerTools'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace ContainerTools.Cmdlets.Common.Fleet;
+
+/// <summary>
+/// Turns what a host wrote (deserialized property bags) back into the module's own types, and marks each object with
+/// its host: ComputerName, and the Session it came from, which is what routes it home when it is piped on (every
+/// cmdlet's -Session binds by property name). Strings and other plain values get PSComputerName, as Invoke-Command's do.
+/// </summary>
+internal static class HostedObjects
+{
+    public const string ComputerNameProperty = "ComputerName";
+    public const string SessionProperty = "Session";
+    /// <summary>Type names with this suffix have table views with a host column (module/ContainerTools.Format.ps1xml).</summary>
+    public const string FleetViewSuffix = "#Fleet";
+    private const string Deserialized = "Deserialized.";
+
+    private static readonly ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
+
+    public static PSObject Rehydrate(PSObject remote, PSSession session, bool showHost)
+    {
+        var computer = session.ComputerName;
+        var typeName = remote.TypeNames.FirstOrDefault(n => n.StartsWith(Deserialized + "ContainerTools.", StringComparison.Ordinal));
+        var type = typeName is null ? null : Types.GetOrAdd(typeName.Substring(Deserialized.Length), FindType);
+        if (type is null)
+        {
+            var plain = remote.BaseObject is PSCustomObject ? remote : new PSObject(remote.BaseObject);
+            plain.Properties.Add(new PSNoteProperty("PSComputerName", computer));
+            return plain;
+        }
+        var result = new PSObject(Build(type, remote));
+        result.Properties.Add(new PSNoteProperty(ComputerNameProperty, computer));
+        result.Properties.Add(new PSNoteProperty(SessionProperty, session));
+        if (showHost)
+        {
+            result.TypeNames.Insert(0, type.FullName + FleetViewSuffix);
+        }
+        return result;
+    }
+
+    /// <summary>Only the module's own public types are rebuilt from a host's type names.</summary>
+    private static Type? FindType(string name)
+    {
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (assembly.GetName().Name?.StartsWith("ContainerTools", StringComparison.Ordinal) != true)
+            {
+                continue;
+            }
+            var type = assembly.GetType(name, throwOnError: false);
+            if (type is { IsPublic: true, IsClass: true, IsAbstract: false } && type != typeof(string))
+            {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static object Build(Type type, PSObject remote)
+    {
+        var instance = type.GetConstructor(Type.EmptyTypes) is not null
+            ? Activator.CreateInstance(type)!
+            : RuntimeHelpers.GetUninitializedObject(type);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var setter = property.GetSetMethod(nonPublic: true);
+            var value = remote.Properties[property.Name]?.Value;
+            if (setter is null || property.GetIndexParameters().Length > 0 || value is null)
+            {
+                continue;
+            }
+            try
+            {
+                property.SetValue(instance, LanguagePrimitives.ConvertTo(value, property.PropertyType));
+            }
+            catch (Exception ex) when (ex is PSInvalidCastException or ArgumentException or TargetInvocationException)
+            {
+                // A nested type the serializer flattened to text: the property keeps its default rather than failing the object.
+            }
+        }
+        return instance;
+    }
+}
