@@ -47,7 +47,8 @@ Describe 'A fleet run' {
     }
 
     It 'sends each piped object back to its own host, and leaves this machine''s alone' {
-        Get-Container -Session $sessions -Name web | Start-Container
+        # One at a time from inside ForEach-Object: a host's objects come once its session is free again.
+        Get-Container -Session $sessions -Name web | ForEach-Object { $_ | Start-Container }
         Get-Container -Session $sessions -Name web | Where-Object ComputerName -EQ '127.0.0.3' | Stop-Container -Timeout 1
 
         $status = @{}
@@ -165,9 +166,18 @@ Describe 'Hosts of a fleet' {
 
     It 'reports a host killed mid-way by name; the hosts still up finish their work' {
         $victim = $hosts | Where-Object Address -EQ '127.0.0.4'
-        $killer = Start-Process -FilePath (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/pwsh/pwsh') -PassThru -ArgumentList '-NoProfile', '-Command',
-            "Start-Sleep -Seconds 4; (Get-Process -Id $($victim.Process.Id)).Kill(`$true)"
-        $lines = Invoke-ContainerImage -Session $sessions -Image busybox -RemoveAutomatically -Command sh, -c, 'echo started; sleep 8; echo finished' -ErrorVariable failures -ErrorAction SilentlyContinue
+        # A separate pwsh kills the host's sshd with its sessions (the process tree) once the run's container exists there.
+        $containers = Join-Path $victim.Store 'containers'
+        $before = @(Get-ChildItem $containers -Directory -ErrorAction SilentlyContinue).Count
+        $ready = Join-Path $fleet.Work 'killer-ready'
+        $killer = Start-Process -FilePath (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/pwsh/pwsh') -PassThru -ArgumentList '-NoProfile', '-Command', @"
+Set-Content '$ready' ready
+while (@(Get-ChildItem '$containers' -Directory -ErrorAction SilentlyContinue).Count -le $before) { Start-Sleep -Milliseconds 50 }
+Start-Sleep -Milliseconds 500
+(Get-Process -Id $($victim.Process.Id)).Kill(`$true)
+"@
+        while (-not (Test-Path $ready)) { Start-Sleep -Milliseconds 50 }
+        $lines = Invoke-ContainerImage -Session $sessions -Image busybox -RemoveAutomatically -Command sh, -c, 'echo started; sleep 6; echo finished' -ErrorVariable failures -ErrorAction SilentlyContinue
         $killer.WaitForExit()
         ($lines | Where-Object { "$_" -eq 'finished' }).PSComputerName | Sort-Object | Should -Be '127.0.0.2', '127.0.0.3'
         $lines | Where-Object PSComputerName -EQ '127.0.0.4' | ForEach-Object { "$_" } | Should -Not -Contain 'finished'

@@ -8,7 +8,8 @@ namespace ContainerTools.Cmdlets.Common.Fleet;
 /// The runs a cmdlet owes its hosts: queued per session as records arrive (consecutive runs that differ only in the
 /// piped ids merged into one), then run at the end of the pipeline, hosts in parallel up to the throttle limit, one
 /// run after another on each host (a session runs one pipeline at a time). What the hosts write streams back to the
-/// cmdlet's own thread as it comes.
+/// cmdlet's own thread as it comes, except the objects that carry their session: those wait until their host is done,
+/// so a downstream cmdlet they are piped to (say in ForEach-Object) finds that session free to run on.
 /// </summary>
 internal sealed class FleetDispatch
 {
@@ -69,14 +70,30 @@ internal sealed class FleetDispatch
             finally
             {
                 throttle.Release();
+                events.Add(new FleetEvent(FleetEventKind.HostFinished, h.Session, null));
             }
         })).ToArray();
         Task.WhenAll(workers).ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
         try
         {
+            var held = new Dictionary<Guid, List<FleetEvent>>();
             foreach (var item in events.GetConsumingEnumerable())
             {
-                write(item);
+                if (item.Kind == FleetEventKind.Output && RemoteCall.IsHostedObject(item.Payload))
+                {
+                    (held.TryGetValue(item.Session.InstanceId, out var list) ? list : held[item.Session.InstanceId] = []).Add(item);
+                }
+                else if (item.Kind == FleetEventKind.HostFinished)
+                {
+                    if (held.Remove(item.Session.InstanceId, out var done))
+                    {
+                        done.ForEach(write);
+                    }
+                }
+                else
+                {
+                    write(item);
+                }
             }
         }
         finally
@@ -100,4 +117,6 @@ internal enum FleetEventKind
     Debug,
     Information,
     HostFailure,
+    /// <summary>The host has run all its calls: its session is free.</summary>
+    HostFinished,
 }
