@@ -10,6 +10,7 @@ packages=(
   apache2-utils           # htpasswd (bcrypt) for the registry tests' Basic auth
   tini containernetworking-plugins iptables nftables iproute2
   tmux zstd jq hyperfine uidmap
+  openssh-server openssh-client  # the fleet tests' and bench's sshd "hosts" (their own configs; /etc/ssh untouched)
 )
 missing=()
 for p in "${packages[@]}"; do
