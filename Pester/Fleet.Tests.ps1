@@ -97,6 +97,35 @@ Describe 'A fleet run' {
         Get-Container -Session $sessions -Label tier | Should -HaveCount 0
     }
 
+    It 'routes logs, file copies, images and volumes piped from a fleet run to their hosts' {
+        $logged = Invoke-ContainerImage -Session $sessions[0, 1] -Image busybox -Name talker -Command sh, -c, 'hostname' -Hostname box
+        $logged | Should -Be 'box', 'box'
+        $lines = Get-Container -Session $sessions[0, 1] -Name talker | Get-ContainerLog
+        ($lines.PSComputerName | Sort-Object) | Should -Be '127.0.0.2', '127.0.0.3'
+
+        # Paths are the host's: these hosts share this machine's file system, so one file serves both.
+        $file = Join-Path $fleet.Work 'greeting.txt'
+        Set-Content $file 'hello from here'
+        Get-Container -Session $sessions[0, 1] -Name talker | Copy-ContainerFile -ToContainer -Path $file -Destination /greeting.txt
+        Get-Container -Session $sessions[0, 1] -Name talker | Copy-ContainerFile -Path /greeting.txt -Destination (Join-Path $fleet.Work 'back.txt')
+        Get-Content (Join-Path $fleet.Work 'back.txt') | Should -Be 'hello from here'
+        Get-Container -Session $sessions[0, 1] -Name talker | Remove-Container
+
+        Add-ContainerImageTag -Session $sessions -Image busybox -Tag busybox:old
+        $old = Get-ContainerImage -Session $sessions -Name busybox:old
+        $old | Should -HaveCount 3
+        $old | ForEach-Object { $_ | Should -BeOfType ContainerTools.ContainerImage }
+        $old | Remove-ContainerImage
+        Get-ContainerImage -Session $sessions -Name busybox:old -ErrorAction SilentlyContinue | Should -HaveCount 0
+        Get-ContainerImage -Session $sessions -Name busybox | Should -HaveCount 3
+
+        New-ContainerVolume -Session $sessions[1, 2] -Name data | Out-Null
+        $volumes = Get-ContainerVolume -Session $sessions
+        ($volumes.ComputerName | Sort-Object) | Should -Be '127.0.0.3', '127.0.0.4'
+        $volumes | Remove-ContainerVolume -Confirm:$false
+        Get-ContainerVolume -Session $sessions | Should -HaveCount 0
+    }
+
     It 'names the host in a host''s own errors, and the other hosts'' results still come' {
         $found = Get-Container -Session $sessions -Name web, nothere -ErrorVariable failures -ErrorAction SilentlyContinue
         $found | Should -HaveCount 2
@@ -162,6 +191,18 @@ Describe 'Hosts of a fleet' {
         $warnings | Should -HaveCount 0
         Invoke-ContainerImage -Session $fresh -Image busybox -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
         "$failures" | Should -Match '^127\.0\.0\.5: .*busybox'
+    }
+
+    It 'leaves nothing of a fleet behind: sshd stopped, its sessions closed, its stores gone' {
+        $small = New-Fleet
+        $smallHost = Start-FleetHost $small '127.0.0.6'
+        $smallSession = New-FleetSession $small $smallHost
+        New-Container -Session $smallSession -Image busybox -Name left -Command sleep, 1 -ErrorAction SilentlyContinue | Out-Null
+        Remove-Fleet $small $smallSession
+        $smallHost.Process.HasExited | Should -BeTrue
+        $smallSession.State | Should -Not -Be 'Opened'
+        Test-Path $small.Work | Should -BeFalse
+        Test-FleetPort '127.0.0.6' $smallHost.Port | Should -BeFalse
     }
 
     It 'reports a host killed mid-way by name; the hosts still up finish their work' {

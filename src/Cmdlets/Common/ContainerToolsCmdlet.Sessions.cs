@@ -104,6 +104,9 @@ public abstract partial class ContainerToolsCmdlet
             case FleetEventKind.Information:
                 WriteInformation((InformationRecord)item.Payload!);
                 break;
+            case FleetEventKind.Progress:
+                WriteProgress(FleetProgress.FromHost((ProgressRecord)item.Payload!, item.Session));
+                break;
         }
     }
 }

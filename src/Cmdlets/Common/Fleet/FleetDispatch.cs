@@ -116,6 +116,7 @@ internal enum FleetEventKind
     Verbose,
     Debug,
     Information,
+    Progress,
     HostFailure,
     /// <summary>The host has run all its calls: its session is free.</summary>
     HostFinished,

@@ -29,6 +29,7 @@ internal static class HostRun
         shell.Streams.Warning.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Warning, session, shell.Streams.Warning[e.Index].Message));
         shell.Streams.Verbose.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Verbose, session, shell.Streams.Verbose[e.Index].Message));
         shell.Streams.Debug.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Debug, session, shell.Streams.Debug[e.Index].Message));
+        shell.Streams.Progress.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Progress, session, shell.Streams.Progress[e.Index]));
         shell.Streams.Information.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Information, session, shell.Streams.Information[e.Index]));
         using var stop = cancellation.Register(() => shell.BeginStop(null, null));
         try
