@@ -11,7 +11,7 @@ namespace ContainerTools.Cmdlets.Common.Fleet;
 /// its host: ComputerName, and the Session it came from, which is what routes it home when it is piped on (every
 /// cmdlet's -Session binds by property name). Strings and other plain values get PSComputerName, as Invoke-Command's do.
 /// </summary>
-internal static class HostedObjects
+public static class HostedObjects
 {
     public const string ComputerNameProperty = "ComputerName";
     public const string SessionProperty = "Session";
@@ -21,11 +21,17 @@ internal static class HostedObjects
 
     private static readonly ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
 
-    public static PSObject Rehydrate(PSObject remote, PSSession session, bool showHost)
+    /// <summary>The module's own object a deserialized ContainerTools.* property bag stands for; null for anything else.</summary>
+    public static object? Rebuild(PSObject remote)
+    {
+        var type = ModuleType(remote);
+        return type is null ? null : Build(type, remote);
+    }
+
+    internal static PSObject Rehydrate(PSObject remote, PSSession session, bool showHost)
     {
         var computer = session.ComputerName;
-        var typeName = remote.TypeNames.FirstOrDefault(n => n.StartsWith(Deserialized + "ContainerTools.", StringComparison.Ordinal));
-        var type = typeName is null ? null : Types.GetOrAdd(typeName.Substring(Deserialized.Length), FindType);
+        var type = ModuleType(remote);
         if (type is null)
         {
             var plain = remote.BaseObject is PSCustomObject ? remote : new PSObject(remote.BaseObject);
@@ -40,6 +46,12 @@ internal static class HostedObjects
             result.TypeNames.Insert(0, type.FullName + FleetViewSuffix);
         }
         return result;
+    }
+
+    private static Type? ModuleType(PSObject remote)
+    {
+        var typeName = remote.TypeNames.FirstOrDefault(n => n.StartsWith(Deserialized + "ContainerTools.", StringComparison.Ordinal));
+        return typeName is null ? null : Types.GetOrAdd(typeName.Substring(Deserialized.Length), FindType);
     }
 
     /// <summary>Only the module's own public types are rebuilt from a host's type names.</summary>
