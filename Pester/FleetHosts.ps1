@@ -111,7 +111,7 @@ function Remove-Fleet($Fleet, [System.Management.Automation.Runspaces.PSSession[
                 Import-Module '$(Join-Path $script:FleetRepo 'out/ContainerTools')'
                 Get-Container | Remove-Container -Force -ErrorAction SilentlyContinue -ErrorVariable +failed
                 Get-ContainerVolume | Remove-ContainerVolume -Force -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable +failed
-                `$failed | ForEach-Object { `"$($fleetHost.Address): `$_`" }"
+                `$failed | ForEach-Object { `"$($fleetHost.Address): `$(`$_.FullyQualifiedErrorId) `$(`$_.Exception.Message)`" }"
             Remove-Item Env:CONTAINERTOOLS_ROOT
         }
     }

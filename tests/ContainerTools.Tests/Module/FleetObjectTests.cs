@@ -18,7 +18,7 @@ public sealed class FleetObjectTests : IDisposable
     public void EveryOutputTypeComesBackFromAHostWithEveryPropertyValue()
     {
         var result = session.Run("""
-            function Sample([type] $type) {
+            function Sample([type] $type, [int] $depth = 0) {
                 $inner = [Nullable]::GetUnderlyingType($type)
                 if ($inner) { return Sample $inner }
                 switch ($type) {
@@ -33,6 +33,16 @@ public sealed class FleetObjectTests : IDisposable
                     ([string[]]) { return [string[]]@('a', 'b') }
                     ([hashtable]) { return @{ key = 'value' } }
                 }
+                if ($depth -lt 2 -and $type.IsClass -and -not $type.IsAbstract -and $type.Assembly.GetName().Name -like 'ContainerTools*' -and -not [Exception].IsAssignableFrom($type)) {
+                    return New-Sample $type ($depth + 1)
+                }
+                $element = if ($type.IsGenericType -and $type.GetGenericArguments().Length -eq 1) { $type.GetGenericArguments()[0] }
+                if ($element -and $element.Assembly.GetName().Name -like 'ContainerTools*' -and $type.IsAssignableFrom([System.Collections.Generic.List`1].MakeGenericType($element))) {
+                    $one = Sample $element ($depth + 1)
+                    if ($null -eq $one) { return $null }
+                    $list = [Activator]::CreateInstance([System.Collections.Generic.List`1].MakeGenericType($element)); $list.Add($one); $list.Add($one)
+                    return ,$list
+                }
                 if ($type.IsEnum) { return [Enum]::GetValues($type)[[Enum]::GetValues($type).Length - 1] }
                 if ($type -eq [System.Collections.Generic.IReadOnlyList[string]] -or $type -eq [System.Collections.Generic.List[string]]) { return [System.Collections.Generic.List[string]]@('a', 'b') }
                 if ($type -eq [System.Collections.Generic.IReadOnlyDictionary[string, string]] -or $type -eq [System.Collections.Generic.Dictionary[string, string]]) {
@@ -45,17 +55,23 @@ public sealed class FleetObjectTests : IDisposable
             Get-Command -Module ContainerTools | ForEach-Object { $_.OutputType.Type } |
                 Where-Object { $_ -and $_.Assembly.GetName().Name -like 'ContainerTools*' } | ForEach-Object { $types[$_.FullName] = $_ }
             function Json($value) { if ($null -eq $value) { 'null' } else { [System.Text.Json.JsonSerializer]::Serialize($value, $value.GetType(), [System.Text.Json.JsonSerializerOptions]$null) } }
-            foreach ($type in $types.Values) {
-                "type $($type.FullName)"
+            # An instance with a sample in every property it can sample; $script:unsampled names the others.
+            function New-Sample([type] $type, [int] $depth = 0) {
                 $instance = if ($type.GetConstructor([type]::EmptyTypes)) { [Activator]::CreateInstance($type) } else { [System.Runtime.CompilerServices.RuntimeHelpers]::GetUninitializedObject($type) }
-                $filled = @()
                 foreach ($property in $type.GetProperties([System.Reflection.BindingFlags]'Public,Instance')) {
                     if (-not $property.GetSetMethod($true) -or $property.GetIndexParameters()) { continue }
-                    $sample = Sample $property.PropertyType
-                    if ($null -eq $sample) { "unsampled $($type.Name).$($property.Name) $($property.PropertyType)"; continue }
+                    $sample = Sample $property.PropertyType $depth
+                    if ($null -eq $sample) { $script:unsampled += "$($type.Name).$($property.Name)"; continue }
                     $property.SetValue($instance, $sample -as $property.PropertyType)
-                    $filled += $property
                 }
+                $instance
+            }
+            foreach ($type in $types.Values) {
+                "type $($type.FullName)"
+                $script:unsampled = @()
+                $instance = New-Sample $type
+                $unsampled | ForEach-Object { "unsampled $_" }
+                $filled = $type.GetProperties([System.Reflection.BindingFlags]'Public,Instance') | Where-Object { $_.GetSetMethod($true) -and -not $_.GetIndexParameters() }
                 $travelled = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($instance, 1))
                 $rebuilt = [ContainerTools.Cmdlets.Common.Fleet.HostedObjects]::Rebuild($travelled)
                 if ($null -eq $rebuilt -or $rebuilt.GetType() -ne $type) { "lost $($type.FullName): came back as $($rebuilt.GetType())"; continue }

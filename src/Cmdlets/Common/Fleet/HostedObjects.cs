@@ -87,7 +87,7 @@ public static class HostedObjects
             }
             try
             {
-                property.SetValue(instance, LanguagePrimitives.ConvertTo(value, property.PropertyType));
+                property.SetValue(instance, Convert(value, property.PropertyType));
             }
             catch (Exception ex) when (ex is PSInvalidCastException or ArgumentException or TargetInvocationException)
             {
@@ -95,5 +95,63 @@ public static class HostedObjects
             }
         }
         return instance;
+    }
+
+    /// <summary>A property's value: nested module objects and lists of them rebuilt too, the rest by PowerShell's conversions.</summary>
+    private static object? Convert(object value, Type target)
+    {
+        if (value is PSObject nested && ModuleType(nested) is { } type && target.IsAssignableFrom(type))
+        {
+            return Build(type, nested);
+        }
+        var element = ElementType(target);
+        var items = (value as PSObject)?.BaseObject as System.Collections.IEnumerable ?? value as System.Collections.IEnumerable;
+        if (element is not null && items is not null && value is not string && (value as PSObject)?.BaseObject is not string
+            && element.Assembly.GetName().Name?.StartsWith("ContainerTools", StringComparison.Ordinal) == true)
+        {
+            var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            foreach (var item in items)
+            {
+                list.Add(item is null ? null : Convert(item, element));
+            }
+            if (target.IsArray)
+            {
+                var array = Array.CreateInstance(element, list.Count);
+                list.CopyTo(array, 0);
+                return array;
+            }
+            return list;
+        }
+        if (value is PSObject bag && bag.BaseObject is PSCustomObject)
+        {
+            return FromPropertyBag(bag, Nullable.GetUnderlyingType(target) ?? target);
+        }
+        return LanguagePrimitives.ConvertTo(value, target);
+    }
+
+    // A .NET value the serializer took apart at depth (a DateTimeOffset, say): rebuilt from its parts, else from the
+    // text it carried (ToString of a deserialized object is the original's).
+    private static object? FromPropertyBag(PSObject bag, Type target)
+    {
+        if (target == typeof(DateTimeOffset) && bag.Properties["UtcDateTime"]?.Value is DateTime utc && bag.Properties["Offset"]?.Value is TimeSpan offset)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(offset);
+        }
+        return LanguagePrimitives.ConvertTo(bag.ToString(), target, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>T of T[], List&lt;T&gt;, IReadOnlyList&lt;T&gt;, IList&lt;T&gt;, IEnumerable&lt;T&gt;...; null for other types.</summary>
+    private static Type? ElementType(Type target)
+    {
+        if (target.IsArray)
+        {
+            return target.GetElementType();
+        }
+        if (!target.IsGenericType || target.GetGenericArguments().Length != 1)
+        {
+            return null;
+        }
+        var element = target.GetGenericArguments()[0];
+        return target.IsAssignableFrom(typeof(List<>).MakeGenericType(element)) ? element : null;
     }
 }
