@@ -11,6 +11,8 @@ BeforeAll {
     $script:sessions = @($hosts | ForEach-Object { New-FleetSession $fleet $_ })
     $script:opened = [System.Collections.Generic.List[object]]::new()
     $opened.AddRange($sessions)
+    # Imported up front, so a host whose import fails stops the suite here with its reason, not test after test.
+    Invoke-Command -Session $sessions { Import-Module ContainerTools -ErrorAction Stop }
     # The image every host runs: New-BusyboxImage's Import-ContainerImage, sent to every host by a default -Session.
     $PSDefaultParameterValues['Import-ContainerImage:Session'] = $sessions
     New-BusyboxImage 'busybox' -Applets 'sh', 'sleep', 'echo', 'cat', 'hostname' | Out-Null
@@ -213,13 +215,15 @@ Describe 'Hosts of a fleet' {
         $ready = Join-Path $fleet.Work 'killer-ready'
         $killer = Start-Process -FilePath (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/pwsh/pwsh') -PassThru -ArgumentList '-NoProfile', '-Command', @"
 Set-Content '$ready' ready
-while (@(Get-ChildItem '$containers' -Directory -ErrorAction SilentlyContinue).Count -le $before) { Start-Sleep -Milliseconds 50 }
+`$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while (@(Get-ChildItem '$containers' -Directory -ErrorAction SilentlyContinue).Count -le $before) { if ([DateTime]::UtcNow -gt `$deadline) { exit 1 }; Start-Sleep -Milliseconds 50 }
 Start-Sleep -Milliseconds 500
 (Get-Process -Id $($victim.Process.Id)).Kill(`$true)
 "@
         while (-not (Test-Path $ready)) { Start-Sleep -Milliseconds 50 }
         $lines = Invoke-ContainerImage -Session $sessions -Image busybox -RemoveAutomatically -Command sh, -c, 'echo started; sleep 6; echo finished' -ErrorVariable failures -ErrorAction SilentlyContinue
-        $killer.WaitForExit()
+        $killer.WaitForExit(90000) | Should -BeTrue
+        $killer.ExitCode | Should -Be 0 -Because 'the run''s container appeared on 127.0.0.4 and the host was killed'
         ($lines | Where-Object { "$_" -eq 'finished' }).PSComputerName | Sort-Object | Should -Be '127.0.0.2', '127.0.0.3'
         $lines | Where-Object PSComputerName -EQ '127.0.0.4' | ForEach-Object { "$_" } | Should -Not -Contain 'finished'
         $failures | Should -HaveCount 1

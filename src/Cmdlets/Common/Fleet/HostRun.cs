@@ -25,7 +25,19 @@ internal static class HostRun
         }
         using var output = new PSDataCollection<PSObject>();
         output.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Output, session, HostedObjects.Rehydrate(output[e.Index], session, showHost)));
-        shell.Streams.Error.DataAdded += (_, e) => emit(ErrorEvent(session, shell.Streams.Error[e.Index]));
+        var moduleMissing = false;
+        shell.Streams.Error.DataAdded += (_, e) =>
+        {
+            var record = shell.Streams.Error[e.Index];
+            if (IsModuleMissing(record))
+            {
+                moduleMissing = true; // said once the pipeline is over: asking the host why needs its session
+            }
+            else
+            {
+                emit(new FleetEvent(FleetEventKind.Error, session, record));
+            }
+        };
         shell.Streams.Warning.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Warning, session, shell.Streams.Warning[e.Index].Message));
         shell.Streams.Verbose.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Verbose, session, shell.Streams.Verbose[e.Index].Message));
         shell.Streams.Debug.DataAdded += (_, e) => emit(new FleetEvent(FleetEventKind.Debug, session, shell.Streams.Debug[e.Index].Message));
@@ -35,6 +47,11 @@ internal static class HostRun
         try
         {
             shell.Invoke(null, output, new PSInvocationSettings { Host = StreamsOnlyHost.Instance });
+            if (moduleMissing)
+            {
+                emit(new FleetEvent(FleetEventKind.HostFailure, session, new FleetHostException(session.ComputerName, ModuleMissing(session), null)));
+                return false;
+            }
             return true;
         }
         catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException or PSInvalidOperationException)
@@ -50,18 +67,30 @@ internal static class HostRun
                 emit(new FleetEvent(FleetEventKind.Error, session, record));
                 return true;
             }
-            emit(new FleetEvent(FleetEventKind.HostFailure, session, new FleetHostException(session.ComputerName, record is not null && IsModuleMissing(record) ? ModuleMissing : ex.Message, ex)));
+            emit(new FleetEvent(FleetEventKind.HostFailure, session, new FleetHostException(session.ComputerName, moduleMissing || (record is not null && IsModuleMissing(record)) ? ModuleMissing(session) : ex.Message, ex)));
             return false;
         }
     }
 
-    private const string ModuleMissing = "ContainerTools is not installed there (Install-ContainerTools -Session)";
+    // ContainerTools\<cmdlet> that does not resolve says only "could not be loaded", installed or not: the host is asked
+    // which (the failing path only).
+    private static string ModuleMissing(PSSession session)
+    {
+        try
+        {
+            using var shell = PowerShell.Create();
+            shell.Runspace = session.Runspace;
+            shell.AddScript("if (-not (Get-Module -ListAvailable ContainerTools)) { return '' }; try { Import-Module ContainerTools -ErrorAction Stop; 'imports' } catch { \"$_\" }");
+            var answer = shell.Invoke(null, new PSInvocationSettings { Host = StreamsOnlyHost.Instance }).FirstOrDefault()?.ToString();
+            return string.IsNullOrEmpty(answer) ? "ContainerTools is not installed there (Install-ContainerTools -Session)"
+                : $"ContainerTools is there but does not import: {answer}";
+        }
+        catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException or PSInvalidOperationException)
+        {
+            return $"ContainerTools does not run there: {ex.Message}";
+        }
+    }
 
-    private static FleetEvent ErrorEvent(PSSession session, ErrorRecord record) => IsModuleMissing(record)
-        ? new FleetEvent(FleetEventKind.HostFailure, session, new FleetHostException(session.ComputerName, ModuleMissing, record.Exception))
-        : new FleetEvent(FleetEventKind.Error, session, record);
-
-    // ContainerTools\Get-Container on a host without the module: not found, or (its folder there but not importable) not loaded.
     private static bool IsModuleMissing(ErrorRecord record) =>
         (record.FullyQualifiedErrorId.StartsWith("CommandNotFoundException", StringComparison.Ordinal)
          || record.FullyQualifiedErrorId.StartsWith("CouldNotAutoLoadModule", StringComparison.OrdinalIgnoreCase))
