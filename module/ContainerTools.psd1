@@ -9,7 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('ContainerTools.Format.ps1xml')
-    TypesToProcess       = @('ContainerTools.Types.ps1xml', 'ContainerTools.Fleet.Types.ps1xml')
+    TypesToProcess       = @('ContainerTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-ContainerImageTag'
         'Build-ContainerImage'
