@@ -55,6 +55,8 @@
         'New-ContainerVolume'
         'Remove-ContainerVolume'
         'Reset-ContainerStore'
+        'Get-ContainerHost'
+        'Install-ContainerTools'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -12,9 +12,9 @@ packages=(
   tmux zstd jq hyperfine uidmap
   gcc libseccomp-dev      # the confinement tests' static syscall probe
   docker.io docker-compose  # real Docker API clients (docker 20.10 CLI, Compose 1.29); dockerd only in bench/api.sh
-  openssh-server          # the fleet tests' own sshd instances (the system's sshd is left as it is)
   golang-go golang-github-opencontainers-runtime-tools-dev golang-github-google-uuid-dev  # bench/oci-validation.sh
   libseccomp2 libc6-dev  # ctinit and the engine load seccomp filters; the probe is linked statically
+  openssh-server openssh-client  # the fleet tests' and bench's sshd "hosts" (their own configs; /etc/ssh untouched)
 )
 missing=()
 for p in "${packages[@]}"; do

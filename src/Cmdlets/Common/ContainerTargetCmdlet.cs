@@ -16,7 +16,7 @@ public abstract class ContainerTargetCmdlet : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Container { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var text in Container)
         {

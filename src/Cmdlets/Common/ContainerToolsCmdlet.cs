@@ -10,9 +10,10 @@ namespace ContainerTools.Cmdlets.Common;
 
 /// <summary>
 /// The base of every ContainerTools cmdlet: finds the store, turns engine failures into ErrorRecords and
-/// engine progress into Write-Progress. Cmdlets stay thin: bind parameters, call the engine, write objects.
+/// engine progress into Write-Progress. Cmdlets stay thin: bind parameters, call the engine, write objects. -Session runs
+/// them on other hosts (ContainerToolsCmdlet.Sessions.cs): cmdlets implement the *Locally methods.
 /// </summary>
-public abstract class ContainerToolsCmdlet : PSCmdlet
+public abstract partial class ContainerToolsCmdlet : PSCmdlet
 {
     private StoreRoot? root;
     private ImageStore? images;
@@ -50,6 +51,7 @@ public abstract class ContainerToolsCmdlet : PSCmdlet
     private readonly CancellationTokenSource stopping = new();
 
     protected override void StopProcessing() => stopping.Cancel();
+
 
     /// <summary>
     /// The image a user named. Unknown names are ImageNotFound (ObjectNotFound); text that cannot be a name at all is

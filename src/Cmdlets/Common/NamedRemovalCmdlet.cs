@@ -20,7 +20,7 @@ public abstract class NamedRemovalCmdlet : ContainerToolsCmdlet
 
     protected abstract void Remove(string name, bool force);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var name in Name)
         {

@@ -40,7 +40,7 @@ public sealed class ConvertToContainerImageCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Pause { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         var image = TryEngine(() => new ContainerCommit(Containers).Commit(new CommitOptions
         {

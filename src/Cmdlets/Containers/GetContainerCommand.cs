@@ -29,7 +29,7 @@ public sealed class GetContainerCommand : ContainerToolsCmdlet
     [Parameter]
     public string[]? Label { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (ParameterSetName == ById)
         {

@@ -42,9 +42,9 @@ public sealed class GetContainerEventCommand : ContainerToolsCmdlet
     private readonly List<string> containers = new();
 
     // Piped containers arrive one per ProcessRecord; the events are written once, at the end.
-    protected override void ProcessRecord() => containers.AddRange(Container ?? []);
+    protected override void ProcessRecordLocally() => containers.AddRange(Container ?? []);
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         var since = Bound(nameof(Since), Since);
         var until = Bound(nameof(Until), Until);

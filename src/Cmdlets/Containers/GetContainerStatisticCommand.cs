@@ -39,7 +39,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
     [ValidateRange(10, 60_000)]
     public int IntervalMilliseconds { get; set; } = 1000;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (Container is null)
         {
@@ -68,7 +68,7 @@ public sealed class GetContainerStatisticCommand : ContainerToolsCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         if (!named)
         {

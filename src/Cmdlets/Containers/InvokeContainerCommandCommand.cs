@@ -52,12 +52,12 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
     private bool inputGiven;
     private bool ranForPipedContainers;
 
-    protected override void BeginProcessing()
+    protected override void BeginProcessingLocally()
     {
         inputGiven = MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
     }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (!MyInvocation.ExpectingInput)
         {
@@ -80,7 +80,7 @@ public sealed class InvokeContainerCommandCommand : ContainerToolsCmdlet
         RunInEach(null);
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         if (ranForPipedContainers)
         {

@@ -28,7 +28,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
     [Alias("Rm")]
     public SwitchParameter RemoveAutomatically { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         var terminalSession = !Detach && (Interactive || Tty);
         if (terminalSession && Interactive && Tty && !TerminalSessions.HostHasTerminal)

@@ -8,7 +8,7 @@ namespace ContainerTools.Cmdlets.Containers;
 [OutputType(typeof(ContainerTools.Container))]
 public sealed class NewContainerCommand : ContainerCreateCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (!ShouldProcess(Image, "Create container" + (Name is null ? "" : $" '{Name}'")))
         {

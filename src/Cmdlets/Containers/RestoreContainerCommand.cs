@@ -12,7 +12,7 @@ namespace ContainerTools.Cmdlets.Containers;
 [OutputType(typeof(ContainerTools.Container))]
 public sealed class RestoreContainerCommand : ContainerToolsCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (!ShouldProcess(Root.Path, "Restore containers")) return;
         var restored = TryEngine(() => Containers.Restore(), Root.Path);

@@ -23,7 +23,7 @@ public sealed class AddContainerImageTagCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var nameOrId in Image)
         {

@@ -72,7 +72,7 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long? SourceDateEpoch { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (InputObject is not null)
         {
@@ -80,7 +80,7 @@ public sealed class BuildContainerImageCommand : RegistryCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         var context = GetUnresolvedProviderPathFromPSPath(Path);
         var output = new BuildOutputWriter(this);

@@ -16,7 +16,7 @@ public sealed class ClearContainerBuildCacheCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter All { get; set; }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         var what = All ? "every build-cache entry and the intermediate images no image needs" : "the intermediate images no image needs and their build-cache entries";
         if (!ShouldProcess(Root.Path, $"Remove {what}"))

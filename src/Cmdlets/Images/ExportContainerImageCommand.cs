@@ -29,7 +29,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
     [Parameter]
     public ArchiveFormat Format { get; set; } = ArchiveFormat.DockerArchive;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var nameOrId in Image)
         {
@@ -44,7 +44,7 @@ public sealed class ExportContainerImageCommand : ContainerToolsCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         if (anyUnknown || images.Count == 0)
         {

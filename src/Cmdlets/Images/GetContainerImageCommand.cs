@@ -20,7 +20,7 @@ public sealed class GetContainerImageCommand : ContainerToolsCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ById)]
     public string[]? Id { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (ParameterSetName == ById)
         {

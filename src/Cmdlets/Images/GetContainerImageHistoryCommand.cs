@@ -15,7 +15,7 @@ public sealed class GetContainerImageHistoryCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Image { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var text in Image)
         {

@@ -31,7 +31,7 @@ public sealed class ImportContainerImageCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var path in ResolvePaths())
         {

@@ -21,7 +21,7 @@ public sealed class RemoveContainerImageCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var nameOrId in Image)
         {

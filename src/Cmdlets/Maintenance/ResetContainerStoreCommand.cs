@@ -33,7 +33,7 @@ public sealed class ResetContainerStoreCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void EndProcessing()
+    protected override void EndProcessingLocally()
     {
         if (Orphaned)
         {

@@ -13,7 +13,7 @@ public sealed class GetContainerNetworkCommand : ContainerToolsCmdlet
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         var networks = TryEngine(() => Containers.Networks.List(), Root.Path);
         if (networks is null)

@@ -23,7 +23,7 @@ public sealed class NewContainerNetworkCommand : ContainerToolsCmdlet
     [Parameter]
     public SwitchParameter Internal { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (!ShouldProcess(Name, "Create network"))
         {

@@ -20,7 +20,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdlet
     [Credential]
     public PSCredential Credential { get; set; } = PSCredential.Empty;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         var registry = CredentialStore.KeyRegistry(Registry);
         var credential = ToRegistryCredential(Credential);

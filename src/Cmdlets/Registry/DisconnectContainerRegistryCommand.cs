@@ -12,7 +12,7 @@ public sealed class DisconnectContainerRegistryCommand : RegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Registry { get; set; } = [Runtime.Images.ImageReference.DefaultRegistry];
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var text in Registry)
         {

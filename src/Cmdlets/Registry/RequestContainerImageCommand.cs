@@ -34,7 +34,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdlet
     [Parameter]
     public SwitchParameter AllTags { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         Platform? platform = null;
         if (Platform is not null && !TryEngine(() => { platform = PlatformSelector.Parse(Platform); }, Platform))

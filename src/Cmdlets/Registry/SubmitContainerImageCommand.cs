@@ -31,7 +31,7 @@ public sealed class SubmitContainerImageCommand : RegistryCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         foreach (var nameOrId in Image)
         {

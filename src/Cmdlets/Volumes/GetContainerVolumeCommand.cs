@@ -13,7 +13,7 @@ public sealed class GetContainerVolumeCommand : ContainerToolsCmdlet
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         var volumes = TryEngine(() => Containers.Volumes.List(), Root.Path);
         if (volumes is null)

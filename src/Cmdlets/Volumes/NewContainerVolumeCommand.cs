@@ -13,7 +13,7 @@ public sealed class NewContainerVolumeCommand : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordLocally()
     {
         if (!ShouldProcess(Name ?? "(anonymous)", "Create volume"))
         {

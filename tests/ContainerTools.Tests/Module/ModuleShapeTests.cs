@@ -23,6 +23,8 @@ public sealed class ModuleShapeTests : IDisposable
         ["New-ContainerNetwork", "Get-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
          "New-ContainerVolume", "Get-ContainerVolume", "Remove-ContainerVolume"];
 
+    private static readonly string[] FleetCmdlets = ["Get-ContainerHost", "Install-ContainerTools"];
+
     private readonly ModuleSession session = new();
 
     public void Dispose() => session.Dispose();
@@ -50,6 +52,27 @@ public sealed class ModuleShapeTests : IDisposable
         Assert.Subset(inDll.ToHashSet(), ImageCmdlets.ToHashSet());
         Assert.Subset(inDll.ToHashSet(), ContainerCmdlets.ToHashSet());
         Assert.Subset(inDll.ToHashSet(), NetworkAndVolumeCmdlets.ToHashSet());
+        Assert.Subset(inDll.ToHashSet(), FleetCmdlets.ToHashSet());
+    }
+
+    [Fact]
+    public void EveryCmdletButInstallRunsOnSessionsThatPipedObjectsBring()
+    {
+        var commands = session.Run("Get-Command -Module ContainerTools").ThrowOnErrors().Values<CmdletInfo>().Where(c => c.Name != "Install-ContainerTools").ToList();
+        Assert.Contains(commands, c => c.Name == "Get-ContainerHost");
+        foreach (var command in commands)
+        {
+            var sessionParameter = command.Parameters["Session"];
+            Assert.Equal(typeof(System.Management.Automation.Runspaces.PSSession[]), sessionParameter.ParameterType);
+            Assert.All(sessionParameter.ParameterSets.Values, set =>
+            {
+                Assert.True(set.ValueFromPipelineByPropertyName, $"{command.Name} -Session does not bind by property name");
+                Assert.False(set.IsMandatory, command.Name);
+            });
+            Assert.Equal(typeof(int), command.Parameters["ThrottleLimit"].ParameterType);
+        }
+        var install = session.Run("(Get-Command Install-ContainerTools).Parameters['Session']").ThrowOnErrors().Values<ParameterMetadata>().Single();
+        Assert.True(install.ParameterSets.Values.Single().IsMandatory);
     }
 
     [Fact]
@@ -133,7 +156,7 @@ public sealed class ModuleShapeTests : IDisposable
     [Fact]
     public void GetHelpShowsSynopsisDescriptionParametersAndExamplesForEveryCmdlet()
     {
-        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets).Concat(NetworkAndVolumeCmdlets))
+        foreach (var cmdlet in ImageCmdlets.Concat(ContainerCmdlets).Concat(NetworkAndVolumeCmdlets).Concat(FleetCmdlets))
         {
             CmdletHelp.AssertComplete(session, cmdlet);
         }
