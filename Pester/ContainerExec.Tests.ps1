@@ -44,7 +44,7 @@ Describe 'Invoke-ContainerCommand' {
 
     It 'has the container''s capabilities and no_new_privs' {
         $status = Invoke-ContainerCommand web -Command grep, -E, '^(CapEff|NoNewPrivs)', /proc/self/status
-        $status | Should -Be "CapEff:`t00000000a80425fb", "NoNewPrivs:`t1"
+        $status | Should -Be "CapEff:`t00000000a80425fb", "NoNewPrivs:`t0"
     }
 
     It 'sends piped strings to stdin, or -InputObject' {

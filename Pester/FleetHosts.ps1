@@ -111,6 +111,8 @@ function Remove-Fleet($Fleet, [System.Management.Automation.Runspaces.PSSession[
                 Import-Module '$(Join-Path $script:FleetRepo 'out/ContainerTools')'
                 Get-Container | Remove-Container -Force -ErrorAction SilentlyContinue -ErrorVariable +failed
                 Get-ContainerVolume | Remove-ContainerVolume -Force -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable +failed
+                # The default bridge's host rules and link go with the store (the hosts' runs attach to it).
+                Reset-ContainerStore -Force -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable +failed | Out-Null
                 `$failed | ForEach-Object { `"$($fleetHost.Address): `$(`$_.FullyQualifiedErrorId) `$(`$_.Exception.Message)`" }"
             Remove-Item Env:CONTAINERTOOLS_ROOT
         }

@@ -232,6 +232,7 @@ public static class ErrorIds
         EndpointAlreadyExists,
         EndpointNotFound,
         GroupNotFound,
+        HookFailed,
         HostNetworkCannotConnect,
         RestartPolicyWithAutoRemove,
         NoHealthCheck,

@@ -33,7 +33,13 @@ public sealed class FleetObjectTests : IDisposable
                     ([string[]]) { return [string[]]@('a', 'b') }
                     ([hashtable]) { return @{ key = 'value' } }
                 }
-                if ($depth -lt 2 -and $type.IsClass -and -not $type.IsAbstract -and $type.Assembly.GetName().Name -like 'ContainerTools*' -and -not [Exception].IsAssignableFrom($type)) {
+                if ($type.IsArray -and $type.GetElementType().Assembly.GetName().Name -like 'ContainerTools*') {
+                    $one = Sample $type.GetElementType() ($depth + 1)
+                    if ($null -eq $one) { return $null }
+                    $array = [Array]::CreateInstance($type.GetElementType(), 2); $array[0] = $one; $array[1] = $one
+                    return ,$array
+                }
+                if ($depth -lt 2 -and $type.IsClass -and -not $type.IsArray -and -not $type.IsAbstract -and $type.Assembly.GetName().Name -like 'ContainerTools*' -and -not [Exception].IsAssignableFrom($type)) {
                     return New-Sample $type ($depth + 1)
                 }
                 $element = if ($type.IsGenericType -and $type.GetGenericArguments().Length -eq 1) { $type.GetGenericArguments()[0] }

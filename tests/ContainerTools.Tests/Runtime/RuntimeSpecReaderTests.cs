@@ -96,7 +96,6 @@ public sealed class RuntimeSpecReaderTests
     }
 
     [Theory]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"mountLabel":"system_u:object_r:container_file_t:s0"}}""", "linux.mountLabel")]
     [InlineData("""{"process":{"args":["true"],"apparmorProfile":"docker-default"}}""", "process.apparmorProfile")]
     [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]

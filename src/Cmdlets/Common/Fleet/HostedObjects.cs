@@ -64,7 +64,7 @@ public static class HostedObjects
                 continue;
             }
             var type = assembly.GetType(name, throwOnError: false);
-            if (type is { IsPublic: true, IsClass: true, IsAbstract: false } && type != typeof(string))
+            if (type is { IsPublic: true, IsClass: true, IsAbstract: false, IsArray: false } && type != typeof(string))
             {
                 return type;
             }
