@@ -26,6 +26,13 @@ pester_status=$?
 read -r p_passed p_failed p_skipped p_result < "$results/pester.counts" 2>/dev/null || { p_passed=0 p_failed=0 p_skipped=0 p_result=missing; }
 echo "Pester: $p_passed passed, $p_failed failed, $p_skipped skipped"
 
+# The failures again, last, so that a log's tail names them.
+if [ -n "$trx" ] && [ "${failed:-0}" != 0 ]; then
+  echo "xunit failures:"
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="/  /; s/"$//'
+  awk '/<UnitTestResult [^>]*outcome="Failed"/{f=1} f&&/<Message>/{m=$0; sub(/.*<Message>/,"",m); print "    " substr(m,1,400); f=0}' "$trx"
+fi
+
 status=0
 if [ "$xunit_status" -ne 0 ] || [ -z "$trx" ]; then status=1; fi
 if [ "$pester_status" -ne 0 ] || [ "$p_result" != Passed ]; then status=1; fi
