@@ -4,6 +4,9 @@ using ContainerTools.Tests.Registry;
 namespace ContainerTools.Tests.Api;
 
 /// <summary>docker-compose 1.29, networks, volumes, cp, images and a local registry, through ctapi.</summary>
+// Its containers use docker's bridge and published ports: it runs in the network tests' collection, whose
+// iptables checks would otherwise see its rules come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class ComposeAndResourceTests : IDisposable
 {
     private readonly ApiServer _server = new();

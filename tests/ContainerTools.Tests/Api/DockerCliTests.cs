@@ -4,6 +4,9 @@ using ContainerTools.Tests.Module;
 namespace ContainerTools.Tests.Api;
 
 /// <summary>The docker CLIs (20.10, API 1.41; and 28, negotiating down) driving ctapi; the engine sees the same containers.</summary>
+// Its containers use docker's bridge and published ports: it runs in the network tests' collection, whose
+// iptables checks would otherwise see its rules come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class DockerCliTests : IDisposable
 {
     private readonly ApiServer _server = new();

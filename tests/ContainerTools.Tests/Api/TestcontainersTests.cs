@@ -4,6 +4,9 @@ using DotNet.Testcontainers.Images;
 namespace ContainerTools.Tests.Api;
 
 /// <summary>Testcontainers for .NET (4.17) against ctapi: a container on its own network, waited for until its port answers, then disposed with nothing left.</summary>
+// Its containers use docker's bridge and published ports: it runs in the network tests' collection, whose
+// iptables checks would otherwise see its rules come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class TestcontainersTests : IDisposable
 {
     private readonly ApiServer _server = new();
