@@ -29,8 +29,8 @@ echo "Pester: $p_passed passed, $p_failed failed, $p_skipped skipped"
 # The failures again, last, so that a log's tail names them.
 if [ -n "$trx" ] && [ "${failed:-0}" != 0 ]; then
   echo "xunit failures:"
-  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="/  /; s/"$//'
-  awk '/<UnitTestResult [^>]*outcome="Failed"/{f=1} f&&/<Message>/{m=$0; sub(/.*<Message>/,"",m); print "    " substr(m,1,400); f=0}' "$trx"
+  awk '/<UnitTestResult [^>]*outcome="Failed"/ { name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); print "  " name; f = 1 }
+       f && /<Message>/ { m = $0; sub(/.*<Message>/, "", m); print "    " substr(m, 1, 300); f = 0 }' "$trx"
 fi
 
 status=0
