@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContainerTools.Runtime.Storage;
 
 namespace ContainerTools.Api.Http;
 
@@ -49,21 +50,9 @@ internal sealed class ChunkedBodyStream(HttpInput input) : ReadOnlyBodyStream
     }
 }
 
-/// <summary>Base of the request body streams: read-only, forward-only.</summary>
-internal abstract class ReadOnlyBodyStream : Stream
+/// <summary>Base of the request body streams: the engine's read-only, forward-only stream, drained between requests.</summary>
+internal abstract class ReadOnlyBodyStream : ReadOnlyForwardStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public abstract override int Read(Span<byte> buffer);
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     /// <summary>Reads what the handler left unread, so the next request on the connection starts at its head.</summary>
     public void Drain()
     {
