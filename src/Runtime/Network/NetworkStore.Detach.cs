@@ -89,13 +89,8 @@ public sealed partial class NetworkStore
     private System.Text.Json.Nodes.JsonObject ConflistOf(ContainerNetwork network, Endpoint endpoint) =>
         NetworkConflist.Build(network, _paths.Ipam(network.Name), endpoint.PortMappings.Count > 0, endpoint.NetworkRules);
 
-    /// <summary>
-    /// The namespace no longer exists: its file is gone, or (after a reboot) still there but no longer a mount of one.
-    /// A /proc/PID/ns/net path (a container without a netns file) is gone with its process.
-    /// </summary>
-    private static bool NamespaceGone(string netnsPath) =>
-        !File.Exists(netnsPath)
-        || (!netnsPath.StartsWith("/proc/", StringComparison.Ordinal) && !OciRuntime.Linux.NetworkNamespaceFile.Exists(netnsPath));
+    /// <summary>The namespace no longer exists: its file is gone, or (after a reboot) still there but no namespace.</summary>
+    private static bool NamespaceGone(string netnsPath) => !OciRuntime.Linux.NetworkNamespaceFile.IsNamespace(netnsPath);
 
     private static CniAttachment AttachmentOf(Endpoint endpoint) =>
         new(endpoint.ContainerId, endpoint.NetnsPath, endpoint.InterfaceName, NetworkConflist.RuntimeConfig(endpoint.PortMappings));
