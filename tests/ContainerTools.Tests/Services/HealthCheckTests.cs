@@ -24,6 +24,16 @@ public sealed class HealthCheckTests : IDisposable
 
     private string? HealthOf(Container container) => _host.Store.Resolve(container.Id).Health?.Status;
 
+    /// <summary>A busybox container without a network whose health command runs every 200 ms.</summary>
+    private static ContainerCreateOptions Probed(string healthCommand, params string[] command) => new()
+    {
+        Image = "busybox",
+        Network = "none",
+        Command = command,
+        HealthCommand = healthCommand,
+        HealthInterval = TimeSpan.FromMilliseconds(200),
+    };
+
     [Fact]
     public void AProbeTurnsUnhealthyAfterItsRetriesAndHealthyAgainAfterTheFix()
     {
@@ -60,13 +70,8 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public void HealthOnFailureRestartRestartsTheProgramAndAStopEndsIt()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("false", "sleep", "1000") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sleep", "1000"],
-            HealthCommand = "false",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthRetries = 1,
             HealthOnFailure = "restart",
         });
@@ -82,14 +87,9 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public void HealthOnFailureKillLeavesTheRestToTheRestartPolicy()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("false", "sleep", "1000") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sleep", "1000"],
             RestartPolicy = "on-failure:1",
-            HealthCommand = "false",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthRetries = 1,
             HealthOnFailure = "kill",
         });
@@ -104,14 +104,9 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public void HealthOnFailureStopSendsTheStopSignalAndNoPolicyBringsItBack()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("false", "sh", "-c", "trap 'echo got-term; exit 7' TERM; while true; do sleep 0.1; done") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sh", "-c", "trap 'echo got-term; exit 7' TERM; while true; do sleep 0.1; done"],
             RestartPolicy = "always",
-            HealthCommand = "false",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthRetries = 2,
             HealthOnFailure = "stop",
         });
@@ -128,13 +123,8 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public void FailuresDuringTheStartPeriodDoNotCount()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("test -e /ready", "sh", "-c", "sleep 3; touch /ready; exec sleep 1000") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sh", "-c", "sleep 3; touch /ready; exec sleep 1000"],
-            HealthCommand = "test -e /ready",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthRetries = 1,
             HealthStartPeriod = TimeSpan.FromSeconds(60),
         });
@@ -147,20 +137,15 @@ public sealed class HealthCheckTests : IDisposable
         Assert.Equal(["health_status: healthy"], actions);
 
         // Once healthy, a failure counts even inside the start period (Docker's rule).
-        using (var rm = _host.Store.Exec(container.Id, new ExecOptions { Command = ["rm", "/ready"] })) Assert.Equal(0, rm.WaitForExit());
+        Exec(container, "rm", "/ready");
         Assert.True(SpinWait.SpinUntil(() => HealthOf(container) == HealthStatus.Unhealthy, Patience));
     }
 
     [Fact]
     public void APausedContainerIsNotProbed()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("test ! -e /fail", "sleep", "1000") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sleep", "1000"],
-            HealthCommand = "test ! -e /fail",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthTimeout = TimeSpan.FromMilliseconds(500),
             HealthRetries = 2,
         });

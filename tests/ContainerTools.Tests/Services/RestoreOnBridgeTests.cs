@@ -64,17 +64,7 @@ public sealed class RestoreOnBridgeTests(NetworkHostState hostState)
         }
         finally
         {
-            try
-            {
-                foreach (var container in store.List()) store.Remove(container.Id, force: true);
-                foreach (var network in store.Networks.List()) store.Networks.Remove(network.Name, force: true);
-            }
-            catch (Exception)
-            {
-                // Dispose reports what is left.
-            }
-            containers.Dispose();
-            if (bridge.Length > 0 && HostCommand.Check("ip", "-o", "link", "show").Contains(bridge)) HostCommand.Run("ip", "link", "del", bridge);
+            ContainerNetworkingTests.Cleanup(containers, bridge);
         }
     }
 
