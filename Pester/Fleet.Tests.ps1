@@ -137,6 +137,74 @@ Describe 'A fleet run' {
         ($nowhere | ForEach-Object { ($_.ToString() -split ':')[0] } | Sort-Object) | Should -Be '127.0.0.2', '127.0.0.3', '127.0.0.4'
         $nowhere | ForEach-Object { $_.FullyQualifiedErrorId | Should -Match '^ContainerNotFound' }
     }
+
+    It 'refuses Enter-Container and -Interactive/-Tty runs over -Session, and a host refuses to attach a -Tty container to its session' {
+        Enter-Container -Session $sessions -Container web -ErrorVariable entered -ErrorAction SilentlyContinue
+        $entered | Should -HaveCount 1
+        $entered[0].FullyQualifiedErrorId | Should -BeLike 'NeedsLocalTerminal,*'
+        $entered[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $entered[0].TargetObject | Should -Be 'web'
+        "$($entered[0])" | Should -Match 'ssh -t'
+
+        Invoke-ContainerImage -Session $sessions -Name typed -Image busybox -Interactive -Tty -Command sh -ErrorVariable ran -ErrorAction SilentlyContinue
+        $ran | Should -HaveCount 1
+        $ran[0].FullyQualifiedErrorId | Should -BeLike 'NeedsLocalTerminal,*'
+        $ran[0].TargetObject | Should -Be 'busybox'
+        # Refused before anything was sent: no host made the container.
+        Get-Container -Session $sessions -Name typed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        # -Detach needs no terminal: it runs.
+        Invoke-ContainerImage -Session $sessions[0] -Name typed -Image busybox -Interactive -Tty -Detach -Command sleep, 300 | Remove-Container -Force -Confirm:$false
+
+        # Whether a container needs the terminal is known only on its host: the host refuses, before starting it.
+        New-Container -Session $sessions[0] -Name tty -Image busybox -Tty -Command sh |
+            Start-Container -Attach -ErrorVariable attached -ErrorAction SilentlyContinue
+        $attached | Should -HaveCount 1
+        $attached[0].FullyQualifiedErrorId | Should -BeLike 'NeedsLocalTerminal,*'
+        "$($attached[0])" | Should -BeLike '127.0.0.2: *'
+        (Get-Container -Session $sessions[0] -Name tty).Status | Should -Be 'Created'
+        Remove-Container -Session $sessions[0] -Container tty -Confirm:$false
+    }
+
+    It 'asks -Confirm here, once per host, and runs only on the hosts approved' {
+        New-Container -Session $sessions -Name confirmable -Image busybox -Command sleep, 1 | Out-Null
+        Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'AnsweringHost.cs'))
+        $answering = [AnsweringHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($answering)
+        $runspace.Open()
+        try {
+            $remove = {
+                param($module, $sessions, $confirm)
+                Import-Module $module
+                if ($confirm) { Remove-Container -Session $sessions -Container confirmable -Confirm }
+                else { $ConfirmPreference = 'Medium'; Remove-Container -Session $sessions -Container confirmable }
+            }
+            $module = (Get-Module ContainerTools).Path
+            'No', 'Yes', 'Yes' | ForEach-Object { $answering.Answers.Choices.Enqueue($_) }
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $ps.AddScript($remove).AddArgument($module).AddArgument($sessions).AddArgument($true).Invoke() | Out-Null
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $answering.Answers.Asked | Should -HaveCount 3
+            $answering.Answers.Asked[0] | Should -BeLike '*"Remove-Container"*"confirmable on 127.0.0.2"*'
+            $answering.Answers.Asked[2] | Should -BeLike '*"confirmable on 127.0.0.4"*'
+            (Get-Container -Session $sessions -Name confirmable -ErrorAction SilentlyContinue).ComputerName | Should -Be '127.0.0.2'
+
+            # $ConfirmPreference asks as -Confirm does; Yes to All answers for every host that follows.
+            New-Container -Session $sessions[1] -Name confirmable -Image busybox -Command sleep, 1 | Out-Null
+            $answering.Answers.Asked.Clear()
+            $answering.Answers.Choices.Enqueue('Yes to All')
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $ps.AddScript($remove).AddArgument($module).AddArgument($sessions[0, 1]).AddArgument($false).Invoke() | Out-Null
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $answering.Answers.Asked | Should -HaveCount 1
+            Get-Container -Session $sessions -Name confirmable -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally {
+            $runspace.Dispose()
+            Remove-Container -Session $sessions -Container confirmable -Force -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
 }
 
 Describe 'Hosts of a fleet' {

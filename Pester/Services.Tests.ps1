@@ -55,6 +55,28 @@ Describe 'A service that stays up' {
         @(Get-ContainerEvent -Since (Get-Date).AddMinutes(-5) | Where-Object Action -like 'health_status*').Count | Should -BeGreaterOrEqual 2
     }
 
+    It 'is not probed while paused, and with -HealthOnFailure stop stays down once unhealthy, whatever its policy' {
+        $flag = Join-Path $store.Root 'flag'
+        New-Item -ItemType Directory $flag | Out-Null
+        New-Item -ItemType File (Join-Path $flag 'ok') | Out-Null
+        Invoke-ContainerImage local/busybox:1 -Detach -Name guarded -Network none -Volume "${flag}:/flag" -Init -RestartPolicy always `
+            -HealthCommand 'test -e /flag/ok' -HealthInterval 200ms -HealthRetries 2 -HealthOnFailure stop -Command sleep, 1000 |
+            Wait-Container -Condition Healthy -Timeout 60
+        Suspend-Container guarded | Out-Null
+        Remove-Item (Join-Path $flag 'ok')   # a probe would fail now, but none runs while paused
+        Start-Sleep -Seconds 2
+        $paused = Get-Container guarded
+        $paused.Status | Should -Be Paused
+        $paused.Health | Should -Be healthy
+
+        Resume-Container guarded | Out-Null
+        Get-Container guarded | Wait-Container -Timeout 60 | Should -Be 143
+        Start-Sleep -Milliseconds 500
+        $stopped = Get-Container guarded
+        $stopped.Status | Should -Be Exited
+        $stopped.RestartCount | Should -Be 0
+    }
+
     It 'stops with its own signal, and with -Init passes SIGTERM to a program that would ignore it as PID 1' {
         $trap = Invoke-ContainerImage local/busybox:1 -Detach -Name trapper -Network none -StopSignal SIGUSR1 -StopTimeout 30s `
             -Command sh, -c, "trap 'exit 7' USR1; echo ready; while true; do sleep 0.1; done"

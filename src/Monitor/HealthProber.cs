@@ -106,7 +106,13 @@ internal sealed class HealthProber
                 }
                 pid = _pid;
             }
-            var result = Probe(pid);
+            var result = Paused() ? null : Probe(pid);
+            if (result is null)
+            {
+                // Docker does not probe a paused container; the next probe is one interval after this one was due.
+                due = DateTimeOffset.UtcNow + _check.Interval;
+                continue;
+            }
             due = result.End + _check.Interval;
             lock (_gate)
             {
@@ -175,8 +181,18 @@ internal sealed class HealthProber
         catch (Exception) { } // best effort: the next probe writes it again
     }
 
-    /// <summary>One probe: launched like an exec (ctinit joins the container), its output read until it exits or the timeout passes.</summary>
-    private HealthProbeResult Probe(int pid)
+    /// <summary>Pause-Container froze the cgroup (the engine tells ctmon nothing: the freezer is the record).</summary>
+    private bool Paused()
+    {
+        try { return _cgroup is not null && _cgroup.IsFrozen; }
+        catch (Exception) { return false; } // the cgroup went with the run: the exit decides, not the probe
+    }
+
+    /// <summary>
+    /// One probe: launched like an exec (ctinit joins the container), its output read until it exits or the timeout
+    /// passes. Null when the container was paused meanwhile: a probe frozen with it has no result (as Docker drops it).
+    /// </summary>
+    private HealthProbeResult? Probe(int pid)
     {
         var start = DateTimeOffset.UtcNow;
         var bundle = Path.Combine(_paths.Directory, "health-probe");
@@ -221,8 +237,10 @@ internal sealed class HealthProber
         }
         var output = ReadUntilExit(outRead, start + _check.Timeout, out var timedOut);
         FileDescriptors.Close(outRead);
+        var paused = timedOut && Paused();
         if (timedOut) ProcessSignals.TrySend(probePid, ProcessSignals.SIGKILL);
         var status = ProcessWait.Wait(probePid);
+        if (paused) return null;
         return new HealthProbeResult
         {
             Start = start,

@@ -43,7 +43,16 @@ public abstract partial class ContainerToolsCmdlet
     {
         if (Session is { Length: > 0 } sessions)
         {
-            (fleet ??= new FleetDispatch()).Queue(sessions, RemoteCall.From(MyInvocation.MyCommand.Name, MyInvocation.BoundParameters));
+            if (LocalTerminalUse is { } use)
+            {
+                WriteError(TerminalSessions.NotOverSession(use, (object?)PrimaryArgument() ?? string.Join(", ", sessions.Select(s => s.ComputerName))));
+                return;
+            }
+            var confirmed = ConfirmedHere(sessions);
+            if (confirmed.Length > 0)
+            {
+                (fleet ??= new FleetDispatch()).Queue(confirmed, RemoteCall.From(MyInvocation.MyCommand.Name, MyInvocation.BoundParameters, confirmedHere: AsksHere));
+            }
             return;
         }
         processedLocally = true;
@@ -58,6 +67,56 @@ public abstract partial class ContainerToolsCmdlet
             EndProcessingLocally();
         }
         fleet?.Run(ThrottleLimit, WriteFleetEvent, Cancellation);
+    }
+
+    /// <summary>
+    /// What of this invocation needs this machine's terminal (Enter-Container, -Interactive/-Tty runs), or null. Such an
+    /// invocation is refused with -Session: a remote pipeline has no terminal, and the host's stdin and stdout carry the
+    /// session itself.
+    /// </summary>
+    protected virtual string? LocalTerminalUse => null;
+
+    /// <summary>
+    /// Whether ShouldProcess is asked here for a fleet run: the cmdlet supports it and -WhatIf is not given (-WhatIf
+    /// travels: the host knows what matches and says what it would do).
+    /// </summary>
+    private bool AsksHere =>
+        GetType().GetCustomAttributes(typeof(CmdletAttribute), inherit: true) is [CmdletAttribute { SupportsShouldProcess: true }]
+        && !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true });
+
+    /// <summary>
+    /// -Confirm and $ConfirmPreference with -Session: asked here, once per host and record, before anything is sent (as
+    /// Stop-Computer -ComputerName and Remove-CimInstance -CimSession ask); the hosts approved then run with
+    /// -Confirm:$false (they have no one to ask).
+    /// </summary>
+    private PSSession[] ConfirmedHere(PSSession[] sessions)
+    {
+        if (!AsksHere)
+        {
+            return sessions;
+        }
+        var what = PrimaryArgument();
+        return sessions.Distinct().Where(s => ShouldProcess(what is null ? s.ComputerName : $"{what} on {s.ComputerName}", MyInvocation.MyCommand.Name)).ToArray();
+    }
+
+    /// <summary>The bound value of the parameter at position 0 of this parameter set (the container, image, ...), as text.</summary>
+    private string? PrimaryArgument()
+    {
+        foreach (var (name, metadata) in MyInvocation.MyCommand.Parameters)
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue(name, out var value) || value is null)
+            {
+                continue;
+            }
+            var atZero = metadata.ParameterSets.Any(p => p.Value.Position == 0 && (p.Key == ParameterSetName || p.Key == ParameterAttribute.AllParameterSets));
+            if (atZero)
+            {
+                return value is System.Collections.IEnumerable items and not string
+                    ? string.Join(", ", items.Cast<object?>().Select(i => (i as PSObject)?.BaseObject ?? i))
+                    : ((value as PSObject)?.BaseObject ?? value).ToString();
+            }
+        }
+        return null;
     }
 
     /// <summary>BeginProcessing on this machine (not called when -Session is given).</summary>

@@ -17,6 +17,17 @@ internal static class TerminalSessions
     public static ErrorRecord NotATerminal(string what, object target) =>
         ErrorRecords.From(new ContainerToolsException(ErrorIds.NotATerminal, $"{what} needs a terminal, but this session's standard input is not one (run it from an interactive terminal, or use Invoke-ContainerCommand for scripts).", target), target);
 
+    /// <summary>
+    /// Whether this cmdlet runs in a remoting session's pipeline on its host (Invoke-Command, a fleet run, Enter-PSSession):
+    /// there the process's stdin and stdout carry the session, and a terminal session would garble it.
+    /// </summary>
+    public static bool InRemoteSession(System.Management.Automation.Host.PSHost host) => host.Name == "ServerRemoteHost";
+
+    /// <summary>NeedsLocalTerminal: a terminal session asked for over -Session, or inside a remoting session on its host.</summary>
+    public static ErrorRecord NotOverSession(string what, object target) =>
+        new(new PSInvalidOperationException($"{what} needs the terminal of the machine it runs on and cannot run over PowerShell remoting (-Session, Invoke-Command, Enter-PSSession: the session's own input and output are no terminal). Open a terminal on the host (ssh -t HOST pwsh), or use Invoke-ContainerCommand for scripts."),
+            "NeedsLocalTerminal", ErrorCategory.InvalidOperation, target);
+
     /// <summary>Runs the session on the host's own stdin, stdout and stderr, after whatever PowerShell still buffers.</summary>
     public static SessionEnd Run(InteractiveSession session, CancellationToken cancellation)
     {

@@ -8,7 +8,8 @@ namespace ContainerTools.Cmdlets.Containers;
 /// <summary>
 /// Opens a shell in a running container on this terminal (docker exec -it CONTAINER sh): a pty made inside the
 /// container, this terminal in raw mode until the shell exits (Ctrl-C goes to the container's foreground process),
-/// window resizes passed on. Sets $LASTEXITCODE to the shell's exit code. Needs a terminal: NotATerminal otherwise.
+/// window resizes passed on. Sets $LASTEXITCODE to the shell's exit code. Needs a terminal: NotATerminal otherwise, and
+/// NeedsLocalTerminal with -Session or inside a remoting session.
 /// </summary>
 [Cmdlet(VerbsCommon.Enter, "Container")]
 [OutputType(typeof(void))]
@@ -25,8 +26,15 @@ public sealed class EnterContainerCommand : ContainerTargetCmdlet
     [Alias("WorkDir")]
     public string? WorkingDirectory { get; set; }
 
+    protected override string? LocalTerminalUse => "Enter-Container";
+
     protected override void Act(EngineContainer container)
     {
+        if (TerminalSessions.InRemoteSession(Host))
+        {
+            WriteError(TerminalSessions.NotOverSession("Enter-Container", container.Name));
+            return;
+        }
         if (!TerminalSessions.HostHasTerminal)
         {
             WriteError(TerminalSessions.NotATerminal("Enter-Container", container.Name));

@@ -28,9 +28,17 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
     [Alias("Rm")]
     public SwitchParameter RemoveAutomatically { get; set; }
 
+    protected override string? LocalTerminalUse => !Detach && (Interactive || Tty) ? "Invoke-ContainerImage -Interactive or -Tty without -Detach" : null;
+
     protected override void ProcessRecordLocally()
     {
         var terminalSession = !Detach && (Interactive || Tty);
+        if (terminalSession && TerminalSessions.InRemoteSession(Host))
+        {
+            WriteError(TerminalSessions.NotOverSession(LocalTerminalUse!, Name ?? Image));
+            SetLastExitCode(RunFailedExitCode);
+            return;
+        }
         if (terminalSession && Interactive && Tty && !TerminalSessions.HostHasTerminal)
         {
             WriteError(TerminalSessions.NotATerminal("Invoke-ContainerImage -Interactive -Tty", Name ?? Image));

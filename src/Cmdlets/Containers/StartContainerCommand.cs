@@ -25,6 +25,11 @@ public sealed class StartContainerCommand : ContainerTargetCmdlet
     {
         var terminalSession = Attach && (container.Definition.Tty || container.Definition.Interactive);
         // Checked before starting: a container nobody can type into is no use started for an interactive session.
+        if (terminalSession && TerminalSessions.InRemoteSession(Host))
+        {
+            WriteError(TerminalSessions.NotOverSession("Start-Container -Attach on a -Interactive or -Tty container", container.Name));
+            return;
+        }
         if (terminalSession && container.Definition is { Tty: true, Interactive: true } && !TerminalSessions.HostHasTerminal)
         {
             WriteError(TerminalSessions.NotATerminal("Start-Container -Attach on a -Interactive -Tty container", container.Name));

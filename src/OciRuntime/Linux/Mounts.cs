@@ -88,6 +88,16 @@ public static unsafe class Mounts
         return flags;
     }
 
+    /// <summary>statfs's f_type of the file system holding <paramref name="path"/> (NSFS_MAGIC for a namespace file).</summary>
+    public static long FileSystemType(string path)
+    {
+        var buffer = stackalloc byte[256];
+        var bytes = FileDescriptors.Zero(path);
+        fixed (byte* p = bytes)
+            SystemCallException.Check(statfs(p, buffer), "statfs", path);
+        return *(long*)buffer;
+    }
+
     // struct statfs on x86-64: f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree (7 longs), f_fsid (8), f_namelen, f_frsize, f_flags.
     private const int StatfsFlagsOffset = 7 * 8 + 8 + 8 + 8;
     private const long StRelatime = 4096;

@@ -34,6 +34,18 @@ public static class NetworkNamespaceFile
 
     public static bool Exists(string path) => File.Exists(path) && OverlayMount.IsMountPoint(path);
 
+    private const long NsfsMagic = 0x6e736673;
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a namespace (a bind mount of one, or /proc/PID/ns/net): after a reboot a netns
+    /// file is still there, but only as the empty file its mount was made on.
+    /// </summary>
+    public static bool IsNamespace(string path)
+    {
+        try { return Mounts.FileSystemType(path) == NsfsMagic; }
+        catch (SystemCallException) { return false; }
+    }
+
     /// <summary>Unmounts (the namespace dies with its last user) and deletes the file; nothing to do is fine.</summary>
     public static void Remove(string path)
     {

@@ -48,7 +48,7 @@ public sealed partial class NetworkStore
         {
             return false;
         }
-        var namespaceGone = !File.Exists(endpoint.NetnsPath);
+        var namespaceGone = NamespaceGone(endpoint.NetnsPath);
         // A pending record (its attach was cut off) has no result: the leases still say which address ADD took.
         var leases = Path.Combine(_paths.Ipam(network.Name), network.Name);
         var result = endpoint.CniResult ?? HostLocalLeases.RebuildResult(network, leases, endpoint);
@@ -56,6 +56,12 @@ public sealed partial class NetworkStore
             ? HostLocalLeases.AddressesOf(leases, endpoint.ContainerId, endpoint.InterfaceName)
             : [endpoint.IpAddress];
         var attachment = AttachmentOf(endpoint);
+        if (namespaceGone)
+        {
+            // CNI's DEL without a namespace (the bridge plugin then only releases the address): a path left as a plain
+            // file would be an error to the plugins, not "already gone".
+            attachment = attachment with { NetnsPath = "" };
+        }
         if (endpoint.NetworkRules)
         {
             // Only portmap runs iptables on this DEL, and this endpoint has no IPv6 rules: see Ipv4Tools.
@@ -82,6 +88,9 @@ public sealed partial class NetworkStore
     /// <summary>The list the endpoint was attached with, so that DEL removes exactly what ADD made.</summary>
     private System.Text.Json.Nodes.JsonObject ConflistOf(ContainerNetwork network, Endpoint endpoint) =>
         NetworkConflist.Build(network, _paths.Ipam(network.Name), endpoint.PortMappings.Count > 0, endpoint.NetworkRules);
+
+    /// <summary>The namespace no longer exists: its file is gone, or (after a reboot) still there but no namespace.</summary>
+    private static bool NamespaceGone(string netnsPath) => !OciRuntime.Linux.NetworkNamespaceFile.IsNamespace(netnsPath);
 
     private static CniAttachment AttachmentOf(Endpoint endpoint) =>
         new(endpoint.ContainerId, endpoint.NetnsPath, endpoint.InterfaceName, NetworkConflist.RuntimeConfig(endpoint.PortMappings));

@@ -224,7 +224,7 @@ public sealed class ContainerNetworkingTests(NetworkHostState host)
     }
 
     /// <summary>After a failed assertion too: containers, then networks (their bridges and iptables rules), then the store.</summary>
-    private static void Cleanup(ContainerHost containers, string bridge)
+    internal static void Cleanup(ContainerHost containers, string bridge)
     {
         try
         {

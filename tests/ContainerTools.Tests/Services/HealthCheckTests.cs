@@ -24,6 +24,16 @@ public sealed class HealthCheckTests : IDisposable
 
     private string? HealthOf(Container container) => _host.Store.Resolve(container.Id).Health?.Status;
 
+    /// <summary>A busybox container without a network whose health command runs every 200 ms.</summary>
+    private static ContainerCreateOptions Probed(string healthCommand, params string[] command) => new()
+    {
+        Image = "busybox",
+        Network = "none",
+        Command = command,
+        HealthCommand = healthCommand,
+        HealthInterval = TimeSpan.FromMilliseconds(200),
+    };
+
     [Fact]
     public void AProbeTurnsUnhealthyAfterItsRetriesAndHealthyAgainAfterTheFix()
     {
@@ -60,13 +70,8 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public void HealthOnFailureRestartRestartsTheProgramAndAStopEndsIt()
     {
-        var container = _host.Run(new ContainerCreateOptions
+        var container = _host.Run(Probed("false", "sleep", "1000") with
         {
-            Image = "busybox",
-            Network = "none",
-            Command = ["sleep", "1000"],
-            HealthCommand = "false",
-            HealthInterval = TimeSpan.FromMilliseconds(200),
             HealthRetries = 1,
             HealthOnFailure = "restart",
         });
@@ -77,6 +82,94 @@ public sealed class HealthCheckTests : IDisposable
         Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, stopped.Status);
         Thread.Sleep(500);
         Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, _host.Store.Resolve(container.Id).Status);
+    }
+
+    [Fact]
+    public void HealthOnFailureKillLeavesTheRestToTheRestartPolicy()
+    {
+        var container = _host.Run(Probed("false", "sleep", "1000") with
+        {
+            RestartPolicy = "on-failure:1",
+            HealthRetries = 1,
+            HealthOnFailure = "kill",
+        });
+        // Killed (137), restarted once by on-failure:1, killed again, and then left down.
+        Assert.Equal(137, _host.Store.Wait(container.Id, Patience));
+        var exited = _host.Store.Resolve(container.Id);
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, exited.Status);
+        Assert.Equal(1, exited.State.RestartCount);
+        Assert.False(exited.State.StoppedByUser);
+    }
+
+    [Fact]
+    public void HealthOnFailureStopSendsTheStopSignalAndNoPolicyBringsItBack()
+    {
+        var container = _host.Run(Probed("false", "sh", "-c", "trap 'echo got-term; exit 7' TERM; while true; do sleep 0.1; done") with
+        {
+            RestartPolicy = "always",
+            HealthRetries = 2,
+            HealthOnFailure = "stop",
+        });
+        Assert.Equal(7, _host.Store.Wait(container.Id, Patience));
+        Assert.Equal("got-term\n", _host.Output(container));
+        // Give an always policy the time to restart it, as it would after a kill: it must not.
+        Thread.Sleep(1000);
+        var stopped = _host.Store.Resolve(container.Id);
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Exited, stopped.Status);
+        Assert.Equal(0, stopped.State.RestartCount);
+        Assert.Equal(7, stopped.State.ExitCode);
+    }
+
+    [Fact]
+    public void FailuresDuringTheStartPeriodDoNotCount()
+    {
+        var container = _host.Run(Probed("test -e /ready", "sh", "-c", "sleep 3; touch /ready; exec sleep 1000") with
+        {
+            HealthRetries = 1,
+            HealthStartPeriod = TimeSpan.FromSeconds(60),
+        });
+        // One failure would make it unhealthy (retries 1); in the start period it stays starting until the first pass.
+        Assert.Equal(0, _host.Store.Wait(container.Id, Patience, condition: WaitCondition.Healthy));
+        var health = _host.Store.Resolve(container.Id).Health!;
+        Assert.Contains(health.Log, r => r.ExitCode == 1);
+        Assert.Equal(0, health.FailingStreak);
+        var actions = _host.Store.Events.Read().Where(e => e.Id == container.Id && e.Action.StartsWith("health_status", StringComparison.Ordinal)).Select(e => e.Action).ToList();
+        Assert.Equal(["health_status: healthy"], actions);
+
+        // Once healthy, a failure counts even inside the start period (Docker's rule).
+        Exec(container, "rm", "/ready");
+        Assert.True(SpinWait.SpinUntil(() => HealthOf(container) == HealthStatus.Unhealthy, Patience));
+    }
+
+    [Fact]
+    public void APausedContainerIsNotProbed()
+    {
+        var container = _host.Run(Probed("test ! -e /fail", "sleep", "1000") with
+        {
+            HealthTimeout = TimeSpan.FromMilliseconds(500),
+            HealthRetries = 2,
+        });
+        Assert.Equal(0, _host.Store.Wait(container.Id, Patience, condition: WaitCondition.Healthy));
+        _host.Store.Pause(container.Id);
+        var pausedAt = DateTimeOffset.UtcNow;
+        // Written from the host into the (frozen) container's root: a probe that ran now would fail, and time out.
+        File.WriteAllText(Path.Combine(container.Paths.MergedDirectory, "fail"), "");
+        Thread.Sleep(2000); // ten intervals, four timeouts
+        var paused = _host.Store.Resolve(container.Id);
+        Assert.Equal(ContainerTools.OciRuntime.State.ContainerStatus.Paused, paused.Status);
+        Assert.Equal(HealthStatus.Healthy, paused.Health!.Status);
+        Assert.Equal(0, paused.Health.FailingStreak);
+        Assert.All(paused.Health.Log, r => Assert.True(r.Start < pausedAt, $"a probe started at {r.Start:O}, after the pause at {pausedAt:O}"));
+
+        // Resumed, the probes come back and see the file. None of them began while it was paused: a probe caught by
+        // the pause (hanging in the frozen cgroup until its timeout) is dropped, not recorded as a timeout.
+        var resumedAt = DateTimeOffset.UtcNow;
+        _host.Store.Resume(container.Id);
+        Assert.True(SpinWait.SpinUntil(() => HealthOf(container) == HealthStatus.Unhealthy, Patience));
+        var resumed = _host.Store.Resolve(container.Id).Health!;
+        Assert.All(resumed.Log, r => Assert.True(r.Start < pausedAt || r.Start >= resumedAt, $"a probe started at {r.Start:O}, while paused ({pausedAt:O} - {resumedAt:O}): {r.ExitCode} {r.Output}"));
+        Assert.All(resumed.Log, r => Assert.NotEqual(-1, r.ExitCode));
+        Assert.Equal(1, resumed.Log[^1].ExitCode);
     }
 
     [Fact]

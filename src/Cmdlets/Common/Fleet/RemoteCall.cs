@@ -5,7 +5,8 @@ namespace ContainerTools.Cmdlets.Common.Fleet;
 
 /// <summary>
 /// One run of a cmdlet on a host: its name and the parameters bound locally, as they travel (switches as booleans, enums
-/// as names). Parameters that only make sense here stay behind: -Session, -ThrottleLimit, variable names, -Confirm, and
+/// as names). Parameters that only make sense here stay behind: -Session, -ThrottleLimit, variable names, -Confirm (asked
+/// here; the host gets -Confirm:$false), and
 /// the preferences for errors, warnings and information (a host writes them all; this cmdlet applies them, so
 /// -ErrorVariable and -ErrorAction Stop see every host's errors). So do objects that came from a host: they reach it
 /// through the Id or Name they bound.
@@ -28,9 +29,14 @@ internal sealed class RemoteCall
 
     public IReadOnlyDictionary<string, object?> Parameters { get; }
 
-    public static RemoteCall From(string command, IDictionary<string, object> bound)
+    /// <param name="confirmedHere">ShouldProcess was asked here: the host runs with -Confirm:$false.</param>
+    public static RemoteCall From(string command, IDictionary<string, object> bound, bool confirmedHere = false)
     {
         var parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        if (confirmedHere)
+        {
+            parameters["Confirm"] = false;
+        }
         foreach (var (name, value) in bound)
         {
             if (StaysLocal.Contains(name) || IsHostedObject(value))
