@@ -163,6 +163,7 @@ public static class ErrorIds
     public static readonly ErrorId UnsafeArchiveEntry = new("UnsafeArchiveEntry", ErrorKind.InvalidData);
     public static readonly ErrorId UnsafeLayerEntry = new("UnsafeLayerEntry", ErrorKind.InvalidData);
     public static readonly ErrorId UnsupportedManifest = new("UnsupportedManifest", ErrorKind.InvalidData);
+    public static readonly ErrorId UserNamespaceMappingFailed = new("UserNamespaceMappingFailed", ErrorKind.InvalidArgument);
     public static readonly ErrorId UserNamespaceNotSupported = new("UserNamespaceNotSupported", ErrorKind.InvalidOperation);
     public static readonly ErrorId UserNotFound = new("UserNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId VariableNotSet = new("VariableNotSet", ErrorKind.InvalidArgument);
@@ -335,6 +336,7 @@ public static class ErrorIds
         UnsafeArchiveEntry,
         UnsafeLayerEntry,
         UnsupportedManifest,
+        UserNamespaceMappingFailed,
         UserNamespaceNotSupported,
         UserNotFound,
         VariableNotSet,
