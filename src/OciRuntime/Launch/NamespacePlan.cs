@@ -42,13 +42,13 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
         return user is null ? new NamespacePlan(flags, joins) : new NamespacePlan(0, joins) { User = user, UnshareAfterUser = flags };
     }
 
-    /// <summary>runc's rules: a new user namespace needs both maps, and maps need a new user namespace.</summary>
+    /// <summary>runc's rules: a new user namespace needs both maps, and maps need a user namespace (an exec joins the container's, maps and all).</summary>
     private static void CheckMappings(RuntimeSpec spec, string? user, string bundlePath)
     {
         bool uids = spec.Linux.UidMappings is { Count: > 0 }, gids = spec.Linux.GidMappings is { Count: > 0 };
         if (user == NewUserNamespace && !(uids && gids))
             throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, "A new user namespace needs both linux.uidMappings and linux.gidMappings.", bundlePath);
-        if (user != NewUserNamespace && (uids || gids))
+        if (user is null && (uids || gids))
             throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, "linux.uidMappings and linux.gidMappings need a new user namespace in linux.namespaces.", bundlePath);
     }
 }

@@ -43,6 +43,32 @@ internal static class ContainerUser
         return uint.Parse(entry[2]);
     }
 
+    /// <summary>
+    /// The process user with the supplementary groups Docker gives it: every group of the image's /etc/group that lists
+    /// the user's name as a member (besides the primary group).
+    /// </summary>
+    public static OciRuntime.Spec.UserSpec WithGroups(uint uid, uint gid, IReadOnlyList<string> layersLowestFirst)
+    {
+        var name = NameOf(uid, layersLowestFirst);
+        var groups = name is null ? [] : MemberGroups(name, layersLowestFirst).Where(g => g != gid).Distinct().ToList();
+        return new OciRuntime.Spec.UserSpec { Uid = uid, Gid = gid, AdditionalGids = groups.Count == 0 ? null : groups };
+    }
+
+    private static IEnumerable<uint> MemberGroups(string name, IReadOnlyList<string> layersLowestFirst)
+    {
+        foreach (var layer in layersLowestFirst.Reverse())
+        {
+            var path = Path.Combine(layer, "etc/group");
+            if (!File.Exists(path)) continue;
+            return File.ReadLines(path)
+                .Select(line => line.Split(':'))
+                .Where(fields => fields.Length >= 4 && fields[3].Split(',').Contains(name) && uint.TryParse(fields[2], out _))
+                .Select(fields => uint.Parse(fields[2]))
+                .ToList();
+        }
+        return [];
+    }
+
     /// <summary>The user name of <paramref name="uid"/> in the image's /etc/passwd, or null.</summary>
     public static string? NameOf(uint uid, IReadOnlyList<string> layersLowestFirst) =>
         FindEntry(layersLowestFirst, "etc/passwd", fields => fields[2] == uid.ToString())?[0];
