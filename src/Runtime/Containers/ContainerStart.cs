@@ -156,7 +156,7 @@ public sealed partial class ContainerStore
         }
     }
 
-    private static void MountRootFs(ContainerPaths paths, ContainerDefinition definition)
+    private void MountRootFs(ContainerPaths paths, ContainerDefinition definition)
     {
         if (OverlayMount.IsMountPoint(paths.MergedDirectory)) return;
         var lowest = File.ReadAllLines(paths.LayersFile).Where(l => l.Length > 0).ToList();
@@ -169,7 +169,7 @@ public sealed partial class ContainerStore
         try
         {
             if (definition.UserNamespace is { } maps)
-                IdmappedRootfs.Mount(maps, lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, Path.Combine(paths.Directory, "idmapped"));
+                IdmappedRootfs.Mount(maps, lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, Path.Combine(paths.Directory, "idmapped"), Options.InitPath);
             else
                 OverlayMount.Mount(lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory);
         }

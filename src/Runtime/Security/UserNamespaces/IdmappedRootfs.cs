@@ -12,13 +12,13 @@ namespace ContainerTools.Runtime.Security.UserNamespaces;
 /// </summary>
 internal static class IdmappedRootfs
 {
-    public static void Mount(ContainerIdMaps maps, IReadOnlyList<string> lowerHighestFirst, string upper, string work, string merged, string scratch)
+    public static void Mount(ContainerIdMaps maps, IReadOnlyList<string> lowerHighestFirst, string upper, string work, string merged, string scratch, string? initPath)
     {
         var (uid, gid) = maps.HostRoot;
         Chown(upper, uid, gid);
         Chown(work, uid, gid);
         Directory.CreateDirectory(scratch);
-        var userNamespace = UserNamespaceHolder.Create(maps.Uids, maps.Gids);
+        var userNamespace = UserNamespaceHolder.Create(maps.Uids, maps.Gids, initPath);
         var mounted = new List<string>();
         try
         {
