@@ -168,7 +168,6 @@ public static class ErrorIds
     public static readonly ErrorId UserNamespaceStoreUnreachable = new("UserNamespaceStoreUnreachable", ErrorKind.PermissionDenied);
     public static readonly ErrorId UserNamespaceRangeExhausted = new("UserNamespaceRangeExhausted", ErrorKind.ResourceUnavailable);
     public static readonly ErrorId UserNamespaceMappingFailed = new("UserNamespaceMappingFailed", ErrorKind.InvalidArgument);
-    public static readonly ErrorId UserNamespaceNotSupported = new("UserNamespaceNotSupported", ErrorKind.InvalidOperation);
     public static readonly ErrorId UserNotFound = new("UserNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId VariableNotSet = new("VariableNotSet", ErrorKind.InvalidArgument);
     public static readonly ErrorId VolumeAlreadyExists = new("VolumeAlreadyExists", ErrorKind.AlreadyExists);
@@ -345,7 +344,6 @@ public static class ErrorIds
         UserNamespaceMappingFailed,
         UserNamespaceRangeExhausted,
         UserNamespaceStoreUnreachable,
-        UserNamespaceNotSupported,
         UserNotFound,
         VariableNotSet,
         VolumeAlreadyExists,

@@ -87,6 +87,16 @@ public sealed class UserNamespaceLaunchTests : IDisposable
     }
 
     [Fact]
+    public void TheMapsAreReadFromConfigJson()
+    {
+        var spec = RuntimeSpecReader.Read("""{"process":{"args":["true"]},"linux":{"uidMappings":[{"containerID":0,"hostID":1000,"size":2}],"gidMappings":[{"containerID":5,"hostID":7,"size":1}]}}"""u8.ToArray());
+
+        Assert.Equal(new IdMappingSpec { ContainerId = 0, HostId = 1000, Size = 2 }, Assert.Single(spec.Linux.UidMappings!));
+        Assert.Equal(new IdMappingSpec { ContainerId = 5, HostId = 7, Size = 1 }, Assert.Single(spec.Linux.GidMappings!));
+        Assert.Equal("0 1000 2\n", IdMappingSpec.MapText(spec.Linux.UidMappings!));
+    }
+
+    [Fact]
     public void ANewUserNamespaceWithoutMapsIsRefused()
     {
         var spec = WithUserNamespace(RuntimeSpecDefaults.Create(["true"])) is var s ? s with { Linux = s.Linux with { GidMappings = null } } : null!;
