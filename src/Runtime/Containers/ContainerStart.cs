@@ -68,7 +68,11 @@ public sealed partial class ContainerStore
         ContainerAttachment? attachment = null;
         try
         {
-            if (container.Definition.UserNamespace is not null) UserNamespaceAccess.Allow(Root.Path, paths.Directory, container.Definition.Mounts);
+            if (container.Definition.UserNamespace is { } maps)
+            {
+                UserNamespaceAccess.Allow(Root.Path, paths.Directory, container.Definition.Mounts);
+                UserNamespaceAccess.AdoptNewVolumes(container.Definition.Mounts, maps.HostRoot);
+            }
             MountRootFs(paths, container.Definition);
             cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
             if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);

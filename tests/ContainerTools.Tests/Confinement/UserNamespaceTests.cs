@@ -66,6 +66,21 @@ public sealed class UserNamespaceTests : IDisposable
     }
 
     [Fact]
+    public void ANewVolumeBecomesTheContainerRootsToWrite()
+    {
+        var container = _host.Run(new ContainerCreateOptions
+        {
+            Image = "busybox", Command = ["sh", "-c", "touch /data/by-root && echo wrote"], Network = "none", Volumes = ["data:/data"], UserNamespace = "auto",
+        });
+        var code = _host.Store.Wait(container.Id, TimeSpan.FromSeconds(60));
+        var maps = _host.Store.Resolve(container.Id).Definition.UserNamespace!;
+        var volume = container.Definition.Mounts.Single(m => m.Destination == "/data").Source!;
+
+        Assert.True(code == 0, _host.Output(container));
+        Assert.Equal($"{maps.Uids[0].HostId}:{maps.Gids[0].HostId}", UserNamespaceLaunchTests.Stat(Path.Combine(volume, "by-root")));
+    }
+
+    [Fact]
     public void AutoRangesNeverCollideAndSizeIsHonoured()
     {
         var first = _host.Store.Create(new ContainerCreateOptions { Image = "busybox", Command = ["true"], UserNamespace = "auto" });

@@ -41,4 +41,19 @@ internal static class UserNamespaceAccess
             if (dir == root) break;
         }
     }
+
+    /// <summary>
+    /// A volume nothing has been written to yet (its _data empty) is given to the container's root, as Podman chowns a
+    /// volume at its first use by a container with a user namespace; one with content keeps its owners.
+    /// </summary>
+    public static void AdoptNewVolumes(IEnumerable<MountSpec> mounts, (uint Uid, uint Gid) hostRoot)
+    {
+        foreach (var mount in mounts)
+        {
+            if (mount.Type != "bind" || mount.Source is not { } source || Path.GetFileName(source) != "_data") continue;
+            if (!File.Exists(Path.Combine(Path.GetDirectoryName(source)!, "volume.json")) || !Directory.Exists(source)) continue;
+            if (Directory.EnumerateFileSystemEntries(source).Any()) continue;
+            OciRuntime.Linux.FileNodes.SetOwner(OciRuntime.Linux.FileDescriptors.CurrentDirectory, Path.GetFullPath(source), (int)hostRoot.Uid, (int)hostRoot.Gid);
+        }
+    }
 }
