@@ -141,6 +141,22 @@ public sealed class UserNamespaceTests : IDisposable
     }
 
     [Fact]
+    public void AFileCopiedInIsTheContainerRoots()
+    {
+        var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "60"], Network = "none", UserNamespace = "auto" });
+        var source = Path.Combine(_bind, "copied");
+        File.WriteAllText(source, "hello\n");
+        _host.Store.CopyToContainer(container.Id, source, "/copied");
+        using var process = _host.Store.Exec(container.Id, new ExecOptions { Command = ["sh", "-c", "ls -ln /copied; echo more >> /copied && cat /copied"] });
+        var output = new StreamReader(process.StandardOutput).ReadToEnd();
+        Assert.Equal(0, process.WaitForExit());
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("0 0", string.Join(' ', Squeeze(lines[0]).Split(' ')[2..4]));
+        Assert.Equal(["hello", "more"], lines[1..]);
+    }
+
+    [Fact]
     public void TheHostKeepsOnlyTheOverlayMount()
     {
         var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "60"], Network = "none", UserNamespace = "auto" });

@@ -18,6 +18,10 @@ public sealed record ContainerIdMaps(
     /// <summary>The host uid and gid of the container's root (what owns its upper directory).</summary>
     [JsonIgnore] public (uint Uid, uint Gid) HostRoot => (IdMappingSpec.HostIdOf(Uids, 0) ?? 0, IdMappingSpec.HostIdOf(Gids, 0) ?? 0);
 
+    /// <summary>A container's uid and gid as the host's; an id the maps leave out is the overflow id, 65534 (nobody).</summary>
+    public (int Uid, int Gid) HostIds(int uid, int gid) =>
+        ((int)(IdMappingSpec.HostIdOf(Uids, (uint)uid) ?? 65534), (int)(IdMappingSpec.HostIdOf(Gids, (uint)gid) ?? 65534));
+
     /// <summary>
     /// -UserNamespace, -UidMap and -GidMap into maps (null: the host's namespace). -GidMap defaults to -UidMap's lines, as
     /// Podman does. <paramref name="taken"/>: every other container's maps in the store, for auto.
