@@ -27,12 +27,14 @@ public sealed partial class ContainerStore
     {
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // With a user namespace the files show its host ids (idmapped layers, its upper directory): the archive gets its own.
+        Func<int, int, (int, int)>? mapOwner = Resolve(idOrName).Definition.UserNamespace is { } maps ? maps.ContainerIds : null;
         try
         {
             WithRootfs(idOrName, rootfs =>
             {
                 using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                RootfsTarWriter.Write(rootfs, output, cancellationToken);
+                RootfsTarWriter.Write(rootfs, output, cancellationToken, mapOwner);
                 output.Flush(flushToDisk: true);
             });
             File.Move(temp, full, overwrite: true);

@@ -157,6 +157,22 @@ public sealed class UserNamespaceTests : IDisposable
     }
 
     [Fact]
+    public void AnExportRecordsTheContainersOwnIds()
+    {
+        var (code, output, container) = Run("touch /made-inside");
+        Assert.True(code == 0, output);
+        var archive = Path.Combine(_host.RootPath, "export.tar");
+        _host.Store.Export(container.Id, archive);
+
+        using var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive));
+        var owners = new Dictionary<string, (int, int)>();
+        while (reader.GetNextEntry() is { } entry) owners[entry.Name] = (entry.Uid, entry.Gid);
+
+        Assert.Equal((0, 0), owners["bin/busybox"]); // through an idmapped layer: its host root's ids on the mount
+        Assert.Equal((0, 0), owners["made-inside"]); // in the upper directory: its host root's ids on disk
+    }
+
+    [Fact]
     public void TheHostKeepsOnlyTheOverlayMount()
     {
         var container = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "60"], Network = "none", UserNamespace = "auto" });

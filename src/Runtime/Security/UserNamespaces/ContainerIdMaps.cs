@@ -22,6 +22,12 @@ public sealed record ContainerIdMaps(
     public (int Uid, int Gid) HostIds(int uid, int gid) =>
         ((int)(IdMappingSpec.HostIdOf(Uids, (uint)uid) ?? 65534), (int)(IdMappingSpec.HostIdOf(Gids, (uint)gid) ?? 65534));
 
+    /// <summary>Host ids back to the container's (what an export or a commit records); an id outside the maps is 65534.</summary>
+    public (int Uid, int Gid) ContainerIds(int hostUid, int hostGid) => (Back(Uids, hostUid), Back(Gids, hostGid));
+
+    private static int Back(IReadOnlyList<IdMappingSpec> mappings, int hostId) =>
+        mappings.FirstOrDefault(m => (uint)hostId >= m.HostId && (uint)hostId - m.HostId < m.Size) is { } m ? (int)(m.ContainerId + ((uint)hostId - m.HostId)) : 65534;
+
     /// <summary>
     /// -UserNamespace, -UidMap and -GidMap into maps (null: the host's namespace). -GidMap defaults to -UidMap's lines, as
     /// Podman does. <paramref name="taken"/>: every other container's maps in the store, for auto.
