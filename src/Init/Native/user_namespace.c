@@ -150,7 +150,14 @@ __attribute__((constructor)) static void user_namespace_stage(int argc, char **a
         if (strcmp(argv[i], "--user-namespace") == 0) user = argv[++i];
         else if (strcmp(argv[i], "--unshare") == 0) unshare_flags = atoi(argv[++i]);
         else if (strcmp(argv[i], "--oom-score-adj") == 0) oom_score_adj = argv[++i];
-        else if (strcmp(argv[i], "--cgroup-join") == 0 && cgroup_count < 64) cgroup_files[cgroup_count++] = argv[++i];
+        else if (strcmp(argv[i], "--cgroup-join") == 0)
+        {
+            if (cgroup_count < 64) cgroup_files[cgroup_count] = argv[i + 1];
+            cgroup_count++;
+            i++;
+        }
     }
-    if (user) enter_user_namespace(argv[1], user, unshare_flags, oom_score_adj, cgroup_files, cgroup_count);
+    if (!user) return;
+    if (cgroup_count > 64) fail(E2BIG, "user namespace stage: more than 64 cgroup files to join", NULL);
+    enter_user_namespace(argv[1], user, unshare_flags, oom_score_adj, cgroup_files, cgroup_count);
 }
