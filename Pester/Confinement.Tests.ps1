@@ -126,3 +126,56 @@ Describe 'Limits, kernel parameters and groups' {
         Get-Container | Should -BeNullOrEmpty
     }
 }
+
+Describe 'User namespaces' {
+    BeforeAll {
+        New-BusyboxImage local/userns:1 -Applets sh, cat, id, touch, ls, sleep -Files @{ 'etc/group' = "root:x:0:`nstaff:x:50:root" } | Out-Null
+        # The container's root is an unprivileged uid on the host: it must be able to pass through to the store (the
+        # default store, /var/lib/containertools, is; a temp directory is 0700) and to a bind mount's source.
+        chmod 0711 $store.Work
+        $script:shared = Join-Path $store.Work 'shared'
+        New-Item -ItemType Directory $shared | Out-Null
+        chmod 0777 $shared
+    }
+    AfterEach { Get-Container | Remove-Container -Force }
+
+    It 'gives -UserNamespace auto a range of host ids of its own: root inside, unprivileged outside' {
+        $lines = Invoke-ContainerImage local/userns:1 -RemoveAutomatically -Network none -UserNamespace auto -Volume "${shared}:/shared" -Command sh, -c, 'cat /proc/self/uid_map; id -u; touch /shared/by-root; ls -ln /bin/busybox'
+        $hostId = ($lines[0] -split '\s+' | Where-Object { $_ })[1]
+        $hostId | Should -Not -Be '0'
+        $lines[1] | Should -Be '0'
+        (& stat -c '%u' (Join-Path $shared 'by-root')) | Should -Be $hostId
+        # The image's files are still root's inside: the layers are idmapped, not copied.
+        ($lines[2] -split '\s+')[2] | Should -Be '0'
+    }
+
+    It 'never gives two containers the same ids, and shows the maps on the container' {
+        $first = New-Container local/userns:1 -UserNamespace auto -Command true
+        $second = New-Container local/userns:1 -UserNamespace auto:size=1000 -Command true
+        $first.UserNamespace | Should -Be 'auto'
+        $second.UidMap | Should -Match '^0:\d+:1000$'
+        $first.UidMap | Should -Not -Be ($second.UidMap -replace ':1000$', ':65536')
+        $explicit = New-Container local/userns:1 -UidMap 0:300000:65536 -Command true
+        $explicit.UserNamespace | Should -Be 'private'
+        $explicit.GidMap | Should -Be '0:300000:65536'
+    }
+
+    It 'runs exec in the container''s user namespace' {
+        $container = Invoke-ContainerImage local/userns:1 -Detach -Network none -UserNamespace auto -Command sleep, 60
+        $map = Invoke-ContainerCommand $container -Command cat, /proc/self/uid_map
+        ($map -split '\s+' | Where-Object { $_ })[1] | Should -Be ($container.UidMap -split ':')[1]
+    }
+
+    It 'refuses maps and modes it cannot use' {
+        { New-Container local/userns:1 -UidMap 0:nope:10 -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidIdMapping*'
+        { New-Container local/userns:1 -UidMap 1:100000:10 -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidIdMapping*'
+        { New-Container local/userns:1 -UserNamespace auto -UidMap 0:100000:10 -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidUserNamespace*'
+        { New-Container local/userns:1 -UserNamespace keep-it-simple -Command true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidUserNamespace*'
+        Get-Container | Should -BeNullOrEmpty
+    }
+
+    It 'gives the image''s user the groups /etc/group lists it in, as Docker does' {
+        $lines = Invoke-ContainerImage local/userns:1 -RemoveAutomatically -Network none -Command id
+        $lines | Should -Match 'groups=50\(staff\)'
+    }
+}

@@ -19,8 +19,26 @@ internal static class ContainerDevices
 
     public static void CreateDefaults()
     {
-        foreach (var (name, major, minor) in Defaults)
-            Create(new DeviceSpec { Path = "/dev/" + name, Type = "c", Major = major, Minor = minor, FileMode = 0x1b6 /* 0666 */, Uid = 0, Gid = 0 });
+        foreach (var device in DefaultDevices()) Create(device);
+    }
+
+    private static IEnumerable<DeviceSpec> DefaultDevices() =>
+        Defaults.Select(d => new DeviceSpec { Path = "/dev/" + d.Name, Type = "c", Major = d.Major, Minor = d.Minor, FileMode = 0x1b6 /* 0666 */, Uid = 0, Gid = 0 });
+
+    /// <summary>
+    /// In a user namespace (where mknod is refused): the host's node at the same path, bound onto an empty file in the
+    /// container's /dev. Before pivot_root, while the host's /dev is reachable.
+    /// </summary>
+    public static void BindFromHost(RuntimeSpec spec, string rootfs, bool withDefaults)
+    {
+        foreach (var device in (withDefaults ? DefaultDevices() : []).Concat(spec.Linux.Devices ?? []))
+        {
+            if (!device.Path.StartsWith("/dev/")) throw new InitFailure(InitFailure.EINVAL, $"device path must be under /dev: {device.Path}");
+            var target = PathInRoot.Resolve(rootfs, device.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!File.Exists(target)) File.WriteAllBytes(target, []);
+            Mounts.Bind(device.Path, target, recursive: false);
+        }
     }
 
     public static void Create(DeviceSpec device)

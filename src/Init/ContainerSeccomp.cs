@@ -33,6 +33,7 @@ internal sealed class ContainerSeccomp
         byte[] file;
         try { file = File.ReadAllBytes(path); }
         catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; } // a bundle the user namespace's root may not read
         var program = CompiledSeccomp.Match(file, sourceText);
         return program.IsEmpty ? null : program.ToArray();
     }

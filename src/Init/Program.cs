@@ -41,7 +41,10 @@ internal static class Program
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
-        var spec = ReadSpec(bundle);
+        // With a user namespace, the stage before Main already joined the cgroups and set oom_score_adj as the host's root.
+        var inUserNamespace = UserNamespaceOptions.Given(args);
+        if (inUserNamespace) cgroupJoinFiles.Clear();
+        var spec = ReadSpec(bundle, inUserNamespace);
         // The filter's program (or libseccomp to compile it) is on the host: prepared while the host's root is ours to see.
         var seccomp = ContainerSeccomp.Prepare(spec, bundle);
 
@@ -53,18 +56,18 @@ internal static class Program
         else
         {
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
-            RootFilesystem.Build(spec, bundle, rootfs);
+            RootFilesystem.Build(spec, bundle, rootfs, inUserNamespace);
             RootFilesystem.PivotInto(rootfs);
             RootPropagation.Apply(spec);
             // The container's /proc/sys, before FinishInside makes it read-only.
             KernelParameters.Apply(spec);
-            RootFilesystem.FinishInside(spec);
+            RootFilesystem.FinishInside(spec, inUserNamespace);
             if (spec.Hostname is { } hostname && HasOwnNamespace(spec, "uts")) Identity.SetHostname(hostname);
             if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
         foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
-        if (spec.Process.OomScoreAdj is { } oomScoreAdj) OomScore.SetOwn(oomScoreAdj);
+        if (spec.Process.OomScoreAdj is { } oomScoreAdj && !inUserNamespace) OomScore.SetOwn(oomScoreAdj);
         // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
         if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
         else if (spec.Process.Terminal) Terminals.MakeControlling(0);
@@ -114,18 +117,19 @@ internal static class Program
             if (args[i] == InitProtocol.CgroupJoinOption && i + 1 < args.Length) files.Add(args[++i]);
             else if (args[i] == InitProtocol.ExecOption) exec = true;
             else if (args[i] == InitProtocol.ConsoleSocketOption) consoleSocket = true;
+            else if (UserNamespaceOptions.IsStageOption(args[i]) && i + 1 < args.Length) i++;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }
         if (consoleSocket) FileDescriptors.SetCloseOnExec(InitProtocol.ConsoleSocketFd);
         return (args[0], files, exec, consoleSocket);
     }
 
-    private static RuntimeSpec ReadSpec(string bundle)
+    private static RuntimeSpec ReadSpec(string bundle, bool openedByStage)
     {
         var path = Path.Combine(bundle, "config.json");
         try
         {
-            var spec = RuntimeSpecReader.Read(File.ReadAllBytes(path));
+            var spec = RuntimeSpecReader.Read(openedByStage ? UserNamespaceOptions.ReadSpec() : File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
             return spec;
         }

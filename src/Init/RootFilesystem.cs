@@ -9,7 +9,7 @@ internal static class RootFilesystem
     private const int EPERM = 1, ENOENT = 2, EEXIST = 17;
 
     /// <summary>Before pivot_root: everything that needs host paths (the rootfs itself, bind sources).</summary>
-    public static void Build(RuntimeSpec spec, string bundle, string rootfs)
+    public static void Build(RuntimeSpec spec, string bundle, string rootfs, bool inUserNamespace = false)
     {
         if (!Directory.Exists(rootfs)) throw new InitFailure(ENOENT, $"rootfs {rootfs} does not exist");
         // Nothing below may propagate back to the host's mount namespace (the launcher unshared it; it is still a copy).
@@ -18,7 +18,11 @@ internal static class RootFilesystem
         Mounts.Bind(rootfs, rootfs, recursive: true);
 
         foreach (var mount in spec.Mounts) MountOne(mount, bundle, rootfs);
+        // No mknod in a user namespace: the host's nodes are bound instead (runc and crun do the same), while its /dev is in sight.
+        if (inUserNamespace) ContainerDevices.BindFromHost(spec, rootfs, DevIsOurs(spec));
     }
+
+    private static bool DevIsOurs(RuntimeSpec spec) => spec.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.Type == "tmpfs");
 
     private static void MountOne(MountSpec mount, string bundle, string rootfs)
     {
@@ -72,11 +76,11 @@ internal static class RootFilesystem
     }
 
     /// <summary>After pivot_root, where every path is the container's own.</summary>
-    public static void FinishInside(RuntimeSpec spec)
+    public static void FinishInside(RuntimeSpec spec, bool inUserNamespace = false)
     {
-        var devIsOurs = spec.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.Type == "tmpfs");
-        if (devIsOurs) ContainerDevices.CreateDefaults();
-        foreach (var device in spec.Linux.Devices ?? []) ContainerDevices.Create(device);
+        var devIsOurs = DevIsOurs(spec);
+        if (devIsOurs && !inUserNamespace) ContainerDevices.CreateDefaults();
+        foreach (var device in inUserNamespace ? [] : spec.Linux.Devices ?? []) ContainerDevices.Create(device);
         if (devIsOurs) ContainerDevices.CreateLinks();
 
         foreach (var path in spec.Linux.MaskedPaths ?? []) Mask(path);

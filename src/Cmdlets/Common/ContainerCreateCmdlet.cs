@@ -212,6 +212,21 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? GroupAdd { get; set; }
 
+    /// <summary>host (the default: no user namespace), auto or auto:size=N (a range of host ids no other container of the store has).</summary>
+    [Parameter]
+    [Alias("Userns")]
+    public string? UserNamespace { get; set; }
+
+    /// <summary>containerId:hostId:size lines of the container's uid map (a user namespace of its own), as podman --uidmap.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? UidMap { get; set; }
+
+    /// <summary>containerId:hostId:size lines of the gid map; default: -UidMap's.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? GidMap { get; set; }
+
     protected ContainerCreateOptions CreateOptions(bool autoRemove = false) => new()
     {
         Image = Image,
@@ -265,6 +280,9 @@ public abstract class ContainerCreateCmdlet : ContainerToolsCmdlet
             ShmSize = MyInvocation.BoundParameters.ContainsKey(nameof(ShmSize)) ? ShmSize : null,
             GroupAdd = GroupAdd ?? [],
         },
+        UserNamespace = UserNamespace,
+        UidMap = UidMap ?? [],
+        GidMap = GidMap ?? [],
     };
 
     /// <summary>seccomp=PATH relative to PowerShell's location, not the process's working directory.</summary>

@@ -69,6 +69,11 @@ public sealed class Container
     /// <summary>The capabilities the container's root has (bounding, effective and permitted sets): Docker's defaults with -CapabilityAdd/-CapabilityDrop applied.</summary>
     public string[] Capabilities { get; init; } = [];
     public string[] CapabilityAdd { get; init; } = [];
+    /// <summary>"host" (the host's user namespace), "auto"/"auto:size=N" or "private" (-UidMap/-GidMap).</summary>
+    public string UserNamespace { get; init; } = "host";
+    /// <summary>The user namespace's maps as podman prints them: containerId:hostId:size.</summary>
+    public string[] UidMap { get; init; } = [];
+    public string[] GidMap { get; init; } = [];
     public string[] CapabilityDrop { get; init; } = [];
     /// <summary>"default" (Docker's profile), "unconfined", or the profile file given with -SecurityOption seccomp=FILE.</summary>
     public string Seccomp { get; init; } = "default";
@@ -144,6 +149,9 @@ public sealed class Container
             Privileged = definition.Privileged,
             Capabilities = CapabilityNames.Effective(confinement.CapabilityAdd, confinement.CapabilityDrop, definition.Privileged).ToArray(),
             CapabilityAdd = confinement.CapabilityAdd.ToArray(),
+            UserNamespace = definition.UserNamespace?.Mode ?? "host",
+            UidMap = definition.UserNamespace?.Uids.Select(m => $"{m.ContainerId}:{m.HostId}:{m.Size}").ToArray() ?? [],
+            GidMap = definition.UserNamespace?.Gids.Select(m => $"{m.ContainerId}:{m.HostId}:{m.Size}").ToArray() ?? [],
             CapabilityDrop = confinement.CapabilityDrop.ToArray(),
             Seccomp = definition.Privileged || confinement.SeccompUnconfined ? "unconfined" : confinement.SeccompSource ?? "default",
             NoNewPrivileges = confinement.NoNewPrivileges,

@@ -100,6 +100,8 @@ public static class ErrorIds
     public static readonly ErrorId InvalidPortMapping = new("InvalidPortMapping", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidRegistryConfig = new("InvalidRegistryConfig", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidRegistryResponse = new("InvalidRegistryResponse", ErrorKind.InvalidData);
+    public static readonly ErrorId InvalidIdMapping = new("InvalidIdMapping", ErrorKind.InvalidArgument);
+    public static readonly ErrorId InvalidUserNamespace = new("InvalidUserNamespace", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidRuntimeSpec = new("InvalidRuntimeSpec", ErrorKind.InvalidData);
     public static readonly ErrorId InvalidSecurityOption = new("InvalidSecurityOption", ErrorKind.InvalidArgument);
     public static readonly ErrorId InvalidSignal = new("InvalidSignal", ErrorKind.InvalidArgument);
@@ -163,7 +165,9 @@ public static class ErrorIds
     public static readonly ErrorId UnsafeArchiveEntry = new("UnsafeArchiveEntry", ErrorKind.InvalidData);
     public static readonly ErrorId UnsafeLayerEntry = new("UnsafeLayerEntry", ErrorKind.InvalidData);
     public static readonly ErrorId UnsupportedManifest = new("UnsupportedManifest", ErrorKind.InvalidData);
-    public static readonly ErrorId UserNamespaceNotSupported = new("UserNamespaceNotSupported", ErrorKind.InvalidOperation);
+    public static readonly ErrorId UserNamespaceStoreUnreachable = new("UserNamespaceStoreUnreachable", ErrorKind.PermissionDenied);
+    public static readonly ErrorId UserNamespaceRangeExhausted = new("UserNamespaceRangeExhausted", ErrorKind.ResourceUnavailable);
+    public static readonly ErrorId UserNamespaceMappingFailed = new("UserNamespaceMappingFailed", ErrorKind.InvalidArgument);
     public static readonly ErrorId UserNotFound = new("UserNotFound", ErrorKind.InvalidArgument);
     public static readonly ErrorId VariableNotSet = new("VariableNotSet", ErrorKind.InvalidArgument);
     public static readonly ErrorId VolumeAlreadyExists = new("VolumeAlreadyExists", ErrorKind.AlreadyExists);
@@ -272,6 +276,8 @@ public static class ErrorIds
         InvalidPortMapping,
         InvalidRegistryConfig,
         InvalidRegistryResponse,
+        InvalidIdMapping,
+        InvalidUserNamespace,
         InvalidRuntimeSpec,
         InvalidSecurityOption,
         InvalidSignal,
@@ -335,7 +341,9 @@ public static class ErrorIds
         UnsafeArchiveEntry,
         UnsafeLayerEntry,
         UnsupportedManifest,
-        UserNamespaceNotSupported,
+        UserNamespaceMappingFailed,
+        UserNamespaceRangeExhausted,
+        UserNamespaceStoreUnreachable,
         UserNotFound,
         VariableNotSet,
         VolumeAlreadyExists,

@@ -33,13 +33,15 @@ public static class ContainerLauncher
             throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
-        var argv = InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null);
+        IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null),
+            .. UserNamespaceStage.Arguments(plan, spec)];
 
         var (reportRead, reportWrite) = FileDescriptors.Pipe();
         // A caller that outlives no container (ctrun create) hands in its own gate, a FIFO that a later process opens.
         var ownGate = request.StartGateFd < 0;
         var (gateRead, gateWrite) = ownGate ? FileDescriptors.Pipe() : (request.StartGateFd, -1);
         var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
+        var (userSync, userSyncForInit) = plan.User is null ? (-1, -1) : UnixSockets.SeqPacketPair();
         int pid;
         try
         {
@@ -52,6 +54,7 @@ public static class ContainerLauncher
                 [InitProtocol.GateFd] = gateRead,
             };
             if (consoleForInit >= 0) fds[InitProtocol.ConsoleSocketFd] = consoleForInit;
+            if (userSyncForInit >= 0) fds[InitProtocol.UserNamespaceSyncFd] = userSyncForInit;
             var options = new SpawnOptions { FileDescriptors = fds, ResetSignals = true, NewSession = true };
             pid = SpawnInNamespaces(plan, initPath, argv, options, bundlePath);
         }
@@ -60,6 +63,7 @@ public static class ContainerLauncher
             FileDescriptors.Close(reportRead);
             FileDescriptors.Close(gateWrite);
             FileDescriptors.Close(console);
+            FileDescriptors.Close(userSync);
             throw;
         }
         finally
@@ -68,7 +72,9 @@ public static class ContainerLauncher
             if (ownGate) FileDescriptors.Close(gateRead);
             // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
             FileDescriptors.Close(consoleForInit);
+            FileDescriptors.Close(userSyncForInit);
         }
+        if (userSync >= 0) pid = CompleteUserNamespace(userSync, pid, spec, reportRead, gateWrite, console);
 
         var tag = new byte[1];
         int read;
@@ -97,6 +103,26 @@ public static class ContainerLauncher
         try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
         finally { FileDescriptors.Close(reportRead); }
         throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
+    }
+
+    /// <summary>ctinit's user namespace stage: the maps, then the pid of the container's init (see UserNamespaceStage).</summary>
+    private static int CompleteUserNamespace(int sync, int stagePid, RuntimeSpec spec, int reportRead, int gateWrite, int console)
+    {
+        try
+        {
+            // null: the stage gave up, and its report (read next) says why.
+            return UserNamespaceStage.Complete(sync, stagePid, spec.Linux.UidMappings, spec.Linux.GidMappings) ?? stagePid;
+        }
+        catch
+        {
+            FileDescriptors.Close(reportRead);
+            FileDescriptors.Close(gateWrite);
+            FileDescriptors.Close(console);
+            try { Signals.Send(stagePid, Signals.SigKill); } catch (SystemCallException) { }
+            ProcessWait.Wait(stagePid);
+            throw;
+        }
+        finally { FileDescriptors.Close(sync); }
     }
 
     /// <summary>ctinit sent the master before it reported ready, so it is already queued on the socket.</summary>

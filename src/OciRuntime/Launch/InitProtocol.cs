@@ -20,6 +20,9 @@ public static class InitProtocol
     public const int ReportFd = 3;
     public const int GateFd = 4;
     public const int ConsoleSocketFd = 5;
+    /// <summary>With a user namespace: the stage's socket to the launcher (UserNamespaceStage), and config.json, which the stage opens while it is still the host's root.</summary>
+    public const int UserNamespaceSyncFd = 6;
+    public const int SpecFd = 7;
     public const string ConsoleSocketOption = "--console-socket";
     public const string CgroupJoinOption = "--cgroup-join";
     public const string ExecOption = "--exec";

@@ -9,27 +9,46 @@ namespace ContainerTools.OciRuntime.Launch;
 /// The cgroup namespace is not here: ctinit unshares it itself, after joining the container's cgroups. When joining a
 /// running container the mount namespace is not here either: ctinit must still be found on the host's filesystem, so it
 /// enters the container's mount namespace itself.
+/// With a user namespace (<see cref="User"/>: "-" for a new one, else the path of one to join) the thread creates
+/// nothing: the namespaces to create must belong to the user namespace, which only a single-threaded process can
+/// enter, so ctinit's user namespace stage unshares <see cref="UnshareAfterUser"/> once it is inside.
 /// </summary>
 internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceKind Kind, string Path)> Joins)
 {
+    public const string NewUserNamespace = "-";
+
+    public string? User { get; init; }
+    public int UnshareAfterUser { get; init; }
+
     public IEnumerable<NamespaceKind> Affected =>
         Namespaces.All.Where(kind => (UnshareFlags & Namespaces.CloneFlag(kind)) != 0).Concat(Joins.Select(join => join.Kind)).Distinct();
 
     public static NamespacePlan From(RuntimeSpec spec, string bundlePath, bool joinExisting = false)
     {
         var flags = 0;
+        string? user = null;
         var joins = new List<(NamespaceKind, string)>();
         foreach (var entry in spec.Linux.Namespaces)
         {
             var kind = Namespaces.FromSpecName(entry.Type)
                 ?? throw new ContainerToolsException(ErrorIds.UnknownNamespace, $"The bundle asks for an unknown namespace type '{entry.Type}'.", bundlePath);
-            if (kind == NamespaceKind.User)
-                throw new ContainerToolsException(ErrorIds.UserNamespaceNotSupported, "User namespaces are not supported yet.", bundlePath);
-            if (kind == NamespaceKind.Cgroup) continue;
-            if (joinExisting && kind == NamespaceKind.Mount) continue;
-            if (string.IsNullOrEmpty(entry.Path)) flags |= Namespaces.CloneFlag(kind);
+            if (kind == NamespaceKind.User) user = string.IsNullOrEmpty(entry.Path) ? NewUserNamespace : entry.Path;
+            else if (kind == NamespaceKind.Cgroup) continue;
+            else if (joinExisting && kind == NamespaceKind.Mount) continue;
+            else if (string.IsNullOrEmpty(entry.Path)) flags |= Namespaces.CloneFlag(kind);
             else joins.Add((kind, entry.Path));
         }
-        return new NamespacePlan(flags, joins);
+        CheckMappings(spec, user, bundlePath);
+        return user is null ? new NamespacePlan(flags, joins) : new NamespacePlan(0, joins) { User = user, UnshareAfterUser = flags };
+    }
+
+    /// <summary>runc's rules: a new user namespace needs both maps, and maps need a user namespace (an exec joins the container's, maps and all).</summary>
+    private static void CheckMappings(RuntimeSpec spec, string? user, string bundlePath)
+    {
+        bool uids = spec.Linux.UidMappings is { Count: > 0 }, gids = spec.Linux.GidMappings is { Count: > 0 };
+        if (user == NewUserNamespace && !(uids && gids))
+            throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, "A new user namespace needs both linux.uidMappings and linux.gidMappings.", bundlePath);
+        if (user is null && (uids || gids))
+            throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, "linux.uidMappings and linux.gidMappings need a new user namespace in linux.namespaces.", bundlePath);
     }
 }

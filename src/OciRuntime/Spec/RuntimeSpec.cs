@@ -85,9 +85,12 @@ public sealed record LinuxSpec
     [JsonPropertyName("seccomp")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SeccompSpec? Seccomp { get; init; }
     /// <summary>Namespaced kernel parameters ("net.ipv4.ip_forward" = "1"), written under the container's /proc/sys.</summary>
     [JsonPropertyName("sysctl")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Sysctl { get; init; }
+    /// <summary>The user namespace's uid_map and gid_map lines (a new user namespace needs both).</summary>
+    [JsonPropertyName("uidMappings")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<IdMappingSpec>? UidMappings { get; init; }
+    [JsonPropertyName("gidMappings")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<IdMappingSpec>? GidMappings { get; init; }
 }
 
-/// <summary>type is one of pid, network, mount, ipc, uts, cgroup (user is not supported); path joins an existing one.</summary>
+/// <summary>type is one of pid, network, mount, ipc, uts, cgroup, user; path joins an existing one.</summary>
 public sealed record NamespaceSpec
 {
     [JsonPropertyName("type")] public string Type { get; init; } = "";

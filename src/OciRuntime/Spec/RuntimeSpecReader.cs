@@ -48,7 +48,7 @@ public static partial class RuntimeSpecReader
     [
         "solaris", "windows", "vm", "zos", "process.apparmorProfile", "process.selinuxLabel", "process.scheduler",
         "process.ioPriority", "process.execCPUAffinity", "process.consoleSize", "process.user.username",
-        "linux.intelRdt", "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets", "linux.personality",
+        "linux.intelRdt", "linux.timeOffsets", "linux.personality",
         "linux.memoryPolicy", "linux.netDevices", "linux.resources.hugepageLimits", "linux.resources.network",
         "linux.resources.rdma",
         "linux.resources.unified",
@@ -162,6 +162,8 @@ public static partial class RuntimeSpecReader
         }),
         Seccomp = Object(e, "seccomp") is { } seccomp ? Seccomp(seccomp) : null,
         Sysctl = Object(e, "sysctl") is { } sysctl ? Sysctl(sysctl) : null,
+        UidMappings = IdMappings(e, "uidMappings"),
+        GidMappings = IdMappings(e, "gidMappings"),
     };
 
     private static ResourcesSpec Resources(JsonElement e) => new()

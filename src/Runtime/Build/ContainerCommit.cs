@@ -71,7 +71,7 @@ public sealed class ContainerCommit
             }
             var upper = container.Paths.UpperDirectory;
             var stubs = MountStubs.Find(upper, _containers.Images.LayerDirectories(image));
-            layer = LayerDiff.IsEmpty(upper, stubs) ? null : LayerDiff.FromUpperDirectory(upper, staging, null, stubs, cancellationToken);
+            layer = LayerDiff.IsEmpty(upper, stubs) ? null : LayerDiff.FromUpperDirectory(upper, staging, null, stubs, cancellationToken, container.Definition.UserNamespace is { } maps ? maps.ContainerIds : null);
         }
         finally
         {

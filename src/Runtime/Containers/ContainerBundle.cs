@@ -26,7 +26,7 @@ internal static class ContainerBundle
         var (devices, deviceRules) = Devices(definition);
         spec = spec with
         {
-            Process = spec.Process with { User = new UserSpec { Uid = uid, Gid = gid }, Terminal = definition.Tty },
+            Process = spec.Process with { User = ContainerUser.WithGroups(uid, gid, layers), Terminal = definition.Tty },
             Mounts = [.. spec.Mounts, .. definition.Mounts, .. NameFileMounts(paths), .. (initPath is null ? [] : new[] { ContainerInitBinary.Mount(initPath) })],
             Root = new RootSpec { Path = paths.MergedDirectory, Readonly = definition.ReadOnlyRootFs },
             Annotations = definition.Labels.Count == 0 ? null : new Dictionary<string, string>(definition.Labels),
@@ -34,7 +34,9 @@ internal static class ContainerBundle
             // them for readers) and puts the device rules written here in force (Start reads them back from this file).
             Linux = spec.Linux with
             {
-                Namespaces = NetworkNamespace(spec.Linux.Namespaces, definition, paths.NetnsFile),
+                Namespaces = UserNamespace(NetworkNamespace(spec.Linux.Namespaces, definition, paths.NetnsFile), definition),
+                UidMappings = definition.UserNamespace?.Uids,
+                GidMappings = definition.UserNamespace?.Gids,
                 Resources = new ResourcesSpec
                 {
                     Memory = limits.MemoryBytes is { } m ? new MemoryResources { Limit = m } : null,
@@ -73,6 +75,9 @@ internal static class ContainerBundle
         definition.Network == NetworkModes.Host ? namespaces.Where(n => n.Type != "network").ToList()
         : definition.UsesNetworkNamespaceFile ? namespaces.Select(n => n.Type == "network" ? n with { Path = netnsFile } : n).ToList()
         : namespaces;
+
+    private static IReadOnlyList<NamespaceSpec> UserNamespace(IReadOnlyList<NamespaceSpec> namespaces, ContainerDefinition definition) =>
+        definition.UserNamespace is null ? namespaces : [.. namespaces, new NamespaceSpec { Type = "user" }];
 
     private static IEnumerable<MountSpec> NameFileMounts(ContainerPaths paths) =>
         new[] { ("/etc/hosts", paths.HostsFile), ("/etc/resolv.conf", paths.ResolvConfFile), ("/etc/hostname", paths.HostnameFile) }

@@ -7,6 +7,7 @@ using ContainerTools.OciRuntime.Linux;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Oci;
 using ContainerTools.Runtime.Security;
+using ContainerTools.Runtime.Security.UserNamespaces;
 using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.Runtime.Containers.Services;
@@ -39,8 +40,12 @@ public sealed partial class ContainerStore
         // A missing host device is the user's mistake to hear about now, not at start.
         foreach (var device in devices) HostDevices.Resolve(device);
         var confinement = ContainerConfinement.From(options.Confinement, network);
+        // Parsed before the lock for the user's mistakes; allocated again under it, where no other create can take the same ids.
+        ContainerIdMaps.Resolve(options.UserNamespace, options.UidMap, options.GidMap, []);
         var container = Register((id, name) =>
         {
+            var userNamespace = ContainerIdMaps.Resolve(options.UserNamespace, options.UidMap, options.GidMap,
+                ReadAllDefinitions().Select(d => d.UserNamespace).OfType<ContainerIdMaps>());
             var definition = Define(id, name, options, image, config) with
             {
                 Network = network, NetworkAliases = options.NetworkAliases, Publish = publish, Devices = devices, Privileged = options.Privileged,
@@ -51,6 +56,7 @@ public sealed partial class ContainerStore
                 LogMaxFiles = options.LogMaxFiles ?? 1,
                 StopTimeout = options.StopTimeout is { } stopTimeout ? (int)Math.Ceiling(stopTimeout.TotalSeconds) : null,
                 Confinement = confinement,
+                UserNamespace = userNamespace,
             };
             if (mountRequests.Count == 0) return definition;
             try

@@ -65,4 +65,9 @@ public sealed record ContainerCreateOptions
     public int? LogMaxFiles { get; init; }
     /// <summary>--cap-add/--cap-drop, --security-opt, --ulimit, --sysctl, --oom-score-adj, --shm-size, --group-add.</summary>
     public ConfinementOptions Confinement { get; init; } = new();
+    /// <summary>-UserNamespace: "host" (null, the default), "auto" or "auto:size=N" (Podman's --userns=auto).</summary>
+    public string? UserNamespace { get; init; }
+    /// <summary>Podman's --uidmap/--gidmap: "containerId:hostId:size" lines of the user namespace's maps.</summary>
+    public IReadOnlyList<string> UidMap { get; init; } = [];
+    public IReadOnlyList<string> GidMap { get; init; } = [];
 }

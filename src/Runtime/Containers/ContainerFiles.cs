@@ -11,8 +11,13 @@ public sealed partial class ContainerStore
 
     /// <summary>docker cp HOSTPATH CONTAINER:PATH; into a stopped container the files land in its upper layer.</summary>
     public void CopyToContainer(string idOrName, string hostSource, string containerPath,
-        FileCopyOptions? options = null, CancellationToken cancellationToken = default) =>
+        FileCopyOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // With a user namespace, owners are the container's ids: a file of uid 0 becomes its root's, as podman cp does.
+        if (Resolve(idOrName).Definition.UserNamespace is { } maps)
+            options = (options ?? FileCopyOptions.Default) with { MapOwner = maps.HostIds };
         WithRootfs(idOrName, rootfs => ContainerFileCopy.CopyIn(hostSource, rootfs, containerPath, options, cancellationToken));
+    }
 
     /// <summary>
     /// docker export: the container's whole filesystem as one tar at <paramref name="path"/>, written to a temp file
@@ -22,12 +27,14 @@ public sealed partial class ContainerStore
     {
         var full = Path.GetFullPath(path);
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // With a user namespace the files show its host ids (idmapped layers, its upper directory): the archive gets its own.
+        Func<int, int, (int, int)>? mapOwner = Resolve(idOrName).Definition.UserNamespace is { } maps ? maps.ContainerIds : null;
         try
         {
             WithRootfs(idOrName, rootfs =>
             {
                 using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                RootfsTarWriter.Write(rootfs, output, cancellationToken);
+                RootfsTarWriter.Write(rootfs, output, cancellationToken, mapOwner);
                 output.Flush(flushToDisk: true);
             });
             File.Move(temp, full, overwrite: true);

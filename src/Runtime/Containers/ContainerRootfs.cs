@@ -33,7 +33,7 @@ public sealed partial class ContainerStore
                 // A stopped container's root is not mounted; a leftover mount (a crashed cleanup) is its own state: reuse it.
                 return action(merged);
             }
-            MountRootFs(current.Paths);
+            MountRootFs(current.Paths, current.Definition);
             try
             {
                 return action(merged);

@@ -10,6 +10,7 @@ using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Monitor;
 using ContainerTools.OciRuntime.State;
 using ContainerTools.Runtime.Containers.Services;
+using ContainerTools.Runtime.Security.UserNamespaces;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -67,7 +68,12 @@ public sealed partial class ContainerStore
         ContainerAttachment? attachment = null;
         try
         {
-            MountRootFs(paths);
+            if (container.Definition.UserNamespace is { } maps)
+            {
+                UserNamespaceAccess.Allow(Root.Path, paths.Directory, container.Definition.Mounts);
+                UserNamespaceAccess.AdoptNewVolumes(container.Definition.Mounts, maps.HostRoot);
+            }
+            MountRootFs(paths, container.Definition);
             cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
             if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
             // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
@@ -154,7 +160,7 @@ public sealed partial class ContainerStore
         }
     }
 
-    private static void MountRootFs(ContainerPaths paths)
+    private void MountRootFs(ContainerPaths paths, ContainerDefinition definition)
     {
         if (OverlayMount.IsMountPoint(paths.MergedDirectory)) return;
         var lowest = File.ReadAllLines(paths.LayersFile).Where(l => l.Length > 0).ToList();
@@ -166,7 +172,10 @@ public sealed partial class ContainerStore
         Directory.CreateDirectory(paths.MergedDirectory);
         try
         {
-            OverlayMount.Mount(lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory);
+            if (definition.UserNamespace is { } maps)
+                IdmappedRootfs.Mount(maps, lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, Path.Combine(paths.Directory, "idmapped"), Options.InitPath);
+            else
+                OverlayMount.Mount(lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory);
         }
         catch (SystemCallException ex)
         {

@@ -43,20 +43,46 @@ internal static class ContainerUser
         return uint.Parse(entry[2]);
     }
 
+    /// <summary>
+    /// The process user with the supplementary groups Docker gives it: every group of the image's /etc/group that lists
+    /// the user's name as a member (besides the primary group).
+    /// </summary>
+    public static OciRuntime.Spec.UserSpec WithGroups(uint uid, uint gid, IReadOnlyList<string> layersLowestFirst)
+    {
+        var name = NameOf(uid, layersLowestFirst);
+        var groups = name is null ? [] : MemberGroups(name, layersLowestFirst).Where(g => g != gid).Distinct().ToList();
+        return new OciRuntime.Spec.UserSpec { Uid = uid, Gid = gid, AdditionalGids = groups.Count == 0 ? null : groups };
+    }
+
+    private static IEnumerable<uint> MemberGroups(string name, IReadOnlyList<string> layersLowestFirst) =>
+        (Lines(layersLowestFirst, "etc/group") ?? [])
+            .Select(line => line.Split(':'))
+            .Where(fields => fields.Length >= 4 && fields[3].Split(',').Contains(name) && uint.TryParse(fields[2], out _))
+            .Select(fields => uint.Parse(fields[2]))
+            .ToList();
+
     /// <summary>The user name of <paramref name="uid"/> in the image's /etc/passwd, or null.</summary>
     public static string? NameOf(uint uid, IReadOnlyList<string> layersLowestFirst) =>
         FindEntry(layersLowestFirst, "etc/passwd", fields => fields[2] == uid.ToString())?[0];
 
     // The highest layer that has the file wins, as in the merged root filesystem.
-    private static string[]? FindEntry(IReadOnlyList<string> layersLowestFirst, string file, Func<string[], bool> match)
+    private static string[]? FindEntry(IReadOnlyList<string> layersLowestFirst, string file, Func<string[], bool> match) =>
+        Lines(layersLowestFirst, file)?
+            .Select(line => line.Split(':'))
+            .FirstOrDefault(fields => fields.Length >= 4 && match(fields));
+
+    /// <summary>
+    /// The file's lines in the highest layer that has it; null when none has it, or when that layer deleted it (a
+    /// whiteout, the character device 0:0 a layer directory holds for a removed file, cannot be read: ENXIO).
+    /// </summary>
+    private static List<string>? Lines(IReadOnlyList<string> layersLowestFirst, string file)
     {
         foreach (var layer in layersLowestFirst.Reverse())
         {
             var path = Path.Combine(layer, file);
             if (!File.Exists(path)) continue;
-            return File.ReadLines(path)
-                .Select(line => line.Split(':'))
-                .FirstOrDefault(fields => fields.Length >= 4 && match(fields));
+            try { return File.ReadLines(path).ToList(); }
+            catch (IOException) { return null; }
         }
         return null;
     }

@@ -9,6 +9,12 @@ public sealed record FileCopyOptions(bool KeepOwners = true)
     /// <summary>Every copied node gets this owner instead (a Dockerfile COPY --chown).</summary>
     public (int Uid, int Gid)? Owner { get; init; }
 
+    /// <summary>
+    /// Owners as the target's container sees them into the ids on disk (a container with a user namespace: uid 0 is its
+    /// root's host uid); a node copied without <see cref="KeepOwners"/> is then the container root's.
+    /// </summary>
+    public Func<int, int, (int Uid, int Gid)>? MapOwner { get; init; }
+
     /// <summary>Every copied file and directory gets these permission bits instead of its own (COPY --chmod).</summary>
     public uint? Mode { get; init; }
 

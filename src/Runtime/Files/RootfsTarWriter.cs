@@ -11,14 +11,14 @@ namespace ContainerTools.Runtime.Files;
 public static class RootfsTarWriter
 {
     /// <exception cref="Errors.ContainerToolsException">NotFound "RootfsNotFound".</exception>
-    public static void Write(string rootfs, Stream output, CancellationToken cancellationToken = default)
+    public static void Write(string rootfs, Stream output, CancellationToken cancellationToken = default, Func<int, int, (int Uid, int Gid)>? mapOwner = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootfs);
         ArgumentNullException.ThrowIfNull(output);
         var rootFd = RootfsPath.OpenRoot(rootfs);
         try
         {
-            using var writer = new TarTreeWriter(output, cancellationToken);
+            using var writer = new TarTreeWriter(output, cancellationToken, TarTreeOptions.Default with { MapOwner = mapOwner });
             writer.WriteChildren(rootFd, "");
         }
         finally

@@ -179,8 +179,8 @@ internal sealed class TarTreeWriter : IDisposable
         var entry = new PaxTarEntry(type, entryName, attributes)
         {
             Mode = (UnixFileMode)((uint)(ushort)st.st_mode & 0xFFF),
-            Uid = (int)(uint)st.st_uid,
-            Gid = (int)(uint)st.st_gid,
+            Uid = Owner(st).Uid,
+            Gid = Owner(st).Gid,
             ModificationTime = Clamp(DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks((long)st.st_mtim.tv_nsec / 100)),
         };
         if (binaryValues is not null)
@@ -189,6 +189,9 @@ internal sealed class TarTreeWriter : IDisposable
         }
         return entry;
     }
+
+    private (int Uid, int Gid) Owner(Tmds.Linux.stat st) =>
+        _options.MapOwner is { } map ? map((int)(uint)st.st_uid, (int)(uint)st.st_gid) : ((int)(uint)st.st_uid, (int)(uint)st.st_gid);
 
     private DateTimeOffset Clamp(DateTimeOffset time) => _options.ClampTime is { } clamp && time > clamp ? clamp : time;
 
@@ -223,6 +226,9 @@ internal sealed record TarTreeOptions(bool OverlayWhiteouts, DateTimeOffset? Cla
 {
     /// <summary>Entries (and everything below them) to leave out, by entry name without a trailing slash.</summary>
     public Func<string, bool>? Skip { get; init; }
+
+    /// <summary>Owners on disk into the owners the entries get (a container with a user namespace: its host ids back to its own).</summary>
+    public Func<int, int, (int Uid, int Gid)>? MapOwner { get; init; }
 
     public static readonly TarTreeOptions Default = new(false, null);
 }

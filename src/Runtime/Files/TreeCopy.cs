@@ -213,13 +213,9 @@ internal sealed class TreeCopy : IDisposable
                 _cancellationToken.ThrowIfCancellationRequested();
                 FileDescriptors.WriteAll(target, _buffer.AsSpan(0, n), targetPath);
             }
-            if (_options.Owner is { } owner)
+            if (OwnerOf(st) is { } owner)
             {
                 FileNodes.SetOwner(target, owner.Uid, owner.Gid, targetPath);
-            }
-            else if (_options.KeepOwners)
-            {
-                FileNodes.SetOwner(target, (int)(uint)st.st_uid, (int)(uint)st.st_gid, targetPath);
             }
             // chmod after chown: chown clears setuid/setgid.
             FileNodes.SetMode(target, ModeOf(st), targetPath);
@@ -244,16 +240,21 @@ internal sealed class TreeCopy : IDisposable
         }
     }
 
+    /// <summary>The owner a copied node gets on disk, null: the copying process's (plain docker cp).</summary>
+    private (int Uid, int Gid)? OwnerOf(Tmds.Linux.stat st)
+    {
+        (int Uid, int Gid)? owner = _options.Owner ?? (_options.KeepOwners ? ((int)(uint)st.st_uid, (int)(uint)st.st_gid) : null);
+        if (_options.MapOwner is not { } map) return owner;
+        var (uid, gid) = owner ?? (0, 0);
+        return map(uid, gid);
+    }
+
     private void ApplyMetadata(int sourceDir, string sourceName, Tmds.Linux.stat st, int targetDir, string targetName,
         string targetPath, bool isSymlink)
     {
-        if (_options.Owner is { } owner)
+        if (OwnerOf(st) is { } owner)
         {
             FileNodes.SetOwner(targetDir, targetName, owner.Uid, owner.Gid);
-        }
-        else if (_options.KeepOwners)
-        {
-            FileNodes.SetOwner(targetDir, targetName, (int)(uint)st.st_uid, (int)(uint)st.st_gid);
         }
         if (!isSymlink)
         {

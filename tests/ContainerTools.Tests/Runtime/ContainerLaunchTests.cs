@@ -84,17 +84,6 @@ public sealed class ContainerLaunchTests : IDisposable
     }
 
     [Fact]
-    public void AUserNamespaceIsRefusedClearly()
-    {
-        var spec = RuntimeSpecDefaults.Create(["true"]);
-        _bundle.Write(spec with { Linux = spec.Linux with { Namespaces = [.. spec.Linux.Namespaces, new() { Type = "user" }] } });
-
-        var error = Assert.Throws<ContainerToolsException>(() => ContainerLauncher.Start(Request()));
-
-        Assert.Equal("UserNamespaceNotSupported", error.ErrorId);
-    }
-
-    [Fact]
     public void AnInvalidConfigIsInvalidData()
     {
         File.WriteAllText(Path.Combine(_bundle.BundlePath, "config.json"), "{\"process\": [");

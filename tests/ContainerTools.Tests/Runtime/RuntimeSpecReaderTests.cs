@@ -99,7 +99,6 @@ public sealed class RuntimeSpecReaderTests
     [InlineData("""{"process":{"args":["true"],"apparmorProfile":"docker-default"}}""", "process.apparmorProfile")]
     [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}}""", "linux.uidMappings")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":1}]}}}""", "linux.resources.hugepageLimits")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"personality":{"domain":"LINUX32"}}}""", "linux.personality")]
     public void AFieldTheRuntimeDoesNotImplementIsRefusedByName(string json, string field)

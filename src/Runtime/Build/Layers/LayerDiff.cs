@@ -14,7 +14,7 @@ public static class LayerDiff
 {
     /// <param name="skip">Entries to leave out (the runtime's mount stubs), by relative name.</param>
     public static BuiltLayer FromUpperDirectory(string upperDirectory, string stagingDirectory, DateTimeOffset? clampTime, IReadOnlySet<string> skip,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<int, int, (int Uid, int Gid)>? mapOwner = null)
     {
         var tarPath = Path.Combine(stagingDirectory, $"layer-{Guid.NewGuid():N}.tar");
         using (var output = new FileStream(tarPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -22,7 +22,7 @@ public static class LayerDiff
             var rootFd = RootfsPath.OpenRoot(upperDirectory);
             try
             {
-                using var writer = new TarTreeWriter(output, cancellationToken, new TarTreeOptions(OverlayWhiteouts: true, clampTime) { Skip = skip.Count == 0 ? null : skip.Contains });
+                using var writer = new TarTreeWriter(output, cancellationToken, new TarTreeOptions(OverlayWhiteouts: true, clampTime) { Skip = skip.Count == 0 ? null : skip.Contains, MapOwner = mapOwner });
                 writer.WriteChildren(rootFd, "");
             }
             finally

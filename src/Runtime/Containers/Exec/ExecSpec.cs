@@ -17,8 +17,9 @@ internal static class ExecSpec
         var user = process.User;
         if (!string.IsNullOrEmpty(options.User))
         {
-            var (uid, gid) = ContainerUser.Resolve(options.User, File.ReadAllLines(container.Paths.LayersFile).Where(l => l.Length > 0).ToList());
-            user = new UserSpec { Uid = uid, Gid = gid };
+            var layers = File.ReadAllLines(container.Paths.LayersFile).Where(l => l.Length > 0).ToList();
+            var (uid, gid) = ContainerUser.Resolve(options.User, layers);
+            user = ContainerUser.WithGroups(uid, gid, layers);
         }
         return JoinedProcessSpec.For(spec, container.State.Pid, process with
         {

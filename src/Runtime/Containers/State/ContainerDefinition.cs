@@ -3,6 +3,7 @@ using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers.Devices;
 using ContainerTools.Runtime.Network;
 using ContainerTools.Runtime.Security;
+using ContainerTools.Runtime.Security.UserNamespaces;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.State;
 
@@ -49,6 +50,8 @@ public sealed record ContainerDefinition
     [JsonPropertyName("privileged")] public bool Privileged { get; init; }
     /// <summary>Capabilities, security options, ulimits, sysctls, OOM score, /dev/shm size, extra groups (issue 12).</summary>
     [JsonPropertyName("confinement")] public ContainerConfinement Confinement { get; init; } = new();
+    /// <summary>-UserNamespace auto or -UidMap/-GidMap: the container's id maps; null: the host's user namespace.</summary>
+    [JsonPropertyName("userNamespace")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ContainerIdMaps? UserNamespace { get; init; }
 
     // Services: read by ctmon (MonitoredContainer) and by Stop and Restore.
     /// <summary>What the monitor does when the program exits (-RestartPolicy).</summary>
