@@ -26,7 +26,7 @@ internal static class ContainerMonitor
         MonitoredContainer? definition = null;
         var events = ContainerEvents.ForContainerDirectory(paths.Directory);
         int pid;
-        Thread[] pumps;
+        NativeThread[] pumps;
         ContainerLog log;
         AttachServer? attach = null;
         DateTimeOffset startedAt;
@@ -163,7 +163,7 @@ internal static class ContainerMonitor
         return status.ShellCode;
     }
 
-    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out Thread[] pumps) =>
+    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out NativeThread[] pumps) =>
         definition?.Tty == true
             ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
             : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
@@ -261,7 +261,7 @@ internal static class ContainerMonitor
     /// stdout and stderr are logged as separate streams. stdin is /dev/null, or for an Interactive container (docker run
     /// -i) a pipe whose write end the attach server holds: attached clients write to it, and can close it.
     /// </summary>
-    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out NativeThread[] pumps)
     {
         var (stdin, stdinWrite) = interactive ? FileDescriptors.Pipe() : (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1);
         var (outRead, outWrite) = FileDescriptors.Pipe();
@@ -296,7 +296,7 @@ internal static class ContainerMonitor
     /// writes comes out of the master as "stdout", with the terminal's "\r\n" line ends kept as docker's json-file does.
     /// Attached clients may resize it; with Interactive (docker run -it) their input is written to it too.
     /// </summary>
-    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
+    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out NativeThread[] pumps)
     {
         var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
         LaunchedContainer launched;
