@@ -17,6 +17,7 @@ internal static class ContainerMonitor
 {
     // An attached engine settles the exit in milliseconds; one that hangs longer (stopped with Ctrl-Z) is not waited for.
     private static readonly TimeSpan ClaimerGrace = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TrimDelay = TimeSpan.FromSeconds(1);
 
     public static int Run(ContainerPaths paths, MonitorArguments arguments)
     {
@@ -57,14 +58,16 @@ internal static class ContainerMonitor
         try { File.WriteAllText(paths.MonitorPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         catch (IOException) { }
         ReadyPipe.Succeed();
-        // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
-        WorkingSet.TrimCode();
 
         var policy = arguments.Service.RestartPolicy;
         var health = arguments.Service.Health;
         using var stopRequest = policy.RestartsAtAll || health is not null ? StopRequest.Listen() : null;
         var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
         prober?.RunStarted(pid, startedAt);
+        // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
+        // Trimmed once the start has settled: a program that ends within it (`true`) does not pay for the trim, and
+        // what the new threads' first steps touch does not come back right after it.
+        if (!ProcessWait.EndsWithin(pid, TrimDelay)) WorkingSet.TrimCode();
         var backoff = new RestartBackoff();
         var restarts = 0;
         string? error = null;
