@@ -10,6 +10,8 @@ make_work rss
 
 bench_pwsh "$repo/bench/lib/start-detached.ps1" "$work" "$count" 0 > "$work/ours.out"
 [ "$(sed -n 2p "$work/ours.out")" = "$count" ] || { echo "expected $count running containers" >&2; exit 1; }
+# Idle monitors: ctmon drops its start-up pages one second after the start (docs/processes.md, Monitor footprint).
+sleep 2
 ours_pids=$(monitor_pids)
 [ "$(wc -w <<<"$ours_pids")" = "$count" ] || { echo "expected $count ctmon processes, found: $ours_pids" >&2; exit 1; }
 for pid in $ours_pids; do rss_kb "$pid"; done > "$work/ctmon.kb"
@@ -18,6 +20,7 @@ for pid in $ours_pids; do pss_kb "$pid"; done > "$work/ctmon.pss"
 bench_pwsh "$repo/bench/lib/run-container.ps1" "$work" "$work/busybox.docker.tar" 1 >/dev/null
 pod load -q -i "$work/busybox.docker.tar" >/dev/null
 for i in $(seq "$count"); do pod run -d "${pod_run_flags[@]}" bench/busybox:latest sleep 300 >/dev/null; done
+sleep 2
 conmon_pids=$(pgrep -f "conmon .*$work/podman/" || true)
 [ "$(wc -w <<<"$conmon_pids")" = "$count" ] || { echo "expected $count conmon processes, found: $conmon_pids" >&2; exit 1; }
 for pid in $conmon_pids; do rss_kb "$pid"; done > "$work/conmon.kb"

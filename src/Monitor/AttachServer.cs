@@ -57,7 +57,7 @@ internal sealed class AttachServer : IDisposable
         }
         if (_serving) return;
         _serving = true;
-        new Thread(AcceptLoop, maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach" }.Start();
+        NativeThread.Start(AcceptLoop, "attach");
     }
 
     /// <summary>Sends output to every client; before the first one connects, keeps the latest 8 KiB for it.</summary>
@@ -151,7 +151,7 @@ internal sealed class AttachServer : IDisposable
             }
             _clients.Add(client);
         }
-        new Thread(() => ReadClient(client), maxStackSize: 128 * 1024) { IsBackground = true, Name = "attach client" }.Start();
+        NativeThread.Start(() => ReadClient(client), "attach client");
         return true;
     }
 

@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.Linux;
 using System.Text;
 using System.Text.Json;
 using ContainerTools.OciRuntime.Attach;
@@ -56,12 +57,8 @@ internal sealed class ContainerLog : IDisposable
     }
 
     /// <summary>Reads <paramref name="fd"/> until end of file, writing one record per line and passing what it read to attached clients.</summary>
-    public Thread Pump(int fd, string stream, AttachServer? attach = null)
-    {
-        var thread = new Thread(() => PumpLoop(fd, stream, attach), maxStackSize: 128 * 1024) { IsBackground = true, Name = stream };
-        thread.Start();
-        return thread;
-    }
+    public NativeThread Pump(int fd, string stream, AttachServer? attach = null) =>
+        NativeThread.Start(() => PumpLoop(fd, stream, attach), stream);
 
     private void PumpLoop(int fd, string stream, AttachServer? attach)
     {

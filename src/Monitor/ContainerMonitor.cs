@@ -17,6 +17,7 @@ internal static class ContainerMonitor
 {
     // An attached engine settles the exit in milliseconds; one that hangs longer (stopped with Ctrl-Z) is not waited for.
     private static readonly TimeSpan ClaimerGrace = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TrimDelay = TimeSpan.FromSeconds(1);
 
     public static int Run(ContainerPaths paths, MonitorArguments arguments)
     {
@@ -26,7 +27,7 @@ internal static class ContainerMonitor
         MonitoredContainer? definition = null;
         var events = ContainerEvents.ForContainerDirectory(paths.Directory);
         int pid;
-        Thread[] pumps;
+        NativeThread[] pumps;
         ContainerLog log;
         AttachServer? attach = null;
         DateTimeOffset startedAt;
@@ -57,14 +58,16 @@ internal static class ContainerMonitor
         try { File.WriteAllText(paths.MonitorPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         catch (IOException) { }
         ReadyPipe.Succeed();
-        // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
-        WorkingSet.TrimCode();
 
         var policy = arguments.Service.RestartPolicy;
         var health = arguments.Service.Health;
         using var stopRequest = policy.RestartsAtAll || health is not null ? StopRequest.Listen() : null;
         var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
         prober?.RunStarted(pid, startedAt);
+        // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
+        // Trimmed once the start has settled: a program that ends within it (`true`) does not pay for the trim, and
+        // what the new threads' first steps touch does not come back right after it.
+        if (!ProcessWait.EndsWithin(pid, TrimDelay)) WorkingSet.TrimCode();
         var backoff = new RestartBackoff();
         var restarts = 0;
         string? error = null;
@@ -163,7 +166,7 @@ internal static class ContainerMonitor
         return status.ShellCode;
     }
 
-    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out Thread[] pumps) =>
+    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out NativeThread[] pumps) =>
         definition?.Tty == true
             ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
             : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
@@ -261,7 +264,7 @@ internal static class ContainerMonitor
     /// stdout and stderr are logged as separate streams. stdin is /dev/null, or for an Interactive container (docker run
     /// -i) a pipe whose write end the attach server holds: attached clients write to it, and can close it.
     /// </summary>
-    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out NativeThread[] pumps)
     {
         var (stdin, stdinWrite) = interactive ? FileDescriptors.Pipe() : (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1);
         var (outRead, outWrite) = FileDescriptors.Pipe();
@@ -296,7 +299,7 @@ internal static class ContainerMonitor
     /// writes comes out of the master as "stdout", with the terminal's "\r\n" line ends kept as docker's json-file does.
     /// Attached clients may resize it; with Interactive (docker run -it) their input is written to it too.
     /// </summary>
-    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out Thread[] pumps)
+    private static int StartOnTerminal(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out NativeThread[] pumps)
     {
         var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
         LaunchedContainer launched;

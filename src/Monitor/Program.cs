@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.Monitor;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.State;
 
@@ -17,7 +18,7 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        if (args.Length >= 2 && args[0] == "--monitor" && MonitorArguments.Parse(args, 1) is { } monitor)
+        if (args.Length >= 2 && args[0] == MonitorInvocation.MonitorOption && MonitorArguments.Parse(args, 1) is { } monitor)
         {
             return ContainerMonitor.Run(new ContainerPaths(monitor.ContainerDirectory), monitor);
         }
@@ -36,7 +37,7 @@ internal static class Program
             var self = Environment.ProcessPath ?? "/proc/self/exe";
             var fds = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2, [ReadyFd] = ReadyFd };
             if (attachFd >= 0) fds[attachFd] = attachFd;
-            ProcessSpawn.Spawn(self, [self, "--monitor", .. args], [], new SpawnOptions
+            ProcessSpawn.Spawn(self, [self, MonitorInvocation.MonitorOption, .. args], [], new SpawnOptions
             {
                 FileDescriptors = fds,
                 ResetSignals = true,

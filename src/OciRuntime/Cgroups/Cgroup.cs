@@ -116,6 +116,27 @@ public abstract class Cgroup
                 throw new ContainerToolsException(ErrorIds.CgroupDeleteFailed, $"Could not remove the cgroup '{dir}': {SystemCallException.Describe(errno)}.", dir);
             }
         }
+        RemoveParents();
+    }
+
+    /// <summary>
+    /// Removes the cgroup when nothing is left in it, which the kernel's rmdir itself checks (EBUSY otherwise): a
+    /// container's exit, whose processes died with its PID 1, costs one rmdir per hierarchy and no procs file read.
+    /// False when a process is still there (the caller then kills them: KillAll, Delete).
+    /// </summary>
+    public bool TryDeleteEmpty()
+    {
+        foreach (var dir in Handle.Directories.Values)
+        {
+            var errno = Directories.TryRemove(dir);
+            if (errno is not (0 or Errno.ENOENT)) return false;
+        }
+        RemoveParents();
+        return true;
+    }
+
+    private void RemoveParents()
+    {
         var parents = Handle.CreatedParents.ToList();
         // The shared "containertools" directory is ContainerTools' own whoever made it: the last container out removes it.
         foreach (var dir in Handle.Directories.Values)

@@ -175,17 +175,12 @@ public static class ContainerLauncher
     {
         var pid = -1;
         ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
+        // A pthread: NativeAOT's Thread.Start (ctmon, ctrun) yields in a loop until the new thread runs (see NativeThread).
+        NativeThread.Start(() =>
         {
             try { pid = SpawnOnThisThread(plan, initPath, argv, options); }
             catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
-        }, maxStackSize: 256 * 1024)
-        {
-            IsBackground = true,
-            Name = "ContainerTools launch",
-        };
-        thread.Start();
-        thread.Join();
+        }, "ct launch", stackSize: 256 * 1024).Join(Timeout.InfiniteTimeSpan);
         if (failure?.SourceException is SystemCallException syscall)
             throw new ContainerToolsException(ErrorIds.ContainerStartFailed, $"The container could not start: {syscall.Message}", bundlePath, syscall);
         failure?.Throw();

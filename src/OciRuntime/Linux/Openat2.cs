@@ -17,7 +17,7 @@ internal static unsafe class Openat2
     /// <summary>Refuse /proc/self/fd-style links, which jump to wherever their target is.</summary>
     public const ulong ResolveNoMagicLinks = 0x02;
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern long syscall(long number, int dirFd, byte* path, open_how* how, nuint size);
 
     /// <summary>The new fd, or -1 with <paramref name="error"/> set (ENOSYS when the kernel has no openat2).</summary>

@@ -87,6 +87,6 @@ public static unsafe class WorkingSet
         return value;
     }
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int madvise(void* address, nuint length, int advice);
 }

@@ -6,16 +6,16 @@ namespace ContainerTools.OciRuntime.Linux;
 /// <summary>Extended attributes (Tmds.LibC has no *xattr calls). Path forms never follow a symlink in the last component.</summary>
 internal static unsafe partial class Xattrs
 {
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int lsetxattr(byte* path, byte* name, byte* value, nuint size, int flags);
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int fsetxattr(int fd, byte* name, byte* value, nuint size, int flags);
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern nint lgetxattr(byte* path, byte* name, byte* value, nuint size);
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern nint llistxattr(byte* path, byte* list, nuint size);
 
     /// <summary>The attribute names of the path itself (a symlink's own, never its target's).</summary>

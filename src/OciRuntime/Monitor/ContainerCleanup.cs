@@ -15,7 +15,8 @@ public static class ContainerCleanup
         if (cgroupHandle is not null)
         {
             var cgroup = Cgroup.Open(cgroupHandle);
-            if (cgroup.Exists)
+            // Usually empty: the processes died with the container's PID 1.
+            if (!cgroup.TryDeleteEmpty() && cgroup.Exists)
             {
                 cgroup.KillAll();
                 cgroup.Delete();

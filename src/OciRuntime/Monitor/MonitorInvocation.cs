@@ -9,6 +9,8 @@ namespace ContainerTools.OciRuntime.Monitor;
 /// </summary>
 public sealed record MonitorInvocation
 {
+    /// <summary>ctmon's first argument when it is the monitor itself rather than the stage that starts it.</summary>
+    public const string MonitorOption = "--monitor";
     public const string InitOption = "--init";
     public const string AttachFdOption = "--attach-fd";
     public const string ExitCommandOption = "--exit-command";
