@@ -62,3 +62,17 @@ foreach ($state in 'empty', 'filled') {
     'first default create of a session, store cache {0,-6}: {1,7:F1} ms (the next create: {2:F1} ms)' -f $state, [double]$first, [double]$next
 }
 Load
+
+# Bundles for bench/lib/seccomp-start-cpu.sh: a default and an unconfined container's config.json (text unchanged
+# but for the root, so that the section still matches the store's program) on a plain busybox directory.
+$rootfs = [IO.Directory]::CreateDirectory([IO.Path]::Combine($Work, 'seccomp-rootfs', 'bin')).Parent.FullName
+if (-not (Test-Path "$rootfs/bin/busybox")) { Copy-Item /bin/busybox "$rootfs/bin/busybox"; $null = New-Item -ItemType SymbolicLink -Path "$rootfs/bin/true" -Target busybox }
+foreach ($side in @{ name = 'default'; options = @{} }, @{ name = 'unconfined'; options = $unconfined }) {
+    $o = $side.options
+    $container = New-Container $image -Command /bin/true @o
+    $from = [IO.Path]::Combine($env:CONTAINERTOOLS_ROOT, 'containers', $container.Id)
+    $bundle = [IO.Directory]::CreateDirectory([IO.Path]::Combine($Work, "seccomp-bundle-$($side.name)")).FullName
+    $config = [IO.File]::ReadAllText("$from/bundle/config.json").Replace("""$from/merged""", """$rootfs""")
+    [IO.File]::WriteAllText("$bundle/config.json", $config)
+    if (Test-Path "$from/bundle/seccomp.bpf") { Copy-Item "$from/bundle/seccomp.bpf" "$bundle/seccomp.bpf" }
+}
