@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.OciRuntime.Seccomp;
 
@@ -34,5 +35,31 @@ public static class CompiledSeccomp
         var program = file[(8 + length)..];
         // A file cut short (written without a sync, then a crash) is no program: its length says so.
         return BinaryPrimitives.ReadInt32LittleEndian(file[(4 + length)..]) == program.Length ? program : [];
+    }
+
+    /// <summary>
+    /// Another bundle for the same container (an exec's, a health probe's) gets the container's program: its
+    /// config.json carries the same section. A hard link, else a copy; nothing when the container has no program.
+    /// </summary>
+    public static void ShareInto(string containerBundle, string otherBundle)
+    {
+        var source = Path.Combine(containerBundle, FileName);
+        var target = Path.Combine(otherBundle, FileName);
+        File.Delete(target);
+        if (!TryLink(source, target) && File.Exists(source)) File.Copy(source, target, overwrite: true);
+    }
+
+    /// <summary>A hard link; false when <paramref name="file"/> is gone, or links are refused or cross filesystems.</summary>
+    public static bool TryLink(string file, string target)
+    {
+        try
+        {
+            FileNodes.MakeHardLink(FileDescriptors.CurrentDirectory, file, FileDescriptors.CurrentDirectory, target);
+            return true;
+        }
+        catch (IOException ex) when (ex.HResult is Errno.ENOENT or Errno.EXDEV or Errno.EPERM)
+        {
+            return false;
+        }
     }
 }

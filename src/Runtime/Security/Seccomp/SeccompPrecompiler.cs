@@ -36,7 +36,7 @@ internal static class SeccompPrecompiler
         if (seccomp is null || seccomp.Flags is { Count: > 0 }) return;
         var cacheDirectory = CacheDirectoryOf(bundleDirectory);
         var files = Known.GetOrCreateValue(seccomp);
-        if (files.TryGetValue(cacheDirectory, out var known) && TryLink(known, target)) return;
+        if (files.TryGetValue(cacheDirectory, out var known) && CompiledSeccomp.TryLink(known, target)) return;
         var source = RuntimeSpecReader.ReadSeccompSource(File.ReadAllBytes(Path.Combine(bundleDirectory, BundleReader.ConfigFileName)))!;
         var file = Path.Combine(cacheDirectory, Digest(source) + ".bpf");
         if (!Matches(file, source))
@@ -44,35 +44,8 @@ internal static class SeccompPrecompiler
             // Written whole and synced before its name appears (AtomicFile): another process either finds no file or this one.
             AtomicFile.WriteAllBytes(file, CompiledSeccomp.Encode(source, Compile(seccomp)));
         }
-        if (!TryLink(file, target)) File.Copy(file, target, overwrite: true);
+        if (!CompiledSeccomp.TryLink(file, target)) File.Copy(file, target, overwrite: true);
         files[cacheDirectory] = file;
-    }
-
-    /// <summary>An exec's bundle gets the container's program: its config.json carries the same section.</summary>
-    public static void CopyInto(string containerBundle, string execBundle)
-    {
-        var source = Path.Combine(containerBundle, CompiledSeccomp.FileName);
-        var target = Path.Combine(execBundle, CompiledSeccomp.FileName);
-        if (File.Exists(source) && !TryLink(source, target)) File.Copy(source, target);
-    }
-
-    /// <summary>False when <paramref name="file"/> is gone (the store's cache was cleared): the caller compiles again.</summary>
-    private static bool TryLink(string file, string target)
-    {
-        try
-        {
-            FileNodes.MakeHardLink(FileDescriptors.CurrentDirectory, file, FileDescriptors.CurrentDirectory, target);
-            return true;
-        }
-        catch (IOException ex) when (ex.HResult == Errno.ENOENT)
-        {
-            return false;
-        }
-        catch (IOException ex) when (ex.HResult is Errno.EXDEV or Errno.EPERM)
-        {
-            // Another filesystem, or links refused: the caller copies.
-            return false;
-        }
     }
 
     /// <summary>A torn, edited or foreign cache file is replaced rather than linked into every bundle (ctinit would refuse it and compile at each start).</summary>
