@@ -31,4 +31,7 @@ echo "our phases (median of 10, warm engine):"
 bench_pwsh "$repo/bench/lib/run-phases.ps1" "$work" 10 | sed 's/^/  /'
 # The default seccomp filter's share of a start (issue 12: goal <= 1 ms), in the same warm-engine loop.
 echo "seccomp filter cost (alternating runs, warm engine):"
-bench_pwsh "$repo/bench/lib/run-seccomp-cost.ps1" "$work" "${SECCOMP_RUNS:-40}" | sed 's/^/  /'
+bench_pwsh "$repo/bench/lib/run-seccomp-cost.ps1" "$work" "${SECCOMP_RUNS:-60}" | sed 's/^/  /'
+source "$repo/bench/lib/seccomp-start-cpu.sh"
+seccomp_start_cpu "${SECCOMP_RUNS:-60}" | sed 's/^/  /'
+echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"

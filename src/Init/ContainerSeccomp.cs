@@ -5,8 +5,8 @@ namespace ContainerTools.Init;
 
 /// <summary>
 /// linux.seccomp for ctinit: prepared while the host's root is still visible (the engine's precompiled
-/// BUNDLE/seccomp.bpf when it matches the spec, else libseccomp mapped to compile it), loaded as late as the
-/// process's privileges allow (Program.Run).
+/// BUNDLE/seccomp.bpf when it matches the spec, else libseccomp mapped and the section's rules read to compile it),
+/// loaded as late as the process's privileges allow (Program.Run).
 /// </summary>
 internal sealed class ContainerSeccomp
 {
@@ -19,22 +19,26 @@ internal sealed class ContainerSeccomp
         _compiled = compiled;
     }
 
-    /// <summary>Null when the spec has no filter.</summary>
+    /// <summary>
+    /// Null when the spec has no filter. <paramref name="spec"/> may come without the section's rules
+    /// (RuntimeSpecReader.ReadWithoutSeccompRules): they are read from its text only when there is no matching program.
+    /// </summary>
     public static ContainerSeccomp? Prepare(RuntimeSpec spec, string bundle)
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
-        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.SourceText is { } text ? ReadCompiled(Path.Combine(bundle, CompiledSeccomp.FileName), text) : null;
-        if (compiled is null) SeccompFilter.LoadLibrary();
-        return new ContainerSeccomp(seccomp, compiled);
+        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source ? ReadCompiled(Path.Combine(bundle, CompiledSeccomp.FileName), source) : null;
+        if (compiled is not null) return new ContainerSeccomp(seccomp, compiled);
+        SeccompFilter.LoadLibrary();
+        return new ContainerSeccomp(seccomp.Source is { } text ? RuntimeSpecReader.ReadSeccomp(text) : seccomp, null);
     }
 
-    private static byte[]? ReadCompiled(string path, string sourceText)
+    private static byte[]? ReadCompiled(string path, byte[] source)
     {
         byte[] file;
         try { file = File.ReadAllBytes(path); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; } // a bundle the user namespace's root may not read
-        var program = CompiledSeccomp.Match(file, sourceText);
+        var program = CompiledSeccomp.Match(file, source);
         return program.IsEmpty ? null : program.ToArray();
     }
 

@@ -129,7 +129,8 @@ internal static class Program
         var path = Path.Combine(bundle, "config.json");
         try
         {
-            var spec = RuntimeSpecReader.Read(openedByStage ? UserNamespaceOptions.ReadSpec() : File.ReadAllBytes(path));
+            // The seccomp rules only when there is no precompiled program for them (ContainerSeccomp.Prepare).
+            var spec = RuntimeSpecReader.ReadWithoutSeccompRules(openedByStage ? UserNamespaceOptions.ReadSpec() : File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
             return spec;
         }

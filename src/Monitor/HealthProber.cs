@@ -3,6 +3,7 @@ using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.OciRuntime.Events;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.Seccomp;
 using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Monitor;
@@ -204,6 +205,8 @@ internal sealed class HealthProber
             var template = File.ReadAllText(_paths.HealthProbeTemplateFile);
             Directory.CreateDirectory(bundle);
             File.WriteAllText(Path.Combine(bundle, "config.json"), template.Replace($"/proc/{JoinedProcessSpec.PidPlaceholder}/", $"/proc/{pid}/"));
+            // The container's filter, precompiled: without it ctinit would compile it with libseccomp at every probe.
+            CompiledSeccomp.ShareInto(_paths.BundleDirectory, bundle);
             var devNull = FileDescriptors.Open("/dev/null", FileDescriptors.ReadOnly);
             var (read, write) = FileDescriptors.Pipe();
             outRead = read;

@@ -25,6 +25,15 @@ internal static unsafe partial class Libseccomp
         public ulong DatumB;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    public struct LibraryVersion
+    {
+        public uint Major;
+        public uint Minor;
+        public uint Micro;
+    }
+
+    [LibraryImport(Name, EntryPoint = "seccomp_version")] public static partial LibraryVersion* Version();
     [LibraryImport(Name, EntryPoint = "seccomp_init")] public static partial nint Init(uint defaultAction);
     [LibraryImport(Name, EntryPoint = "seccomp_release")] public static partial void Release(nint context);
     [LibraryImport(Name, EntryPoint = "seccomp_attr_set")] public static partial int SetAttribute(nint context, int attribute, uint value);

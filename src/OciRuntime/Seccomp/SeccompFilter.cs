@@ -25,6 +25,13 @@ public static unsafe class SeccompFilter
         }
     }
 
+    /// <summary>libseccomp's version ("2.5.4"): a compiled program depends on it too (a newer one knows more syscall names).</summary>
+    public static string LibraryVersion()
+    {
+        var version = Libseccomp.Version();
+        return $"{version->Major}.{version->Minor}.{version->Micro}";
+    }
+
     /// <summary>Compiles <paramref name="spec"/> and loads it on the calling thread.</summary>
     public static void Load(SeccompSpec spec)
     {

@@ -11,6 +11,10 @@ public static class BundleReader
     public static RuntimeSpec Read(string bundlePath) =>
         ReadConfig(bundlePath, json => RuntimeSpecReader.Read(json));
 
+    /// <summary>All but linux.seccomp's rules (<see cref="RuntimeSpecReader.ReadWithoutSeccompRules"/>): for the launcher, which does not load the filter.</summary>
+    public static RuntimeSpec ReadWithoutSeccompRules(string bundlePath) =>
+        ReadConfig(bundlePath, json => RuntimeSpecReader.ReadWithoutSeccompRules(json));
+
     /// <summary>The bundle's linux.resources.devices (null when it has none), read without the rest of the document.</summary>
     public static IReadOnlyList<DeviceCgroupSpec>? ReadDeviceRules(string bundlePath) =>
         ReadConfig(bundlePath, json => RuntimeSpecReader.ReadDeviceRules(json));

@@ -11,7 +11,14 @@ namespace ContainerTools.OciRuntime.Spec;
 /// </summary>
 public static partial class RuntimeSpecReader
 {
-    public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, Spec);
+    public static RuntimeSpec Read(ReadOnlyMemory<byte> json) => Parse(json, root => Spec(root, seccompRules: true));
+
+    /// <summary>
+    /// The whole spec but linux.seccomp's rules (<see cref="SeccompSpec.Syscalls"/> null, <see cref="SeccompSpec.Source"/>
+    /// kept): what the launcher and ctinit read at every start, when a precompiled program stands for the rules and
+    /// building a record per rule and name would be wasted (<see cref="ReadSeccomp"/> reads them when they are needed).
+    /// </summary>
+    public static RuntimeSpec ReadWithoutSeccompRules(ReadOnlyMemory<byte> json) => Parse(json, root => Spec(root, seccompRules: false));
 
     /// <summary>
     /// Only linux.resources.devices, null when absent: what the engine puts in force on a container's cgroup at each
@@ -89,7 +96,7 @@ public static partial class RuntimeSpecReader
         _ => false,
     };
 
-    private static RuntimeSpec Spec(JsonElement e)
+    private static RuntimeSpec Spec(JsonElement e, bool seccompRules)
     {
         RefuseNotImplemented(e);
         var spec = new RuntimeSpec();
@@ -104,7 +111,7 @@ public static partial class RuntimeSpecReader
             Annotations = Object(e, "annotations") is { } annotations
                 ? annotations.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
                 : null,
-            Linux = Object(e, "linux") is { } linux ? Linux(linux) : spec.Linux,
+            Linux = Object(e, "linux") is { } linux ? Linux(linux, seccompRules) : spec.Linux,
             Hooks = Object(e, "hooks") is { } hooks ? Hooks(hooks) : null,
         };
     }
@@ -141,7 +148,7 @@ public static partial class RuntimeSpecReader
         Options = Strings(e, "options"),
     };
 
-    private static LinuxSpec Linux(JsonElement e) => new()
+    private static LinuxSpec Linux(JsonElement e, bool seccompRules) => new()
     {
         Namespaces = Array(e, "namespaces", ns => new NamespaceSpec { Type = String(ns, "type") ?? "", Path = String(ns, "path") }) ?? [],
         MaskedPaths = Strings(e, "maskedPaths"),
@@ -160,7 +167,7 @@ public static partial class RuntimeSpecReader
             Uid = Member(d, "uid")?.GetUInt32(),
             Gid = Member(d, "gid")?.GetUInt32(),
         }),
-        Seccomp = Object(e, "seccomp") is { } seccomp ? Seccomp(seccomp) : null,
+        Seccomp = Object(e, "seccomp") is { } seccomp ? Seccomp(seccomp, seccompRules) : null,
         Sysctl = Object(e, "sysctl") is { } sysctl ? Sysctl(sysctl) : null,
         UidMappings = IdMappings(e, "uidMappings"),
         GidMappings = IdMappings(e, "gidMappings"),

@@ -13,10 +13,11 @@ public sealed record SeccompSpec
     [JsonPropertyName("defaultErrnoRet")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? DefaultErrnoRet { get; init; }
     [JsonPropertyName("architectures")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Architectures { get; init; }
     [JsonPropertyName("flags")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Flags { get; init; }
+    /// <summary>Null too when read by <see cref="RuntimeSpecReader.ReadWithoutSeccompRules"/>: <see cref="Source"/> then has them.</summary>
     [JsonPropertyName("syscalls")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<SeccompSyscallSpec>? Syscalls { get; init; }
 
-    /// <summary>The section's text exactly as config.json has it (set by the reader): what a precompiled filter is matched against.</summary>
-    [JsonIgnore] public string? SourceText { get; init; }
+    /// <summary>The section's UTF-8 text exactly as config.json has it (set by the reader): what a precompiled filter is matched against.</summary>
+    [JsonIgnore] public byte[]? Source { get; init; }
 }
 
 /// <summary>One rule: every name gets the action when all the argument conditions hold.</summary>

@@ -45,7 +45,7 @@ public sealed class SeccompInitTests : IDisposable
     {
         // A seccomp.bpf that would answer mkdir with EACCES, beside a config.json that asks for ENOSPC.
         var stale = DenyMkdir(13);
-        File.WriteAllBytes(Path.Combine(_bundle.BundlePath, CompiledSeccomp.FileName), CompiledSeccomp.Encode("{\"other\": true}", SeccompFilter.Compile(stale)));
+        File.WriteAllBytes(Path.Combine(_bundle.BundlePath, CompiledSeccomp.FileName), CompiledSeccomp.Encode("{\"other\": true}"u8, SeccompFilter.Compile(stale)));
 
         var result = ContainerRun.Run(_bundle, Spec(DenyMkdir(28), noNewPrivileges: false));
 
@@ -60,7 +60,7 @@ public sealed class SeccompInitTests : IDisposable
         // The program for EACCES under the text of the ENOSPC section: whichever answers shows which one ctinit used.
         var spec = Spec(DenyMkdir(28), noNewPrivileges: false);
         _bundle.Write(spec);
-        var text = RuntimeSpecReader.ReadSeccompText(File.ReadAllBytes(Path.Combine(_bundle.BundlePath, "config.json")))!;
+        var text = RuntimeSpecReader.ReadSeccompSource(File.ReadAllBytes(Path.Combine(_bundle.BundlePath, "config.json")))!;
         File.WriteAllBytes(Path.Combine(_bundle.BundlePath, CompiledSeccomp.FileName), CompiledSeccomp.Encode(text, SeccompFilter.Compile(DenyMkdir(13))));
 
         var result = ContainerRun.Run(_bundle, spec);

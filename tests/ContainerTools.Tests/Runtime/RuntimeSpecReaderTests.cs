@@ -59,6 +59,14 @@ public sealed class RuntimeSpecReaderTests
 
         Assert.Equal(Canonical(spec), Canonical(read));
         Assert.Equal(Canonical(JsonSerializer.Deserialize(json, RuntimeSpecJsonContext.Default.RuntimeSpec)!), Canonical(read));
+
+        // What the launcher and ctinit read: all but the filter's rules, which its text still holds.
+        var withoutRules = RuntimeSpecReader.ReadWithoutSeccompRules(json);
+        Assert.Null(withoutRules.Linux.Seccomp!.Syscalls);
+        Assert.Equal(RuntimeSpecReader.ReadSeccompSource(json), withoutRules.Linux.Seccomp.Source);
+        Assert.Equal(Canonical(read with { Linux = read.Linux with { Seccomp = null } }), Canonical(withoutRules with { Linux = withoutRules.Linux with { Seccomp = null } }));
+        var rules = RuntimeSpecReader.ReadSeccomp(withoutRules.Linux.Seccomp.Source!);
+        Assert.Equal(Canonical(read), Canonical(read with { Linux = read.Linux with { Seccomp = rules } }));
     }
 
     [Fact]

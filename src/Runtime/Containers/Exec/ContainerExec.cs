@@ -89,7 +89,7 @@ public sealed partial class ContainerStore
                 Directory.CreateDirectory(bundle);
                 // Read once by ctinit and deleted right after: not worth an fsync (BundleWriter's atomic write does one).
                 File.WriteAllBytes(Path.Combine(bundle, BundleWriter.ConfigFileName), JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
-                Security.Seccomp.SeccompPrecompiler.CopyInto(container.Paths.BundleDirectory, bundle);
+                ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
                 var launched = ContainerLauncher.Start(new LaunchRequest
                 {
                     BundlePath = bundle,
