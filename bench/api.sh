@@ -3,7 +3,8 @@
 # out/ContainerTools/ctapi), podman's compat API (`podman system service`) and Docker 20.10's own dockerd (started here
 # only, with its own --data-root and --exec-root, --iptables=false, --bridge=none, and stopped after).
 #   1. `docker run --rm --network none busybox true`, RUNS (default 20) times each, interleaved by hyperfine.
-#   2. `docker ps -a` over COUNT (default 1000) created containers.
+#   2. `docker ps -a` over COUNT (default 1000) created containers, and the CLI's own floor: the same CLI against a
+#      server that only replays dockerd's recorded answer (bench/lib/canned-docker-api.py).
 # Goals (issue 15): run <= 0.5x podman's API and <= 0.5x dockerd; ps <= 0.3x both.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -59,15 +60,23 @@ for side in ct podman dockerd; do
   for i in $(seq "$count"); do echo "create --network none busybox true"; done |
     xargs -P 4 -I{} sh -c "DOCKER_HOST=unix://$work/$side.sock $docker {} >/dev/null"
 done
+# The floor: the same CLI formatting dockerd's recorded answer, served by a server that does nothing else.
+curl -s --unix-socket "$work/dockerd.sock" "http://d/v1.41/containers/json?all=1" > "$work/recorded.json"
+python3 "$repo/bench/lib/canned-docker-api.py" "$work/canned.sock" "$work/recorded.json" 2>"$work/canned.log" &
+servers+=($!)
+wait_socket "$work/canned.sock"
 hyperfine -N --warmup 1 --runs 10 --export-json "$work/ps.json" \
   -n ctapi "env DOCKER_HOST=unix://$work/ct.sock $docker ps -a" \
   -n podman "env DOCKER_HOST=unix://$work/podman.sock $docker ps -a" \
-  -n dockerd "env DOCKER_HOST=unix://$work/dockerd.sock $docker ps -a" >/dev/null
+  -n dockerd "env DOCKER_HOST=unix://$work/dockerd.sock $docker ps -a" \
+  -n cli-floor "env DOCKER_HOST=unix://$work/canned.sock $docker ps -a" >/dev/null
 ct=$(jq -r '.results[] | select(.command == "ctapi") | .median * 1000' "$work/ps.json")
 pd=$(jq -r '.results[] | select(.command == "podman") | .median * 1000' "$work/ps.json")
 dd=$(jq -r '.results[] | select(.command == "dockerd") | .median * 1000' "$work/ps.json")
 seen=$(DOCKER_HOST=unix://$work/ct.sock $docker ps -aq | wc -l)
+fl=$(jq -r '.results[] | select(.command == "cli-floor") | .median * 1000' "$work/ps.json")
 echo "docker ps -a over $seen containers (median of 10): ctapi $ct ms, podman $pd ms, dockerd $dd ms; ratio vs podman $(ratio "$ct" "$pd"), vs dockerd $(ratio "$ct" "$dd") (goal <= 0.3)"
+echo "  the CLI alone on dockerd's recorded answer: $fl ms ($(ratio "$fl" "$dd") of dockerd's; ctapi's own share $(awk -v a="$ct" -v b="$fl" 'BEGIN { printf "%.0f", a - b }') ms)"
 for side in ct podman dockerd; do
   DOCKER_HOST=unix://$work/$side.sock $docker container prune -f >/dev/null 2>&1 || true
 done

@@ -2,33 +2,25 @@ using System.Globalization;
 using ContainerTools.Api.Http;
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Security;
 
 namespace ContainerTools.Api;
 
 /// <summary>
 /// The one place a Docker create body becomes the engine's <see cref="ContainerCreateOptions"/>. Fields the engine
-/// does not have yet are refused with a 400 naming them when they ask for something other than the default (so a
-/// client never believes it got a confinement or a restart policy it did not get); see <see cref="Pending"/>.
+/// does not have are refused with a 400 naming them when they ask for something other than the default (so a client
+/// never believes it got a sharing or a log driver it did not get); see <see cref="RefuseUnsupported"/>.
 /// </summary>
 internal static class ContainerCreateMapping
 {
-    /// <summary>
-    /// HostConfig/Config fields that wait for engine work on other branches (restart policy and health checks: the
-    /// services issue; capabilities, security options, ulimits, sysctls: the confinement issue; init, stop timeout:
-    /// services). Each is checked in <see cref="RefuseUnsupported"/>; wire them here when the engine has them.
-    /// </summary>
-    public static readonly string[] Pending =
-    [
-        "HostConfig.RestartPolicy", "Config.Healthcheck", "HostConfig.Init", "Config.StopTimeout",
-        "HostConfig.CapAdd", "HostConfig.CapDrop", "HostConfig.SecurityOpt", "HostConfig.Ulimits", "HostConfig.Sysctls",
-    ];
-
     public static ContainerCreateOptions Map(CreateBody body, string? name)
     {
         if (string.IsNullOrWhiteSpace(body.Image)) throw ApiException.BadRequest("Config.Image is required");
         var host = body.HostConfig ?? new HostConfigBody();
-        RefuseUnsupported(body, host);
+        RefuseUnsupported(host);
         var (network, aliases) = Network(host, body.NetworkingConfig);
+        var health = body.Healthcheck;
+        var test = health?.Test?.Items is { Count: > 0 } items ? items : null;
         return new ContainerCreateOptions
         {
             Image = body.Image,
@@ -42,6 +34,7 @@ internal static class ContainerCreateMapping
             Hostname = string.IsNullOrEmpty(body.Hostname) ? null : body.Hostname,
             Labels = body.Labels,
             StopSignal = string.IsNullOrEmpty(body.StopSignal) ? null : body.StopSignal,
+            StopTimeout = body.StopTimeout is { } stop ? TimeSpan.FromSeconds(stop) : null,
             Interactive = body.OpenStdin,
             Tty = body.Tty,
             ReadOnlyRootFs = host.ReadonlyRootfs,
@@ -55,26 +48,94 @@ internal static class ContainerCreateMapping
             Devices = (host.Devices ?? []).Select(Device).ToList(),
             Privileged = host.Privileged,
             Limits = Limits(host),
+            RestartPolicy = RestartPolicy(host.RestartPolicy),
+            Init = host.Init == true,
+            // Test ["NONE"] turns the image's check off; an empty Test keeps the image's command with these timings.
+            NoHealthcheck = test is ["NONE", ..],
+            HealthTest = test is ["NONE", ..] ? null : test,
+            HealthInterval = Nanoseconds(health?.Interval),
+            HealthTimeout = Nanoseconds(health?.Timeout),
+            HealthStartPeriod = Nanoseconds(health?.StartPeriod),
+            HealthRetries = health?.Retries is > 0 ? health.Retries : null,
+            LogMaxSize = LogOption(host.LogConfig, "max-size") is { } size ? ByteSize(size, "max-size") : null,
+            LogMaxFiles = LogOption(host.LogConfig, "max-file") is { } files ? Count(files, "max-file") : null,
+            Confinement = new ConfinementOptions
+            {
+                CapabilityAdd = host.CapAdd ?? [],
+                CapabilityDrop = host.CapDrop ?? [],
+                SecurityOptions = host.SecurityOpt ?? [],
+                Ulimits = (host.Ulimits ?? []).Select(Ulimit).ToList(),
+                Sysctls = (host.Sysctls ?? []).Select(s => $"{s.Key}={s.Value}").ToList(),
+                OomScoreAdjust = host.OomScoreAdj is { } oom && oom != 0 ? oom : null,
+                ShmSize = host.ShmSize > 0 ? host.ShmSize : null,
+                GroupAdd = host.GroupAdd ?? [],
+            },
         };
     }
 
-    private static void RefuseUnsupported(CreateBody body, HostConfigBody host)
+    /// <summary>POST /containers/{id}/update's body (HostConfig's resources and restart policy); 0 keeps a value, as dockerd reads it.</summary>
+    public static ContainerUpdateOptions Update(HostConfigBody body)
+    {
+        var limits = Limits(body);
+        return new ContainerUpdateOptions
+        {
+            MemoryBytes = limits.MemoryBytes,
+            Cpus = limits.Cpus,
+            Pids = limits.Pids,
+            RestartPolicy = body.RestartPolicy is { Name: { Length: > 0 } } ? RestartPolicy(body.RestartPolicy) ?? "no" : null,
+        };
+    }
+
+    /// <summary>HostConfig fields the engine has no counterpart for: VolumesFrom, PidMode, IpcMode other than private, log drivers other than json-file.</summary>
+    private static void RefuseUnsupported(HostConfigBody host)
     {
         var asked = new List<string>();
-        if (host.RestartPolicy is { Name: { Length: > 0 } policy } && policy != "no") asked.Add($"HostConfig.RestartPolicy ({policy})");
-        if (body.Healthcheck?.Test?.Items is { Count: > 0 } test && test[0] != "NONE") asked.Add("Config.Healthcheck");
-        if (host.Init == true) asked.Add("HostConfig.Init");
-        if (host.CapAdd is { Count: > 0 }) asked.Add("HostConfig.CapAdd");
-        if (host.CapDrop is { Count: > 0 }) asked.Add("HostConfig.CapDrop");
-        if (host.SecurityOpt is { Count: > 0 }) asked.Add("HostConfig.SecurityOpt");
-        if (host.Ulimits is { Count: > 0 }) asked.Add("HostConfig.Ulimits");
-        if (host.Sysctls is { Count: > 0 }) asked.Add("HostConfig.Sysctls");
         if (host.VolumesFrom is { Count: > 0 }) asked.Add("HostConfig.VolumesFrom");
         if (host.PidMode is { Length: > 0 }) asked.Add("HostConfig.PidMode");
         if (host.IpcMode is { Length: > 0 } ipc && ipc is not ("private" or "shareable")) asked.Add("HostConfig.IpcMode");
         if (host.LogConfig?.Type is { Length: > 0 } driver && driver is not ("json-file" or "k8s-file" or "local")) asked.Add($"HostConfig.LogConfig ({driver})");
         if (asked.Count > 0) throw ApiException.BadRequest("not supported by ContainerTools yet: " + string.Join(", ", asked));
     }
+
+    /// <summary>Docker's {Name, MaximumRetryCount} as the engine's --restart form ("on-failure:3"); "" and "no" are none.</summary>
+    private static string? RestartPolicy(RestartPolicyBody? policy)
+    {
+        if (policy?.Name is not { Length: > 0 } name || name == "no") return null;
+        if (policy.MaximumRetryCount < 0) throw ApiException.BadRequest("HostConfig.RestartPolicy: MaximumRetryCount cannot be negative");
+        if (policy.MaximumRetryCount > 0 && name != "on-failure") throw ApiException.BadRequest($"HostConfig.RestartPolicy: maximum retry count cannot be used with restart policy '{name}'");
+        return policy.MaximumRetryCount > 0 ? $"{name}:{policy.MaximumRetryCount.ToString(CultureInfo.InvariantCulture)}" : name;
+    }
+
+    /// <summary>Healthcheck durations are nanoseconds; 0 inherits the image's (or the default), negative is Docker's 400.</summary>
+    private static TimeSpan? Nanoseconds(long? value) => value switch
+    {
+        null or 0 => null,
+        < 0 => throw ApiException.BadRequest("Config.Healthcheck: durations cannot be negative"),
+        { } ns => TimeSpan.FromTicks(ns / 100),
+    };
+
+    private static string Ulimit(UlimitBody ulimit) =>
+        $"{ulimit.Name ?? throw ApiException.BadRequest("HostConfig.Ulimits: Name is required")}={ulimit.Soft.ToString(CultureInfo.InvariantCulture)}:{ulimit.Hard.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string? LogOption(LogConfigBody? log, string key) =>
+        log?.Config is { } config && config.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    /// <summary>Docker's units.RAMInBytes: "10m", "1g", "512k", "100" (powers of 1024, an optional b).</summary>
+    internal static long ByteSize(string text, string what)
+    {
+        var value = text.Trim().ToLowerInvariant();
+        if (value.EndsWith('b')) value = value[..^1];
+        var multiplier = value.Length > 0 ? value[^1] switch { 'k' => 1L << 10, 'm' => 1L << 20, 'g' => 1L << 30, 't' => 1L << 40, _ => 1L } : 1L;
+        if (multiplier > 1) value = value[..^1];
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+            throw ApiException.BadRequest($"HostConfig.LogConfig: {what} '{text}' is not a size such as 10m");
+        return (long)(number * multiplier);
+    }
+
+    private static int Count(string text, string what) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw ApiException.BadRequest($"HostConfig.LogConfig: {what} '{text}' is not a positive whole number");
 
     /// <summary>HostConfig.NetworkMode and the endpoint of that network (its aliases); "default" is the engine's default.</summary>
     private static (string? Network, IReadOnlyList<string> Aliases) Network(HostConfigBody host, NetworkingConfigBody? networking)

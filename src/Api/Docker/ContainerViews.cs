@@ -8,22 +8,8 @@ namespace ContainerTools.Api;
 /// <summary>Containers in Docker's JSON shapes: the list entry (GET /containers/json) and the inspect document.</summary>
 internal static class ContainerViews
 {
-    public static object Summary(Container c, IReadOnlyList<Endpoint> endpoints) => new
-    {
-        Id = c.Id,
-        Names = new[] { "/" + c.Name },
-        Image = c.Definition.Image,
-        ImageID = DockerFormat.ImageId(c.Definition.ImageId),
-        Command = string.Join(' ', c.Definition.Args),
-        Created = DockerFormat.Unix(c.Definition.CreatedAt),
-        Ports = Ports(c),
-        Labels = c.Definition.Labels,
-        State = DockerFormat.State(c.Status),
-        Status = DockerFormat.Status(c),
-        HostConfig = new { NetworkMode = NetworkMode(c) },
-        NetworkSettings = new { Networks = Networks(c, endpoints) },
-        Mounts = Mounts(c),
-    };
+    /// <summary>The list entry; written by <see cref="ContainerSummaryConverter"/> field by field (docker ps lists every container).</summary>
+    public static ContainerSummary Summary(Container c, IReadOnlyList<Endpoint> endpoints) => new(c, endpoints);
 
     public static object Inspect(Container c, IReadOnlyList<Endpoint> endpoints, IEnumerable<string> execIds)
     {
@@ -39,10 +25,10 @@ internal static class ContainerViews
             Args = d.Args.Skip(1).ToArray(),
             State = new
             {
-                Status = DockerFormat.State(c.Status),
+                Status = DockerFormat.State(c),
                 Running = running,
                 Paused = c.Status == ContainerStatus.Paused,
-                Restarting = false,
+                Restarting = c.Restarting,
                 OOMKilled = s.OomKilled,
                 Dead = false,
                 Pid = running ? s.Pid : 0,
@@ -50,6 +36,12 @@ internal static class ContainerViews
                 Error = s.Error ?? "",
                 StartedAt = DockerFormat.Time(s.StartedAt),
                 FinishedAt = DockerFormat.Time(s.FinishedAt),
+                Health = DockerFormat.Health(c) is { } health ? new
+                {
+                    Status = health,
+                    FailingStreak = c.Health?.FailingStreak ?? 0,
+                    Log = (c.Health?.Log ?? []).Select(r => new { Start = DockerFormat.Time(r.Start), End = DockerFormat.Time(r.End), r.ExitCode, r.Output }).ToArray(),
+                } : null,
             },
             Image = DockerFormat.ImageId(d.ImageId),
             ResolvConfPath = c.Paths.ResolvConfFile,
@@ -68,27 +60,32 @@ internal static class ContainerViews
             {
                 Binds = d.Mounts.Where(m => m.Type == "bind").Select(m => $"{m.Source}:{m.Destination}").ToArray(),
                 ContainerIDFile = "",
-                LogConfig = new { Type = "json-file", Config = new Dictionary<string, string>() },
+                LogConfig = new { Type = "json-file", Config = LogConfig(d) },
                 NetworkMode = NetworkMode(c),
                 PortBindings = PortBindings(d.Publish),
-                RestartPolicy = new { Name = "no", MaximumRetryCount = 0 },
+                RestartPolicy = new { d.RestartPolicy.Name, d.RestartPolicy.MaximumRetryCount },
                 AutoRemove = d.AutoRemove,
                 VolumeDriver = "",
                 VolumesFrom = (string[]?)null,
-                CapAdd = (string[]?)null,
-                CapDrop = (string[]?)null,
+                CapAdd = NullIfEmpty(d.Confinement.CapabilityAdd),
+                CapDrop = NullIfEmpty(d.Confinement.CapabilityDrop),
+                GroupAdd = NullIfEmpty(d.Confinement.GroupAdd),
                 Dns = Array.Empty<string>(),
                 ExtraHosts = (string[]?)null,
                 Privileged = d.Privileged,
                 PublishAllPorts = false,
                 ReadonlyRootfs = d.ReadOnlyRootFs,
-                SecurityOpt = (string[]?)null,
+                SecurityOpt = NullIfEmpty(d.Confinement.SecurityOptions),
+                OomScoreAdj = d.Confinement.OomScoreAdjust ?? 0,
+                ShmSize = d.Confinement.ShmSize ?? DefaultShmSize,
+                Sysctls = d.Confinement.Sysctls.Count == 0 ? null : d.Confinement.Sysctls,
+                Ulimits = d.Confinement.Ulimits.Count == 0 ? null : d.Confinement.Ulimits.Select(u => new { u.Name, u.Soft, u.Hard }).ToArray(),
                 Tmpfs = d.Mounts.Where(m => m.Type == "tmpfs").ToDictionary(m => m.Destination, m => string.Join(',', m.Options ?? [])),
                 Memory = d.Limits.MemoryBytes ?? 0,
                 NanoCpus = d.Limits.Cpus is { } cpus ? (long)(cpus * 1e9) : 0,
                 PidsLimit = d.Limits.Pids,
                 Devices = d.Devices.Select(x => new { x.PathOnHost, x.PathInContainer, x.CgroupPermissions }).ToArray(),
-                Init = (bool?)null,
+                Init = d.Init ? true : (bool?)null,
             },
             GraphDriver = new
             {
@@ -117,6 +114,15 @@ internal static class ContainerViews
                 OnBuild = (string[]?)null,
                 Labels = d.Labels,
                 StopSignal = d.StopSignal,
+                StopTimeout = d.StopTimeout,
+                Healthcheck = d.Health is { } check ? new
+                {
+                    check.Test,
+                    Interval = Nanoseconds(check.Interval),
+                    Timeout = Nanoseconds(check.Timeout),
+                    StartPeriod = Nanoseconds(check.StartPeriod),
+                    check.Retries,
+                } : null,
             },
             NetworkSettings = new
             {
@@ -142,7 +148,25 @@ internal static class ContainerViews
         };
     }
 
-    private static string NetworkMode(Container c) => c.Definition.Network switch
+    /// <summary>Docker's default /dev/shm size, 64 MiB.</summary>
+    private const long DefaultShmSize = 64L << 20;
+
+    private static IReadOnlyList<string>? NullIfEmpty(IReadOnlyList<string> items) => items.Count == 0 ? null : items;
+
+    private static long Nanoseconds(TimeSpan duration) => duration.Ticks * 100;
+
+    private static Dictionary<string, string> LogConfig(ContainerTools.Runtime.Containers.State.ContainerDefinition d)
+    {
+        var config = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (d.LogMaxSize > 0)
+        {
+            config["max-size"] = d.LogMaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            config["max-file"] = d.LogMaxFiles.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return config;
+    }
+
+    public static string NetworkMode(Container c) => c.Definition.Network switch
     {
         "bridge" => "default",
         var other => other,
@@ -152,36 +176,28 @@ internal static class ContainerViews
         System.Text.Encoding.UTF8.GetBytes(e.Network + "/" + e.ContainerId))).ToLowerInvariant();
 
     /// <summary>NetworkSettings.Networks: one entry per network the container is on (its endpoints while running; the names otherwise).</summary>
-    public static Dictionary<string, object> Networks(Container c, IReadOnlyList<Endpoint> endpoints)
+    public static Dictionary<string, NetworkEntry> Networks(Container c, IReadOnlyList<Endpoint> endpoints)
     {
-        var networks = new Dictionary<string, object>(StringComparer.Ordinal);
-        var names = new List<string> { c.Definition.Network };
-        names.AddRange(c.Definition.ConnectedNetworks.Select(n => n.Name));
-        foreach (var name in names.Distinct())
+        var networks = new Dictionary<string, NetworkEntry>(StringComparer.Ordinal);
+        networks[c.Definition.Network] = Entry(c, c.Definition.Network, c.Definition.NetworkAliases, endpoints);
+        foreach (var connected in c.Definition.ConnectedNetworks)
         {
-            var e = endpoints.FirstOrDefault(x => x.Network == name);
-            var aliases = name == c.Definition.Network ? c.Definition.NetworkAliases : c.Definition.ConnectedNetworks.FirstOrDefault(n => n.Name == name)?.Aliases ?? [];
-            networks[name] = new
-            {
-                IPAMConfig = (object?)null,
-                Links = (object?)null,
-                Aliases = aliases.Count == 0 ? null : aliases.Concat([c.ShortId]).ToArray(),
-                NetworkID = name,
-                EndpointID = e is null ? "" : EndpointId(e),
-                Gateway = e?.Gateway ?? "",
-                IPAddress = e?.IpAddress ?? "",
-                IPPrefixLen = e?.PrefixLength ?? 0,
-                IPv6Gateway = "",
-                GlobalIPv6Address = "",
-                GlobalIPv6PrefixLen = 0,
-                MacAddress = e?.MacAddress ?? "",
-                DriverOpts = (object?)null,
-            };
+            networks.TryAdd(connected.Name, Entry(c, connected.Name, connected.Aliases, endpoints));
         }
         return networks;
     }
 
-    private static object[] Ports(Container c)
+    private static NetworkEntry Entry(Container c, string name, IReadOnlyList<string> aliases, IReadOnlyList<Endpoint> endpoints)
+    {
+        Endpoint? endpoint = null;
+        foreach (var e in endpoints)
+        {
+            if (e.Network == name) { endpoint = e; break; }
+        }
+        return new NetworkEntry(name, aliases.Count == 0 ? null : [.. aliases, c.ShortId], endpoint, endpoint is null ? "" : EndpointId(endpoint));
+    }
+
+    public static object[] Ports(Container c)
     {
         var running = c.Status is ContainerStatus.Running or ContainerStatus.Paused;
         return (running ? c.State.Ports : c.Definition.Publish)
@@ -208,7 +224,7 @@ internal static class ContainerViews
             HostPort = p.HostPort == 0 ? "" : p.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).ToArray());
 
-    private static object[] Mounts(Container c) => c.Definition.Mounts.Select(m => (object)new
+    public static object[] Mounts(Container c) => c.Definition.Mounts.Select(m => (object)new
     {
         Type = m.Type == "bind" && IsVolumePath(m.Source) ? "volume" : m.Type ?? "bind",
         Name = IsVolumePath(m.Source) ? VolumeName(m.Source!) : null,

@@ -36,10 +36,11 @@ internal sealed record CreateBody
 internal sealed record HealthConfigBody
 {
     public StringOrList? Test { get; init; }
-    public long Interval { get; init; }
-    public long Timeout { get; init; }
-    public long StartPeriod { get; init; }
-    public int Retries { get; init; }
+    // docker-py (Compose) sends null for the ones a file does not set.
+    public long? Interval { get; init; }
+    public long? Timeout { get; init; }
+    public long? StartPeriod { get; init; }
+    public int? Retries { get; init; }
 }
 
 internal sealed record HostConfigBody
@@ -71,6 +72,9 @@ internal sealed record HostConfigBody
     public long CpuPeriod { get; init; }
     public long? PidsLimit { get; init; }
     public List<UlimitBody>? Ulimits { get; init; }
+    public int? OomScoreAdj { get; init; }
+    public long ShmSize { get; init; }
+    public List<string>? GroupAdd { get; init; }
     public List<DeviceBody>? Devices { get; init; }
 }
 

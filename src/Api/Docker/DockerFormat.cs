@@ -22,13 +22,32 @@ internal static class DockerFormat
         _ => "exited",
     };
 
-    /// <summary>docker ps's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".</summary>
+    /// <summary>State.Status, with "restarting" while a restart policy's monitor waits out its back-off.</summary>
+    public static string State(Container container) => container.Restarting ? "restarting" : State(container.Status);
+
+    /// <summary>The health check's status as Docker reports it: the monitor's while running; "unhealthy" once stopped; null without a check.</summary>
+    public static string? Health(Container container) => container.Definition.Health is null ? null : container.Status switch
+    {
+        ContainerStatus.Running or ContainerStatus.Paused => container.Health?.Status ?? HealthStatus.Starting,
+        ContainerStatus.Created => HealthStatus.Starting,
+        _ => HealthStatus.Unhealthy,
+    };
+
+    /// <summary>docker ps's STATUS column: "Up 3 seconds (healthy)", "Restarting (1) 2 seconds ago", "Exited (0) 2 minutes ago", "Created".</summary>
     public static string Status(Container container)
     {
         var now = DateTimeOffset.UtcNow;
+        if (container.Restarting)
+            return $"Restarting ({container.State.ExitCode ?? 0}) {HumanDuration(now - (container.State.FinishedAt ?? container.State.StartedAt ?? now))} ago";
+        var health = Health(container) switch
+        {
+            HealthStatus.Starting => " (health: starting)",
+            { } status => $" ({status})",
+            null => "",
+        };
         return container.Status switch
         {
-            ContainerStatus.Running => "Up " + HumanDuration(now - (container.State.StartedAt ?? now)),
+            ContainerStatus.Running => "Up " + HumanDuration(now - (container.State.StartedAt ?? now)) + health,
             ContainerStatus.Paused => "Up " + HumanDuration(now - (container.State.StartedAt ?? now)) + " (Paused)",
             ContainerStatus.Exited when container.State.FinishedAt is { } finished =>
                 $"Exited ({container.State.ExitCode ?? 0}) {HumanDuration(now - finished)} ago",

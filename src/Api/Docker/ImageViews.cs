@@ -59,7 +59,8 @@ internal static class ImageViews
             RepoTags = RepoTags(image),
             RepoDigests = RepoDigests(image),
             Parent = "",
-            Comment = "",
+            // docker commit -m: the newest history entry's comment, as dockerd keeps it on the image.
+            Comment = ImageHistory.Of(image).FirstOrDefault()?.Comment ?? "",
             Created = DockerFormat.Time(image.Created),
             Container = "",
             ContainerConfig = configView,
@@ -79,7 +80,7 @@ internal static class ImageViews
 
     public static object[] History(Image image)
     {
-        var entries = ImageHistory.Of(image).Reverse().ToList();
+        var entries = ImageHistory.Of(image);
         return entries.Select((e, i) => (object)new
         {
             Id = i == 0 ? DockerFormat.ImageId(image.Id) : "<missing>",

@@ -31,7 +31,7 @@ internal static class NetworkViews
             IPv6Address = "",
         }),
         Options = new Dictionary<string, string> { ["com.docker.network.bridge.name"] = n.Bridge },
-        Labels = new Dictionary<string, string>(),
+        Labels = n.Labels ?? new Dictionary<string, string>(),
     };
 
     public static object BuiltInView(string name) => new
@@ -56,11 +56,17 @@ internal static class NetworkViews
 
 internal static class VolumeViews
 {
+    /// <summary>The volume's labels, with Docker's marker on an anonymous one.</summary>
+    public static IReadOnlyDictionary<string, string> Labels(Volume v) =>
+        v.Anonymous
+            ? new Dictionary<string, string>(v.Labels ?? new Dictionary<string, string>()) { ["com.docker.volume.anonymous"] = "" }
+            : v.Labels ?? new Dictionary<string, string>();
+
     public static object View(Volume v, int users = 0, bool withUsage = false) => new
     {
         CreatedAt = v.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         Driver = v.Driver,
-        Labels = v.Anonymous ? new Dictionary<string, string> { ["com.docker.volume.anonymous"] = "" } : new Dictionary<string, string>(),
+        Labels = Labels(v),
         Mountpoint = v.Mountpoint,
         Name = v.Name,
         Options = new Dictionary<string, string>(),

@@ -66,8 +66,10 @@ internal static class ContainerEndpoints
         });
         router.Post("/containers/{id}/update", (req, res) =>
         {
-            containers.Resolve(req.Route("id"));
-            throw ApiException.BadRequest("updating a container's resources is not supported by ContainerTools yet");
+            var c = containers.Resolve(req.Route("id"));
+            var body = req.ReadJson<HostConfigBody>() ?? throw ApiException.BadRequest("the request body is required: the resources to update");
+            containers.Update(c.Id, ContainerCreateMapping.Update(body));
+            res.Json(200, new { Warnings = Array.Empty<string>() });
         });
         router.Post("/containers/{id}/resize", (req, res) =>
         {
@@ -111,23 +113,36 @@ internal static class ContainerEndpoints
     {
         var c = engine.Containers.Resolve(req.Route("id"));
         if (IsActive(c)) { res.Empty(304); return; }
-        if (engine.Attaches.Take(c.Id) is { } attach)
+        var attach = engine.Attaches.Take(c.Id);
+        try
+        {
+            if (attach is not null) attach.Hand(engine.Containers.StartAttached(c.Id));
+            else engine.Containers.Start(c.Id);
+        }
+        catch
+        {
+            FailedStart(engine, c, attach);
+            throw;
+        }
+        res.Empty(204);
+    }
+
+    /// <summary>
+    /// A start that failed: the waiting attach ends, and an AutoRemove container is removed as dockerd does (docker run
+    /// --rm waits for the removal after reporting the error).
+    /// </summary>
+    private static void FailedStart(ApiEngine engine, Container c, PendingAttach? attach)
+    {
+        attach?.Hand(null);
+        if (c.Definition.AutoRemove)
         {
             try
             {
-                attach.Hand(engine.Containers.StartAttached(c.Id));
+                engine.Containers.Remove(c.Id, force: true);
+                engine.FinishedExitCodes[c.Id] = 127;
             }
-            catch
-            {
-                attach.Hand(null);
-                throw;
-            }
+            catch (ContainerToolsException) { }
         }
-        else
-        {
-            engine.Containers.Start(c.Id);
-        }
-        res.Empty(204);
     }
 
     private static void List(ApiEngine engine, HttpRequest req, HttpResponse res)
@@ -155,7 +170,8 @@ internal static class ContainerEndpoints
     {
         if (f.Has("id") && !f.Values("id").Any(v => c.Id.StartsWith(v, StringComparison.Ordinal))) return false;
         if (f.Has("name") && !f.Values("name").Any(v => c.Name.Contains(v.TrimStart('/'), StringComparison.Ordinal))) return false;
-        if (!f.Accepts("status", DockerFormat.State(c.Status))) return false;
+        if (!f.Accepts("status", DockerFormat.State(c))) return false;
+        if (!f.Accepts("health", DockerFormat.Health(c) ?? HealthStatus.None)) return false;
         if (f.Has("exited") && !(c.Status == ContainerStatus.Exited && f.Values("exited").Contains((c.State.ExitCode ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)))) return false;
         if (!f.AcceptsLabels(c.Definition.Labels)) return false;
         if (f.Has("ancestor") && !f.Values("ancestor").Any(a => a == c.Definition.Image || engine.Images.TryResolve(a)?.Id == c.Definition.ImageId)) return false;

@@ -95,8 +95,26 @@ internal static class ContainerStreamEndpoints
             }
             return;
         }
-        // No terminal, no stdin: what it writes from now on, from its log.
-        FollowLog(engine, c.Id, res.Hijack(req.WantsUpgrade), stdout, stderr);
+        // No terminal, no stdin: what it writes from now on, from its log; with logs=1 (docker-compose up) what it
+        // wrote before too, read from the same log, so nothing is lost or repeated between the two.
+        var hijacked = res.Hijack(req.WantsUpgrade);
+        if (req.QueryBool("logs")) ReplayLog(engine, c.Id, hijacked, stdout, stderr);
+        else FollowLog(engine, c.Id, hijacked, stdout, stderr);
+    }
+
+    private static void ReplayLog(ApiEngine engine, string id, HijackedConnection connection, bool stdout, bool stderr)
+    {
+        using var gone = new CancellationTokenSource();
+        foreach (var entry in engine.Containers.Logs(id, new ContainerLogOptions { Follow = true }, gone.Token))
+        {
+            var err = entry.Stream == "stderr";
+            if (err ? !stderr : !stdout) continue;
+            if (!connection.Write(StdStream.Encode(false, err, Encoding.UTF8.GetBytes(entry.Text))))
+            {
+                gone.Cancel();
+                return;
+            }
+        }
     }
 
     private static void FollowLog(ApiEngine engine, string id, HijackedConnection connection, bool stdout, bool stderr)

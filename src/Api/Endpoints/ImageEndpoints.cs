@@ -4,6 +4,7 @@ using ContainerTools.Api.Http;
 using ContainerTools.Api.Routing;
 using ContainerTools.Api.Streams;
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.Runtime.Build;
 using ContainerTools.Runtime.Images;
 using ContainerTools.Runtime.Registry;
 
@@ -34,6 +35,7 @@ internal static class ImageEndpoints
             res.Empty(201);
         });
         router.Post("/images/{name*}/push", (req, res) => Push(engine, req, res));
+        router.Post("/commit", (req, res) => Commit(engine, req, res));
         router.Delete("/images/{name*}", (req, res) => Remove(engine, req, res));
     }
 
@@ -251,6 +253,31 @@ internal static class ImageEndpoints
             catch (ContainerToolsException) { }
         }
         res.Json(200, new { ImagesDeleted = deleted, SpaceReclaimed = reclaimed });
+    }
+
+    /// <summary>
+    /// POST /commit (docker commit): the engine's commit of the container's changes, with the CLI's --change lines
+    /// (one changes= each), message, author and pause. The body's container config is not read: --change is how the
+    /// CLI changes the config.
+    /// </summary>
+    private static void Commit(ApiEngine engine, HttpRequest req, HttpResponse res)
+    {
+        var container = req.QueryValue("container");
+        if (string.IsNullOrEmpty(container)) throw ApiException.BadRequest("the container is required (?container=)");
+        engine.Containers.Resolve(container);
+        var repo = req.QueryValue("repo");
+        var tag = req.QueryValue("tag");
+        if (string.IsNullOrEmpty(repo) && !string.IsNullOrEmpty(tag)) throw ApiException.BadRequest("a tag needs a repository (?repo=)");
+        var image = new ContainerCommit(engine.Containers).Commit(new CommitOptions
+        {
+            Container = container,
+            Name = string.IsNullOrEmpty(repo) ? null : $"{repo}:{(string.IsNullOrEmpty(tag) ? ImageReference.DefaultTag : tag)}",
+            Changes = req.QueryValues("changes").SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+            Message = req.QueryValue("comment") is { Length: > 0 } comment ? comment : null,
+            Author = req.QueryValue("author") is { Length: > 0 } author ? author : null,
+            Pause = req.QueryBool("pause", fallback: true),
+        });
+        res.Json(201, new { Id = DockerFormat.ImageId(image.Id) });
     }
 }
 

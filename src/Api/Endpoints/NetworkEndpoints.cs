@@ -51,7 +51,7 @@ internal static class NetworkEndpoints
             var filters = Filters.Parse(req.QueryValue("filters"));
             filters.Only("label", "until");
             var deleted = new List<string>();
-            foreach (var n in networks.List().Where(n => !n.IsDefault))
+            foreach (var n in networks.List().Where(n => !n.IsDefault && filters.AcceptsLabels(n.Labels ?? new Dictionary<string, string>())))
             {
                 if (networks.Endpoints(n.Name).Count > 0 || engine.Containers.List().Any(c => Uses(c.Definition, n.Name))) continue;
                 try { networks.Remove(n.Name); deleted.Add(n.Name); }
@@ -123,7 +123,7 @@ internal static class NetworkEndpoints
         {
             if (filters.Has("name") && !filters.Values("name").Any(v => n.Name.Contains(v, StringComparison.Ordinal))) continue;
             if (filters.Has("id") && !filters.Values("id").Any(v => n.Id.StartsWith(v, StringComparison.Ordinal))) continue;
-            if (filters.Has("label")) continue; // the engine keeps no labels on networks
+            if (!filters.AcceptsLabels(n.Labels ?? new Dictionary<string, string>())) continue;
             if (!filters.Accepts("driver", "bridge")) continue;
             views.Add(NetworkViews.View(n, networks.Endpoints(n.Name)));
         }
@@ -147,7 +147,7 @@ internal static class NetworkEndpoints
         if (body.IPAM?.Config is { Count: > 1 }) throw ApiException.BadRequest("only one IPAM config per network is supported");
         if (engine.Containers.Networks.List().Any(n => n.Name == body.Name))
             throw ApiException.Conflict($"network with name {body.Name} already exists");
-        var created = engine.Containers.Networks.Create(body.Name, ipam?.Subnet, ipam?.Gateway, body.Internal);
+        var created = engine.Containers.Networks.Create(body.Name, ipam?.Subnet, ipam?.Gateway, body.Internal, body.Labels);
         res.Json(201, new { Id = created.Id, Warning = "" });
     }
 }

@@ -1,6 +1,7 @@
 using ContainerTools.Api.Http;
 using ContainerTools.Api.Routing;
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.Runtime.Volumes;
 
 namespace ContainerTools.Api.Endpoints;
 
@@ -25,7 +26,7 @@ internal static class VolumeEndpoints
             var list = volumes.List()
                 .Where(v => !filters.Has("name") || filters.Values("name").Any(n => v.Name.Contains(n, StringComparison.Ordinal)))
                 .Where(v => !filters.Has("dangling") || filters.Values("dangling").Contains("true") == (volumes.Users(v.Name).Count == 0))
-                .Where(v => !filters.Has("label"))
+                .Where(v => filters.AcceptsLabels(VolumeViews.Labels(v)))
                 .Select(v => VolumeViews.View(v))
                 .ToArray();
             res.Json(200, new { Volumes = list, Warnings = Array.Empty<string>() });
@@ -35,7 +36,7 @@ internal static class VolumeEndpoints
             var body = req.ReadJson<VolumeCreateBody>() ?? new VolumeCreateBody();
             if (body.Driver is { Length: > 0 } driver && driver != "local") throw ApiException.BadRequest($"volume driver '{driver}' is not supported (only local)");
             if (body.DriverOpts is { Count: > 0 }) throw ApiException.BadRequest("volume driver options are not supported by ContainerTools yet");
-            var volume = string.IsNullOrEmpty(body.Name) ? volumes.Create() : volumes.GetOrCreate(body.Name);
+            var volume = string.IsNullOrEmpty(body.Name) ? volumes.Create(null, body.Labels) : CreateOrGet(volumes, body.Name, body.Labels);
             res.Json(201, VolumeViews.View(volume));
         });
         router.Post("/volumes/prune", (req, res) =>
@@ -45,7 +46,7 @@ internal static class VolumeEndpoints
             // API 1.42 made prune take only anonymous volumes unless all=true; 1.41 and before take every unused one.
             var all = filters.Values("all").Any(v => v is "true" or "1") || (req.ApiVersion ?? new Version(1, 41)) < new Version(1, 42);
             var deleted = new List<string>();
-            foreach (var v in volumes.List().Where(v => (all || v.Anonymous) && volumes.Users(v.Name).Count == 0))
+            foreach (var v in volumes.List().Where(v => (all || v.Anonymous) && filters.AcceptsLabels(VolumeViews.Labels(v)) && volumes.Users(v.Name).Count == 0))
             {
                 try { volumes.Remove(v.Name); deleted.Add(v.Name); }
                 catch (ContainerToolsException) { }
@@ -58,5 +59,12 @@ internal static class VolumeEndpoints
             volumes.Remove(req.Route("name"), req.QueryBool("force"));
             res.Empty(204);
         });
+    }
+
+    /// <summary>Docker's create of a named volume that exists answers with that volume (Compose relies on it).</summary>
+    private static Volume CreateOrGet(VolumeStore volumes, string name, IReadOnlyDictionary<string, string>? labels)
+    {
+        try { return volumes.Create(name, labels); }
+        catch (ContainerToolsException ex) when (ex.ErrorId == ErrorIds.VolumeAlreadyExists.Name) { return volumes.Get(name); }
     }
 }

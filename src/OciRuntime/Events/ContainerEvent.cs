@@ -41,6 +41,7 @@ public static class ContainerEventActions
     public const string Destroy = "destroy";
     public const string Exec = "exec";
     public const string Rename = "rename";
+    public const string Update = "update";
 
     /// <summary>Docker's "health_status: healthy" (and unhealthy, starting), written by ctmon when the status changes.</summary>
     public static string HealthStatus(string status) => $"health_status: {status}";

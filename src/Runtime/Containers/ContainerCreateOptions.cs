@@ -51,6 +51,8 @@ public sealed record ContainerCreateOptions
     public bool Init { get; init; }
     /// <summary>Docker's --health-cmd (run by /bin/sh -c in the container); null: the image's HEALTHCHECK.</summary>
     public string? HealthCommand { get; init; }
+    /// <summary>Docker's Healthcheck.Test as the API sends it: ["CMD", program, args...] or ["CMD-SHELL", command]; replaces <see cref="HealthCommand"/>.</summary>
+    public IReadOnlyList<string>? HealthTest { get; init; }
     public TimeSpan? HealthInterval { get; init; }
     public TimeSpan? HealthTimeout { get; init; }
     public TimeSpan? HealthStartPeriod { get; init; }

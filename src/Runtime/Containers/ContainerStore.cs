@@ -52,6 +52,9 @@ public sealed partial class ContainerStore
     public NetworkStore Networks => _networks ??= new NetworkStore(Root,
         Options.CniPluginDirectories is { } plugins ? new Network.Cni.CniInvoker(new Network.Cni.CniPluginRunner(plugins)) : null);
     public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);
+    // A store lives as long as its front end's call (a cmdlet) or the whole server (ctapi, whose docker ps lists every container).
+    private readonly StateFileCache<ContainerDefinition> _definitions = new(ContainerStateJson.Default.ContainerDefinition);
+    private readonly StateFileCache<ContainerRuntimeState> _states = new(ContainerStateJson.Default.ContainerRuntimeState);
     private NetworkStore? _networks;
     private VolumeStore? _volumes;
 
@@ -92,7 +95,7 @@ public sealed partial class ContainerStore
         if (!Directory.Exists(Root.ContainersDirectory)) yield break;
         foreach (var dir in Directory.EnumerateDirectories(Root.ContainersDirectory))
         {
-            var definition = ContainerStateJson.ReadFile(Path.Combine(dir, "container.json"), ContainerStateJson.Default.ContainerDefinition);
+            var definition = _definitions.Read(new ContainerPaths(dir).DefinitionFile);
             if (definition is not null) yield return definition;
         }
     }
@@ -103,11 +106,18 @@ public sealed partial class ContainerStore
     /// </summary>
     public IReadOnlyList<Container> List()
     {
-        return ReadAllDefinitions()
-            .Select(d => TryGet(d.Id))
+        if (!Directory.Exists(Root.ContainersDirectory)) return [];
+        var directories = Directory.EnumerateDirectories(Root.ContainersDirectory).ToHashSet(StringComparer.Ordinal);
+        var containers = directories
+            .Select(dir => ReadRecorded(new ContainerPaths(dir)))
             .OfType<Container>()
+            .Select(ContainerTransitions.Observe)
             .OrderByDescending(c => c.Definition.CreatedAt)
             .ToList();
+        // Containers removed since the last list: their cached files go too.
+        _definitions.Retain(path => directories.Contains(Path.GetDirectoryName(path)!));
+        _states.Retain(path => directories.Contains(Path.GetDirectoryName(path)!));
+        return containers;
     }
 
     /// <summary>A container by full id, name, or unique id prefix; null when none matches.</summary>
@@ -193,12 +203,12 @@ public sealed partial class ContainerStore
         return container with { State = state, PendingExit = PendingExit.None };
     }
 
-    /// <summary>container.json and state.json as written, or null when the container does not exist.</summary>
-    private static Container? ReadRecorded(ContainerPaths paths)
+    /// <summary>container.json and state.json as written, or null when the container does not exist (parsed again only when a file changed).</summary>
+    private Container? ReadRecorded(ContainerPaths paths)
     {
-        var definition = ContainerStateJson.ReadFile(paths.DefinitionFile, ContainerStateJson.Default.ContainerDefinition);
+        var definition = _definitions.Read(paths.DefinitionFile);
         if (definition is null) return null;
-        var state = ContainerStateJson.ReadFile(paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState) ?? new ContainerRuntimeState();
+        var state = _states.Read(paths.StateFile) ?? new ContainerRuntimeState();
         return new Container(definition, state, paths);
     }
 }

@@ -14,6 +14,8 @@ public sealed record ContainerNetwork
     /// <summary>No gateway route and no masquerading: containers reach each other and nothing else.</summary>
     [JsonPropertyName("internal")] public bool Internal { get; init; }
     [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
+    /// <summary>Docker's network labels (docker network create --label, Compose's project labels); null when none, so records without labels stay equal by value.</summary>
+    [JsonPropertyName("labels")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
     /// <summary>Docker's name for the network containers join when they name none.</summary>
     public const string DefaultName = "bridge";

@@ -12,11 +12,14 @@ public sealed partial class NetworkStore
     /// Records a new network. Nothing is created on the host yet: the bridge appears with the first attached
     /// container (the bridge plugin creates it) and disappears with <see cref="Remove"/>.
     /// </summary>
-    public ContainerNetwork Create(string name, string? subnet = null, string? gateway = null, bool @internal = false)
+    public ContainerNetwork Create(string name, string? subnet = null, string? gateway = null, bool @internal = false) =>
+        Create(name, subnet, gateway, @internal, labels: null);
+
+    public ContainerNetwork Create(string name, string? subnet, string? gateway, bool @internal, IReadOnlyDictionary<string, string>? labels)
     {
         NetworkNames.Validate(name);
         using var _ = Lock();
-        return CreateLocked(name, subnet, gateway, @internal, preferred: null);
+        return CreateLocked(name, subnet, gateway, @internal, preferred: null, labels);
     }
 
     /// <summary>The network containers join when they name none, created the first time it is asked for.</summary>
@@ -30,7 +33,7 @@ public sealed partial class NetworkStore
         TryRead(_paths.Record(ContainerNetwork.DefaultName))
         ?? CreateLocked(ContainerNetwork.DefaultName, null, null, false, preferred: SubnetAllocator.PreferredDefault);
 
-    private ContainerNetwork CreateLocked(string name, string? subnetText, string? gatewayText, bool @internal, Ipv4Subnet? preferred)
+    private ContainerNetwork CreateLocked(string name, string? subnetText, string? gatewayText, bool @internal, Ipv4Subnet? preferred, IReadOnlyDictionary<string, string>? labels = null)
     {
         if (File.Exists(_paths.Record(name)))
         {
@@ -65,6 +68,7 @@ public sealed partial class NetworkStore
             Bridge = "ct-" + id[..12],
             Internal = @internal,
             Created = DateTimeOffset.UtcNow,
+            Labels = labels is { Count: > 0 } ? labels : null,
         };
         AtomicFile.WriteAllBytes(_paths.Record(name), OciJson.Serialize(network));
         return network;

@@ -15,7 +15,7 @@ public sealed record ContainerConfinement
     /// <summary>"CAP_NET_ADMIN" or "ALL".</summary>
     [JsonPropertyName("capAdd")] public IReadOnlyList<string> CapabilityAdd { get; init; } = [];
     [JsonPropertyName("capDrop")] public IReadOnlyList<string> CapabilityDrop { get; init; } = [];
-    /// <summary>As given and normalized ("seccomp=unconfined", "seccomp=/path/profile.json", "no-new-privileges=true").</summary>
+    /// <summary>As given and normalized ("seccomp=unconfined", "seccomp=/path/profile.json", "seccomp={...}" (the API's inline profile), "no-new-privileges=true").</summary>
     [JsonPropertyName("securityOptions")] public IReadOnlyList<string> SecurityOptions { get; init; } = [];
     [JsonPropertyName("noNewPrivileges")] public bool NoNewPrivileges { get; init; }
     [JsonPropertyName("seccompUnconfined")] public bool SeccompUnconfined { get; init; }
@@ -57,7 +57,9 @@ public sealed record ContainerConfinement
     }
 
     /// <summary>The profile file as given ("seccomp=PATH"), for messages.</summary>
-    [JsonIgnore] public string? SeccompSource => SecurityOptions.LastOrDefault(o => o.StartsWith("seccomp=", StringComparison.Ordinal))?["seccomp=".Length..];
+    [JsonIgnore] public string? SeccompSource => SecurityOptions.LastOrDefault(o => o.StartsWith("seccomp=", StringComparison.Ordinal))?["seccomp=".Length..] is { } source
+        ? (source.StartsWith('{') ? "the inline profile" : source)
+        : null;
 
     private ContainerConfinement WithSecurityOption(string option)
     {
@@ -79,6 +81,8 @@ public sealed record ContainerConfinement
             case "seccomp":
                 var others = SecurityOptions.Where(o => !o.StartsWith("seccomp=", StringComparison.Ordinal)).ToList();
                 if (value == "unconfined") return this with { SeccompUnconfined = true, SeccompProfileJson = null, SecurityOptions = [.. others, "seccomp=unconfined"] };
+                // The Docker API's form: the docker CLI reads the file and sends the profile's text itself.
+                if (value!.StartsWith('{')) return this with { SeccompUnconfined = false, SeccompProfileJson = value, SecurityOptions = [.. others, "seccomp=" + value] };
                 var path = Path.GetFullPath(value!);
                 string text;
                 try { text = File.ReadAllText(path); }

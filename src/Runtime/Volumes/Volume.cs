@@ -12,4 +12,6 @@ public sealed record Volume
     /// <summary>Created without a name (-Volume /data): named by a random id, like Docker's anonymous volumes.</summary>
     [JsonPropertyName("anonymous")] public bool Anonymous { get; init; }
     [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
+    /// <summary>Docker's volume labels (docker volume create --label, Compose's project labels); null when none, so records without labels stay equal by value.</summary>
+    [JsonPropertyName("labels")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }

@@ -25,14 +25,16 @@ public sealed partial class VolumeStore
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$")]
     private static partial Regex ValidName();
 
-    public Volume Create(string? name = null)
+    public Volume Create(string? name = null) => Create(name, null);
+
+    public Volume Create(string? name, IReadOnlyDictionary<string, string>? labels)
     {
         using var _ = FileLock.Acquire(_lock);
         if (name is not null && TryRead(name) is not null)
         {
             throw new ContainerToolsException(ErrorIds.VolumeAlreadyExists, $"A volume named '{name}' already exists.", name);
         }
-        return CreateLocked(name);
+        return CreateLocked(name, labels);
     }
 
     /// <summary>The volume of that name, created if missing: what -Volume name:/path does.</summary>
@@ -111,7 +113,7 @@ public sealed partial class VolumeStore
         return orphans;
     }
 
-    private Volume CreateLocked(string? name)
+    private Volume CreateLocked(string? name, IReadOnlyDictionary<string, string>? labels = null)
     {
         var anonymous = name is null;
         name ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
@@ -123,7 +125,7 @@ public sealed partial class VolumeStore
             // Like Docker: 0755 root-owned, whatever the umask; containers chown it if they need to.
             File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
         }
-        var volume = new Volume { Name = name, Mountpoint = data, Anonymous = anonymous, Created = DateTimeOffset.UtcNow };
+        var volume = new Volume { Name = name, Mountpoint = data, Anonymous = anonymous, Created = DateTimeOffset.UtcNow, Labels = labels is { Count: > 0 } ? labels : null };
         AtomicFile.WriteAllBytes(Path.Combine(VolumeDirectory(name), "volume.json"), OciJson.Serialize(volume));
         return volume;
     }

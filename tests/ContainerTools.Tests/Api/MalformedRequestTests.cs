@@ -22,7 +22,7 @@ public sealed class MalformedRequestTests : IDisposable
         { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"Cmd\":{\"a\":1}}"), 400 },
         { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"Memory\":\"lots\"}}"), 400 },
         { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"Binds\":[\"relative:dir:zz\"]}}"), 400 },
-        { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"CapAdd\":[\"NET_ADMIN\"]}}"), 400 },
+        { Post("/v1.41/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"PidMode\":\"host\"}}"), 400 },
         { Post("/v1.41/containers/create?name=bad/name", "{\"Image\":\"busybox\"}"), 400 },
         { Post("/v1.41/containers/create", "{\"Image\":\"no-such-image\"}"), 404 },
         { Post("/v1.41/containers/create", "{\"Image\":\"not a reference\"}"), 400 },

@@ -22,14 +22,14 @@ public static class HealthCheckMerge
         }
         if (options.NoHealthcheck)
         {
-            if (options.HealthCommand is not null)
+            if (options.HealthCommand is not null || options.HealthTest is not null)
                 throw new ContainerToolsException(ErrorIds.InvalidHealthCheck, "-NoHealthcheck cannot be used with -HealthCommand.", options.HealthCommand);
             return null;
         }
-        IReadOnlyList<string>? test = options.HealthCommand is { } command ? ["CMD-SHELL", command] : image?.Test;
+        IReadOnlyList<string>? test = options.HealthTest ?? (options.HealthCommand is { } command ? ["CMD-SHELL", command] : image?.Test);
         if (test is null || test.Count == 0 || test[0] == "NONE") return null;
         if (test[0] is not ("CMD" or "CMD-SHELL") || test.Count < 2)
-            throw new ContainerToolsException(ErrorIds.InvalidHealthCheck, $"The image's health check test '{string.Join(' ', test)}' is not CMD or CMD-SHELL.", options.Image);
+            throw new ContainerToolsException(ErrorIds.InvalidHealthCheck, $"The health check test '{string.Join(' ', test)}' is not CMD or CMD-SHELL with a command.", options.Image);
         var check = new HealthCheck
         {
             Test = test,

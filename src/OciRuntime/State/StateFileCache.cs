@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
+
+namespace ContainerTools.OciRuntime.State;
+
+/// <summary>
+/// The parsed values of state files a long-lived reader (ctapi's container list) reads again and again. Every write
+/// replaces a file by rename (<see cref="StateFiles.Write"/>), so one open file is one complete version, and fstat of
+/// that open file names it: a new write is a new inode with its own times. A read opens the file, and only parses it
+/// when that version is not the one cached; it never writes, so concurrent writers stay correct.
+/// </summary>
+public sealed class StateFileCache<T> where T : class
+{
+    private readonly record struct FileVersion(ulong Device, ulong Inode, long Size, long Modified, long ModifiedNanoseconds, long Changed, long ChangedNanoseconds);
+
+    private readonly JsonTypeInfo<T> _type;
+    private readonly ConcurrentDictionary<string, (FileVersion Version, T Value)> _entries = new(StringComparer.Ordinal);
+
+    public StateFileCache(JsonTypeInfo<T> type) => _type = type;
+
+    /// <summary>The file's value (from the cache when the file is the version cached), or null when it does not exist.</summary>
+    /// <remarks>
+    /// The fast path is one stat by name: when it shows the cached version, that version was the file's content at
+    /// the stat (a write landing just after is a write after this read). Otherwise the file is opened and the open
+    /// file's own fstat keys what is parsed from it.
+    /// </remarks>
+    public T? Read(string path)
+    {
+        if (_entries.TryGetValue(path, out var known))
+        {
+            var named = FileNodes.Stat(FileDescriptors.CurrentDirectory, path, out var statErrno);
+            if (statErrno == 0 && VersionOf(named) == known.Version) return known.Value;
+        }
+        FileStream stream;
+        try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            _entries.TryRemove(path, out _);
+            return null;
+        }
+        using (stream)
+        {
+            var st = FileNodes.Stat((int)stream.SafeFileHandle.DangerousGetHandle(), out var errno);
+            if (errno != 0) throw LinuxError.ToException(errno, "fstat", path);
+            var version = VersionOf(st);
+            if (_entries.TryGetValue(path, out var cached) && cached.Version == version) return cached.Value;
+            T? value;
+            try { value = JsonSerializer.Deserialize(stream, _type); }
+            catch (JsonException ex)
+            {
+                throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+            }
+            if (value is not null) _entries[path] = (version, value);
+            return value;
+        }
+    }
+
+    private static FileVersion VersionOf(in Tmds.Linux.stat st) =>
+        new((ulong)st.st_dev, (ulong)st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+
+    /// <summary>Forgets the files <paramref name="keep"/> rejects (those of containers that are gone), so the cache does not grow with every container ever seen.</summary>
+    public void Retain(Func<string, bool> keep)
+    {
+        foreach (var path in _entries.Keys)
+        {
+            if (!keep(path)) _entries.TryRemove(path, out _);
+        }
+    }
+}
