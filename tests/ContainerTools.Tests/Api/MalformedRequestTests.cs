@@ -3,6 +3,9 @@ using System.Text;
 namespace ContainerTools.Tests.Api;
 
 /// <summary>Bad requests get Docker's {"message"} with a 4xx, never a crash, a hang or a change to the store.</summary>
+// Its containers and networks make bridges and iptables rules: it runs in the network tests' collection, whose
+// iptables checks would otherwise see them come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class MalformedRequestTests : IDisposable
 {
     private readonly ApiServer _server = new();

@@ -1,6 +1,9 @@
 namespace ContainerTools.Tests.Api;
 
 /// <summary>Labels on networks and volumes: kept by the engine, shown by inspect, and matched by list and prune filters.</summary>
+// Its containers and networks make bridges and iptables rules: it runs in the network tests' collection, whose
+// iptables checks would otherwise see them come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class NetworkVolumeLabelTests : IDisposable
 {
     private readonly ApiServer _server = new();

@@ -6,6 +6,9 @@ namespace ContainerTools.Tests.Api;
 /// docker run's restart policy, health check, init, stop settings, capabilities, security options, ulimits and sysctls
 /// through ctapi: the engine keeps what the CLI asked for, and inspect and ps report it back in Docker's shapes.
 /// </summary>
+// Its containers and networks make bridges and iptables rules: it runs in the network tests' collection, whose
+// iptables checks would otherwise see them come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class ServicesAndConfinementTests : IDisposable
 {
     private readonly ApiServer _server = new();

@@ -4,6 +4,9 @@ using ContainerTools.OciRuntime.State;
 namespace ContainerTools.Tests.Api;
 
 /// <summary>docker update (limits to the running cgroup, restart policy for the next start), docker commit, and attach?logs=1 replaying past output.</summary>
+// Its containers and networks make bridges and iptables rules: it runs in the network tests' collection, whose
+// iptables checks would otherwise see them come and go.
+[Collection(ContainerTools.Tests.Network.NetworkCollection.Name)]
 public sealed class UpdateCommitAttachTests : IDisposable
 {
     private readonly ApiServer _server = new();
