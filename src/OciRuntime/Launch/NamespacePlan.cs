@@ -39,7 +39,35 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
             else joins.Add((kind, entry.Path));
         }
         CheckMappings(spec, user, bundlePath);
+        CheckSysctls(spec, joins, bundlePath);
         return user is null ? new NamespacePlan(flags, joins) : new NamespacePlan(0, joins) { User = user, UnshareAfterUser = flags };
+    }
+
+    /// <summary>
+    /// runc's rule for linux.sysctl in a namespace joined by path: it must not be the caller's own (a container sharing
+    /// the host's network namespace through /proc/1/ns/net, say), or the write would change the host. ctinit, which
+    /// cannot tell after its pivot, relies on this check for joined namespaces.
+    /// </summary>
+    private static void CheckSysctls(RuntimeSpec spec, List<(NamespaceKind Kind, string Path)> joins, string bundlePath)
+    {
+        foreach (var name in spec.Linux.Sysctl?.Keys ?? Enumerable.Empty<string>())
+        {
+            if (NamespacedSysctls.NamespaceOf(name.Replace('/', '.')) is not { } type || Namespaces.FromSpecName(type) is not { } kind) continue;
+            foreach (var (joined, path) in joins)
+            {
+                bool own;
+                try { own = joined == kind && Namespaces.IsOwn(kind, path); }
+                catch (SystemCallException ex)
+                {
+                    throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, $"The {type} namespace '{path}' cannot be opened: {ex.Message}", bundlePath, ex);
+                }
+                if (own)
+                {
+                    throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec,
+                        $"sysctl \"{name}\" is not in a namespace of the container's own: '{path}' is the caller's {type} namespace, and the write would change the host.", bundlePath);
+                }
+            }
+        }
     }
 
     /// <summary>runc's rules: a new user namespace needs both maps, and maps need a user namespace (an exec joins the container's, maps and all).</summary>

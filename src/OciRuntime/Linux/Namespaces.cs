@@ -65,6 +65,25 @@ public static class Namespaces
     public static void Join(int namespaceFd, NamespaceKind kind) =>
         SystemCallException.Check(LibC.setns(namespaceFd, CloneFlag(kind)), "setns", ProcName(kind));
 
+    /// <summary>Whether the namespace file at <paramref name="path"/> is the calling thread's own namespace of that kind.</summary>
+    public static bool IsOwn(NamespaceKind kind, string path)
+    {
+        int fd = FileDescriptors.Open(path, FileDescriptors.ReadOnly), own = OpenOwn(kind);
+        try
+        {
+            var target = FileNodes.Stat(fd, out var errno);
+            if (errno != 0) throw new SystemCallException("fstat", errno, path);
+            var mine = FileNodes.Stat(own, out errno);
+            if (errno != 0) throw new SystemCallException("fstat", errno, ProcName(kind));
+            return target.st_dev == mine.st_dev && target.st_ino == mine.st_ino;
+        }
+        finally
+        {
+            FileDescriptors.Close(fd);
+            FileDescriptors.Close(own);
+        }
+    }
+
     /// <summary>Opens the calling thread's own namespace, so that it can come back after unsharing.</summary>
     public static int OpenOwn(NamespaceKind kind) => FileDescriptors.Open($"/proc/thread-self/ns/{ProcName(kind)}", FileDescriptors.ReadOnly);
 }
