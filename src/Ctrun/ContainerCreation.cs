@@ -31,6 +31,9 @@ internal static class ContainerCreation
         // caller's namespace (runc refuses this too).
         if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
             throw new CtrunError("the spec has no mount namespace: ctrun needs one (new or joined by path) to build the container's root filesystem");
+        if (spec.Process.Capabilities is { } caps
+            && Capabilities.Unknown(caps.Bounding, caps.Effective, caps.Permitted, caps.Inheritable, caps.Ambient) is { Count: > 0 } unknown)
+            context.Log.Warning($"ignoring unknown or unavailable capabilities: [{string.Join(' ', unknown)}]");
         if (spec.Process.Terminal && options.ConsoleSocket is null && options.Detached)
             throw new CtrunError("cannot allocate tty if ctrun will detach without setting console socket");
         if (!spec.Process.Terminal && options.ConsoleSocket is not null)

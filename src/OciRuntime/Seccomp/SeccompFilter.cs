@@ -107,12 +107,17 @@ public static unsafe class SeccompFilter
                 // libseccomp refuses a rule that only restates the default (EACCES); it changes nothing anyway.
                 if (action == defaultAction) continue;
                 var count = Comparisons(rule, comparisons);
+                // libseccomp takes at most one condition per argument in a rule (EINVAL otherwise). A rule naming an
+                // argument twice (runtime-tools' default profile allows personality for 0, 8 or 0xffffffff) means
+                // any of them, as runc and crun read it: one rule per condition.
+                var alternatives = NamesAnArgumentTwice(rule) ? count : 1;
                 foreach (var name in rule.Names)
                 {
                     var number = Libseccomp.ResolveSyscall(name);
                     // A syscall this libseccomp (or architecture) does not know cannot be made, so it needs no rule (runc skips it too).
                     if (number == Libseccomp.UnknownSyscall) continue;
-                    Check(Libseccomp.AddRule(context, action, number, count, comparisons), "seccomp_rule_add", name);
+                    if (alternatives == 1) Check(Libseccomp.AddRule(context, action, number, count, comparisons), "seccomp_rule_add", name);
+                    else for (var i = 0; i < alternatives; i++) Check(Libseccomp.AddRule(context, action, number, 1, comparisons + i), "seccomp_rule_add", name);
                 }
             }
             return context;
@@ -142,6 +147,18 @@ public static unsafe class SeccompFilter
             };
         }
         return (uint)args.Count;
+    }
+
+    private static bool NamesAnArgumentTwice(SeccompSyscallSpec rule)
+    {
+        var seen = 0;
+        foreach (var arg in rule.Args ?? [])
+        {
+            var bit = 1 << (int)Math.Min(arg.Index, 31);
+            if ((seen & bit) != 0) return true;
+            seen |= bit;
+        }
+        return false;
     }
 
     private static void AddArchitecture(nint context, string name)
