@@ -18,7 +18,7 @@ internal static class ContainerCreation
 {
     public sealed record Options(string Bundle, string? ConsoleSocket, string? PidFile, bool Detached);
 
-    public static (ContainerDirectory Directory, ContainerRecord Record) Create(CommandContext context, string id, Options options)
+    public static (ContainerDirectory Directory, ContainerRecord Record, RuntimeSpec Spec) Create(CommandContext context, string id, Options options)
     {
         var directory = context.Container(id);
         if (directory.Exists) throw new CtrunError($"container with id exists: {id}");
@@ -54,12 +54,13 @@ internal static class ContainerCreation
             created = ContainerLauncher.Create(new LaunchRequest
             {
                 BundlePath = options.Bundle,
+                Spec = spec,
                 StdinFd = 0,
                 StdoutFd = 1,
                 StderrFd = 2,
                 CgroupJoinFiles = cgroup.JoinFiles,
                 StartGateFd = gate,
-                Terminal = spec.Process.Terminal && options.ConsoleSocket is not null ? TerminalSize.Default : null,
+                Terminal = spec.Process.Terminal && options.ConsoleSocket is not null ? ConsoleSize(spec.Process) : null,
             });
             if (options.ConsoleSocket is not null) SendConsole(options.ConsoleSocket, created.TerminalMaster);
             var record = new ContainerRecord
@@ -82,7 +83,7 @@ internal static class ContainerCreation
             HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state);
             if (options.PidFile is not null) WritePidFile(options.PidFile, created.Pid);
             created.Release();
-            return (directory, record);
+            return (directory, record, spec);
         }
         catch
         {
@@ -103,6 +104,12 @@ internal static class ContainerCreation
         var document = directory.Describe(record) with { Status = status.Text(), Pid = status == ContainerStatus.Stopped ? 0 : record.Pid };
         return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Compact.ContainerStateDocument);
     }
+
+    /// <summary>process.consoleSize for the pty ctinit makes (80x24 without one), set on it before the program starts.</summary>
+    public static TerminalSize ConsoleSize(ProcessSpec process) =>
+        process.ConsoleSize is { Width: > 0 and <= ushort.MaxValue, Height: > 0 and <= ushort.MaxValue } size
+            ? new TerminalSize((ushort)size.Width, (ushort)size.Height)
+            : TerminalSize.Default;
 
     /// <summary>runc's pid file: the number alone, written atomically (conmon reads it as soon as create returns).</summary>
     public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()));

@@ -46,6 +46,7 @@ internal static class Program
         var seccomp = ContainerSeccomp.Prepare(spec, bundle);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
+        ContainerTime.Enter(spec);
         if (exec)
         {
             ContainerJoin.EnterMountNamespace(spec);
@@ -75,6 +76,10 @@ internal static class Program
         if (!exec) Directory.CreateDirectory(cwd);
         ContainerJoin.EnterWorkingDirectory(cwd);
 
+        // Before any filter: close_range is newer than many profiles (runtime-tools' default denies it), and a profile
+        // may allow personality(2) for a few values only.
+        FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
+        ContainerPersonality.Apply(spec);
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
         // the filter must then allow the few calls that follow, as Docker's profile does).
         if (!spec.Process.NoNewPrivileges) seccomp?.Load();
@@ -86,7 +91,6 @@ internal static class Program
         ProcessUmask.Set(spec.Process.User.Umask ?? 0x12 /* 0022, runc's default */);
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
         if (spec.Process.NoNewPrivileges) seccomp?.Load();
-        FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
         Signals.ResetForExec();
         Execution.Replace(executable, spec.Process.Args, spec.Process.Env);

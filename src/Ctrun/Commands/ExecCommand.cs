@@ -53,7 +53,7 @@ internal static class ExecCommand
                 StderrFd = 2,
                 CgroupJoinFiles = record.Cgroup is { } handle ? Cgroup.Open(handle).JoinFiles : [],
                 JoinExisting = true,
-                Terminal = spec.Process.Terminal && consoleSocket is not null ? TerminalSize.Default : null,
+                Terminal = spec.Process.Terminal && consoleSocket is not null ? ContainerCreation.ConsoleSize(spec.Process) : null,
             });
         }
         finally
