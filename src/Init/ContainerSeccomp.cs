@@ -5,15 +5,17 @@ namespace ContainerTools.Init;
 
 /// <summary>
 /// linux.seccomp for ctinit: prepared while the host's root is still visible (the engine's precompiled
-/// BUNDLE/seccomp.bpf when it matches the spec, else libseccomp mapped to compile it), loaded as late as the
-/// process's privileges allow (Program.Run).
+/// BUNDLE/seccomp.bpf when it matches the spec, else compiled with libseccomp right away), loaded as late as the
+/// process's privileges allow (Program.Run). Compiled early, not at load time: by then process.rlimits are in force, and
+/// an RLIMIT_AS below what a .NET process has already mapped (runtime-tools sets 1 GB) leaves no room for libseccomp's
+/// or the marshaller's allocations; loading a compiled program allocates nothing.
 /// </summary>
 internal sealed class ContainerSeccomp
 {
     private readonly SeccompSpec _spec;
-    private readonly byte[]? _compiled;
+    private readonly byte[] _compiled;
 
-    private ContainerSeccomp(SeccompSpec spec, byte[]? compiled)
+    private ContainerSeccomp(SeccompSpec spec, byte[] compiled)
     {
         _spec = spec;
         _compiled = compiled;
@@ -24,7 +26,11 @@ internal sealed class ContainerSeccomp
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
         var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.SourceText is { } text ? ReadCompiled(Path.Combine(bundle, CompiledSeccomp.FileName), text) : null;
-        if (compiled is null) SeccompFilter.LoadLibrary();
+        if (compiled is null)
+        {
+            SeccompFilter.LoadLibrary();
+            compiled = SeccompFilter.Compile(seccomp);
+        }
         return new ContainerSeccomp(seccomp, compiled);
     }
 
@@ -37,9 +43,5 @@ internal sealed class ContainerSeccomp
         return program.IsEmpty ? null : program.ToArray();
     }
 
-    public void Load()
-    {
-        if (_compiled is not null) SeccompFilter.LoadCompiled(_compiled);
-        else SeccompFilter.Load(_spec);
-    }
+    public void Load() => SeccompFilter.LoadCompiled(_compiled, _spec.Flags);
 }

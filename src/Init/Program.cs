@@ -64,7 +64,6 @@ internal static class Program
             if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
-        foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         if (spec.Process.OomScoreAdj is { } oomScoreAdj) OomScore.SetOwn(oomScoreAdj);
         // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
         if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
@@ -80,6 +79,10 @@ internal static class Program
         // may allow personality(2) for a few values only.
         FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         ContainerPersonality.Apply(spec);
+        // As late as possible, since an RLIMIT_AS below what this process has mapped fails any further allocation that
+        // needs more memory; but before the credentials, which drop CAP_SYS_RESOURCE (raising a hard limit needs it)
+        // and check RLIMIT_NPROC at setuid.
+        foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
         // the filter must then allow the few calls that follow, as Docker's profile does).
         if (!spec.Process.NoNewPrivileges) seccomp?.Load();

@@ -25,14 +25,6 @@ public static unsafe class SeccompFilter
         }
     }
 
-    /// <summary>Compiles <paramref name="spec"/> and loads it on the calling thread.</summary>
-    public static void Load(SeccompSpec spec)
-    {
-        var context = Build(spec);
-        try { Check(Libseccomp.Load(context), "seccomp_load"); }
-        finally { Libseccomp.Release(context); }
-    }
-
     /// <summary>
     /// The BPF program libseccomp makes of <paramref name="spec"/> (struct sock_filter[], 8 bytes each), for
     /// <see cref="LoadCompiled"/>: compiling the Docker profile for x86_64, x86 and x32 takes libseccomp tens of
@@ -62,10 +54,11 @@ public static unsafe class SeccompFilter
     }
 
     /// <summary>
-    /// Loads a program <see cref="Compile"/> made, with prctl(PR_SET_SECCOMP) as seccomp_load would (a spec with
-    /// flags goes through libseccomp instead). Needs no_new_privs or CAP_SYS_ADMIN, like any filter.
+    /// Loads a program <see cref="Compile"/> made, with prctl(PR_SET_SECCOMP) as seccomp_load would, or with
+    /// seccomp(SECCOMP_SET_MODE_FILTER, flags) when the spec has flags (TSYNC, LOG, SPEC_ALLOW). Needs no_new_privs or
+    /// CAP_SYS_ADMIN, like any filter. Allocates nothing.
     /// </summary>
-    public static void LoadCompiled(ReadOnlySpan<byte> program)
+    public static void LoadCompiled(ReadOnlySpan<byte> program, IReadOnlyList<string>? flags = null)
     {
         if (program.Length == 0 || program.Length % 8 != 0 || program.Length / 8 > ushort.MaxValue)
         {
@@ -76,9 +69,31 @@ public static unsafe class SeccompFilter
             var fprog = stackalloc byte[16];
             *(ushort*)fprog = (ushort)(program.Length / 8);
             *(byte**)(fprog + 8) = instructions;
-            SystemCallException.Check(Capabilities.prctl(PrSetSeccomp, SeccompModeFilter, (ulong)fprog, 0, 0), "prctl(PR_SET_SECCOMP)");
+            if (flags is not { Count: > 0 })
+            {
+                SystemCallException.Check(Capabilities.prctl(PrSetSeccomp, SeccompModeFilter, (ulong)fprog, 0, 0), "prctl(PR_SET_SECCOMP)");
+                return;
+            }
+            ulong bits = 0;
+            foreach (var flag in flags) bits |= FilterFlag(flag);
+            if (syscall(SysSeccomp, SeccompSetModeFilter, bits, (nint)fprog) < 0)
+                throw new SystemCallException("seccomp(SECCOMP_SET_MODE_FILTER)", System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), string.Join(",", flags));
         }
     }
+
+    private static ulong FilterFlag(string flag) => flag switch
+    {
+        "SECCOMP_FILTER_FLAG_TSYNC" => 1,
+        "SECCOMP_FILTER_FLAG_LOG" => 2,
+        "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => 4,
+        _ => throw new SystemCallException("seccomp", 22, $"flag {flag} is not supported"),
+    };
+
+    private const long SysSeccomp = 317;
+    private const ulong SeccompSetModeFilter = 1;
+
+    [System.Runtime.InteropServices.DllImport(LibcLibrary.Name, SetLastError = true)]
+    private static extern long syscall(long number, ulong operation, ulong flags, nint args);
 
     private const int PrSetSeccomp = 22;
     private const ulong SeccompModeFilter = 2;

@@ -69,6 +69,20 @@ public sealed class SeccompInitTests : IDisposable
     }
 
     [Fact]
+    public void AnAddressSpaceLimitBelowWhatCtinitHasMappedDoesNotStopTheFilter()
+    {
+        // runtime-tools' process_rlimits: RLIMIT_AS of 1 GB, far below a .NET process's reservations. ctinit compiles
+        // the filter before any limit applies and sets the limits as late as its privileges allow.
+        var spec = Spec(DenyMkdir(13), noNewPrivileges: false);
+        spec = spec with { Process = spec.Process with { Rlimits = [new RlimitSpec { Type = "RLIMIT_AS", Soft = 1UL << 30, Hard = 2UL << 30 }] } };
+
+        var result = ContainerRun.Run(_bundle, spec);
+
+        Assert.Contains("Seccomp:\t2", result.Lines);
+        Assert.Contains("mkdir=1", result.Lines);
+    }
+
+    [Fact]
     public void ConditionsOnTheSameArgumentAreAlternatives()
     {
         // The shape of runtime-tools' default profile (personality for 0, 8 or 0xffffffff), here as a denial so both
