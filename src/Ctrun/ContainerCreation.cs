@@ -112,7 +112,7 @@ internal static class ContainerCreation
             : TerminalSize.Default;
 
     /// <summary>runc's pid file: the number alone, written atomically (conmon reads it as soon as create returns).</summary>
-    public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()));
+    public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()), durable: false);
 
     /// <summary>Hands the pty master to whoever listens on the console socket (conmon, podman), as runc does.</summary>
     public static void SendConsole(string socketPath, int master)
