@@ -10,24 +10,8 @@ namespace ContainerTools.Tests.Ctrun;
 /// personality, a time namespace with offsets, the console size, cpuset, hugepage and network limits. Real containers
 /// in busybox bundles, each with its own --root and a cgroup beneath the test's own.
 /// </summary>
-public sealed class CtrunSpecFieldsTests : IDisposable
+public sealed class CtrunSpecFieldsTests : CtrunContainerTest
 {
-    private readonly BusyboxBundle _bundle = new();
-    private readonly CtrunProcess _ctrun;
-    private readonly string _id = "ct-" + Guid.NewGuid().ToString("N")[..10];
-
-    public CtrunSpecFieldsTests() => _ctrun = new CtrunProcess(Path.Combine(_bundle.Root, "state"));
-
-    public void Dispose()
-    {
-        _ctrun.Run("delete", "--force", _id);
-        _bundle.Dispose();
-    }
-
-    private string CgroupsPath => $"ctrun-tests/{_id}";
-
-    private void Write(RuntimeSpec spec) => _bundle.Write(spec with { Linux = spec.Linux with { CgroupsPath = CgroupsPath } });
-
     private static RuntimeSpec Shell(string script) => BusyboxBundle.Shell(script);
 
     [Fact]
