@@ -27,10 +27,6 @@ internal static class ContainerCreation
         // Where SELinux is off (no selinuxfs) a label has nothing to apply to, and crun and runc ignore it there too.
         if (!string.IsNullOrEmpty(spec.Linux.MountLabel) && Directory.Exists("/sys/fs/selinux/class"))
             throw new CtrunError("linux.mountLabel is not supported: ctrun does not apply SELinux labels");
-        // Without a mount namespace of its own, ctinit's pivot_root would move the root of every process sharing the
-        // caller's namespace (runc refuses this too).
-        if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
-            throw new CtrunError("the spec has no mount namespace: ctrun needs one (new or joined by path) to build the container's root filesystem");
         if (spec.Process.Capabilities is { } caps
             && Capabilities.Unknown(caps.Bounding, caps.Effective, caps.Permitted, caps.Inheritable, caps.Ambient) is { Count: > 0 } unknown)
             context.Log.Warning($"ignoring unknown or unavailable capabilities: [{string.Join(' ', unknown)}]");
@@ -44,6 +40,8 @@ internal static class ContainerCreation
             throw made == 17 /* EEXIST */ ? new CtrunError($"container with id exists: {id}") : new SystemCallException("mkdir", made, directory.Path);
         Cgroup? cgroup = null;
         CreatedContainer? created = null;
+        var rootfs = Path.GetFullPath(Path.Combine(options.Bundle, spec.Root.Path));
+        int? sharedMountsBase = spec.Linux.Namespaces.Any(ns => ns.Type == "mount") ? null : Mounts.CountAt(rootfs);
         var gate = -1;
         try
         {
@@ -69,7 +67,8 @@ internal static class ContainerCreation
                 Pid = created.Pid,
                 StartTime = ProcStat.StartTime(created.Pid) ?? 0,
                 Bundle = options.Bundle,
-                Rootfs = Path.GetFullPath(Path.Combine(options.Bundle, spec.Root.Path)),
+                Rootfs = rootfs,
+                SharedMountsBase = sharedMountsBase,
                 Created = DateTime.UtcNow,
                 OciVersion = spec.OciVersion,
                 Annotations = spec.Annotations?.ToDictionary(),
@@ -89,12 +88,28 @@ internal static class ContainerCreation
         {
             created?.Dispose();
             try { cgroup?.KillAll(); cgroup?.Delete(); } catch (ContainerToolsException) { }
+            DetachSharedMounts(rootfs, sharedMountsBase);
             try { Directory.Delete(directory.Path, recursive: true); } catch (IOException) { }
             throw;
         }
         finally
         {
             FileDescriptors.Close(gate);
+        }
+    }
+
+    /// <summary>
+    /// A container without a mount namespace mounted its root filesystem in the caller's namespace, all of it beneath one
+    /// bind of the rootfs onto itself: detaching the mounts above those that were there before takes everything
+    /// (crun and runc leave them behind).
+    /// </summary>
+    public static void DetachSharedMounts(string rootfs, int? sharedMountsBase)
+    {
+        if (sharedMountsBase is not { } before) return;
+        for (var extra = Mounts.CountAt(rootfs) - before; extra > 0; extra--)
+        {
+            try { Mounts.Unmount(rootfs, detach: true); }
+            catch (SystemCallException) { return; }
         }
     }
 

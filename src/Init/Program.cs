@@ -54,8 +54,10 @@ internal static class Program
         else
         {
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
-            RootFilesystem.Build(spec, bundle, rootfs);
-            RootFilesystem.PivotInto(rootfs);
+            var ownMounts = spec.Linux.Namespaces.Any(ns => ns.Type == "mount");
+            RootFilesystem.Build(spec, bundle, rootfs, ownMounts);
+            if (ownMounts) RootFilesystem.PivotInto(rootfs);
+            else RootFilesystem.ChrootInto(rootfs);
             RootPropagation.Apply(spec);
             // The container's /proc/sys, before FinishInside makes it read-only.
             KernelParameters.Apply(spec);

@@ -152,6 +152,7 @@ internal static class LifecycleCommands
         // Not this process's child (except under run): wait until it is gone or a zombie its parent will reap.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!reaped && ProcStat.IsSameProcessAlive(record.Pid, record.StartTime) && DateTime.UtcNow < deadline) Thread.Sleep(2);
+        ContainerCreation.DetachSharedMounts(record.Rootfs, record.SharedMountsBase);
         if (spec is not null || File.Exists(directory.Config))
         {
             try

@@ -29,6 +29,38 @@ public sealed class CtrunSpecFieldsTests : CtrunContainerTest
     }
 
     [Fact]
+    public void WithoutAMountNamespaceTheContainerSharesOursAndLeavesNoMountBehind()
+    {
+        var spec = Shell("readlink /proc/1/ns/mnt; cat /etc/passwd | head -1; exec sleep 60");
+        Write(spec with { Linux = spec.Linux with { Namespaces = spec.Linux.Namespaces.Where(ns => ns.Type != "mount").ToList() } });
+
+        _ctrun.Ok("run", "--detach", "--bundle", _bundle.BundlePath, _id);
+        var pid = System.Text.Json.JsonDocument.Parse(_ctrun.Ok("state", _id)).RootElement.GetProperty("pid").GetInt32();
+        WaitFor(() => File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep");
+
+        Assert.Equal(new FileInfo("/proc/self/ns/mnt").LinkTarget, new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget);
+        // Its root is the bundle's (chroot), with its /proc mounted beneath the rootfs in our namespace.
+        Assert.Equal("root:x:0:0:root:/root:/bin/sh", File.ReadAllLines($"/proc/{pid}/root/etc/passwd")[0]);
+        Assert.Contains(File.ReadLines("/proc/self/mountinfo"), line => line.Split(' ')[4] == Path.Combine(_bundle.RootfsPath, "proc"));
+        var exec = _ctrun.Run("exec", _id, "true");
+        Assert.Equal(1, exec.ExitCode);
+        Assert.Contains("without a mount namespace", exec.Stderr);
+
+        _ctrun.Ok("delete", "--force", _id);
+        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), line => line.Split(' ')[4].StartsWith(_bundle.RootfsPath, StringComparison.Ordinal));
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the container");
+            Thread.Sleep(20);
+        }
+    }
+
+    [Fact]
     public void PersonalityLinux32ReachesTheProgram()
     {
         var spec = Shell("busybox uname -m");
