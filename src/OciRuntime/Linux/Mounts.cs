@@ -89,8 +89,24 @@ public static unsafe class Mounts
         return count;
     }
 
-    private static string Unescape(string field) =>
-        field.Contains('\\') ? System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString()) : field;
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\')) return field;
+        var text = new System.Text.StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && IsOctal(field, i + 1))
+            {
+                text.Append((char)((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0')));
+                i += 3;
+            }
+            else text.Append(field[i]);
+        }
+        return text.ToString();
+    }
+
+    private static bool IsOctal(string text, int start) =>
+        start + 3 <= text.Length && text[start] is >= '0' and <= '7' && text[start + 1] is >= '0' and <= '7' && text[start + 2] is >= '0' and <= '7';
 
     /// <summary>pivot_root(new, putOld).</summary>
     public static void PivotRoot(string newRoot, string putOld)
