@@ -21,7 +21,9 @@ public abstract class CtrunContainerTest : IDisposable
         _bundle.Dispose();
     }
 
-    private protected string CgroupsPath => $"ctrun-tests/{_id}";
+    // Its own directory beneath ours, no shared parent: test classes run in parallel, and a parent one container made
+    // and another still uses could not be removed by either.
+    private protected string CgroupsPath => $"ctrun-test-{_id}";
 
     /// <summary>The bundle's config.json: <paramref name="spec"/> in the test's cgroup.</summary>
     private protected void Write(RuntimeSpec spec) => _bundle.Write(spec with { Linux = spec.Linux with { CgroupsPath = CgroupsPath } });
