@@ -15,7 +15,8 @@ internal static class ContainerCgroups
     {
         var path = spec.Linux.CgroupsPath;
         Cgroup cgroup;
-        if (string.IsNullOrEmpty(path)) cgroup = Cgroup.Create(id);
+        var controllers = SpecResources.Controllers(spec.Linux.Resources);
+        if (string.IsNullOrEmpty(path)) cgroup = Cgroup.Create(id, extraControllers: controllers);
         else
         {
             if (path.Contains(':') && !path.StartsWith('/'))
@@ -28,7 +29,7 @@ internal static class ContainerCgroups
                 var own = CgroupHost.Default.OwnCgroup(CgroupHost.Default.Version == CgroupVersion.V2 ? "" : "memory");
                 parent = Path.Combine(own, parent);
             }
-            cgroup = Cgroup.Create(name, parent: parent, joinExisting: true);
+            cgroup = Cgroup.Create(name, parent: parent, joinExisting: true, extraControllers: controllers);
         }
         try
         {

@@ -18,7 +18,7 @@ internal static class ContainerCreation
 {
     public sealed record Options(string Bundle, string? ConsoleSocket, string? PidFile, bool Detached);
 
-    public static (ContainerDirectory Directory, ContainerRecord Record) Create(CommandContext context, string id, Options options)
+    public static (ContainerDirectory Directory, ContainerRecord Record, RuntimeSpec Spec) Create(CommandContext context, string id, Options options)
     {
         var directory = context.Container(id);
         if (directory.Exists) throw new CtrunError($"container with id exists: {id}");
@@ -27,10 +27,9 @@ internal static class ContainerCreation
         // Where SELinux is off (no selinuxfs) a label has nothing to apply to, and crun and runc ignore it there too.
         if (!string.IsNullOrEmpty(spec.Linux.MountLabel) && Directory.Exists("/sys/fs/selinux/class"))
             throw new CtrunError("linux.mountLabel is not supported: ctrun does not apply SELinux labels");
-        // Without a mount namespace of its own, ctinit's pivot_root would move the root of every process sharing the
-        // caller's namespace (runc refuses this too).
-        if (!spec.Linux.Namespaces.Any(ns => ns.Type == "mount"))
-            throw new CtrunError("the spec has no mount namespace: ctrun needs one (new or joined by path) to build the container's root filesystem");
+        if (spec.Process.Capabilities is { } caps
+            && Capabilities.Unknown(caps.Bounding, caps.Effective, caps.Permitted, caps.Inheritable, caps.Ambient) is { Count: > 0 } unknown)
+            context.Log.Warning($"ignoring unknown or unavailable capabilities: [{string.Join(' ', unknown)}]");
         if (spec.Process.Terminal && options.ConsoleSocket is null && options.Detached)
             throw new CtrunError("cannot allocate tty if ctrun will detach without setting console socket");
         if (!spec.Process.Terminal && options.ConsoleSocket is not null)
@@ -41,6 +40,8 @@ internal static class ContainerCreation
             throw made == 17 /* EEXIST */ ? new CtrunError($"container with id exists: {id}") : new SystemCallException("mkdir", made, directory.Path);
         Cgroup? cgroup = null;
         CreatedContainer? created = null;
+        var rootfs = Path.GetFullPath(Path.Combine(options.Bundle, spec.Root.Path));
+        int? sharedMountsBase = spec.Linux.Namespaces.Any(ns => ns.Type == "mount") ? null : Mounts.CountAt(rootfs);
         var gate = -1;
         try
         {
@@ -51,12 +52,13 @@ internal static class ContainerCreation
             created = ContainerLauncher.Create(new LaunchRequest
             {
                 BundlePath = options.Bundle,
+                Spec = spec,
                 StdinFd = 0,
                 StdoutFd = 1,
                 StderrFd = 2,
                 CgroupJoinFiles = cgroup.JoinFiles,
                 StartGateFd = gate,
-                Terminal = spec.Process.Terminal && options.ConsoleSocket is not null ? TerminalSize.Default : null,
+                Terminal = spec.Process.Terminal && options.ConsoleSocket is not null ? ConsoleSize(spec.Process) : null,
             });
             if (options.ConsoleSocket is not null) SendConsole(options.ConsoleSocket, created.TerminalMaster);
             var record = new ContainerRecord
@@ -65,7 +67,8 @@ internal static class ContainerCreation
                 Pid = created.Pid,
                 StartTime = ProcStat.StartTime(created.Pid) ?? 0,
                 Bundle = options.Bundle,
-                Rootfs = Path.GetFullPath(Path.Combine(options.Bundle, spec.Root.Path)),
+                Rootfs = rootfs,
+                SharedMountsBase = sharedMountsBase,
                 Created = DateTime.UtcNow,
                 OciVersion = spec.OciVersion,
                 Annotations = spec.Annotations?.ToDictionary(),
@@ -79,18 +82,34 @@ internal static class ContainerCreation
             HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state);
             if (options.PidFile is not null) WritePidFile(options.PidFile, created.Pid);
             created.Release();
-            return (directory, record);
+            return (directory, record, spec);
         }
         catch
         {
             created?.Dispose();
             try { cgroup?.KillAll(); cgroup?.Delete(); } catch (ContainerToolsException) { }
+            DetachSharedMounts(rootfs, sharedMountsBase);
             try { Directory.Delete(directory.Path, recursive: true); } catch (IOException) { }
             throw;
         }
         finally
         {
             FileDescriptors.Close(gate);
+        }
+    }
+
+    /// <summary>
+    /// A container without a mount namespace mounted its root filesystem in the caller's namespace, all of it beneath one
+    /// bind of the rootfs onto itself: detaching the mounts above those that were there before takes everything
+    /// (crun and runc leave them behind).
+    /// </summary>
+    public static void DetachSharedMounts(string rootfs, int? sharedMountsBase)
+    {
+        if (sharedMountsBase is not { } before) return;
+        for (var extra = Mounts.CountAt(rootfs) - before; extra > 0; extra--)
+        {
+            try { Mounts.Unmount(rootfs, detach: true); }
+            catch (SystemCallException) { return; }
         }
     }
 
@@ -101,8 +120,14 @@ internal static class ContainerCreation
         return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Compact.ContainerStateDocument);
     }
 
+    /// <summary>process.consoleSize for the pty ctinit makes (80x24 without one), set on it before the program starts.</summary>
+    public static TerminalSize ConsoleSize(ProcessSpec process) =>
+        process.ConsoleSize is { Width: > 0 and <= ushort.MaxValue, Height: > 0 and <= ushort.MaxValue } size
+            ? new TerminalSize((ushort)size.Width, (ushort)size.Height)
+            : TerminalSize.Default;
+
     /// <summary>runc's pid file: the number alone, written atomically (conmon reads it as soon as create returns).</summary>
-    public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()));
+    public static void WritePidFile(string path, int pid) => AtomicFile.WriteAllBytes(Path.GetFullPath(path), Encoding.ASCII.GetBytes(pid.ToString()), durable: false);
 
     /// <summary>Hands the pty master to whoever listens on the console socket (conmon, podman), as runc does.</summary>
     public static void SendConsole(string socketPath, int master)

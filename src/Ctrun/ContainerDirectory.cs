@@ -53,7 +53,7 @@ internal sealed class ContainerDirectory
     }
 
     public void Save(ContainerRecord record) =>
-        AtomicFile.WriteAllBytes(System.IO.Path.Combine(Path, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, CtrunJsonContext.Default.ContainerRecord));
+        AtomicFile.WriteAllBytes(System.IO.Path.Combine(Path, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, CtrunJsonContext.Default.ContainerRecord), durable: false);
 
     public ContainerStatus Status(ContainerRecord record)
     {

@@ -17,6 +17,11 @@ internal sealed record ContainerRecord
     [JsonPropertyName("ociVersion")] public string OciVersion { get; init; } = "";
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
     [JsonPropertyName("cgroup")] public CgroupHandle? Cgroup { get; init; }
+    /// <summary>
+    /// Without a mount namespace of its own, the container's mounts live in the caller's, stacked on the rootfs: how many
+    /// mounts sat at the rootfs before create (delete detaches the ones above). Null: the container has its own.
+    /// </summary>
+    [JsonPropertyName("sharedMountsBase")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SharedMountsBase { get; init; }
 }
 
 /// <summary>The state document `ctrun state` prints and hooks read on stdin (runc's fields and order).</summary>

@@ -5,15 +5,17 @@ namespace ContainerTools.Init;
 
 /// <summary>
 /// linux.seccomp for ctinit: prepared while the host's root is still visible (the engine's precompiled
-/// BUNDLE/seccomp.bpf when it matches the spec, else libseccomp mapped and the section's rules read to compile it),
-/// loaded as late as the process's privileges allow (Program.Run).
+/// BUNDLE/seccomp.bpf when it matches the spec, else libseccomp mapped and the section's rules read and compiled right
+/// away), loaded as late as the process's privileges allow (Program.Run). Compiled early, not at load time: by then
+/// process.rlimits are in force, and an RLIMIT_AS below what a .NET process has already mapped (runtime-tools sets 1 GB)
+/// leaves no room for libseccomp's or the marshaller's allocations; loading a compiled program allocates nothing.
 /// </summary>
 internal sealed class ContainerSeccomp
 {
     private readonly SeccompSpec _spec;
-    private readonly byte[]? _compiled;
+    private readonly byte[] _compiled;
 
-    private ContainerSeccomp(SeccompSpec spec, byte[]? compiled)
+    private ContainerSeccomp(SeccompSpec spec, byte[] compiled)
     {
         _spec = spec;
         _compiled = compiled;
@@ -27,9 +29,13 @@ internal sealed class ContainerSeccomp
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
         var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source ? ReadCompiled(Path.Combine(bundle, CompiledSeccomp.FileName), source) : null;
-        if (compiled is not null) return new ContainerSeccomp(seccomp, compiled);
-        SeccompFilter.LoadLibrary();
-        return new ContainerSeccomp(seccomp.Source is { } text ? RuntimeSpecReader.ReadSeccomp(text) : seccomp, null);
+        if (compiled is null)
+        {
+            SeccompFilter.LoadLibrary();
+            if (seccomp.Source is { } text) seccomp = RuntimeSpecReader.ReadSeccomp(text);
+            compiled = SeccompFilter.Compile(seccomp);
+        }
+        return new ContainerSeccomp(seccomp, compiled);
     }
 
     private static byte[]? ReadCompiled(string path, byte[] source)
@@ -42,9 +48,5 @@ internal sealed class ContainerSeccomp
         return program.IsEmpty ? null : program.ToArray();
     }
 
-    public void Load()
-    {
-        if (_compiled is not null) SeccompFilter.LoadCompiled(_compiled);
-        else SeccompFilter.Load(_spec);
-    }
+    public void Load() => SeccompFilter.LoadCompiled(_compiled, _spec.Flags);
 }

@@ -9,19 +9,11 @@ internal static class ProcessCredentials
     public static void Apply(ProcessSpec process)
     {
         var caps = process.Capabilities ?? new CapabilitiesSpec();
-        ulong bounding, effective, permitted, inheritable, ambient;
-        try
-        {
-            bounding = Capabilities.Mask(caps.Bounding);
-            effective = Capabilities.Mask(caps.Effective);
-            permitted = Capabilities.Mask(caps.Permitted);
-            inheritable = Capabilities.Mask(caps.Inheritable);
-            ambient = Capabilities.Mask(caps.Ambient);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InitFailure(InitFailure.EINVAL, ex.Message);
-        }
+        var bounding = Capabilities.Mask(caps.Bounding);
+        var effective = Capabilities.Mask(caps.Effective);
+        var permitted = Capabilities.Mask(caps.Permitted);
+        var inheritable = Capabilities.Mask(caps.Inheritable);
+        var ambient = Capabilities.Mask(caps.Ambient);
 
         Capabilities.LimitBoundingSet(bounding);
         // setuid away from root empties the permitted set unless told to keep it.

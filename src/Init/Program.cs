@@ -49,6 +49,7 @@ internal static class Program
         var seccomp = ContainerSeccomp.Prepare(spec, bundle);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
+        ContainerTime.Enter(spec);
         if (exec)
         {
             ContainerJoin.EnterMountNamespace(spec);
@@ -56,8 +57,10 @@ internal static class Program
         else
         {
             var rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root.Path));
-            RootFilesystem.Build(spec, bundle, rootfs, inUserNamespace);
-            RootFilesystem.PivotInto(rootfs);
+            var ownMounts = spec.Linux.Namespaces.Any(ns => ns.Type == "mount");
+            RootFilesystem.Build(spec, bundle, rootfs, inUserNamespace, ownMounts);
+            if (ownMounts) RootFilesystem.PivotInto(rootfs);
+            else RootFilesystem.ChrootInto(rootfs);
             RootPropagation.Apply(spec);
             // The container's /proc/sys, before FinishInside makes it read-only.
             KernelParameters.Apply(spec);
@@ -66,7 +69,6 @@ internal static class Program
             if (spec.Domainname is { } domainname && HasOwnNamespace(spec, "uts")) DomainName.Set(domainname);
         }
 
-        foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         if (spec.Process.OomScoreAdj is { } oomScoreAdj && !inUserNamespace) OomScore.SetOwn(oomScoreAdj);
         // After the mounts (or the join): the pty must come from the container's own devpts, so that it sees /dev/pts/N.
         if (consoleSocket) ContainerConsole.Create(spec.Process.User.Uid);
@@ -78,6 +80,14 @@ internal static class Program
         if (!exec) Directory.CreateDirectory(cwd);
         ContainerJoin.EnterWorkingDirectory(cwd);
 
+        // Before any filter: close_range is newer than many profiles (runtime-tools' default denies it), and a profile
+        // may allow personality(2) for a few values only.
+        FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
+        ContainerPersonality.Apply(spec);
+        // As late as possible, since an RLIMIT_AS below what this process has mapped fails any further allocation that
+        // needs more memory; but before the credentials, which drop CAP_SYS_RESOURCE (raising a hard limit needs it)
+        // and check RLIMIT_NPROC at setuid.
+        foreach (var limit in spec.Process.Rlimits ?? []) ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: so before the credentials drop it (runc's order;
         // the filter must then allow the few calls that follow, as Docker's profile does).
         if (!spec.Process.NoNewPrivileges) seccomp?.Load();
@@ -89,7 +99,6 @@ internal static class Program
         ProcessUmask.Set(spec.Process.User.Umask ?? 0x12 /* 0022, runc's default */);
         if (spec.Process.NoNewPrivileges) ProcessControl.SetNoNewPrivileges();
         if (spec.Process.NoNewPrivileges) seccomp?.Load();
-        FileDescriptors.CloseOnExecFrom(InitProtocol.ReportFd);
         if (!AwaitGo()) return;
         Signals.ResetForExec();
         Execution.Replace(executable, spec.Process.Args, spec.Process.Env);

@@ -9,12 +9,15 @@ internal static class RootFilesystem
     private const int EPERM = 1, ENOENT = 2, EEXIST = 17;
 
     /// <summary>Before pivot_root: everything that needs host paths (the rootfs itself, bind sources).</summary>
-    public static void Build(RuntimeSpec spec, string bundle, string rootfs, bool inUserNamespace = false)
+    /// <param name="ownMountNamespace">false: the spec has no mount namespace, so everything is mounted in the caller's
+    /// (beneath one bind of the rootfs onto itself, which ctrun's delete detaches) and keeps the caller's propagation,
+    /// so that the detach reaches wherever the mounts propagated.</param>
+    public static void Build(RuntimeSpec spec, string bundle, string rootfs, bool inUserNamespace = false, bool ownMountNamespace = true)
     {
         if (!Directory.Exists(rootfs)) throw new InitFailure(ENOENT, $"rootfs {rootfs} does not exist");
         // Nothing below may propagate back to the host's mount namespace (the launcher unshared it; it is still a copy).
-        Mounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
-        // pivot_root needs the new root to be a mount point.
+        if (ownMountNamespace) Mounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
+        // pivot_root needs the new root to be a mount point; without a namespace, it keeps every container mount under one.
         Mounts.Bind(rootfs, rootfs, recursive: true);
 
         foreach (var mount in spec.Mounts) MountOne(mount, bundle, rootfs);
@@ -72,6 +75,14 @@ internal static class RootFilesystem
         Directory.SetCurrentDirectory(rootfs);
         Mounts.PivotRoot(".", ".");
         Mounts.Unmount(".", detach: true);
+        Directory.SetCurrentDirectory("/");
+    }
+
+    /// <summary>Without a mount namespace (runc and crun do the same): chroot, since pivot_root would move the caller's root.</summary>
+    public static void ChrootInto(string rootfs)
+    {
+        Directory.SetCurrentDirectory(rootfs);
+        Mounts.ChangeRoot(".");
         Directory.SetCurrentDirectory("/");
     }
 

@@ -34,6 +34,8 @@ internal static class ExecCommand
         if (line.Int("preserve-fds", 0) > 0) throw new CtrunError("--preserve-fds is not supported yet: ctinit hands the process only its stdio");
         if (line.Value("pidfd-socket") is not null) throw new CtrunError("--pidfd-socket is not supported");
 
+        if (record.SharedMountsBase is not null)
+            throw new CtrunError("exec into a container without a mount namespace of its own is not supported: there is no namespace to join for its root filesystem");
         var spec = ExecSpec(directory, record, line, command);
         var consoleSocket = line.Value("console-socket");
         if (spec.Process.Terminal && consoleSocket is null && line.Flag("detach"))
@@ -53,7 +55,7 @@ internal static class ExecCommand
                 StderrFd = 2,
                 CgroupJoinFiles = record.Cgroup is { } handle ? Cgroup.Open(handle).JoinFiles : [],
                 JoinExisting = true,
-                Terminal = spec.Process.Terminal && consoleSocket is not null ? TerminalSize.Default : null,
+                Terminal = spec.Process.Terminal && consoleSocket is not null ? ContainerCreation.ConsoleSize(spec.Process) : null,
             });
         }
         finally

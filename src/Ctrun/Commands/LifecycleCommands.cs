@@ -28,7 +28,8 @@ internal static class LifecycleCommands
     {
         var line = CommandLine.Parse(args, 0, new OptionSet(), out _, stopAtFirstPositional: false);
         var directory = context.Container(SingleId("start", line));
-        StartCreated(context, directory, directory.Load());
+        var record = directory.Load();
+        StartCreated(context, directory, record, RuntimeSpecReader.Read(File.ReadAllBytes(directory.Config)));
         return 0;
     }
 
@@ -37,11 +38,12 @@ internal static class LifecycleCommands
         var line = CommandLine.Parse(args, 0, RunOptions, out _, stopAtFirstPositional: false);
         var id = SingleId("run", line);
         var detached = line.Flag("detach");
-        var (directory, record) = ContainerCreation.Create(context, id, CreationOptions(line, detached));
-        try { StartCreated(context, directory, record); }
+        // The spec as create read it serves start and delete too: one read of config.json per run.
+        var (directory, record, spec) = ContainerCreation.Create(context, id, CreationOptions(line, detached));
+        try { StartCreated(context, directory, record, spec); }
         catch
         {
-            Destroy(context, directory, record);
+            Destroy(context, directory, record, spec);
             throw;
         }
         if (detached) return 0;
@@ -49,7 +51,7 @@ internal static class LifecycleCommands
         // The container's init is this process's child: forward the usual signals, reap it, clean up like runc run.
         using var forwarders = new SignalForwarders(record.Pid);
         var status = ProcessWait.Wait(record.Pid);
-        if (!line.Flag("keep")) Destroy(context, directory, directory.Load());
+        if (!line.Flag("keep")) Destroy(context, directory, record, spec, reaped: true);
         return status.ShellCode;
     }
 
@@ -108,12 +110,11 @@ internal static class LifecycleCommands
     }
 
     /// <summary>Opens the gate ctinit waits on (it then execs), runs the start hooks around it.</summary>
-    private static void StartCreated(CommandContext context, ContainerDirectory directory, ContainerRecord record)
+    private static void StartCreated(CommandContext context, ContainerDirectory directory, ContainerRecord record, RuntimeSpec spec)
     {
         var status = directory.Status(record);
         if (status != ContainerStatus.Created)
             throw new CtrunError(status == ContainerStatus.Stopped ? "cannot start a container that has stopped" : "cannot start an already running container");
-        var spec = RuntimeSpecReader.Read(File.ReadAllBytes(directory.Config));
         HookRunner.Run("startContainer", spec.Hooks?.StartContainer, ContainerCreation.HookState(directory, record, ContainerStatus.Created));
         var gate = Fifos.TryOpenWriter(directory.Fifo) ?? throw new CtrunError("cannot start a container that has stopped");
         try
@@ -131,24 +132,32 @@ internal static class LifecycleCommands
     /// Kills what is left (the whole cgroup, paused or not), removes the cgroup, runs the poststop hooks and forgets the
     /// container. A poststop hook that fails is a warning: the container is gone either way.
     /// </summary>
-    public static void Destroy(CommandContext context, ContainerDirectory directory, ContainerRecord record)
+    /// <param name="spec">The container's spec when the caller has it; otherwise it is read from ROOT/ID/config.json.</param>
+    /// <param name="reaped">run reaped the container's init itself: with a pid namespace of its own, the kernel has
+    /// killed every other process in it, so there is nothing left to freeze, thaw or kill (Delete waits out exiting ones).</param>
+    public static void Destroy(CommandContext context, ContainerDirectory directory, ContainerRecord record, RuntimeSpec? spec = null, bool reaped = false)
     {
-        if (directory.Status(record) != ContainerStatus.Stopped) ProcessSignals.TrySend(record.Pid, ProcessSignals.SIGKILL);
+        var emptied = reaped && spec is not null && spec.Linux.Namespaces.Any(ns => ns.Type == "pid" && string.IsNullOrEmpty(ns.Path));
+        if (!reaped && directory.Status(record) != ContainerStatus.Stopped) ProcessSignals.TrySend(record.Pid, ProcessSignals.SIGKILL);
         if (record.Cgroup is { } handle)
         {
             var cgroup = Cgroup.Open(handle);
-            try { cgroup.Thaw(); } catch (ContainerToolsException) { }
-            cgroup.KillAll();
+            if (!emptied)
+            {
+                try { if (cgroup.IsFrozen) cgroup.Thaw(); } catch (ContainerToolsException) { }
+                cgroup.KillAll();
+            }
             cgroup.Delete();
         }
         // Not this process's child (except under run): wait until it is gone or a zombie its parent will reap.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (ProcStat.IsSameProcessAlive(record.Pid, record.StartTime) && DateTime.UtcNow < deadline) Thread.Sleep(2);
-        if (File.Exists(directory.Config))
+        while (!reaped && ProcStat.IsSameProcessAlive(record.Pid, record.StartTime) && DateTime.UtcNow < deadline) Thread.Sleep(2);
+        ContainerCreation.DetachSharedMounts(record.Rootfs, record.SharedMountsBase);
+        if (spec is not null || File.Exists(directory.Config))
         {
             try
             {
-                var spec = RuntimeSpecReader.Read(File.ReadAllBytes(directory.Config));
+                spec ??= RuntimeSpecReader.Read(File.ReadAllBytes(directory.Config));
                 HookRunner.Run("poststop", spec.Hooks?.Poststop, ContainerCreation.HookState(directory, record, ContainerStatus.Stopped));
             }
             catch (Exception ex) when (ex is ContainerToolsException or System.Text.Json.JsonException or RuntimeSpecFieldNotSupportedException)

@@ -39,14 +39,20 @@ public abstract class Cgroup
     /// </summary>
     /// <param name="joinExisting">An existing directory is taken as is (runc's cgroupfs manager: a cgroupsPath someone
     /// made beforehand); otherwise it is refused with CgroupExists.</param>
-    public static Cgroup Create(string name, CgroupHost? host = null, string? parent = null, bool joinExisting = false)
+    /// <param name="extraControllers">Controllers beyond the usual ones that this container's limits need (cpuset,
+    /// hugetlb, net_cls, net_prio; see <see cref="SpecResources.Controllers"/>): v1 makes its directory in those
+    /// hierarchies too, v2 enables them down the path.</param>
+    public static Cgroup Create(string name, CgroupHost? host = null, string? parent = null, bool joinExisting = false, IReadOnlyCollection<string>? extraControllers = null)
     {
         host ??= CgroupHost.Default;
         if (name.Length == 0 || name.Contains('/') || name is "." or "..")
         {
             throw new ContainerToolsException(ErrorIds.InvalidCgroupName, $"'{name}' is not a valid cgroup name.", name);
         }
-        return host.Version == CgroupVersion.V2 ? CgroupV2.Create(host, name, parent, joinExisting) : CgroupV1.Create(host, name, parent, joinExisting);
+        extraControllers ??= [];
+        return host.Version == CgroupVersion.V2
+            ? CgroupV2.Create(host, name, parent, joinExisting, extraControllers)
+            : CgroupV1.Create(host, name, parent, joinExisting, extraControllers);
     }
 
     public static Cgroup Open(CgroupHandle handle) =>

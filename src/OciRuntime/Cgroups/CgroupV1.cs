@@ -12,20 +12,20 @@ public sealed class CgroupV1 : Cgroup
 
     internal CgroupV1(CgroupHandle handle) : base(handle) { }
 
-    internal static CgroupV1 Create(CgroupHost host, string name, string? parent, bool joinExisting = false)
+    internal static CgroupV1 Create(CgroupHost host, string name, string? parent, bool joinExisting, IReadOnlyCollection<string> extraControllers)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V1 };
-        var made = new List<string>();
         try
         {
-            foreach (var controller in Controllers)
+            foreach (var controller in Controllers.Concat(extraControllers).Distinct())
             {
                 var root = host.HierarchyRoot(controller);
                 if (!Directory.Exists(root)) continue;
                 var dir = ContainerDirectory(host, controller, name, parent);
+                var parentsBefore = handle.CreatedParents.Count;
                 CreateDirectory(root, dir, handle.CreatedParents, joinExisting);
                 handle.Directories[controller] = dir;
-                made.Add(dir);
+                if (controller == "cpuset") InheritCpuset(handle.CreatedParents.Skip(parentsBefore).Append(dir));
             }
         }
         catch
@@ -40,6 +40,23 @@ public sealed class CgroupV1 : Cgroup
                 "The memory and freezer cgroup v1 controllers are required but not mounted.", host.Root);
         }
         return new CgroupV1(handle);
+    }
+
+    /// <summary>
+    /// A new v1 cpuset cgroup starts with no CPUs and no memory nodes, and nothing can join it until both are set: each
+    /// directory made gets its parent's (top down), as runc and crun do. An existing directory keeps what it has.
+    /// </summary>
+    private static void InheritCpuset(IEnumerable<string> directories)
+    {
+        foreach (var dir in directories)
+        {
+            foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+            {
+                if (!string.IsNullOrWhiteSpace(CgroupFiles.TryRead(dir, file))) continue;
+                var inherited = CgroupFiles.TryRead(Path.GetDirectoryName(dir)!, file)?.Trim();
+                if (!string.IsNullOrEmpty(inherited)) CgroupFiles.Write(dir, file, inherited);
+            }
+        }
     }
 
     private string? Dir(string controller) => Handle.Directories.GetValueOrDefault(controller);

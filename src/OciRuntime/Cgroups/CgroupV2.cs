@@ -13,7 +13,7 @@ public sealed class CgroupV2 : Cgroup
 
     private string Dir => Handle.Directories[""];
 
-    internal static CgroupV2 Create(CgroupHost host, string name, string? parent, bool joinExisting = false)
+    internal static CgroupV2 Create(CgroupHost host, string name, string? parent, bool joinExisting, IReadOnlyCollection<string> extraControllers)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V2 };
         var dir = ContainerDirectory(host, "", name, parent);
@@ -26,15 +26,15 @@ public sealed class CgroupV2 : Cgroup
         handle.Directories[""] = dir;
         foreach (var ancestor in new[] { first }.Concat(handle.CreatedParents))
         {
-            EnableControllers(ancestor);
+            EnableControllers(ancestor, extraControllers);
         }
         return new CgroupV2(handle);
     }
 
-    private static void EnableControllers(string directory)
+    private static void EnableControllers(string directory, IReadOnlyCollection<string> extraControllers)
     {
         var available = CgroupFiles.TryRead(directory, "cgroup.controllers")?.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries) ?? [];
-        foreach (var controller in WantedControllers.Where(available.Contains))
+        foreach (var controller in WantedControllers.Concat(extraControllers).Distinct().Where(available.Contains))
         {
             try { CgroupFiles.Write(directory, "cgroup.subtree_control", "+" + controller); }
             catch (ContainerToolsException) { }

@@ -6,14 +6,37 @@ namespace ContainerTools.OciRuntime.Cgroups;
 
 /// <summary>
 /// Puts a runtime spec's linux.resources (memory with reservation, swap, swappiness and the OOM killer switch; cpu
-/// shares, quota and period; pids; blockIO weights and throttles) into a container's cgroup files, on either version:
-/// ctrun's create and update. The engine's own limits go through <see cref="CgroupLimits"/>.
+/// shares, quota, period, real-time bandwidth, cpuset cpus and mems; pids; blockIO weights and throttles; hugepage
+/// limits; net_cls and net_prio) into a container's cgroup files, on either version: ctrun's create and update. The
+/// engine's own limits go through <see cref="CgroupLimits"/>.
 /// </summary>
 public static class SpecResources
 {
+    /// <summary>The controllers beyond the usual ones (<see cref="Cgroup.Create"/>) that <paramref name="resources"/> needs.</summary>
+    public static IReadOnlyCollection<string> Controllers(ResourcesSpec? resources)
+    {
+        var controllers = new List<string>();
+        // Any cpu section: runc and crun place every container in the cpuset hierarchy; the validation suite reads the
+        // container's cpuset files whenever it sets cpu limits.
+        if (resources?.Cpu is not null) controllers.Add("cpuset");
+        if (resources?.HugepageLimits is { Count: > 0 }) controllers.Add("hugetlb");
+        if (resources?.Network?.ClassId is not null) controllers.Add("net_cls");
+        if (resources?.Network?.Priorities is { Count: > 0 }) controllers.Add("net_prio");
+        return controllers;
+    }
+
     public static void Apply(Cgroup cgroup, ResourcesSpec resources)
     {
         var v2 = cgroup.Version == CgroupVersion.V2;
+        if (resources.Cpu is { } cpuset)
+        {
+            // Mems first: the kernel checks cpus and mems against the parent's each on its own, but a task needs both.
+            if (!string.IsNullOrEmpty(cpuset.Mems)) Write(cgroup, "cpuset", "cpuset.mems", cpuset.Mems);
+            if (!string.IsNullOrEmpty(cpuset.Cpus)) Write(cgroup, "cpuset", "cpuset.cpus", cpuset.Cpus);
+        }
+        if (resources.Cpu is { } realtime && (realtime.RealtimePeriod is not null || realtime.RealtimeRuntime is not null)) ApplyRealtime(cgroup, realtime, v2);
+        if (resources.HugepageLimits is { } hugepages) ApplyHugepages(cgroup, hugepages, v2);
+        if (resources.Network is { } network) ApplyNetwork(cgroup, network, v2);
         if (resources.Memory?.Limit is { } memory)
         {
             if (v2) Write(cgroup, "memory", "memory.max", memory < 0 ? "max" : Number(memory));
@@ -98,6 +121,48 @@ public static class SpecResources
         Throttles(cgroup, "blkio.throttle.write_iops_device", blockIo.ThrottleWriteIopsDevice, null);
     }
 
+    /// <summary>
+    /// cpu.rt_period_us and cpu.rt_runtime_us (v1 only). A cgroup's runtime must fit in its parent's, and a new cgroup
+    /// has none: the parents this container's creation made get the same bandwidth first, top down.
+    /// </summary>
+    private static void ApplyRealtime(Cgroup cgroup, CpuResources cpu, bool v2)
+    {
+        if (v2) throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, "linux.resources.cpu.realtimeRuntime and realtimePeriod exist only on cgroup v1.", "linux.resources.cpu.realtimeRuntime");
+        var dir = ControllerDirectory(cgroup, "cpu");
+        if (!File.Exists(Path.Combine(dir, "cpu.rt_runtime_us")))
+            throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, "linux.resources.cpu.realtimeRuntime and realtimePeriod need a kernel with CONFIG_RT_GROUP_SCHED (no cpu.rt_runtime_us here).", "linux.resources.cpu.realtimeRuntime");
+        foreach (var target in cgroup.Handle.CreatedParents.Where(parent => dir.StartsWith(parent + "/", StringComparison.Ordinal)).Append(dir))
+        {
+            if (cpu.RealtimePeriod is { } period) CgroupFiles.Write(target, "cpu.rt_period_us", period.ToString(CultureInfo.InvariantCulture));
+            if (cpu.RealtimeRuntime is { } runtime) CgroupFiles.Write(target, "cpu.rt_runtime_us", Number(runtime));
+        }
+    }
+
+    /// <summary>hugetlb.SIZE.limit_in_bytes (v1) or hugetlb.SIZE.max (v2); SIZE as the kernel names it ("2MB", "1GB").</summary>
+    private static void ApplyHugepages(Cgroup cgroup, IReadOnlyList<HugepageLimitSpec> limits, bool v2)
+    {
+        foreach (var limit in limits)
+        {
+            if (limit.PageSize.Length == 0 || limit.PageSize.Contains('/') || limit.PageSize.Contains('.'))
+                throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, $"'{limit.PageSize}' is not a huge page size.", "linux.resources.hugepageLimits");
+            var file = v2 ? $"hugetlb.{limit.PageSize}.max" : $"hugetlb.{limit.PageSize}.limit_in_bytes";
+            var dir = ControllerDirectory(cgroup, "hugetlb");
+            if (!File.Exists(Path.Combine(dir, file)))
+                throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, $"This kernel has no {limit.PageSize} huge pages (no {file}).", "linux.resources.hugepageLimits");
+            CgroupFiles.Write(dir, file, limit.Limit.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>net_cls.classid and net_prio.ifpriomap: cgroup v1 only (v2 has neither controller).</summary>
+    private static void ApplyNetwork(Cgroup cgroup, NetworkResources network, bool v2)
+    {
+        if (v2 && (network.ClassId is not null || network.Priorities is { Count: > 0 }))
+            throw new ContainerToolsException(ErrorIds.RuntimeSpecFieldNotSupported, "linux.resources.network (net_cls, net_prio) exists only on cgroup v1.", "linux.resources.network");
+        if (network.ClassId is { } classId) Write(cgroup, "net_cls", "net_cls.classid", classId.ToString(CultureInfo.InvariantCulture));
+        foreach (var priority in network.Priorities ?? [])
+            Write(cgroup, "net_prio", "net_prio.ifpriomap", $"{priority.Name} {priority.Priority.ToString(CultureInfo.InvariantCulture)}");
+    }
+
     /// <summary>One line per device: "MAJ:MIN RATE" (v1), "MAJ:MIN KEY=RATE" (v2's io.max).</summary>
     private static void Throttles(Cgroup cgroup, string file, IReadOnlyList<BlockIoDeviceValue>? devices, string? v2Key)
     {
@@ -110,11 +175,11 @@ public static class SpecResources
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void Write(Cgroup cgroup, string controller, string file, string value)
-    {
-        var dir = cgroup.Version == CgroupVersion.V2 ? cgroup.Handle.Directories.Values.First()
+    private static void Write(Cgroup cgroup, string controller, string file, string value) =>
+        CgroupFiles.Write(ControllerDirectory(cgroup, controller), file, value);
+
+    private static string ControllerDirectory(Cgroup cgroup, string controller) =>
+        cgroup.Version == CgroupVersion.V2 ? cgroup.Handle.Directories.Values.First()
             : cgroup.Handle.Directories.GetValueOrDefault(controller)
-              ?? throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable, $"The '{controller}' cgroup controller is not available.", controller);
-        CgroupFiles.Write(dir, file, value);
-    }
+              ?? throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable, $"The '{controller}' cgroup controller is not available: not mounted on this host (cgroup v1), or the container was created without it.", controller);
 }

@@ -5,7 +5,9 @@ namespace ContainerTools.OciRuntime.Files;
 /// <summary>Writes a file so that readers see either the old content or the new, never a torn one.</summary>
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    /// <param name="durable">fsync before the rename, so that the new content survives a crash. Runtime state that a
+    /// reboot forgets anyway (ctrun's --root, like runc's and crun's, which do not sync it) can skip the disk flush.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool durable = true)
     {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
@@ -15,7 +17,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, path, overwrite: true);
         }

@@ -28,7 +28,7 @@ public static class ContainerLauncher
     public static CreatedContainer Create(LaunchRequest request)
     {
         var bundlePath = Path.GetFullPath(request.BundlePath);
-        var spec = BundleReader.ReadWithoutSeccompRules(bundlePath); // ctinit loads the filter, not the launcher
+        var spec = request.Spec ?? BundleReader.ReadWithoutSeccompRules(bundlePath); // ctinit loads the filter, not the launcher
         if (spec.Process.Args.Count == 0)
             throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);

@@ -6,6 +6,9 @@ public sealed record LaunchRequest
     /// <summary>Directory holding config.json and (usually) rootfs, prepared by the caller (overlay already mounted).</summary>
     public required string BundlePath { get; init; }
 
+    /// <summary>The bundle's config.json as the caller has already read it (ctrun); null: the launcher reads it.</summary>
+    public Spec.RuntimeSpec? Spec { get; init; }
+
     /// <summary>The container process's stdio. The launcher dups them; the caller keeps and closes its own fds.</summary>
     public required int StdinFd { get; init; }
     public required int StdoutFd { get; init; }

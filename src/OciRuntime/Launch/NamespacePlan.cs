@@ -30,6 +30,8 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
         var joins = new List<(NamespaceKind, string)>();
         foreach (var entry in spec.Linux.Namespaces)
         {
+            // ctinit makes it: its clock offsets must be written before anything enters it.
+            if (entry.Type == "time") continue;
             var kind = Namespaces.FromSpecName(entry.Type)
                 ?? throw new ContainerToolsException(ErrorIds.UnknownNamespace, $"The bundle asks for an unknown namespace type '{entry.Type}'.", bundlePath);
             if (kind == NamespaceKind.User) user = string.IsNullOrEmpty(entry.Path) ? NewUserNamespace : entry.Path;

@@ -30,17 +30,24 @@ public static unsafe class Capabilities
         return index < 0 ? null : index;
     }
 
-    /// <summary>Bit mask of the named capabilities; throws ArgumentException naming the first unknown one.</summary>
+    /// <summary>
+    /// Bit mask of the named capabilities. A name this list does not know is left out, as runc (with a warning, see
+    /// <see cref="Unknown"/>) and crun do: a spec written for a newer kernel still runs; the engine refuses unknown names
+    /// when a container is created.
+    /// </summary>
     public static ulong Mask(IEnumerable<string>? names)
     {
         ulong mask = 0;
         foreach (var name in names ?? [])
         {
-            var number = Number(name) ?? throw new ArgumentException($"unknown capability \"{name}\"");
-            mask |= 1UL << number;
+            if (Number(name) is { } number) mask |= 1UL << number;
         }
         return mask;
     }
+
+    /// <summary>The names in any of <paramref name="sets"/> that <see cref="Mask"/> leaves out, each once.</summary>
+    public static IReadOnlyList<string> Unknown(params IEnumerable<string>?[] sets) =>
+        sets.SelectMany(set => set ?? []).Where(name => Number(name) is null).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap).</summary>
     public static int LastSupported()

@@ -68,6 +68,46 @@ public static unsafe class Mounts
             SystemCallException.Check(LibC.umount2(p, detach ? MntDetach : 0), "umount2", target);
     }
 
+    /// <summary>chroot(path): for a container without a mount namespace of its own, where pivot_root would move the caller's root.</summary>
+    public static void ChangeRoot(string path)
+    {
+        var bytes = FileDescriptors.Zero(path);
+        fixed (byte* p = bytes)
+            SystemCallException.Check(chroot(p), "chroot", path);
+    }
+
+    /// <summary>How many mounts sit exactly at <paramref name="path"/> in the caller's namespace (/proc/self/mountinfo).</summary>
+    public static int CountAt(string path)
+    {
+        var count = 0;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            // ID PARENT MAJ:MIN ROOT MOUNTPOINT ...; the mount point escapes space, tab, newline and backslash as \ooo.
+            var fields = line.Split(' ', 6);
+            if (fields.Length > 4 && Unescape(fields[4]) == path) count++;
+        }
+        return count;
+    }
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\')) return field;
+        var text = new System.Text.StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && IsOctal(field, i + 1))
+            {
+                text.Append((char)((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0')));
+                i += 3;
+            }
+            else text.Append(field[i]);
+        }
+        return text.ToString();
+    }
+
+    private static bool IsOctal(string text, int start) =>
+        start + 3 <= text.Length && text[start] is >= '0' and <= '7' && text[start + 1] is >= '0' and <= '7' && text[start + 2] is >= '0' and <= '7';
+
     /// <summary>pivot_root(new, putOld).</summary>
     public static void PivotRoot(string newRoot, string putOld)
     {
@@ -101,6 +141,9 @@ public static unsafe class Mounts
     // struct statfs on x86-64: f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree (7 longs), f_fsid (8), f_namelen, f_frsize, f_flags.
     private const int StatfsFlagsOffset = 7 * 8 + 8 + 8 + 8;
     private const long StRelatime = 4096;
+
+    [DllImport(LibcLibrary.Name, SetLastError = true)]
+    private static extern int chroot(byte* path);
 
     [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int statfs(byte* path, byte* buffer);

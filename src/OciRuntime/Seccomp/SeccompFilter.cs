@@ -32,14 +32,6 @@ public static unsafe class SeccompFilter
         return $"{version->Major}.{version->Minor}.{version->Micro}";
     }
 
-    /// <summary>Compiles <paramref name="spec"/> and loads it on the calling thread.</summary>
-    public static void Load(SeccompSpec spec)
-    {
-        var context = Build(spec);
-        try { Check(Libseccomp.Load(context), "seccomp_load"); }
-        finally { Libseccomp.Release(context); }
-    }
-
     /// <summary>
     /// The BPF program libseccomp makes of <paramref name="spec"/> (struct sock_filter[], 8 bytes each), for
     /// <see cref="LoadCompiled"/>: compiling the Docker profile for x86_64, x86 and x32 takes libseccomp tens of
@@ -69,10 +61,11 @@ public static unsafe class SeccompFilter
     }
 
     /// <summary>
-    /// Loads a program <see cref="Compile"/> made, with prctl(PR_SET_SECCOMP) as seccomp_load would (a spec with
-    /// flags goes through libseccomp instead). Needs no_new_privs or CAP_SYS_ADMIN, like any filter.
+    /// Loads a program <see cref="Compile"/> made, with prctl(PR_SET_SECCOMP) as seccomp_load would, or with
+    /// seccomp(SECCOMP_SET_MODE_FILTER, flags) when the spec has flags (TSYNC, LOG, SPEC_ALLOW). Needs no_new_privs or
+    /// CAP_SYS_ADMIN, like any filter. Allocates nothing.
     /// </summary>
-    public static void LoadCompiled(ReadOnlySpan<byte> program)
+    public static void LoadCompiled(ReadOnlySpan<byte> program, IReadOnlyList<string>? flags = null)
     {
         if (program.Length == 0 || program.Length % 8 != 0 || program.Length / 8 > ushort.MaxValue)
         {
@@ -83,9 +76,31 @@ public static unsafe class SeccompFilter
             var fprog = stackalloc byte[16];
             *(ushort*)fprog = (ushort)(program.Length / 8);
             *(byte**)(fprog + 8) = instructions;
-            SystemCallException.Check(Capabilities.prctl(PrSetSeccomp, SeccompModeFilter, (ulong)fprog, 0, 0), "prctl(PR_SET_SECCOMP)");
+            if (flags is not { Count: > 0 })
+            {
+                SystemCallException.Check(Capabilities.prctl(PrSetSeccomp, SeccompModeFilter, (ulong)fprog, 0, 0), "prctl(PR_SET_SECCOMP)");
+                return;
+            }
+            ulong bits = 0;
+            foreach (var flag in flags) bits |= FilterFlag(flag);
+            if (syscall(SysSeccomp, SeccompSetModeFilter, bits, (nint)fprog) < 0)
+                throw new SystemCallException("seccomp(SECCOMP_SET_MODE_FILTER)", System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), string.Join(",", flags));
         }
     }
+
+    private static ulong FilterFlag(string flag) => flag switch
+    {
+        "SECCOMP_FILTER_FLAG_TSYNC" => 1,
+        "SECCOMP_FILTER_FLAG_LOG" => 2,
+        "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => 4,
+        _ => throw new SystemCallException("seccomp", 22, $"flag {flag} is not supported"),
+    };
+
+    private const long SysSeccomp = 317;
+    private const ulong SeccompSetModeFilter = 1;
+
+    [System.Runtime.InteropServices.DllImport(LibcLibrary.Name, SetLastError = true)]
+    private static extern long syscall(long number, ulong operation, ulong flags, nint args);
 
     private const int PrSetSeccomp = 22;
     private const ulong SeccompModeFilter = 2;
@@ -114,12 +129,17 @@ public static unsafe class SeccompFilter
                 // libseccomp refuses a rule that only restates the default (EACCES); it changes nothing anyway.
                 if (action == defaultAction) continue;
                 var count = Comparisons(rule, comparisons);
+                // libseccomp takes at most one condition per argument in a rule (EINVAL otherwise). A rule naming an
+                // argument twice (runtime-tools' default profile allows personality for 0, 8 or 0xffffffff) means
+                // any of them, as runc and crun read it: one rule per condition.
+                var alternatives = NamesAnArgumentTwice(rule) ? count : 1;
                 foreach (var name in rule.Names)
                 {
                     var number = Libseccomp.ResolveSyscall(name);
                     // A syscall this libseccomp (or architecture) does not know cannot be made, so it needs no rule (runc skips it too).
                     if (number == Libseccomp.UnknownSyscall) continue;
-                    Check(Libseccomp.AddRule(context, action, number, count, comparisons), "seccomp_rule_add", name);
+                    if (alternatives == 1) Check(Libseccomp.AddRule(context, action, number, count, comparisons), "seccomp_rule_add", name);
+                    else for (var i = 0; i < alternatives; i++) Check(Libseccomp.AddRule(context, action, number, 1, comparisons + i), "seccomp_rule_add", name);
                 }
             }
             return context;
@@ -149,6 +169,18 @@ public static unsafe class SeccompFilter
             };
         }
         return (uint)args.Count;
+    }
+
+    private static bool NamesAnArgumentTwice(SeccompSyscallSpec rule)
+    {
+        var seen = 0;
+        foreach (var arg in rule.Args ?? [])
+        {
+            var bit = 1 << (int)Math.Min(arg.Index, 31);
+            if ((seen & bit) != 0) return true;
+            seen |= bit;
+        }
+        return false;
     }
 
     private static void AddArchitecture(nint context, string name)

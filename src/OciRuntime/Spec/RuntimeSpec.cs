@@ -27,6 +27,14 @@ public sealed record ProcessSpec
     [JsonPropertyName("noNewPrivileges")] public bool NoNewPrivileges { get; init; }
     [JsonPropertyName("rlimits")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<RlimitSpec>? Rlimits { get; init; }
     [JsonPropertyName("oomScoreAdj")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? OomScoreAdj { get; init; }
+    /// <summary>The size of the pty made for a terminal process; null: 80x24.</summary>
+    [JsonPropertyName("consoleSize")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConsoleSizeSpec? ConsoleSize { get; init; }
+}
+
+public sealed record ConsoleSizeSpec
+{
+    [JsonPropertyName("height")] public uint Height { get; init; }
+    [JsonPropertyName("width")] public uint Width { get; init; }
 }
 
 public sealed record UserSpec
@@ -88,6 +96,23 @@ public sealed record LinuxSpec
     /// <summary>The user namespace's uid_map and gid_map lines (a new user namespace needs both).</summary>
     [JsonPropertyName("uidMappings")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<IdMappingSpec>? UidMappings { get; init; }
     [JsonPropertyName("gidMappings")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<IdMappingSpec>? GidMappings { get; init; }
+    /// <summary>The execution domain ctinit sets with personality(2) just before execve.</summary>
+    [JsonPropertyName("personality")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PersonalitySpec? Personality { get; init; }
+    /// <summary>Offsets of a new time namespace's clocks, by clock name ("monotonic", "boottime").</summary>
+    [JsonPropertyName("timeOffsets")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, TimeOffsetSpec>? TimeOffsets { get; init; }
+}
+
+/// <summary>domain is "LINUX" or "LINUX32"; flags are not defined by the runtime spec yet (any is refused).</summary>
+public sealed record PersonalitySpec
+{
+    [JsonPropertyName("domain")] public string Domain { get; init; } = "";
+    [JsonPropertyName("flags")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Flags { get; init; }
+}
+
+public sealed record TimeOffsetSpec
+{
+    [JsonPropertyName("secs")] public long Secs { get; init; }
+    [JsonPropertyName("nanosecs")] public uint Nanosecs { get; init; }
 }
 
 /// <summary>type is one of pid, network, mount, ipc, uts, cgroup, user; path joins an existing one.</summary>
@@ -105,6 +130,28 @@ public sealed record ResourcesSpec
     [JsonPropertyName("blockIO")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public BlockIoResources? BlockIo { get; init; }
     /// <summary>The device cgroup rules, in order: a later rule overrides an earlier one for the devices it names.</summary>
     [JsonPropertyName("devices")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<DeviceCgroupSpec>? Devices { get; init; }
+    [JsonPropertyName("hugepageLimits")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<HugepageLimitSpec>? HugepageLimits { get; init; }
+    [JsonPropertyName("network")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public NetworkResources? Network { get; init; }
+}
+
+/// <summary>A limit in bytes for one huge page size ("2MB", "1GB").</summary>
+public sealed record HugepageLimitSpec
+{
+    [JsonPropertyName("pageSize")] public string PageSize { get; init; } = "";
+    [JsonPropertyName("limit")] public ulong Limit { get; init; }
+}
+
+/// <summary>cgroup v1's net_cls class id and net_prio priorities per interface.</summary>
+public sealed record NetworkResources
+{
+    [JsonPropertyName("classID")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? ClassId { get; init; }
+    [JsonPropertyName("priorities")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<InterfacePrioritySpec>? Priorities { get; init; }
+}
+
+public sealed record InterfacePrioritySpec
+{
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    [JsonPropertyName("priority")] public uint Priority { get; init; }
 }
 
 /// <summary>
@@ -138,6 +185,12 @@ public sealed record CpuResources
     [JsonPropertyName("quota")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Quota { get; init; }
     [JsonPropertyName("period")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Period { get; init; }
     [JsonPropertyName("shares")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? Shares { get; init; }
+    /// <summary>cpuset: the CPUs and memory nodes the container may use ("0-3,7").</summary>
+    [JsonPropertyName("cpus")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Cpus { get; init; }
+    [JsonPropertyName("mems")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Mems { get; init; }
+    /// <summary>Real-time bandwidth (v1 with CONFIG_RT_GROUP_SCHED only).</summary>
+    [JsonPropertyName("realtimeRuntime")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? RealtimeRuntime { get; init; }
+    [JsonPropertyName("realtimePeriod")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ulong? RealtimePeriod { get; init; }
 }
 
 /// <summary>linux.resources.blockIO: weights and per-device throttles.</summary>

@@ -15,6 +15,17 @@ public static partial class RuntimeSpecReader
         DisableOomKiller = Member(e, "disableOOMKiller")?.GetBoolean(),
     };
 
+    private static CpuResources CpuResources(JsonElement e) => new()
+    {
+        Quota = Long(e, "quota"),
+        Period = Member(e, "period")?.GetUInt64(),
+        Shares = Member(e, "shares")?.GetUInt64(),
+        Cpus = String(e, "cpus"),
+        Mems = String(e, "mems"),
+        RealtimeRuntime = Long(e, "realtimeRuntime"),
+        RealtimePeriod = Member(e, "realtimePeriod")?.GetUInt64(),
+    };
+
     private static BlockIoResources BlockIoResources(JsonElement e) => new()
     {
         Weight = Member(e, "weight")?.GetUInt16(),

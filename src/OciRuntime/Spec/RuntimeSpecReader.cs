@@ -54,14 +54,13 @@ public static partial class RuntimeSpecReader
     public static readonly string[] NotImplemented =
     [
         "solaris", "windows", "vm", "zos", "process.apparmorProfile", "process.selinuxLabel", "process.scheduler",
-        "process.ioPriority", "process.execCPUAffinity", "process.consoleSize", "process.user.username",
-        "linux.intelRdt", "linux.timeOffsets", "linux.personality",
-        "linux.memoryPolicy", "linux.netDevices", "linux.resources.hugepageLimits", "linux.resources.network",
+        "process.ioPriority", "process.execCPUAffinity", "process.user.username",
+        "linux.intelRdt",
+        "linux.memoryPolicy", "linux.netDevices",
         "linux.resources.rdma",
         "linux.resources.unified",
         "linux.resources.memory.useHierarchy", "linux.resources.memory.checkBeforeUpdate",
-        "linux.resources.cpu.realtimeRuntime", "linux.resources.cpu.realtimePeriod",
-        "linux.resources.cpu.cpus", "linux.resources.cpu.mems", "linux.resources.cpu.idle", "linux.resources.cpu.burst",
+        "linux.resources.cpu.idle", "linux.resources.cpu.burst",
     ];
 
     private static void RefuseNotImplemented(JsonElement root)
@@ -138,6 +137,7 @@ public static partial class RuntimeSpecReader
         NoNewPrivileges = Bool(e, "noNewPrivileges"),
         Rlimits = Array(e, "rlimits", r => new RlimitSpec { Type = String(r, "type") ?? "", Hard = ULong(r, "hard"), Soft = ULong(r, "soft") }),
         OomScoreAdj = Member(e, "oomScoreAdj")?.GetInt32(),
+        ConsoleSize = Object(e, "consoleSize") is { } size ? new ConsoleSizeSpec { Height = UInt(size, "height"), Width = UInt(size, "width") } : null,
     };
 
     private static MountSpec Mount(JsonElement e) => new()
@@ -171,15 +171,27 @@ public static partial class RuntimeSpecReader
         Sysctl = Object(e, "sysctl") is { } sysctl ? Sysctl(sysctl) : null,
         UidMappings = IdMappings(e, "uidMappings"),
         GidMappings = IdMappings(e, "gidMappings"),
+        Personality = Object(e, "personality") is { } personality ? new PersonalitySpec { Domain = String(personality, "domain") ?? "", Flags = Strings(personality, "flags") } : null,
+        TimeOffsets = Object(e, "timeOffsets") is { } offsets
+            ? offsets.EnumerateObject().ToDictionary(p => p.Name, p => new TimeOffsetSpec { Secs = Long(p.Value, "secs") ?? 0, Nanosecs = UInt(p.Value, "nanosecs") })
+            : null,
     };
 
     private static ResourcesSpec Resources(JsonElement e) => new()
     {
         Memory = Object(e, "memory") is { } memory ? MemoryResources(memory) : null,
-        Cpu = Object(e, "cpu") is { } cpu ? new CpuResources { Quota = Long(cpu, "quota"), Period = Member(cpu, "period")?.GetUInt64(), Shares = Member(cpu, "shares")?.GetUInt64() } : null,
+        Cpu = Object(e, "cpu") is { } cpu ? CpuResources(cpu) : null,
         BlockIo = Object(e, "blockIO") is { } blockIo ? BlockIoResources(blockIo) : null,
         Pids = Object(e, "pids") is { } pids ? new PidsResources { Limit = Long(pids, "limit") ?? 0 } : null,
         Devices = DeviceRules(e),
+        HugepageLimits = Array(e, "hugepageLimits", h => new HugepageLimitSpec { PageSize = String(h, "pageSize") ?? "", Limit = ULong(h, "limit") }),
+        Network = Object(e, "network") is { } network
+            ? new NetworkResources
+            {
+                ClassId = Member(network, "classID")?.GetUInt32(),
+                Priorities = Array(network, "priorities", p => new InterfacePrioritySpec { Name = String(p, "name") ?? "", Priority = UInt(p, "priority") }),
+            }
+            : null,
     };
 
     private static IReadOnlyList<DeviceCgroupSpec>? DeviceRules(JsonElement resources) => Array(resources, "devices", d => new DeviceCgroupSpec

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Spec;
 
 namespace ContainerTools.Tests.Cgroups;
 
@@ -74,6 +75,39 @@ public sealed class CgroupV2FakeTreeTests : IDisposable
         Assert.Equal("16777216", Read(dir, "memory.max"));
         Assert.Equal("150000 100000", Read(dir, "cpu.max"));
         Assert.Equal("100", Read(dir, "pids.max"));
+    }
+
+    [Fact]
+    public void SpecResourcesWriteCpusetAndHugepagesAndRefuseWhatOnlyV1Has()
+    {
+        File.WriteAllText(Path.Combine(_session, "cgroup.controllers"), "cpuset cpu memory pids hugetlb\n");
+        var resources = new ResourcesSpec
+        {
+            Cpu = new CpuResources { Cpus = "0-1", Mems = "0" },
+            HugepageLimits = [new HugepageLimitSpec { PageSize = "2MB", Limit = 1UL << 30 }],
+        };
+        Assert.Equal(["cpuset", "hugetlb"], SpecResources.Controllers(resources));
+        var cgroup = Cgroup.Create("c1", _host, extraControllers: SpecResources.Controllers(resources));
+        var dir = Path.Combine(_session, "containertools", "c1");
+        foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" }) Kernel(dir, file, "");
+        Kernel(dir, "hugetlb.2MB.max", "max\n");
+        // The extra controllers are enabled after the usual ones: the last write in this plain file is hugetlb's.
+        Assert.Equal("+hugetlb", Read(_session, "cgroup.subtree_control"));
+
+        SpecResources.Apply(cgroup, resources);
+
+        Assert.Equal("0-1", Read(dir, "cpuset.cpus"));
+        Assert.Equal("0", Read(dir, "cpuset.mems"));
+        Assert.Equal("1073741824", Read(dir, "hugetlb.2MB.max"));
+        var noSuchSize = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() =>
+            SpecResources.Apply(cgroup, new ResourcesSpec { HugepageLimits = [new HugepageLimitSpec { PageSize = "1GB", Limit = 1 }] }));
+        Assert.Contains("no 1GB huge pages", noSuchSize.Message);
+        var network = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() =>
+            SpecResources.Apply(cgroup, new ResourcesSpec { Network = new NetworkResources { ClassId = 0x100001 } }));
+        Assert.Contains("linux.resources.network (net_cls, net_prio) exists only on cgroup v1", network.Message);
+        var realtime = Assert.Throws<ContainerTools.OciRuntime.Errors.ContainerToolsException>(() =>
+            SpecResources.Apply(cgroup, new ResourcesSpec { Cpu = new CpuResources { RealtimeRuntime = 950000 } }));
+        Assert.Contains("exist only on cgroup v1", realtime.Message);
     }
 
     [Fact]

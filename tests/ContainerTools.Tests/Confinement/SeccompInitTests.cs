@@ -69,6 +69,54 @@ public sealed class SeccompInitTests : IDisposable
     }
 
     [Fact]
+    public void AnAddressSpaceLimitBelowWhatCtinitHasMappedDoesNotStopTheFilter()
+    {
+        // runtime-tools' process_rlimits: RLIMIT_AS of 1 GB, far below a .NET process's reservations. ctinit compiles
+        // the filter before any limit applies and sets the limits as late as its privileges allow.
+        var spec = Spec(DenyMkdir(13), noNewPrivileges: false);
+        spec = spec with { Process = spec.Process with { Rlimits = [new RlimitSpec { Type = "RLIMIT_AS", Soft = 1UL << 30, Hard = 2UL << 30 }] } };
+
+        var result = ContainerRun.Run(_bundle, spec);
+
+        Assert.Contains("Seccomp:\t2", result.Lines);
+        Assert.Contains("mkdir=1", result.Lines);
+    }
+
+    [Fact]
+    public void ConditionsOnTheSameArgumentAreAlternatives()
+    {
+        // The shape of runtime-tools' default profile (personality for 0, 8 or 0xffffffff), here as a denial so both
+        // values show: linux32 asks for PER_LINUX32 (8), linux64 for PER_LINUX (0); any other value stays allowed.
+        var seccomp = new SeccompSpec
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            Syscalls =
+            [
+                new SeccompSyscallSpec
+                {
+                    Names = ["personality"],
+                    Action = "SCMP_ACT_ERRNO",
+                    ErrnoRet = 1,
+                    Args =
+                    [
+                        new SeccompArgSpec { Index = 0, Value = 0x0, Op = "SCMP_CMP_EQ" },
+                        new SeccompArgSpec { Index = 0, Value = 0x8, Op = "SCMP_CMP_EQ" },
+                        new SeccompArgSpec { Index = 0, Value = 0xffffffff, Op = "SCMP_CMP_EQ" },
+                    ],
+                },
+            ],
+        };
+        var spec = BusyboxBundle.Shell("linux32 true; echo linux32=$?; linux64 true; echo linux64=$?; uname -m; echo uname=$?");
+        spec = spec with { Linux = spec.Linux with { Seccomp = seccomp } };
+
+        var result = ContainerRun.Run(_bundle, spec);
+
+        Assert.Contains("linux32=1", result.Lines);
+        Assert.Contains("linux64=1", result.Lines);
+        Assert.Contains("uname=0", result.Lines);
+    }
+
+    [Fact]
     public void CtinitRefusesASysctlOfTheHostWhoeverWroteTheSpec()
     {
         var spec = BusyboxBundle.Shell("true");

@@ -10,26 +10,11 @@ namespace ContainerTools.Tests.Ctrun;
 /// hooks in order with the state on stdin. Real containers in busybox bundles, each with its own --root and a cgroup
 /// beneath the test's own (a relative cgroupsPath).
 /// </summary>
-public sealed class CtrunLifecycleTests : IDisposable
+public sealed class CtrunLifecycleTests : CtrunContainerTest
 {
-    private readonly BusyboxBundle _bundle = new();
-    private readonly CtrunProcess _ctrun;
-    private readonly string _id = "ct-" + Guid.NewGuid().ToString("N")[..10];
-
-    public CtrunLifecycleTests() => _ctrun = new CtrunProcess(Path.Combine(_bundle.Root, "state"));
-
-    public void Dispose()
-    {
-        _ctrun.Run("delete", "--force", _id);
-        _bundle.Dispose();
-    }
-
-    private string CgroupsPath => $"ctrun-tests/{_id}";
-
     private void WriteBundle(string script, HooksSpec? hooks = null)
     {
-        var spec = BusyboxBundle.Shell(script);
-        _bundle.Write(spec with { Linux = spec.Linux with { CgroupsPath = CgroupsPath }, Hooks = hooks });
+        Write(BusyboxBundle.Shell(script) with { Hooks = hooks });
     }
 
     private JsonElement State()

@@ -22,6 +22,7 @@ public sealed class RuntimeSpecReaderTests
                 Capabilities = defaults.Process.Capabilities! with { Ambient = ["CAP_KILL"], Inheritable = ["CAP_KILL"] },
                 Rlimits = [new RlimitSpec { Type = "RLIMIT_NOFILE", Hard = 1048576, Soft = 1024 }],
                 OomScoreAdj = -500,
+                ConsoleSize = new ConsoleSizeSpec { Height = 40, Width = 132 },
             },
             Root = new RootSpec { Path = "/abs/rootfs", Readonly = true },
             Annotations = new Dictionary<string, string> { ["org.example"] = "v" },
@@ -31,7 +32,9 @@ public sealed class RuntimeSpecReaderTests
                 Resources = new ResourcesSpec
                 {
                     Memory = new MemoryResources { Limit = 64L << 20 },
-                    Cpu = new CpuResources { Quota = 50000, Period = 100000 },
+                    Cpu = new CpuResources { Quota = 50000, Period = 100000, Cpus = "0-1", Mems = "0", RealtimeRuntime = 950000, RealtimePeriod = 1000000 },
+                    HugepageLimits = [new HugepageLimitSpec { PageSize = "2MB", Limit = 1 << 30 }],
+                    Network = new NetworkResources { ClassId = 0x100001, Priorities = [new InterfacePrioritySpec { Name = "eth0", Priority = 5 }] },
                     Pids = new PidsResources { Limit = 100 },
                     Devices = [.. RuntimeSpecDefaults.DeviceRules, new DeviceCgroupSpec { Allow = true, Type = "b", Major = 7, Access = "r" }],
                 },
@@ -51,6 +54,8 @@ public sealed class RuntimeSpecReaderTests
                     ],
                 },
                 Sysctl = new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1" },
+                Personality = new PersonalitySpec { Domain = "LINUX32" },
+                TimeOffsets = new Dictionary<string, TimeOffsetSpec> { ["monotonic"] = new() { Secs = 86400, Nanosecs = 5 } },
             },
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec);
@@ -107,8 +112,8 @@ public sealed class RuntimeSpecReaderTests
     [InlineData("""{"process":{"args":["true"],"apparmorProfile":"docker-default"}}""", "process.apparmorProfile")]
     [InlineData("""{"process":{"args":["true"],"selinuxLabel":"system_u:system_r:container_t:s0"}}""", "process.selinuxLabel")]
     [InlineData("""{"process":{"args":["true"]},"linux":{"intelRdt":{"closID":"c1"}}}""", "linux.intelRdt")]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":1}]}}}""", "linux.resources.hugepageLimits")]
-    [InlineData("""{"process":{"args":["true"]},"linux":{"personality":{"domain":"LINUX32"}}}""", "linux.personality")]
+    [InlineData("""{"process":{"args":["true"]},"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":3}}}}}""", "linux.resources.rdma")]
+    [InlineData("""{"process":{"args":["true"],"ioPriority":{"class":"IOPRIO_CLASS_IDLE"}}}""", "process.ioPriority")]
     public void AFieldTheRuntimeDoesNotImplementIsRefusedByName(string json, string field)
     {
         var error = Assert.Throws<RuntimeSpecFieldNotSupportedException>(() => RuntimeSpecReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
