@@ -18,8 +18,8 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 /// <summary>
 /// ctapi (as ./build.sh put it in out/ContainerTools) serving a fresh store that holds a busybox image, on a socket in
 /// the test's own directory. Clients: the docker CLIs (DOCKER_HOST pointed at the socket, a private DOCKER_CONFIG),
-/// docker-compose, raw HTTP. Dispose removes every container through the engine, stops ctapi, and checks that nothing
-/// is left mounted before deleting the directory.
+/// docker-compose, raw HTTP. Dispose removes every container through the engine, stops ctapi, resets the store (its
+/// networks' bridges and rules too), and checks that nothing is left mounted before deleting the directory.
 /// </summary>
 public sealed class ApiServer : IDisposable
 {
@@ -180,6 +180,10 @@ public sealed class ApiServer : IDisposable
                 _process.WaitForExit();
             }
         }
+        // A test that failed half-way may leave a network (a bridge and its iptables rules) or a volume: the store's reset
+        // takes them, so one failure does not leak onto the host and into the next tests' iptables checks.
+        try { new ContainerTools.Runtime.Maintenance.StoreReset(Engine).Reset(); }
+        catch (Exception ex) { leftovers.Add($"reset: {ex.Message}"); }
         var mounts = OverlayMount.MountsUnder(Directory);
         foreach (var mount in mounts) OverlayMount.Unmount(mount);
         if (mounts.Count == 0) System.IO.Directory.Delete(Directory, recursive: true);
