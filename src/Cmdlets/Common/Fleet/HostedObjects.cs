@@ -104,6 +104,16 @@ public static class HostedObjects
         {
             return Build(type, nested);
         }
+        if (DictionaryTypes(target) is var (keyType, valueType) && ((value as PSObject)?.BaseObject ?? value) is System.Collections.IDictionary pairs)
+        {
+            // A Dictionary<,> arrives as a Hashtable; a property typed IReadOnlyDictionary<,> takes a Dictionary<,> again.
+            var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(keyType, valueType))!;
+            foreach (System.Collections.DictionaryEntry pair in pairs)
+            {
+                dictionary[LanguagePrimitives.ConvertTo(pair.Key, keyType)] = pair.Value is null ? null : Convert(pair.Value, valueType);
+            }
+            return dictionary;
+        }
         var element = ElementType(target);
         var items = (value as PSObject)?.BaseObject as System.Collections.IEnumerable ?? value as System.Collections.IEnumerable;
         if (element is not null && items is not null && value is not string && (value as PSObject)?.BaseObject is not string
@@ -138,6 +148,16 @@ public static class HostedObjects
             return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(offset);
         }
         return LanguagePrimitives.ConvertTo(bag.ToString(), target, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>K and V of Dictionary&lt;K, V&gt; and the interfaces it implements; null for other types.</summary>
+    private static (Type Key, Type Value)? DictionaryTypes(Type target)
+    {
+        if (!target.IsGenericType || target.GetGenericArguments() is not [var key, var value])
+        {
+            return null;
+        }
+        return target.IsAssignableFrom(typeof(Dictionary<,>).MakeGenericType(key, value)) ? (key, value) : null;
     }
 
     /// <summary>T of T[], List&lt;T&gt;, IReadOnlyList&lt;T&gt;, IList&lt;T&gt;, IEnumerable&lt;T&gt;...; null for other types.</summary>
