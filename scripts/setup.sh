@@ -15,7 +15,8 @@ packages=(
   golang-go golang-github-opencontainers-runtime-tools-dev golang-github-google-uuid-dev  # bench/oci-validation.sh
   libseccomp2 libc6-dev  # ctinit and the engine load seccomp filters; the probe is linked statically
   openssh-server openssh-client  # the fleet tests' and bench's sshd "hosts" (their own configs; /etc/ssh untouched)
-  python3 curl            # bench/api.sh's canned docker API (the docker CLI's own floor)
+  python3 curl            # bench/api.sh's canned docker API (the docker CLI's own floor); python3 also stands in for systemd's socket activation in the Api tests
+  openssl                 # the Api TLS tests' throwaway CA, server and client certificates
 )
 missing=()
 for p in "${packages[@]}"; do

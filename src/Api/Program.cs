@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using ContainerTools.Api.Http;
 using ContainerTools.Runtime.Storage;
@@ -48,6 +49,18 @@ internal static class Program
             Console.Error.WriteLine("ctapi: --tcp needs --tls-cert, --tls-key and --tls-ca (clients must present a certificate signed by that CA); plain TCP is never served.");
             return 2;
         }
+        if (tcp is null && (cert ?? key ?? ca) is not null)
+        {
+            Console.Error.WriteLine("ctapi: --tls-cert, --tls-key and --tls-ca are for --tcp ADDR:PORT, which is missing.");
+            return 2;
+        }
+        IPEndPoint? endpoint = null;
+        try { endpoint = tcp is null ? null : Listeners.TcpEndpoint(tcp); }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"ctapi: {ex.Message}");
+            return 2;
+        }
 
         var log = (string message) => Console.Error.WriteLine($"ctapi: {message}");
         var store = root is null ? StoreRoot.FromEnvironment() : new StoreRoot(root);
@@ -57,22 +70,37 @@ internal static class Program
         var application = new ApiApplication(engine) { Trace = trace };
         var server = new HttpServer(application.Dispatch, log);
 
+        // Everything that can fail (the TLS files, the TCP port, the unix socket) before anything is served; a failure
+        // leaves no socket behind.
+        Socket? tcpListener = null;
         Socket unix;
+        Func<Stream, Stream>? tls = null;
+        var serving = "";
         try
         {
-            unix = Listeners.FromSystemd() ?? Listeners.Unix(socketPath ?? DefaultSocket);
+            if (endpoint is not null)
+            {
+                serving = $"--tcp {endpoint}";
+                tls = Listeners.Tls(cert!, key!, ca!);
+                tcpListener = Listeners.Tcp(endpoint);
+            }
+            serving = "the socket systemd passed";
+            var activated = Listeners.FromSystemd();
+            if (activated is null) serving = socketPath ?? DefaultSocket;
+            unix = activated ?? Listeners.Unix(serving);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or SocketException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            Console.Error.WriteLine($"ctapi: cannot listen on {socketPath ?? DefaultSocket}: {ex.Message}");
+            tcpListener?.Dispose();
+            Console.Error.WriteLine($"ctapi: cannot listen on {serving}: {ex.Message}");
             return 1;
         }
         var listeners = new List<Socket> { unix };
-        if (tcp is not null)
+        if (tcpListener is not null)
         {
-            var (socket, tls) = Listeners.Tcp(tcp, cert!, key!, ca!);
-            listeners.Add(socket);
-            new Thread(() => server.Serve(socket, tls)) { IsBackground = true, Name = "ctapi tcp" }.Start();
+            listeners.Add(tcpListener);
+            new Thread(() => server.Serve(tcpListener, tls)) { IsBackground = true, Name = "ctapi tcp" }.Start();
+            serving += $" and on {endpoint} (TLS; clients need a certificate signed by {ca})";
         }
 
         using var stop = new ManualResetEventSlim();
@@ -85,7 +113,7 @@ internal static class Program
         using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; Shutdown(); });
         using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; Shutdown(); });
         new Thread(() => server.Serve(unix)) { IsBackground = true, Name = "ctapi unix" }.Start();
-        Console.Error.WriteLine($"ctapi: serving {store.Path} on {(Listeners.OwnsPath ? socketPath ?? DefaultSocket : "the socket systemd passed")}");
+        Console.Error.WriteLine($"ctapi: serving {store.Path} on {serving}");
         stop.Wait();
         return 0;
     }
@@ -93,7 +121,8 @@ internal static class Program
     private static int Usage(int code)
     {
         (code == 0 ? Console.Out : Console.Error).WriteLine(
-            "usage: ctapi [--socket PATH] [--root STORE] [--debug] [--tcp ADDR:PORT --tls-cert PEM --tls-key PEM --tls-ca PEM]");
+            $"usage: ctapi [--socket PATH] [--root STORE] [--debug] [--tcp ADDR:PORT --tls-cert PEM --tls-key PEM --tls-ca PEM]\n" +
+            $"  --socket defaults to {DefaultSocket}, or the socket systemd passes (LISTEN_FDS); --root to CONTAINERTOOLS_ROOT, else {StoreRoot.DefaultPath}.");
         return code;
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using ContainerTools.Api.Http;
 using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Security;
+using ContainerTools.Runtime.Security.UserNamespaces;
 
 namespace ContainerTools.Api;
 
@@ -70,7 +72,26 @@ internal static class ContainerCreateMapping
                 ShmSize = host.ShmSize > 0 ? host.ShmSize : null,
                 GroupAdd = host.GroupAdd ?? [],
             },
+            UserNamespace = UserNamespace(host.UsernsMode),
         };
+    }
+
+    /// <summary>
+    /// HostConfig.UsernsMode: "" and "host" are the host's namespace (Docker's only modes), "auto" and "auto:size=N" the
+    /// engine's (Podman's --userns=auto); anything else is a 400 before the engine is asked.
+    /// </summary>
+    private static string? UserNamespace(string? mode)
+    {
+        if (string.IsNullOrEmpty(mode) || mode == "host") return null;
+        try
+        {
+            UserNamespaceMode.Parse(mode);
+            return mode;
+        }
+        catch (ContainerToolsException)
+        {
+            throw ApiException.BadRequest($"HostConfig.UsernsMode '{mode}' is not supported: use \"host\" (or empty), \"auto\" or \"auto:size=N\" (N from 1 to 1073741824)");
+        }
     }
 
     /// <summary>POST /containers/{id}/update's body (HostConfig's resources and restart policy); 0 keeps a value, as dockerd reads it.</summary>

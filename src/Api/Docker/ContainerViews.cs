@@ -86,6 +86,7 @@ internal static class ContainerViews
                 PidsLimit = d.Limits.Pids,
                 Devices = d.Devices.Select(x => new { x.PathOnHost, x.PathInContainer, x.CgroupPermissions }).ToArray(),
                 Init = d.Init ? true : (bool?)null,
+                UsernsMode = d.UserNamespace?.Mode ?? "",
             },
             GraphDriver = new
             {

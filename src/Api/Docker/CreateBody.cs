@@ -63,6 +63,7 @@ internal sealed record HostConfigBody
     public Dictionary<string, string>? Tmpfs { get; init; }
     public string? PidMode { get; init; }
     public string? IpcMode { get; init; }
+    public string? UsernsMode { get; init; }
     public Dictionary<string, string>? Sysctls { get; init; }
     public bool? Init { get; init; }
     public LogConfigBody? LogConfig { get; init; }

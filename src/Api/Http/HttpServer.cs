@@ -45,10 +45,11 @@ internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Act
     {
         try
         {
-            using var network = new NetworkStream(client, ownsSocket: true);
-            using var stream = tls is null ? network : tls(network);
-            var input = new HttpInput(stream);
+            // Before the TLS handshake too: a client that connects and says nothing does not hold a thread for ever.
             client.ReceiveTimeout = (int)IdleTimeout.TotalMilliseconds;
+            using var network = new NetworkStream(client, ownsSocket: true);
+            using var stream = tls is null ? network : Handshake(tls, network, client);
+            var input = new HttpInput(stream);
             while (true)
             {
                 HttpRequest? request;
@@ -85,4 +86,15 @@ internal sealed class HttpServer(Action<HttpRequest, HttpResponse> dispatch, Act
         }
     }
 
+    /// <summary>The TLS handshake; a failed one (no client certificate, another CA's, not TLS at all) is logged, as dockerd does, and ends the connection.</summary>
+    private Stream Handshake(Func<Stream, Stream> tls, Stream network, Socket client)
+    {
+        var peer = client.RemoteEndPoint;
+        try { return tls(network); }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            log($"TLS handshake with {peer} failed: {ex.Message}");
+            throw new IOException("TLS handshake failed", ex);
+        }
+    }
 }

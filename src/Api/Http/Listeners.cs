@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Api.Http;
 
@@ -14,19 +16,34 @@ internal static class Listeners
     public static bool OwnsPath { get; private set; }
 
     /// <summary>
-    /// The socket systemd passed (LISTEN_PID is us, LISTEN_FDS at least 1), else null. The variables are cleared so
-    /// children (ctmon) do not think they were activated too.
+    /// The socket systemd passed (LISTEN_PID is us, LISTEN_FDS at least 1), else null. As sd_listen_fds(1) does, the
+    /// variables are cleared whatever they say (children such as ctmon must not take them for theirs) and the passed
+    /// sockets are made close-on-exec (no container's monitor or exec keeps the listening socket). Only a unix stream
+    /// socket is served: a TCP socket from a .socket unit would be plain TCP, which ctapi never serves.
     /// </summary>
     public static Socket? FromSystemd()
     {
         var pid = Environment.GetEnvironmentVariable("LISTEN_PID");
         var count = Environment.GetEnvironmentVariable("LISTEN_FDS");
-        if (pid is null || count is null || pid != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)) return null;
         Environment.SetEnvironmentVariable("LISTEN_PID", null);
         Environment.SetEnvironmentVariable("LISTEN_FDS", null);
         Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
-        if (!int.TryParse(count, out var n) || n < 1) return null;
-        return new Socket(new SafeSocketHandle(FirstActivatedFd, ownsHandle: true));
+        if (pid is null || count is null || pid != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)) return null;
+        if (!int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            throw new IOException($"LISTEN_FDS={count} is not a number of passed sockets.");
+        for (var fd = FirstActivatedFd; fd < FirstActivatedFd + n; fd++)
+        {
+            try { FileDescriptors.SetCloseOnExec(fd); }
+            catch (SystemCallException ex) { throw new IOException($"LISTEN_FDS={count}, but fd {fd} is not open: {ex.Message}", ex); }
+        }
+        var socket = new Socket(new SafeSocketHandle(FirstActivatedFd, ownsHandle: true));
+        var (family, type) = (socket.AddressFamily, socket.SocketType);
+        if (family != AddressFamily.Unix || type != SocketType.Stream)
+        {
+            socket.Dispose();
+            throw new IOException($"the socket systemd passed is {family} {type}, not a unix stream socket (ListenStream=/path); TCP is served only with --tcp and TLS.");
+        }
+        return socket;
     }
 
     /// <summary>
@@ -57,39 +74,89 @@ internal static class Listeners
         return socket;
     }
 
-    /// <summary>--tcp ADDR:PORT: listens and returns the TLS wrapper that requires a client certificate signed by <paramref name="caPath"/>.</summary>
-    public static (Socket Socket, Func<Stream, Stream> Tls) Tcp(string address, string certificatePath, string keyPath, string caPath)
+    /// <summary>--tcp ADDR:PORT (an IP address and a port; tcp:// accepted): the endpoint, or a clear error.</summary>
+    public static IPEndPoint TcpEndpoint(string address)
     {
-        var endpoint = IPEndPoint.Parse(address);
-        var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-        // Exported and re-imported: SslStream needs a key it can use on Linux.
-        certificate = new X509Certificate2(certificate.Export(X509ContentType.Pkcs12));
-        var authority = new X509Certificate2Collection();
-        authority.ImportFromPemFile(caPath);
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(endpoint);
-        socket.Listen(512);
-        return (socket, stream =>
-        {
-            var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, presented, _, _) => IsSignedBy(presented, authority));
-            tls.AuthenticateAsServer(new SslServerAuthenticationOptions
-            {
-                ServerCertificate = certificate,
-                ClientCertificateRequired = true,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            });
-            return tls;
-        });
+        var text = address.StartsWith("tcp://", StringComparison.Ordinal) ? address["tcp://".Length..] : address;
+        if (!IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0)
+            throw new ArgumentException($"--tcp {address}: expected an IP address and a port, e.g. 127.0.0.1:2376 or [::1]:2376.");
+        return endpoint;
     }
 
-    private static bool IsSignedBy(X509Certificate? presented, X509Certificate2Collection authority)
+    /// <summary>Listens on <paramref name="endpoint"/> (plain: every connection goes through <see cref="Tls"/>'s wrapper).</summary>
+    public static Socket Tcp(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(endpoint);
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The --tcp listener's TLS: the server's certificate and key, and the CA whose certificates (for client
+    /// authentication) clients must present, as dockerd's --tlsverify. Read before anything listens, so a wrong file is
+    /// an error at start-up. The CA's name is sent in the handshake, so a client holding several certificates offers
+    /// the right one.
+    /// </summary>
+    public static Func<Stream, Stream> Tls(string certificatePath, string keyPath, string caPath)
+    {
+        foreach (var (option, path) in new[] { ("--tls-cert", certificatePath), ("--tls-key", keyPath), ("--tls-ca", caPath) })
+        {
+            if (!File.Exists(path)) throw new IOException($"{option} {path}: no such file.");
+        }
+        X509Certificate2 certificate;
+        var authority = new X509Certificate2Collection();
+        try
+        {
+            certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            // Exported and re-imported: SslStream needs a key it can use on Linux.
+            certificate = new X509Certificate2(certificate.Export(X509ContentType.Pkcs12));
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            // ArgumentException: a key that is not the certificate's.
+            throw new IOException($"cannot use --tls-cert {certificatePath} with --tls-key {keyPath}: {ex.Message}", ex);
+        }
+        try { authority.ImportFromPemFile(caPath); }
+        catch (CryptographicException ex) { throw new IOException($"cannot read --tls-ca {caPath}: {ex.Message}", ex); }
+        if (authority.Count == 0) throw new IOException($"--tls-ca {caPath} holds no PEM certificate.");
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true,
+                SslCertificateTrust.CreateForX509Collection(authority, sendTrustInHandshake: true)),
+            ClientCertificateRequired = true,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, presented, chain, _) => IsClientOf(presented, chain, authority),
+        };
+        return stream =>
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            tls.AuthenticateAsServer(options);
+            return tls;
+        };
+    }
+
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>A client certificate chaining to the CA (no other root) and usable for client authentication.</summary>
+    private static bool IsClientOf(X509Certificate? presented, X509Chain? sent, X509Certificate2Collection authority)
     {
         if (presented is null) return false;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(authority);
+        if (sent is not null) chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(new X509Certificate2(presented));
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
+        return chain.Build(presented as X509Certificate2 ?? new X509Certificate2(presented));
     }
 
     private static bool IsSocket(string path) => UnixFiles.IsSocket(path);

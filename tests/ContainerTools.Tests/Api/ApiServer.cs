@@ -15,6 +15,19 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
     public override string ToString() => $"exit {ExitCode}\nstdout: {Output}\nstderr: {Error}";
 }
 
+/// <summary>How <see cref="ApiServer"/> starts ctapi beyond its defaults.</summary>
+public sealed record ApiServerOptions
+{
+    /// <summary>Added to ctapi's command line (--tcp and its TLS files).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>
+    /// Started as systemd's socket activation starts it: a stand-in (<see cref="SocketActivation"/>) binds the socket
+    /// and execs ctapi, without --socket, with the socket as fd 3, LISTEN_FDS=1 and LISTEN_PID=its pid.
+    /// </summary>
+    public bool SocketActivated { get; init; }
+}
+
 /// <summary>
 /// ctapi (as ./build.sh put it in out/ContainerTools) serving a fresh store that holds a busybox image, on a socket in
 /// the test's own directory. Clients: the docker CLIs (DOCKER_HOST pointed at the socket, a private DOCKER_CONFIG),
@@ -30,7 +43,11 @@ public sealed class ApiServer : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    public ApiServer()
+    public ApiServer() : this(new ApiServerOptions())
+    {
+    }
+
+    public ApiServer(ApiServerOptions options)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("ct-api-").FullName;
         RootPath = Path.Combine(Directory, "store");
@@ -40,12 +57,12 @@ public sealed class ApiServer : IDisposable
         new ImageStore(Root).Import(archive, null);
         File.Delete(archive);
         System.IO.Directory.CreateDirectory(ConfigDirectory);
-        var start = new ProcessStartInfo(Binary)
-        {
-            ArgumentList = { "--socket", SocketPath, "--root", RootPath, "--debug" },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
+        IEnumerable<string> arguments = ["--root", RootPath, "--debug", .. options.Arguments];
+        var start = options.SocketActivated
+            ? SocketActivation.StartInfo(SocketPath, "0660", SocketActivation.ListenPidOfCtapi, Binary, arguments)
+            : new ProcessStartInfo(Binary, ["--socket", SocketPath, .. arguments]);
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
@@ -77,6 +94,17 @@ public sealed class ApiServer : IDisposable
     public string ConfigDirectory => Path.Combine(Directory, "docker-config");
     public string Log { get { lock (_log) return _log.ToString(); } }
     public bool IsRunning => !_process.HasExited;
+    /// <summary>ctapi's pid (socket-activated too: the stand-in execs it).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Stops ctapi as systemd and Ctrl-C do (SIGTERM) and returns its exit code.</summary>
+    public int Terminate()
+    {
+        Signals.Send(_process.Id, Signals.SigTerm);
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30))) Assert.Fail($"ctapi did not exit on SIGTERM: {Log}");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
 
     /// <summary>The engine's own view of the store (what Get-Container lists).</summary>
     public ContainerStore Engine => new(Root, new ImageStore(Root), new ContainerStoreOptions
@@ -120,10 +148,15 @@ public sealed class ApiServer : IDisposable
     }
 
     /// <summary>Sends raw bytes on a new connection and returns what came back until the server closed or went quiet.</summary>
-    public string Raw(byte[] request, TimeSpan? quiet = null)
+    public string Raw(byte[] request, TimeSpan? quiet = null) => Raw(SocketPath, request, quiet);
+
+    public string Raw(string request) => Raw(Encoding.Latin1.GetBytes(request));
+
+    /// <summary>Sends raw bytes on a new connection to the unix socket at <paramref name="socketPath"/>; see <see cref="Raw(byte[], TimeSpan?)"/>.</summary>
+    public static string Raw(string socketPath, byte[] request, TimeSpan? quiet = null)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
+        socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         socket.ReceiveTimeout = (int)(quiet ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
         try { socket.Send(request); }
         catch (SocketException) { }
@@ -142,8 +175,6 @@ public sealed class ApiServer : IDisposable
         return Encoding.Latin1.GetString(received.ToArray());
     }
 
-    public string Raw(string request) => Raw(Encoding.Latin1.GetBytes(request));
-
     // A whole Content-Length response: stop reading there (the connection stays open for the next request).
     private static bool LooksComplete(byte[] bytes)
     {
@@ -154,10 +185,13 @@ public sealed class ApiServer : IDisposable
         return match.Success && bytes.Length >= end + 4 + int.Parse(match.Groups[1].Value);
     }
 
-    public bool Answers()
+    public bool Answers() => Answers(SocketPath);
+
+    /// <summary>Whether a ctapi answers /_ping on the unix socket at <paramref name="socketPath"/>.</summary>
+    public static bool Answers(string socketPath, TimeSpan? quiet = null)
     {
-        if (!File.Exists(SocketPath)) return false;
-        try { return Raw("GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n").Contains("\r\n\r\nOK"); }
+        if (!File.Exists(socketPath)) return false;
+        try { return Raw(socketPath, "GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n"u8.ToArray(), quiet).Contains("\r\n\r\nOK"); }
         catch (SocketException) { return false; }
     }
 
