@@ -52,13 +52,19 @@ internal sealed record NamespacePlan(int UnshareFlags, IReadOnlyList<(NamespaceK
     /// </summary>
     private static void CheckSysctls(RuntimeSpec spec, List<(NamespaceKind Kind, string Path)> joins, string bundlePath)
     {
+        // One look per namespace, however many of its parameters the spec sets.
+        var firstByType = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in spec.Linux.Sysctl?.Keys ?? Enumerable.Empty<string>())
         {
-            if (NamespacedSysctls.NamespaceOf(name.Replace('/', '.')) is not { } type || Namespaces.FromSpecName(type) is not { } kind) continue;
-            foreach (var (joined, path) in joins)
+            if (NamespacedSysctls.NamespaceOf(name.Replace('/', '.')) is { } type) firstByType.TryAdd(type, name);
+        }
+        foreach (var (type, name) in firstByType)
+        {
+            if (Namespaces.FromSpecName(type) is not { } kind) continue;
+            foreach (var (_, path) in joins.Where(join => join.Kind == kind))
             {
                 bool own;
-                try { own = joined == kind && Namespaces.IsOwn(kind, path); }
+                try { own = Namespaces.IsOwn(kind, path); }
                 catch (SystemCallException ex)
                 {
                     throw new ContainerToolsException(ErrorIds.InvalidRuntimeSpec, $"The {type} namespace '{path}' cannot be opened: {ex.Message}", bundlePath, ex);
