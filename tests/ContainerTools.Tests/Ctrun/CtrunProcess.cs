@@ -10,16 +10,20 @@ internal sealed class CtrunProcess(string root)
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    private int _runs;
+
     public Result Run(params string[] arguments) => RunWith(null, arguments);
 
     /// <summary>
     /// stdout and stderr go to files, not pipes: a created or detached container inherits them (as under runc), so a
-    /// pipe would see no end of file until the container exits.
+    /// pipe would see no end of file until the container exits. Each run has its own pair of files: a detached container
+    /// keeps writing to the files of the run that started it.
     /// </summary>
     public Result RunWith(string? stdin, params string[] arguments)
     {
-        var output = Root + ".out";
-        var errors = Root + ".err";
+        var run = Interlocked.Increment(ref _runs);
+        var output = $"{Root}.{run}.out";
+        var errors = $"{Root}.{run}.err";
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("out=$1; err=$2; shift 2; exec \"$@\" > \"$out\" 2> \"$err\"");

@@ -6,12 +6,13 @@ namespace ContainerTools.Tests.Module;
 /// <summary>
 /// A user at a terminal: a private tmux server (its socket in the test's directory) with one session, "main", whose
 /// pane runs a command; the test types with `tmux send-keys` and reads the screen with `tmux capture-pane`.
-/// Disposing kills the server and with it the pane's processes.
+/// Disposing kills the server and with it the pane's processes. Each server has its own socket name: a server killed a
+/// moment ago may still hold its socket, and a new client connecting to it would see "server exited unexpectedly".
 /// </summary>
 public sealed class TmuxServer(string directory) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _socket = Path.Combine(directory, "tmux.sock");
+    private readonly string _socket = Path.Combine(directory, $"tmux-{Guid.NewGuid():N}"[..13] + ".sock");
 
     public void Dispose() => Run("kill-server");
 
