@@ -76,10 +76,9 @@ internal static class ContainerCreation
             };
             directory.Save(record);
             // "created" for all three, as crun and the validation suite's hooks_stdin expect.
-            var state = HookState(directory, record, ContainerStatus.Created);
-            HookRunner.Run("prestart", spec.Hooks?.Prestart, state);
-            HookRunner.Run("createRuntime", spec.Hooks?.CreateRuntime, state);
-            HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state);
+            RunHooks("prestart", spec.Hooks?.Prestart, directory, record, ContainerStatus.Created);
+            RunHooks("createRuntime", spec.Hooks?.CreateRuntime, directory, record, ContainerStatus.Created);
+            RunHooks("createContainer", spec.Hooks?.CreateContainer, directory, record, ContainerStatus.Created);
             if (options.PidFile is not null) WritePidFile(options.PidFile, created.Pid);
             created.Release();
             return (directory, record, spec);
@@ -113,8 +112,17 @@ internal static class ContainerCreation
         }
     }
 
+    /// <summary>
+    /// Runs one stage's hooks with the state document on their stdin, made only when the stage has hooks: describing the
+    /// container reads /proc and the cgroup, and a spec without hooks (the usual case) should not pay for it.
+    /// </summary>
+    public static void RunHooks(string stage, IReadOnlyList<HookSpec>? hooks, ContainerDirectory directory, ContainerRecord record, ContainerStatus status)
+    {
+        if (hooks is { Count: > 0 }) HookRunner.Run(stage, hooks, HookState(directory, record, status));
+    }
+
     /// <summary>The state document a hook reads on its stdin.</summary>
-    public static byte[] HookState(ContainerDirectory directory, ContainerRecord record, ContainerStatus status)
+    private static byte[] HookState(ContainerDirectory directory, ContainerRecord record, ContainerStatus status)
     {
         var document = directory.Describe(record) with { Status = status.Text(), Pid = status == ContainerStatus.Stopped ? 0 : record.Pid };
         return JsonSerializer.SerializeToUtf8Bytes(document, CtrunJsonContext.Compact.ContainerStateDocument);

@@ -40,7 +40,7 @@ internal sealed class ContainerDirectory
         try
         {
             var bytes = File.ReadAllBytes(System.IO.Path.Combine(Path, StateFile));
-            return JsonSerializer.Deserialize(bytes, CtrunJsonContext.Default.ContainerRecord) ?? throw new JsonException("empty");
+            return ContainerRecordJson.Read(bytes);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -53,7 +53,7 @@ internal sealed class ContainerDirectory
     }
 
     public void Save(ContainerRecord record) =>
-        AtomicFile.WriteAllBytes(System.IO.Path.Combine(Path, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, CtrunJsonContext.Default.ContainerRecord), durable: false);
+        AtomicFile.WriteAllBytes(System.IO.Path.Combine(Path, StateFile), ContainerRecordJson.Write(record), durable: false);
 
     public ContainerStatus Status(ContainerRecord record)
     {

@@ -3,25 +3,25 @@ using ContainerTools.OciRuntime.Cgroups;
 
 namespace ContainerTools.Ctrun;
 
-/// <summary>What ctrun keeps of one container in ROOT/ID/state.json (written once by create).</summary>
+/// <summary>What ctrun keeps of one container in ROOT/ID/state.json (written once by create; <see cref="ContainerRecordJson"/>).</summary>
 internal sealed record ContainerRecord
 {
-    [JsonPropertyName("id")] public string Id { get; init; } = "";
-    [JsonPropertyName("pid")] public int Pid { get; init; }
+    public string Id { get; init; } = "";
+    public int Pid { get; init; }
     /// <summary>/proc/PID/stat's start time: a reused pid is not the container.</summary>
-    [JsonPropertyName("startTime")] public long StartTime { get; init; }
-    [JsonPropertyName("bundle")] public string Bundle { get; init; } = "";
-    [JsonPropertyName("rootfs")] public string Rootfs { get; init; } = "";
-    [JsonPropertyName("created")] public DateTime Created { get; init; }
-    [JsonPropertyName("owner")] public string Owner { get; init; } = "";
-    [JsonPropertyName("ociVersion")] public string OciVersion { get; init; } = "";
-    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
-    [JsonPropertyName("cgroup")] public CgroupHandle? Cgroup { get; init; }
+    public long StartTime { get; init; }
+    public string Bundle { get; init; } = "";
+    public string Rootfs { get; init; } = "";
+    public DateTime Created { get; init; }
+    public string Owner { get; init; } = "";
+    public string OciVersion { get; init; } = "";
+    public Dictionary<string, string>? Annotations { get; init; }
+    public CgroupHandle? Cgroup { get; init; }
     /// <summary>
     /// Without a mount namespace of its own, the container's mounts live in the caller's, stacked on the rootfs: how many
     /// mounts sat at the rootfs before create (delete detaches the ones above). Null: the container has its own.
     /// </summary>
-    [JsonPropertyName("sharedMountsBase")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? SharedMountsBase { get; init; }
+    public int? SharedMountsBase { get; init; }
 }
 
 /// <summary>The state document `ctrun state` prints and hooks read on stdin (runc's fields and order).</summary>
@@ -39,7 +39,6 @@ internal sealed record ContainerStateDocument
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(ContainerStateDocument))]
 [JsonSerializable(typeof(List<ContainerStateDocument>))]
 internal sealed partial class CtrunJsonContext : JsonSerializerContext

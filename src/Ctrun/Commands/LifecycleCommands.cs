@@ -115,7 +115,7 @@ internal static class LifecycleCommands
         var status = directory.Status(record);
         if (status != ContainerStatus.Created)
             throw new CtrunError(status == ContainerStatus.Stopped ? "cannot start a container that has stopped" : "cannot start an already running container");
-        HookRunner.Run("startContainer", spec.Hooks?.StartContainer, ContainerCreation.HookState(directory, record, ContainerStatus.Created));
+        ContainerCreation.RunHooks("startContainer", spec.Hooks?.StartContainer, directory, record, ContainerStatus.Created);
         var gate = Fifos.TryOpenWriter(directory.Fifo) ?? throw new CtrunError("cannot start a container that has stopped");
         try
         {
@@ -124,7 +124,7 @@ internal static class LifecycleCommands
             FileDescriptors.WriteAll(gate, [OciRuntime.Launch.InitProtocol.Go]);
         }
         finally { FileDescriptors.Close(gate); }
-        try { HookRunner.Run("poststart", spec.Hooks?.Poststart, ContainerCreation.HookState(directory, record, ContainerStatus.Running)); }
+        try { ContainerCreation.RunHooks("poststart", spec.Hooks?.Poststart, directory, record, ContainerStatus.Running); }
         catch (ContainerToolsException ex) { context.Log.Warning(ex.Message); }
     }
 
@@ -158,7 +158,7 @@ internal static class LifecycleCommands
             try
             {
                 spec ??= RuntimeSpecReader.Read(File.ReadAllBytes(directory.Config));
-                HookRunner.Run("poststop", spec.Hooks?.Poststop, ContainerCreation.HookState(directory, record, ContainerStatus.Stopped));
+                ContainerCreation.RunHooks("poststop", spec.Hooks?.Poststop, directory, record, ContainerStatus.Stopped);
             }
             catch (Exception ex) when (ex is ContainerToolsException or System.Text.Json.JsonException or RuntimeSpecFieldNotSupportedException)
             {
