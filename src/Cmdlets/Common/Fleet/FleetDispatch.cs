@@ -47,7 +47,10 @@ internal sealed class FleetDispatch
         using var throttle = new SemaphoreSlim(throttleLimit);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var showHost = hosts.Select(h => h.Session.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).Count() > 1;
-        var workers = hosts.Select(h => Task.Run(() =>
+        // A thread of its own per host (LongRunning): each blocks in its session's pipeline for the whole run, and eight
+        // of them on the thread pool of a 2-core machine would wait for its slow thread injection (and starve the
+        // remoting client's own callbacks on the pool meanwhile).
+        var workers = hosts.Select(h => Task.Factory.StartNew(() =>
         {
             try
             {
@@ -72,7 +75,7 @@ internal sealed class FleetDispatch
                 throttle.Release();
                 events.Add(new FleetEvent(FleetEventKind.HostFinished, h.Session, null));
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         Task.WhenAll(workers).ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
         try
         {

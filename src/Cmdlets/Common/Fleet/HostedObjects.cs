@@ -72,16 +72,25 @@ public static class HostedObjects
         return null;
     }
 
+    /// <summary>A type's settable properties and whether it has a parameterless constructor, looked up once per type.</summary>
+    private sealed record Shape(bool HasDefaultConstructor, PropertyInfo[] Settable);
+
+    private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
+
+    private static Shape ShapeOf(Type type) => Shapes.GetOrAdd(type, t => new Shape(
+        t.GetConstructor(Type.EmptyTypes) is not null,
+        t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetSetMethod(nonPublic: true) is not null && p.GetIndexParameters().Length == 0)
+            .ToArray()));
+
     private static object Build(Type type, PSObject remote)
     {
-        var instance = type.GetConstructor(Type.EmptyTypes) is not null
-            ? Activator.CreateInstance(type)!
-            : RuntimeHelpers.GetUninitializedObject(type);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var shape = ShapeOf(type);
+        var instance = shape.HasDefaultConstructor ? Activator.CreateInstance(type)! : RuntimeHelpers.GetUninitializedObject(type);
+        foreach (var property in shape.Settable)
         {
-            var setter = property.GetSetMethod(nonPublic: true);
             var value = remote.Properties[property.Name]?.Value;
-            if (setter is null || property.GetIndexParameters().Length > 0 || value is null)
+            if (value is null)
             {
                 continue;
             }
@@ -100,6 +109,12 @@ public static class HostedObjects
     /// <summary>A property's value: nested module objects and lists of them rebuilt too, the rest by PowerShell's conversions.</summary>
     private static object? Convert(object value, Type target)
     {
+        // Most properties are text, numbers, flags and times that arrive as what they are: no conversion to look up.
+        var plain = value is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : value;
+        if (plain is string or ValueType && (Nullable.GetUnderlyingType(target) ?? target).IsInstanceOfType(plain))
+        {
+            return plain;
+        }
         if (value is PSObject nested && ModuleType(nested) is { } type && target.IsAssignableFrom(type))
         {
             return Build(type, nested);
