@@ -18,7 +18,7 @@ public sealed record ContainerPaths(string Directory)
     public string BundleDirectory => Path.Combine(Directory, "bundle");
     /// <summary>
     /// The bundle of the exec being launched (config.json, seccomp.bpf linked from <see cref="BundleDirectory"/>): one per
-    /// container, used under the container's lock and emptied once ctinit has read it (engine, docs/exec.md).
+    /// container, used under the container's lock; its config.json is deleted once ctinit has read it (engine, docs/exec.md).
     /// </summary>
     public string ExecBundleDirectory => Path.Combine(Directory, "exec");
     public string UpperDirectory => Path.Combine(Directory, "upper");

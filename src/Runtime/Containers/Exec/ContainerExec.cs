@@ -117,10 +117,10 @@ public sealed partial class ContainerStore
             }
             finally
             {
-                // Emptied rather than deleted: the directory and its seccomp link serve the next exec, and the cheapest
-                // way to leave no command line or environment behind is a truncate (a create, unlink and rmdir per
-                // exec were a millisecond on ext4).
-                try { File.WriteAllBytes(config, []); } catch (IOException) { }
+                // Only config.json goes (no command line or environment stays on disk): the directory and its seccomp
+                // link serve the next exec. Deleted, not truncated: ext4 starts writing back a file rewritten after a
+                // truncate when it is closed, and a truncate then waits for that write (milliseconds on a busy disk).
+                try { File.Delete(config); } catch (IOException) { }
             }
         });
     }
