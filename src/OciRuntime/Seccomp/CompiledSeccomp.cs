@@ -40,13 +40,23 @@ public static class CompiledSeccomp
     /// <summary>
     /// Another bundle for the same container (an exec's, a health probe's) gets the container's program: its
     /// config.json carries the same section. A hard link, else a copy; nothing when the container has no program.
+    /// A bundle used again (the container's exec bundle) keeps a link that is still the container's file.
     /// </summary>
     public static void ShareInto(string containerBundle, string otherBundle)
     {
         var source = Path.Combine(containerBundle, FileName);
         var target = Path.Combine(otherBundle, FileName);
+        if (IsSameFile(source, target)) return;
         File.Delete(target);
         if (!TryLink(source, target) && File.Exists(source)) File.Copy(source, target, overwrite: true);
+    }
+
+    private static bool IsSameFile(string source, string target)
+    {
+        var linked = FileNodes.Stat(FileDescriptors.CurrentDirectory, target, out var targetErrno);
+        if (targetErrno != 0) return false;
+        var original = FileNodes.Stat(FileDescriptors.CurrentDirectory, source, out var sourceErrno);
+        return sourceErrno == 0 && original.st_dev == linked.st_dev && original.st_ino == linked.st_ino;
     }
 
     /// <summary>A hard link; false when <paramref name="file"/> is gone, or links are refused or cross filesystems.</summary>

@@ -16,6 +16,11 @@ public sealed record ContainerPaths(string Directory)
     public string MonitorPidFile => Path.Combine(Directory, "monitor.pid");
     /// <summary>The OCI bundle: config.json, whose root is <see cref="MergedDirectory"/>.</summary>
     public string BundleDirectory => Path.Combine(Directory, "bundle");
+    /// <summary>
+    /// The bundle of the exec being launched (config.json, seccomp.bpf linked from <see cref="BundleDirectory"/>): one per
+    /// container, used under the container's lock; its config.json is deleted once ctinit has read it (engine, docs/exec.md).
+    /// </summary>
+    public string ExecBundleDirectory => Path.Combine(Directory, "exec");
     public string UpperDirectory => Path.Combine(Directory, "upper");
     public string WorkDirectory => Path.Combine(Directory, "work");
     /// <summary>The overlay mount point: the container's root filesystem while it runs.</summary>

@@ -146,6 +146,13 @@ public sealed partial class ContainerStore
         ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"No container named or with id '{idOrName}'.", idOrName);
 
     /// <summary>
+    /// The id a write operation opens: a full id of an existing container as is (one stat; cmdlets pass full ids, and
+    /// the operation reads the container once, under its lock), anything else through <see cref="Resolve"/>.
+    /// </summary>
+    internal string IdOf(string idOrName) =>
+        ContainerNames.IsFullId(idOrName) && File.Exists(PathsOf(idOrName).DefinitionFile) ? idOrName : Resolve(idOrName).Id;
+
+    /// <summary>
     /// One container by full id as it is now; null if it does not exist (or is being removed). A read: no lock (every
     /// file is replaced atomically), no file written.
     /// </summary>

@@ -125,6 +125,8 @@ public sealed class ContainerExecTests : IDisposable
             User = "nobody", WorkingDirectory = "/etc", Environment = ["SHARED=exec", "EXTRA=x"],
         });
         Assert.Equal((0, "65534\n65534\n/etc\n1 exec x\n", ""), overridden);
+        // The container's exec bundle is used again by the next exec: it keeps no command line or environment meanwhile.
+        Assert.False(File.Exists(Path.Combine(container.Paths.ExecBundleDirectory, "config.json")));
     }
 
     [Fact]
@@ -149,7 +151,9 @@ public sealed class ContainerExecTests : IDisposable
         var notRunning = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(stopped.Id, new ExecOptions { Command = ["true"] }));
         Assert.Equal("ContainerNotRunning", notRunning.ErrorId);
         Assert.Equal(ErrorKind.InvalidOperation, notRunning.Kind);
+        // Failed execs leave no bundle of their own, and nothing of theirs in the container's one.
         Assert.DoesNotContain(Directory.GetDirectories(container.Paths.Directory), d => Path.GetFileName(d).StartsWith("exec-"));
+        Assert.False(File.Exists(Path.Combine(container.Paths.ExecBundleDirectory, "config.json")));
     }
 
     [Fact]

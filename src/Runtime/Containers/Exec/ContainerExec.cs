@@ -74,8 +74,9 @@ public sealed partial class ContainerStore
             throw new ContainerToolsException(ErrorIds.NoCommand, "Give a command to run in the container.", idOrName);
         if (options.WorkingDirectory is { Length: > 0 } cwd && !cwd.StartsWith('/'))
             throw new ContainerToolsException(ErrorIds.InvalidWorkingDirectory, $"The working directory '{cwd}' is not absolute.", cwd);
-        var id = Resolve(idOrName).Id;
-        // Under the lock: a stop or pause cannot slip in between the status check and the join.
+        var id = IdOf(idOrName);
+        // Under the lock: a stop or pause cannot slip in between the status check and the join, and the container's one
+        // exec bundle is this call's until ctinit has read it.
         return WithLock(id, container =>
         {
             ContainerTransitions.RequireRunning(container);
@@ -83,16 +84,18 @@ public sealed partial class ContainerStore
                 throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
 
             var spec = ExecSpec.Build(container, options);
-            var bundle = Path.Combine(container.Paths.Directory, $"exec-{Guid.NewGuid():N}");
+            var bundle = container.Paths.ExecBundleDirectory;
+            var config = Path.Combine(bundle, BundleWriter.ConfigFileName);
             try
             {
                 Directory.CreateDirectory(bundle);
-                // Read once by ctinit and deleted right after: not worth an fsync (BundleWriter's atomic write does one).
-                File.WriteAllBytes(Path.Combine(bundle, BundleWriter.ConfigFileName), JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+                // Read once by ctinit before it reports ready: not worth an fsync (BundleWriter's atomic write does one).
+                File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
                 ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
                 var launched = ContainerLauncher.Start(new LaunchRequest
                 {
                     BundlePath = bundle,
+                    Spec = spec,
                     StdinFd = stdin,
                     StdoutFd = stdout,
                     StderrFd = stderr,
@@ -114,7 +117,10 @@ public sealed partial class ContainerStore
             }
             finally
             {
-                try { Directory.Delete(bundle, recursive: true); } catch (IOException) { }
+                // Only config.json goes (no command line or environment stays on disk): the directory and its seccomp
+                // link serve the next exec. Deleted, not truncated: ext4 starts writing back a file rewritten after a
+                // truncate when it is closed, and a truncate then waits for that write (milliseconds on a busy disk).
+                try { File.Delete(config); } catch (IOException) { }
             }
         });
     }
