@@ -109,7 +109,7 @@ internal static class ContainerMonitor
                 RestartCount = restarts,
                 Restarting = true,
                 LastExitCode = status.ShellCode,
-            }, MonitorStateJson.Default.MonitorStartedRecord);
+            }, MonitorStateJson.Default.MonitorStartedRecord, durable: false);
             // Stop, Kill and a forced Remove end the wait at once (SIGTERM to the monitor, see StopRequest).
             if (stopRequest!.Wait(backoff.Next(lasted)) || StoppedByUser(paths, stopRequest) || !File.Exists(paths.DefinitionFile)) break;
             try
@@ -143,6 +143,7 @@ internal static class ContainerMonitor
             return 0;
         }
         // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
+        // exit.json is durable (a kept container's exit code outlives a power cut) unless the container is removed now.
         // Re-read: the container may have been renamed while it ran.
         definition = ReadDefinition(paths, definition);
         if (definition is not null) RecordDie(events, definition, status, oomKilled);
@@ -154,7 +155,7 @@ internal static class ContainerMonitor
             FinishedAt = DateTimeOffset.UtcNow,
             Error = error,
             RestartCount = restarts,
-        }, MonitorStateJson.Default.MonitorExitRecord);
+        }, MonitorStateJson.Default.MonitorExitRecord, durable: definition?.AutoRemove != true);
         attach.SendExit(status.ShellCode);
         var claimed = attach.WaitForClaimers(ClaimerGrace);
         attach.Dispose();
@@ -175,7 +176,8 @@ internal static class ContainerMonitor
     private static void RecordStart(ContainerPaths paths, ContainerEvents events, MonitoredContainer? definition, MonitorStartedRecord run)
     {
         var self = Environment.ProcessId;
-        StateFiles.Write(paths.StartedFile, run with { MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self) ?? 0 }, MonitorStateJson.Default.MonitorStartedRecord);
+        // Not durable: it records a run, which a power cut ends (docs/storage.md, Durability).
+        StateFiles.Write(paths.StartedFile, run with { MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self) ?? 0 }, MonitorStateJson.Default.MonitorStartedRecord, durable: false);
         if (definition is not null) events.Append(ContainerEvent.For(definition.Id, definition.Name, definition.Image, ContainerEventActions.Start));
     }
 

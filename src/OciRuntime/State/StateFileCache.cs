@@ -21,7 +21,7 @@ public sealed class StateFileCache<T> where T : class
 
     public StateFileCache(JsonTypeInfo<T> type) => _type = type;
 
-    /// <summary>The file's value (from the cache when the file is the version cached), or null when it does not exist.</summary>
+    /// <summary>The file's value (from the cache when the file is the version cached), or null when it does not exist or is empty.</summary>
     /// <remarks>
     /// The fast path is one stat by name: when it shows the cached version, that version was the file's content at
     /// the stat (a write landing just after is a write after this read). Otherwise the file is opened and the open
@@ -47,6 +47,12 @@ public sealed class StateFileCache<T> where T : class
             if (errno != 0) throw LinuxError.ToException(errno, "fstat", path);
             var version = VersionOf(st);
             if (_entries.TryGetValue(path, out var cached) && cached.Version == version) return cached.Value;
+            // What a non-durable write of a new file can leave after a power cut: not there (StateFiles.Read).
+            if (st.st_size == 0)
+            {
+                _entries.TryRemove(path, out _);
+                return null;
+            }
             T? value;
             try { value = JsonSerializer.Deserialize(stream, _type); }
             catch (JsonException ex)

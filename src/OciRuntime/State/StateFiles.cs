@@ -10,13 +10,21 @@ namespace ContainerTools.OciRuntime.State;
 /// <summary>Reads and writes a container's JSON files (source-generated type info only, so the NativeAOT monitor needs no reflection).</summary>
 public static class StateFiles
 {
-    /// <summary>The file's value, or null when it does not exist; InvalidContainerState when it is not valid JSON for <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The file's value, or null when it does not exist or is empty; InvalidContainerState when it is not valid JSON
+    /// for <typeparamref name="T"/>.
+    /// </summary>
+    /// <remarks>
+    /// Empty is what a write that skipped the fsync (<c>durable: false</c>) can leave of a new file after a power cut
+    /// (the rename reached the disk, the delayed data did not): the file was never there as far as a reader goes.
+    /// </remarks>
     public static T? Read<T>(string path, JsonTypeInfo<T> type) where T : class
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
+        if (bytes.Length == 0) return null;
         try
         {
             return JsonSerializer.Deserialize(bytes, type);
@@ -27,9 +35,9 @@ public static class StateFiles
         }
     }
 
-    /// <summary>Replaces the file atomically.</summary>
-    public static void Write<T>(string path, T value, JsonTypeInfo<T> type) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type));
+    /// <summary>Replaces the file atomically; <paramref name="durable"/>: fsync first (see <see cref="AtomicFile.WriteAllBytes"/>).</summary>
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type, bool durable = true) =>
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type), durable);
 }
 
 /// <summary>Source-generated JSON for the files the monitor reads and writes.</summary>

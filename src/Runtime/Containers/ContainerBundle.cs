@@ -48,7 +48,7 @@ internal static class ContainerBundle
             },
         };
         spec = ConfinementSpec.Apply(spec, definition, layers);
-        BundleWriter.Write(paths.BundleDirectory, spec);
+        BundleWriter.Write(paths.BundleDirectory, spec, durable: !definition.AutoRemove);
         SeccompPrecompiler.WriteFor(paths.BundleDirectory, spec.Linux.Seccomp);
     }
 

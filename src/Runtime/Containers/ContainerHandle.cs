@@ -1,6 +1,7 @@
 using ContainerTools.Runtime.Containers.State;
 using ContainerTools.Runtime.Storage;
 using ContainerTools.OciRuntime.Files;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -36,12 +37,15 @@ internal sealed class ContainerHandle : IDisposable
     {
         var deadline = DateTime.UtcNow + timeout;
         var delay = 1;
+        // Woken when the monitor renames exit.json into place; the polls catch a monitor that died without one.
+        using var watch = DirectoryWatch.TryOpen(Container.Paths.Directory);
         while (true)
         {
             var seen = ContainerTransitions.Observe(Container);
             if (!ContainerTransitions.IsActive(seen.Status)) return Container = _store.Settle(seen);
             if (DateTime.UtcNow >= deadline) return null;
-            Thread.Sleep(delay);
+            if (watch is null) Thread.Sleep(delay);
+            else watch.WaitForChange(delay);
             delay = Math.Min(delay * 2, 20);
         }
     }

@@ -175,7 +175,7 @@ public sealed partial class ContainerStore
             if (definition.UserNamespace is { } maps)
                 IdmappedRootfs.Mount(maps, lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, Path.Combine(paths.Directory, "idmapped"), Options.InitPath);
             else
-                OverlayMount.Mount(lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory);
+                OverlayMount.Mount(lowest, paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, discardable: definition.AutoRemove);
         }
         catch (SystemCallException ex)
         {

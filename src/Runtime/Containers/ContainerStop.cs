@@ -130,6 +130,10 @@ public sealed partial class ContainerStore
         var deadline = timeout is null ? DateTime.MaxValue : DateTime.UtcNow + timeout.Value;
         var delay = 2;
         var lastExitCode = first.State.ExitCode;
+        // Told when exit.json, state.json or health.json is renamed into place or the container is removed, instead of
+        // finding out at the next poll (up to 20 ms late); the polls stay for what announces itself with no file (a
+        // monitor that died) and for cancellation.
+        using var watch = DirectoryWatch.TryOpen(first.Paths.Directory);
         while (true)
         {
             var container = TryGet(id);
@@ -152,7 +156,8 @@ public sealed partial class ContainerStore
                     throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' exited before it was healthy.", container.Name);
             }
             if (DateTime.UtcNow >= deadline) return null;
-            cancellationToken.WaitHandle.WaitOne(delay);
+            if (watch is null) cancellationToken.WaitHandle.WaitOne(delay);
+            else watch.WaitForChange(delay);
             delay = Math.Min(delay * 2, condition == WaitCondition.NotRunning ? 20 : 100);
             cancellationToken.ThrowIfCancellationRequested();
         }

@@ -84,9 +84,11 @@ public sealed partial class ContainerStore
         var definition = define(id, name);
         Directory.CreateDirectory(paths.Directory);
         var state = new ContainerRuntimeState();
-        ContainerStateJson.WriteFile(paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState);
-        // container.json last: a directory without it is an unfinished create that List ignores.
-        ContainerStateJson.WriteFile(paths.DefinitionFile, definition, ContainerStateJson.Default.ContainerDefinition);
+        ContainerStateJson.WriteFile(paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
+        // container.json last: a directory without it is an unfinished create that List ignores. Durable: it is the
+        // user's container, which a power cut must not lose, unless it is removed when its run ends (a power cut ends
+        // that run too).
+        ContainerStateJson.WriteFile(paths.DefinitionFile, definition, ContainerStateJson.Default.ContainerDefinition, durable: !definition.AutoRemove);
         return new Container(definition, state, paths);
     }
 
@@ -204,9 +206,17 @@ public sealed partial class ContainerStore
         return action(handle.Container);
     }
 
+    /// <remarks>
+    /// Not durable (no fsync): state.json records a run (its pid, monitor, cgroup, mounts), which a power cut ends along
+    /// with every process, mount and cgroup it names; an engine that crashes leaves the page cache, and so the file, as
+    /// written. After a power cut a replaced state.json reads as the old version or the new (the rename replaces it
+    /// whole; ext4 also writes a file replaced by rename before the rename commits), a new one that lost its data
+    /// reads as never written (a Created container, StateFiles.Read); a Running record whose monitor is gone is then
+    /// settled as a lost monitor. The exit of a kept container is the monitor's exit.json, which stays durable.
+    /// </remarks>
     internal static Container SaveState(Container container, ContainerRuntimeState state)
     {
-        ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState);
+        ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
         return container with { State = state, PendingExit = PendingExit.None };
     }
 

@@ -36,6 +36,40 @@ public sealed class ContainerExitTests : IDisposable
         Assert.Null(_host.Store.TryResolve(started.Id));
     }
 
+    /// <summary>
+    /// An AutoRemove container's upper directory is deleted with it: its overlay is volatile (no sync of the host's disk
+    /// at the unmount on the exit's path, docs/storage.md), a kept container's is not.
+    /// </summary>
+    [Fact]
+    public void OnlyAnAutoRemoveContainersRootIsMountedVolatile()
+    {
+        var removed = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "30"], AutoRemove = true });
+        var kept = _host.Run("sleep", "30");
+        try
+        {
+            Assert.Contains(OverlayOptions(removed.Paths.MergedDirectory), IsVolatile);
+            Assert.DoesNotContain(OverlayOptions(kept.Paths.MergedDirectory), IsVolatile);
+        }
+        finally
+        {
+            _host.Store.Remove(removed.Id, force: true);
+            _host.Store.Remove(kept.Id, force: true);
+        }
+        Assert.Empty(OverlayMount.MountsUnder(_host.RootPath));
+    }
+
+    // Linux 6.16 and later show the option as fsync=volatile.
+    private static bool IsVolatile(string option) => option is "volatile" or "fsync=volatile";
+
+    /// <summary>The super options of the overlay mounted on <paramref name="target"/>, from this process's mountinfo.</summary>
+    private static string[] OverlayOptions(string target)
+    {
+        var line = File.ReadLines("/proc/self/mountinfo").Single(l => l.Split(' ')[4] == target);
+        var fields = line.Substring(line.IndexOf(" - ", StringComparison.Ordinal) + 3).Split(' ');
+        Assert.Equal("overlay", fields[0]);
+        return fields[2].Split(',');
+    }
+
     [Fact]
     public void AnExitedContainerIsSeenExitedByReadsThatChangeNothing()
     {

@@ -57,6 +57,32 @@ public sealed class ContainerStateTests : IDisposable
         Assert.Equal("web", Assert.Single(all).Name);
     }
 
+    /// <summary>
+    /// What a power cut can leave of a file written without fsync (state.json always, container.json of an AutoRemove
+    /// container): the new name with no data. Such a file reads as never written, in a fresh store and in one that
+    /// had cached the file before, instead of failing every listing with InvalidContainerState.
+    /// </summary>
+    [Fact]
+    public void AnEmptyStateFileReadsAsCreatedAndAnEmptyDefinitionAsAnUnfinishedCreate()
+    {
+        var cached = new ContainerStore(_root);
+        var kept = cached.Register(Definition(), "kept");
+        var torn = cached.Register((id, name) => Definition()(id, name) with { AutoRemove = true }, "torn");
+        Assert.Equal(2, cached.List().Count);
+
+        File.WriteAllBytes(kept.Paths.StateFile, []);
+        File.WriteAllBytes(torn.Paths.DefinitionFile, []);
+
+        foreach (var store in new[] { cached, new ContainerStore(_root) })
+        {
+            var only = Assert.Single(store.List());
+            Assert.Equal(kept.Id, only.Id);
+            Assert.Equal(ContainerStatus.Created, only.Status);
+            Assert.Null(store.TryResolve(torn.Id));
+        }
+        Assert.Null(StateFiles.Read(kept.Paths.StateFile, ContainerStateJson.Default.ContainerRuntimeState));
+    }
+
     [Fact]
     public void GivesIdsAndRandomNamesAndResolvesByIdPrefixOrName()
     {

@@ -10,10 +10,11 @@ public static class BundleWriter
 {
     public const string ConfigFileName = BundleReader.ConfigFileName;
 
-    public static string Write(string bundlePath, RuntimeSpec spec)
+    /// <param name="durable">fsync first: a kept container's bundle must survive a power cut; one removed when its run ends need not.</param>
+    public static string Write(string bundlePath, RuntimeSpec spec, bool durable = true)
     {
         var path = Path.Combine(bundlePath, ConfigFileName);
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec), durable);
         return path;
     }
 }

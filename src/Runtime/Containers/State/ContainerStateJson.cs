@@ -19,6 +19,6 @@ public sealed partial class ContainerStateJson : JsonSerializerContext
     public static T? ReadFile<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class =>
         StateFiles.Read(path, type);
 
-    public static void WriteFile<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        StateFiles.Write(path, value, type);
+    public static void WriteFile<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, bool durable = true) =>
+        StateFiles.Write(path, value, type, durable);
 }
