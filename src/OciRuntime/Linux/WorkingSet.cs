@@ -10,56 +10,38 @@ namespace ContainerTools.OciRuntime.Linux;
 /// </summary>
 public static unsafe class WorkingSet
 {
-    private const int MadvRandom = 1, MadvDontNeed = 4;
-    private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4, MapPrivate = 2, MapAnonymous = 0x20, PageSize = 4096;
-
-    // x86_64: trim_wait(ranges = {address, length}... {0, 0}, pid, int* status): madvise(MADV_DONTNEED) each range, then
-    // wait4(pid, status, 0, NULL) again while it fails with EINTR; returns wait4's result (a pid, or -errno). Source:
-    // push rbx; push r12; push r13; mov rbx,rdi; mov r12d,esi; mov r13,rdx
-    // 1: mov rsi,[rbx+8]; test rsi,rsi; jz 2f; mov rdi,[rbx]; mov edx,4; mov eax,28 (madvise); syscall; add rbx,16; jmp 1b
-    // 2: mov edi,r12d; mov rsi,r13; xor edx,edx; xor r10d,r10d; mov eax,61 (wait4); syscall; cmp rax,-4; je 2b
-    // pop r13; pop r12; pop rbx; ret
-    private static ReadOnlySpan<byte> TrimWaitX64 =>
-    [
-        0x53, 0x41, 0x54, 0x41, 0x55, 0x48, 0x89, 0xfb, 0x41, 0x89, 0xf4, 0x49,
-        0x89, 0xd5, 0x48, 0x8b, 0x73, 0x08, 0x48, 0x85, 0xf6, 0x74, 0x15, 0x48,
-        0x8b, 0x3b, 0xba, 0x04, 0x00, 0x00, 0x00, 0xb8, 0x1c, 0x00, 0x00, 0x00,
-        0x0f, 0x05, 0x48, 0x83, 0xc3, 0x10, 0xeb, 0xe2, 0x44, 0x89, 0xe7, 0x4c,
-        0x89, 0xee, 0x31, 0xd2, 0x45, 0x31, 0xd2, 0xb8, 0x3d, 0x00, 0x00, 0x00,
-        0x0f, 0x05, 0x48, 0x83, 0xf8, 0xfc, 0x74, 0xe8, 0x41, 0x5d, 0x41, 0x5c,
-        0x5b, 0xc3,
-    ];
+    private const int MadvRandom = 1, MadvDontNeed = 4, ENOSYS = 38;
 
     /// <summary>
     /// Drops the code pages (see <see cref="TrimmableMappings"/>) and waits for the child <paramref name="pid"/> to end,
-    /// reaping it. Code that runs after a trim faults its pages back, and the kernel maps the 64 KB around every such fault: trimmed
-    /// from managed code, the return from madvise and the way to waitpid brought back about 1 MB of ctmon's and libc's
-    /// code. So on x86_64 the madvise calls and the wait run in a 74-byte stub (an anonymous page, written, then made
-    /// executable and no longer writable): nothing but that page is touched between the trim and the child's end.
-    /// Elsewhere, or where the page cannot be made executable, it trims and then waits.
+    /// reaping it. Code that runs after a trim faults its pages back, and the kernel maps the 64 KB around every such
+    /// fault: trimmed from managed code, the return from madvise and the way to waitpid brought back about 1 MB of
+    /// ctmon's and libc's code. So the trim and the wait are made by <paramref name="trimAndWait"/>, native code that
+    /// touches nothing but its own page between the two (ctmon's src/Monitor/Native/trim_and_wait.c, compiled at build
+    /// time): given the {address, length} pairs, the pid and where to put the status, it returns wait4's result (the
+    /// pid, or -errno; -ENOSYS where it has no code for this architecture). Without it (null, or -ENOSYS), it trims and
+    /// then waits from managed code.
     /// </summary>
-    public static ExitStatus TrimCodeAndWait(int pid)
+    public static ExitStatus TrimCodeAndWait(int pid, delegate*<nuint*, int, int*, nint> trimAndWait)
     {
         var ranges = TrimmableMappings();
         try
         {
-            var stub = ranges is not null && RuntimeInformation.ProcessArchitecture == Architecture.X64 ? MapStub(TrimWaitX64) : null;
-            if (stub != null)
+            if (ranges is not null && trimAndWait != null)
             {
-                try
-                {
-                    int status;
-                    var result = ((delegate* unmanaged<nuint*, int, int*, nint>)stub)(ranges, pid, &status);
-                    if (result == pid) return ExitStatus.FromWaitStatus(status);
-                    throw new SystemCallException("waitpid", (int)-result, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                finally { munmap(stub, PageSize); }
+                int status;
+                var result = trimAndWait(ranges, pid, &status);
+                if (result == pid) return ExitStatus.FromWaitStatus(status);
+                if (result != -ENOSYS) throw new SystemCallException("waitpid", (int)-result, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             if (ranges is not null) Advise(ranges, MadvDontNeed);
         }
         finally { NativeMemory.Free(ranges); }
         return ProcessWait.Wait(pid);
     }
+
+    /// <summary>Trims, then waits, both from managed code (no native stage).</summary>
+    public static ExitStatus TrimCodeAndWait(int pid) => TrimCodeAndWait(pid, null);
 
     /// <summary>
     /// The mappings to drop: every read-only, file-backed private mapping (code, and read-only data such as .rodata and
@@ -132,17 +114,6 @@ public static unsafe class WorkingSet
         }
     }
 
-    /// <summary>A page holding <paramref name="code"/>, readable and executable but not writable; null if refused (W^X policies).</summary>
-    private static void* MapStub(ReadOnlySpan<byte> code)
-    {
-        var page = mmap(null, PageSize, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
-        if (page == (void*)-1) return null;
-        code.CopyTo(new Span<byte>(page, PageSize));
-        if (mprotect(page, PageSize, ProtRead | ProtExec) == 0) return page;
-        munmap(page, PageSize);
-        return null;
-    }
-
     private static bool IsHex(ReadOnlySpan<byte> text)
     {
         foreach (var c in text) if (!char.IsAsciiHexDigit((char)c)) return false;
@@ -158,13 +129,4 @@ public static unsafe class WorkingSet
 
     [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int madvise(void* address, nuint length, int advice);
-
-    [DllImport(LibcLibrary.Name, SetLastError = true)]
-    private static extern void* mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);
-
-    [DllImport(LibcLibrary.Name, SetLastError = true)]
-    private static extern int mprotect(void* address, nuint length, int protection);
-
-    [DllImport(LibcLibrary.Name, SetLastError = true)]
-    private static extern int munmap(void* address, nuint length);
 }
