@@ -66,8 +66,9 @@ internal static class ContainerMonitor
         prober?.RunStarted(pid, startedAt);
         // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
         // Trimmed once the start has settled: a program that ends within it (`true`) does not pay for the trim, and
-        // what the new threads' first steps touch does not come back right after it.
-        if (!ProcessWait.EndsWithin(pid, TrimDelay)) WorkingSet.TrimCode();
+        // what the new threads' first steps touch does not come back right after it. The trim is part of the wait, so
+        // that no code runs between the two (TrimAndWaitStage, WorkingSet.TrimCodeAndWait).
+        var trim = !ProcessWait.EndsWithin(pid, TrimDelay);
         var backoff = new RestartBackoff();
         var restarts = 0;
         string? error = null;
@@ -77,7 +78,7 @@ internal static class ContainerMonitor
         ExitStatus status;
         while (true)
         {
-            status = ProcessWait.Wait(pid);
+            status = trim ? TrimAndWaitStage.TrimCodeAndWait(pid) : ProcessWait.Wait(pid);
             prober?.RunEnded();
             var lasted = DateTimeOffset.UtcNow - startedAt;
             try
@@ -119,6 +120,7 @@ internal static class ContainerMonitor
                 restarts++;
                 RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt, RestartCount = restarts });
                 prober?.RunStarted(pid, startedAt);
+                trim = !ProcessWait.EndsWithin(pid, TrimDelay);
             }
             catch (Exception ex)
             {

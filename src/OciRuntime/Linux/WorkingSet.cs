@@ -10,18 +10,50 @@ namespace ContainerTools.OciRuntime.Linux;
 /// </summary>
 public static unsafe class WorkingSet
 {
-    private const int MadvRandom = 1, MadvDontNeed = 4;
+    private const int MadvRandom = 1, MadvDontNeed = 4, ENOSYS = 38;
 
     /// <summary>
-    /// Returns how many bytes were advised away: every read-only, file-backed private mapping (code, and read-only
-    /// data such as .rodata and the runtime's metadata) that holds no anonymous page. A mapping with anonymous pages
-    /// (RELRO: relocated, then made read-only) is left alone, since dropping its pages would lose the relocations.
+    /// Drops the code pages (see <see cref="TrimmableMappings"/>) and waits for the child <paramref name="pid"/> to end,
+    /// reaping it. Code that runs after a trim faults its pages back, and the kernel maps the 64 KB around every such
+    /// fault: trimmed from managed code, the return from madvise and the way to waitpid brought back about 1 MB of
+    /// ctmon's and libc's code. So the trim and the wait are made by <paramref name="trimAndWait"/>, native code that
+    /// touches nothing but its own page between the two (ctmon's src/Monitor/Native/trim_and_wait.c, compiled at build
+    /// time): given the {address, length} pairs, the pid and where to put the status, it returns wait4's result (the
+    /// pid, or -errno; -ENOSYS where it has no code for this architecture). Without it (null, or -ENOSYS), it trims and
+    /// then waits from managed code.
     /// </summary>
-    public static long TrimCode()
+    public static ExitStatus TrimCodeAndWait(int pid, delegate*<nuint*, int, int*, nint> trimAndWait)
+    {
+        var ranges = TrimmableMappings();
+        try
+        {
+            if (ranges is not null && trimAndWait != null)
+            {
+                int status;
+                var result = trimAndWait(ranges, pid, &status);
+                if (result == pid) return ExitStatus.FromWaitStatus(status);
+                if (result != -ENOSYS) throw new SystemCallException("waitpid", (int)-result, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            if (ranges is not null) Advise(ranges, MadvDontNeed);
+        }
+        finally { NativeMemory.Free(ranges); }
+        return ProcessWait.Wait(pid);
+    }
+
+    /// <summary>Trims, then waits, both from managed code (no native stage).</summary>
+    public static ExitStatus TrimCodeAndWait(int pid) => TrimCodeAndWait(pid, null);
+
+    /// <summary>
+    /// The mappings to drop: every read-only, file-backed private mapping (code, and read-only data such as .rodata and
+    /// the runtime's metadata) that holds no anonymous page. A mapping with anonymous pages (RELRO: relocated, then made
+    /// read-only) is left alone, since dropping its pages would lose the relocations. As {address, length} pairs ending
+    /// with {0, 0} in native memory (the caller frees it), already advised MADV_RANDOM; null if smaps cannot be read.
+    /// </summary>
+    private static nuint* TrimmableMappings()
     {
         // Read into native memory (glibc mmaps a block this size and unmaps it on free): as a managed string, smaps
         // (tens of KB) would grow the GC heap by more than the trim gives back.
-        const int Capacity = 512 * 1024;
+        const int Capacity = 512 * 1024, MaxRanges = 256;
         var buffer = (byte*)NativeMemory.Alloc(Capacity);
         try
         {
@@ -33,18 +65,28 @@ public static unsafe class WorkingSet
                 while (size < Capacity && (n = FileDescriptors.Read(fd, new Span<byte>(buffer + size, Capacity - size))) > 0) size += n;
             }
             finally { FileDescriptors.Close(fd); }
-            return Trim(new ReadOnlySpan<byte>(buffer, size));
+            var ranges = (nuint*)NativeMemory.AllocZeroed((nuint)(2 * (MaxRanges + 1)), (nuint)sizeof(nuint));
+            Collect(new ReadOnlySpan<byte>(buffer, size), ranges, MaxRanges);
+            // Random access: should the page cache have dropped the file, a later fault reads only the page it needs (no
+            // readahead). It does not stop the kernel from mapping the cached pages around the fault (fault-around).
+            Advise(ranges, MadvRandom);
+            return ranges;
         }
-        catch (SystemCallException) { return 0; }
+        catch (SystemCallException) { return null; }
         finally { NativeMemory.Free(buffer); }
     }
 
-    private static long Trim(ReadOnlySpan<byte> smaps)
+    private static void Advise(nuint* ranges, int advice)
     {
-        long advised = 0;
+        for (var range = ranges; range[1] != 0; range += 2) madvise((void*)range[0], range[1], advice);
+    }
+
+    private static void Collect(ReadOnlySpan<byte> smaps, nuint* ranges, int maxRanges)
+    {
+        var count = 0;
         ulong start = 0, end = 0;
         var candidate = false;
-        while (smaps.Length > 0)
+        while (smaps.Length > 0 && count < maxRanges)
         {
             var newline = smaps.IndexOf((byte)'\n');
             var line = newline < 0 ? smaps : smaps[..newline];
@@ -65,13 +107,11 @@ public static unsafe class WorkingSet
             candidate = false;
             if (line["Anonymous:".Length..].Trim((byte)' ').StartsWith("0 "u8))
             {
-                var length = (nuint)(end - start);
-                // Random access: a later fault brings back the page it needs, not its neighbours too.
-                madvise((void*)start, length, MadvRandom);
-                if (madvise((void*)start, length, MadvDontNeed) == 0) advised += (long)length;
+                ranges[2 * count] = (nuint)start;
+                ranges[2 * count + 1] = (nuint)(end - start);
+                count++;
             }
         }
-        return advised;
     }
 
     private static bool IsHex(ReadOnlySpan<byte> text)
