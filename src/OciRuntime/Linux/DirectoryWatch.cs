@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace ContainerTools.OciRuntime.Linux;
 
@@ -11,7 +12,6 @@ public sealed unsafe class DirectoryWatch : IDisposable
 {
     private const int InNonBlock = 0x800, InCloseOnExec = 0x80000;
     private const uint InMovedTo = 0x80, InDelete = 0x200, InDeleteSelf = 0x400, InMoveSelf = 0x800, InOnlyDir = 0x01000000;
-    private const int EAgain = 11, EIntr = 4;
 
     private readonly int _fd;
 
@@ -41,11 +41,11 @@ public sealed unsafe class DirectoryWatch : IDisposable
         var buffer = stackalloc byte[4096];
         while (true)
         {
-            var n = (long)read(_fd, buffer, 4096);
+            var n = (long)LibC.read(_fd, buffer, 4096);
             if (n > 0) continue;
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == EIntr) continue;
-            if (n == 0 || errno == EAgain) return true;
+            var errno = n < 0 ? LibC.errno : 0;
+            if (errno == LibC.EINTR) continue;
+            if (n == 0 || errno == LibC.EAGAIN) return true;
             throw new SystemCallException("read inotify", errno);
         }
     }
@@ -57,7 +57,4 @@ public sealed unsafe class DirectoryWatch : IDisposable
 
     [DllImport(LibcLibrary.Name, SetLastError = true)]
     private static extern int inotify_add_watch(int fd, byte* path, uint mask);
-
-    [DllImport(LibcLibrary.Name, SetLastError = true)]
-    private static extern nint read(int fd, byte* buffer, nuint count);
 }
