@@ -89,7 +89,8 @@ public sealed partial class ContainerStore
             try
             {
                 Directory.CreateDirectory(bundle);
-                // Read once by ctinit before it reports ready: not worth an fsync (BundleWriter's atomic write does one).
+                // Read once by ctinit before it reports ready, and only by this call (the lock): neither an fsync nor
+                // BundleWriter's atomic replace is worth its cost here.
                 File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
                 ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
                 var launched = ContainerLauncher.Start(new LaunchRequest
