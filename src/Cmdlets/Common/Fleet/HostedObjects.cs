@@ -119,7 +119,7 @@ public static class HostedObjects
         {
             return Build(type, nested);
         }
-        if (DictionaryTypes(target) is var (keyType, valueType) && ((value as PSObject)?.BaseObject ?? value) is System.Collections.IDictionary pairs)
+        if (DictionaryTypes(target) is var (keyType, valueType) && plain is System.Collections.IDictionary pairs)
         {
             // A Dictionary<,> arrives as a Hashtable; a property typed IReadOnlyDictionary<,> takes a Dictionary<,> again.
             var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(keyType, valueType))!;
