@@ -102,8 +102,7 @@ public sealed class WorkingSetTests : IDisposable
         {
             var fields = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length < 6 || fields[1] != "r-xp" || fields[^1] != binary) continue;
-            var rss = lines.Skip(i + 1).First(l => l.StartsWith("Rss:"));
-            total += long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            total += RssKb(lines, i);
         }
         return total;
     }
@@ -114,6 +113,12 @@ public sealed class WorkingSetTests : IDisposable
         var lines = smaps.Split('\n');
         var header = Array.FindIndex(lines, l => l.EndsWith(" " + path));
         Assert.True(header >= 0, $"{path} is not mapped");
+        return RssKb(lines, header);
+    }
+
+    /// <summary>The Rss: field (kB) of the smaps entry whose header line is <paramref name="header"/>.</summary>
+    private static long RssKb(string[] lines, int header)
+    {
         var rss = lines.Skip(header + 1).First(l => l.StartsWith("Rss:"));
         return long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
