@@ -40,7 +40,9 @@ internal static class Program
     {
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
-        var (bundle, cgroupJoinFiles, exec, consoleSocket) = ParseArguments(args);
+        var (bundle, cgroupJoinFiles, exec, consoleSocket, awaitBundle) = ParseArguments(args);
+        // Spawned while the engine still writes the bundle (EarlyJoin): its word first, or end-of-file if it gave up.
+        if (awaitBundle && !AwaitGate(InitProtocol.BundleWritten)) return;
         // With a user namespace, the stage before Main already joined the cgroups and set oom_score_adj as the host's root.
         var inUserNamespace = UserNamespaceOptions.Given(args);
         if (inUserNamespace) cgroupJoinFiles.Clear();
@@ -108,29 +110,36 @@ internal static class Program
     private static bool AwaitGo()
     {
         FileDescriptors.WriteAll(InitProtocol.ReportFd, [InitProtocol.Ready]);
-        Span<byte> go = stackalloc byte[1];
-        return FileDescriptors.Read(InitProtocol.GateFd, go) == 1 && go[0] == InitProtocol.Go;
+        return AwaitGate(InitProtocol.Go);
+    }
+
+    private static bool AwaitGate(byte expected)
+    {
+        Span<byte> word = stackalloc byte[1];
+        return FileDescriptors.Read(InitProtocol.GateFd, word) == 1 && word[0] == expected;
     }
 
     internal static bool HasOwnNamespace(RuntimeSpec spec, string type) =>
         spec.Linux.Namespaces.Any(ns => ns.Type == type && string.IsNullOrEmpty(ns.Path));
 
-    private static (string Bundle, List<string> CgroupJoinFiles, bool Exec, bool ConsoleSocket) ParseArguments(string[] args)
+    private static (string Bundle, List<string> CgroupJoinFiles, bool Exec, bool ConsoleSocket, bool AwaitBundle) ParseArguments(string[] args)
     {
-        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--console-socket] [--cgroup-join FILE]...");
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec [--await-bundle]] [--console-socket] [--cgroup-join FILE]...");
         var files = new List<string>();
         var exec = false;
         var consoleSocket = false;
+        var awaitBundle = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == InitProtocol.CgroupJoinOption && i + 1 < args.Length) files.Add(args[++i]);
             else if (args[i] == InitProtocol.ExecOption) exec = true;
             else if (args[i] == InitProtocol.ConsoleSocketOption) consoleSocket = true;
+            else if (args[i] == InitProtocol.AwaitBundleOption && exec) awaitBundle = true;
             else if (UserNamespaceOptions.IsStageOption(args[i]) && i + 1 < args.Length) i++;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }
         if (consoleSocket) FileDescriptors.SetCloseOnExec(InitProtocol.ConsoleSocketFd);
-        return (args[0], files, exec, consoleSocket);
+        return (args[0], files, exec, consoleSocket, awaitBundle);
     }
 
     private static RuntimeSpec ReadSpec(string bundle, bool openedByStage)

@@ -15,17 +15,18 @@ public static class ContainerLauncher
     /// Returns once the container's program has been exec'd (or throws ContainerStartFailed with ctinit's reason).
     /// The caller reaps the returned pid.
     /// </summary>
-    public static LaunchedContainer Start(LaunchRequest request)
+    public static LaunchedContainer Start(LaunchRequest request, EarlyJoin? early = null)
     {
-        using var created = Create(request);
+        using var created = Create(request, early);
         return created.Start();
     }
 
     /// <summary>
     /// Sets the container up to just before execve (see <see cref="CreatedContainer"/>), or throws ContainerStartFailed
-    /// with ctinit's reason (ctinit is then reaped).
+    /// with ctinit's reason (ctinit is then reaped). <paramref name="early"/>: a ctinit already spawned for this request
+    /// (<see cref="SpawnEarlyJoin"/>), continued if it fits the spec's namespaces, else ended; the caller still disposes it.
     /// </summary>
-    public static CreatedContainer Create(LaunchRequest request)
+    public static CreatedContainer Create(LaunchRequest request, EarlyJoin? early = null)
     {
         var bundlePath = Path.GetFullPath(request.BundlePath);
         var spec = request.Spec ?? BundleReader.ReadWithoutSeccompRules(bundlePath); // ctinit loads the filter, not the launcher
@@ -33,46 +34,17 @@ public static class ContainerLauncher
             throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
-        IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null),
-            .. UserNamespaceStage.Arguments(plan, spec)];
-
-        var (reportRead, reportWrite) = FileDescriptors.Pipe();
-        // A caller that outlives no container (ctrun create) hands in its own gate, a FIFO that a later process opens.
-        var ownGate = request.StartGateFd < 0;
-        var (gateRead, gateWrite) = ownGate ? FileDescriptors.Pipe() : (request.StartGateFd, -1);
-        var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
-        var (userSync, userSyncForInit) = plan.User is null ? (-1, -1) : UnixSockets.SeqPacketPair();
-        int pid;
-        try
+        int pid, reportRead, gateWrite, console, userSync = -1;
+        if (early is not null && early.Fits(request, plan, bundlePath, initPath))
         {
-            var fds = new Dictionary<int, int>
-            {
-                [0] = request.StdinFd,
-                [1] = request.StdoutFd,
-                [2] = request.StderrFd,
-                [InitProtocol.ReportFd] = reportWrite,
-                [InitProtocol.GateFd] = gateRead,
-            };
-            if (consoleForInit >= 0) fds[InitProtocol.ConsoleSocketFd] = consoleForInit;
-            if (userSyncForInit >= 0) fds[InitProtocol.UserNamespaceSyncFd] = userSyncForInit;
-            var options = new SpawnOptions { FileDescriptors = fds, ResetSignals = true, NewSession = true };
-            pid = SpawnInNamespaces(plan, initPath, argv, options, bundlePath);
+            (pid, reportRead, gateWrite, console) = early.Continue();
         }
-        catch
+        else
         {
-            FileDescriptors.Close(reportRead);
-            FileDescriptors.Close(gateWrite);
-            FileDescriptors.Close(console);
-            FileDescriptors.Close(userSync);
-            throw;
-        }
-        finally
-        {
-            FileDescriptors.Close(reportWrite);
-            if (ownGate) FileDescriptors.Close(gateRead);
-            // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
-            FileDescriptors.Close(consoleForInit);
-            FileDescriptors.Close(userSyncForInit);
+            early?.Dispose();
+            IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null),
+                .. UserNamespaceStage.Arguments(plan, spec)];
+            (pid, reportRead, gateWrite, console, userSync) = Spawn(plan, initPath, argv, request, bundlePath, withUserSync: plan.User is not null);
         }
         if (userSync >= 0) pid = CompleteUserNamespace(userSync, pid, spec, reportRead, gateWrite, console);
 
@@ -103,6 +75,64 @@ public static class ContainerLauncher
         try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
         finally { FileDescriptors.Close(reportRead); }
         throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
+    }
+
+    /// <summary>
+    /// Spawns ctinit for a process that will join a running container (<see cref="EarlyJoin"/>) before the caller has
+    /// its spec: in the namespaces of <paramref name="containerPid"/> (uts, ipc, net, pid), waiting on its gate for the
+    /// bundle. Its runtime starts while the caller builds and writes the bundle; <see cref="Create"/> continues it.
+    /// </summary>
+    public static EarlyJoin SpawnEarlyJoin(LaunchRequest request, int containerPid)
+    {
+        var bundlePath = Path.GetFullPath(request.BundlePath);
+        var initPath = HelperBinary.Init.Locate(request.InitPath);
+        var joins = EarlyJoin.JoinedKinds.Select(kind => (kind, $"/proc/{containerPid}/ns/{Namespaces.ProcName(kind)}")).ToList();
+        IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, exec: true, request.Terminal is not null),
+            InitProtocol.AwaitBundleOption];
+        var (pid, reportRead, gateWrite, console, _) = Spawn(new NamespacePlan(0, joins), initPath, argv, request, bundlePath, withUserSync: false);
+        return new EarlyJoin(pid, reportRead, gateWrite, console, request, joins, bundlePath, initPath);
+    }
+
+    private static (int Pid, int ReportRead, int GateWrite, int Console, int UserSync) Spawn(
+        NamespacePlan plan, string initPath, IReadOnlyList<string> argv, LaunchRequest request, string bundlePath, bool withUserSync)
+    {
+        var (reportRead, reportWrite) = FileDescriptors.Pipe();
+        // A caller that outlives no container (ctrun create) hands in its own gate, a FIFO that a later process opens.
+        var ownGate = request.StartGateFd < 0;
+        var (gateRead, gateWrite) = ownGate ? FileDescriptors.Pipe() : (request.StartGateFd, -1);
+        var (console, consoleForInit) = request.Terminal is null ? (-1, -1) : UnixSockets.SeqPacketPair();
+        var (userSync, userSyncForInit) = withUserSync ? UnixSockets.SeqPacketPair() : (-1, -1);
+        try
+        {
+            var fds = new Dictionary<int, int>
+            {
+                [0] = request.StdinFd,
+                [1] = request.StdoutFd,
+                [2] = request.StderrFd,
+                [InitProtocol.ReportFd] = reportWrite,
+                [InitProtocol.GateFd] = gateRead,
+            };
+            if (consoleForInit >= 0) fds[InitProtocol.ConsoleSocketFd] = consoleForInit;
+            if (userSyncForInit >= 0) fds[InitProtocol.UserNamespaceSyncFd] = userSyncForInit;
+            var options = new SpawnOptions { FileDescriptors = fds, ResetSignals = true, NewSession = true };
+            return (SpawnInNamespaces(plan, initPath, argv, options, bundlePath), reportRead, gateWrite, console, userSync);
+        }
+        catch
+        {
+            FileDescriptors.Close(reportRead);
+            FileDescriptors.Close(gateWrite);
+            FileDescriptors.Close(console);
+            FileDescriptors.Close(userSync);
+            throw;
+        }
+        finally
+        {
+            FileDescriptors.Close(reportWrite);
+            if (ownGate) FileDescriptors.Close(gateRead);
+            // Only ctinit holds this end now: if it dies without sending the master, the receive reads end of file.
+            FileDescriptors.Close(consoleForInit);
+            FileDescriptors.Close(userSyncForInit);
+        }
     }
 
     /// <summary>ctinit's user namespace stage: the maps, then the pid of the container's init (see UserNamespaceStage).</summary>

@@ -14,6 +14,8 @@ namespace ContainerTools.OciRuntime.Launch;
 /// execve; end-of-file on the gate (the launcher gave up) makes it exit. ctinit marks every fd above 2 close-on-exec,
 /// so a successful execve shows the launcher end-of-file on the report pipe; a failure at any point writes
 /// <see cref="Failed"/>, errno (int32 LE) and a UTF-8 message, then ctinit exits with <see cref="SetupFailedExitCode"/>.
+/// With <see cref="AwaitBundleOption"/> (a joining ctinit spawned before its bundle was written: EarlyJoin) ctinit first
+/// waits on the gate for <see cref="BundleWritten"/> and reads nothing before it; end-of-file there makes it exit 0.
 /// </summary>
 public static class InitProtocol
 {
@@ -26,9 +28,11 @@ public static class InitProtocol
     public const string ConsoleSocketOption = "--console-socket";
     public const string CgroupJoinOption = "--cgroup-join";
     public const string ExecOption = "--exec";
+    public const string AwaitBundleOption = "--await-bundle";
     public const byte Ready = (byte)'R';
     public const byte Failed = (byte)'E';
     public const byte Go = (byte)'G';
+    public const byte BundleWritten = (byte)'B';
     /// <summary>ctinit's exit code when it failed before execve.</summary>
     public const int SetupFailedExitCode = 127;
 

@@ -172,15 +172,21 @@ public sealed partial class ContainerStore
     /// <paramref name="removes"/>: whether the operation will delete the container once it no longer runs; its exit is
     /// then settled without writing state.json (the network is still released first).
     /// </remarks>
-    internal ContainerHandle Open(string id, Func<Container, bool>? removes = null) => TryOpen(id, removes)
+    internal ContainerHandle Open(string id, Func<Container, bool>? removes = null, Action? beforeWaiting = null) => TryOpen(id, removes, beforeWaiting)
         ?? throw new ContainerToolsException(ErrorIds.ContainerNotFound, $"The container '{id}' no longer exists.", id);
 
-    internal ContainerHandle? TryOpen(string id, Func<Container, bool>? removes = null)
+    /// <param name="beforeWaiting">Run when another operation holds the lock, before waiting for it.</param>
+    internal ContainerHandle? TryOpen(string id, Func<Container, bool>? removes = null, Action? beforeWaiting = null)
     {
         var paths = PathsOf(id);
         // A lock file for a container that is gone would only be left behind.
         if (!File.Exists(paths.DefinitionFile)) return null;
-        var held = FileLock.Acquire(ContainerLockPath(id));
+        var held = beforeWaiting is null ? FileLock.Acquire(ContainerLockPath(id)) : FileLock.TryAcquire(ContainerLockPath(id));
+        if (held is null)
+        {
+            beforeWaiting!();
+            held = FileLock.Acquire(ContainerLockPath(id));
+        }
         try
         {
             var recorded = ReadRecorded(paths);
@@ -200,9 +206,9 @@ public sealed partial class ContainerStore
     }
 
     /// <summary>Runs <paramref name="action"/> on the settled container while holding its lock.</summary>
-    internal T WithLock<T>(string id, Func<Container, T> action)
+    internal T WithLock<T>(string id, Func<Container, T> action, Action? beforeWaiting = null)
     {
-        using var handle = Open(id);
+        using var handle = Open(id, beforeWaiting: beforeWaiting);
         return action(handle.Container);
     }
 

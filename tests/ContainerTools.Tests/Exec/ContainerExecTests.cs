@@ -2,6 +2,9 @@ using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
 using ContainerTools.Runtime.Containers.Exec;
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Launch;
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.Tests.Fixtures;
 using ContainerTools.Tests.Lifecycle;
 
 namespace ContainerTools.Tests.Exec;
@@ -154,6 +157,37 @@ public sealed class ContainerExecTests : IDisposable
         // Failed execs leave no bundle of their own, and nothing of theirs in the container's one.
         Assert.DoesNotContain(Directory.GetDirectories(container.Paths.Directory), d => Path.GetFileName(d).StartsWith("exec-"));
         Assert.False(File.Exists(Path.Combine(container.Paths.ExecBundleDirectory, "config.json")));
+    }
+
+    [Fact]
+    public void AnInitSpawnedBeforeItsBundleThatIsNeverContinuedExitsAndIsReaped()
+    {
+        var container = _host.Store.Resolve(Sleeper().Id);
+        var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+        int pid;
+        try
+        {
+            using var early = ContainerLauncher.SpawnEarlyJoin(new LaunchRequest
+            {
+                BundlePath = container.Paths.ExecBundleDirectory, StdinFd = devNull, StdoutFd = devNull, StderrFd = devNull,
+                CgroupJoinFiles = Cgroup.Open(container.State.Cgroup!).JoinFiles, InitPath = HelperBinaries.Init, JoinExisting = true,
+            }, container.State.Pid);
+            pid = early.Pid;
+            // Born in the container's pid namespace (two NSpid levels), and in none of its cgroups before its bundle.
+            var status = File.ReadAllText($"/proc/{pid}/status");
+            Assert.Equal(3, status.Split('\n').Single(l => l.StartsWith("NSpid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.DoesNotContain(pid.ToString(), Cgroup.Open(container.State.Cgroup!).JoinFiles.SelectMany(File.ReadAllLines));
+        }
+        finally { FileDescriptors.Close(devNull); }
+        // Disposed: its gate closed, it exited on its own and was reaped (a zombie would keep /proc/PID).
+        Assert.False(Directory.Exists($"/proc/{pid}"));
+
+        // Through the engine: an exec that fails under the lock (an unknown user) leaves no ctinit behind either.
+        var badUser = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(container.Id, new ExecOptions { Command = ["true"], User = "no-such-user" }));
+        Assert.Equal("UserNotFound", badUser.ErrorId);
+        var children = Directory.GetDirectories("/proc/self/task").SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(children, child => File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").Contains(container.Paths.ExecBundleDirectory));
+        Assert.Equal(0, Run(container.Id, "true").Code);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using ContainerTools.Runtime.Containers.State;
 using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -75,54 +76,80 @@ public sealed partial class ContainerStore
         if (options.WorkingDirectory is { Length: > 0 } cwd && !cwd.StartsWith('/'))
             throw new ContainerToolsException(ErrorIds.InvalidWorkingDirectory, $"The working directory '{cwd}' is not absolute.", cwd);
         var id = IdOf(idOrName);
-        // Under the lock: a stop or pause cannot slip in between the status check and the join, and the container's one
-        // exec bundle is this call's until ctinit has read it.
-        return WithLock(id, container =>
+        var early = SpawnEarlyJoin(id, stdin, stdout, stderr, terminal);
+        try
         {
-            ContainerTransitions.RequireRunning(container);
-            if (container.State.Pid <= 0 || container.State.Cgroup is null)
-                throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
+            // Under the lock: a stop or pause cannot slip in between the status check and the join, and the container's
+            // one exec bundle is this call's until ctinit has read it. The early ctinit is let go before waiting for
+            // the lock: its holder may be waiting for the container's end, which waits until ctinit, in its pid
+            // namespace, has been reaped.
+            return WithLock(id, container => LaunchLocked(container, options, stdin, stdout, stderr, terminal, early),
+                beforeWaiting: () => { early?.Dispose(); early = null; });
+        }
+        finally { early?.Dispose(); }
+    }
 
-            var spec = ExecSpec.Build(container, options);
-            var bundle = container.Paths.ExecBundleDirectory;
-            var config = Path.Combine(bundle, BundleWriter.ConfigFileName);
-            try
-            {
-                Directory.CreateDirectory(bundle);
-                // Read once by ctinit before it reports ready, and only by this call (the lock): neither an fsync nor
-                // BundleWriter's atomic replace is worth its cost here.
-                File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
-                ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
-                var launched = ContainerLauncher.Start(new LaunchRequest
-                {
-                    BundlePath = bundle,
-                    Spec = spec,
-                    StdinFd = stdin,
-                    StdoutFd = stdout,
-                    StderrFd = stderr,
-                    CgroupJoinFiles = Cgroup.Open(container.State.Cgroup).JoinFiles,
-                    InitPath = Options.InitPath,
-                    JoinExisting = true,
-                    Terminal = terminal,
-                });
-                Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Exec,
-                    new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
-                return (container.Id, launched.Pid, launched.TerminalMaster);
-            }
-            catch (ContainerToolsException ex) when (ex.Id.Name == ErrorIds.ContainerStartFailed.Name)
-            {
-                // docker exec: 127 when the program is not found, 126 when it cannot run or the exec could not be set up.
-                var exitCode = ex.ExitCode == ExitCodes.EngineError ? ExitCodes.CannotInvoke : ex.ExitCode;
-                throw new ContainerToolsException(ErrorIds.ContainerExecFailed with { Kind = ex.Kind, ExitCode = exitCode },
-                    $"Could not run '{options.Command[0]}' in the container '{container.Name}': {ex.Reason}", container.Name, ex, reason: ex.Reason);
-            }
-            finally
-            {
-                // Only config.json goes (no command line or environment stays on disk): the directory and its seccomp
-                // link serve the next exec. Deleted, not truncated: ext4 starts writing back a file rewritten after a
-                // truncate when it is closed, and a truncate then waits for that write (milliseconds on a busy disk).
-                try { File.Delete(config); } catch (IOException) { }
-            }
-        });
+    private (string Id, int Pid, int TerminalMaster) LaunchLocked(Container container, ExecOptions options, int stdin, int stdout, int stderr, TerminalSize? terminal, EarlyJoin? early)
+    {
+        ContainerTransitions.RequireRunning(container);
+        if (container.State.Pid <= 0 || container.State.Cgroup is null)
+            throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
+
+        var spec = ExecSpec.Build(container, options);
+        var bundle = container.Paths.ExecBundleDirectory;
+        var config = Path.Combine(bundle, BundleWriter.ConfigFileName);
+        try
+        {
+            Directory.CreateDirectory(bundle);
+            // Read once by ctinit before it reports ready, and only by this call (the lock): neither an fsync nor
+            // BundleWriter's atomic replace is worth its cost here.
+            File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+            ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
+            var launched = ContainerLauncher.Start(ExecLaunchRequest(bundle, stdin, stdout, stderr, terminal, container.State.Cgroup) with { Spec = spec }, early);
+            Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Exec,
+                new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
+            return (container.Id, launched.Pid, launched.TerminalMaster);
+        }
+        catch (ContainerToolsException ex) when (ex.Id.Name == ErrorIds.ContainerStartFailed.Name)
+        {
+            // docker exec: 127 when the program is not found, 126 when it cannot run or the exec could not be set up.
+            var exitCode = ex.ExitCode == ExitCodes.EngineError ? ExitCodes.CannotInvoke : ex.ExitCode;
+            throw new ContainerToolsException(ErrorIds.ContainerExecFailed with { Kind = ex.Kind, ExitCode = exitCode },
+                $"Could not run '{options.Command[0]}' in the container '{container.Name}': {ex.Reason}", container.Name, ex, reason: ex.Reason);
+        }
+        finally
+        {
+            // Only config.json goes (no command line or environment stays on disk): the directory and its seccomp
+            // link serve the next exec. Deleted, not truncated: ext4 starts writing back a file rewritten after a
+            // truncate when it is closed, and a truncate then waits for that write (milliseconds on a busy disk).
+            try { File.Delete(config); } catch (IOException) { }
+        }
+    }
+
+    private LaunchRequest ExecLaunchRequest(string bundle, int stdin, int stdout, int stderr, TerminalSize? terminal, CgroupHandle cgroup) => new()
+    {
+        BundlePath = bundle,
+        StdinFd = stdin,
+        StdoutFd = stdout,
+        StderrFd = stderr,
+        CgroupJoinFiles = Cgroup.Open(cgroup).JoinFiles,
+        InitPath = Options.InitPath,
+        JoinExisting = true,
+        Terminal = terminal,
+    };
+
+    /// <summary>
+    /// ctinit, spawned before the lock on what an unlocked read says (the container runs as PID P): its runtime starts
+    /// while the lock is taken and the spec and bundle are written (docs/exec.md, Speed). The launcher continues it only
+    /// if the spec built under the lock wants exactly what it joined; otherwise (the container stopped, another pid, a
+    /// bad option) disposing it closes its gate and reaps it. Null when the read already says the exec cannot run.
+    /// </summary>
+    private EarlyJoin? SpawnEarlyJoin(string id, int stdin, int stdout, int stderr, TerminalSize? terminal)
+    {
+        var container = TryGet(id);
+        if (container is not { Status: ContainerStatus.Running } || container.State.Pid <= 0 || container.State.Cgroup is not { } cgroup) return null;
+        try { return ContainerLauncher.SpawnEarlyJoin(ExecLaunchRequest(container.Paths.ExecBundleDirectory, stdin, stdout, stderr, terminal, cgroup), container.State.Pid); }
+        // The container may have ended since the read (its namespaces gone): the launch under the lock says what is wrong.
+        catch (Exception ex) when (ex is ContainerToolsException or SystemCallException) { return null; }
     }
 }
