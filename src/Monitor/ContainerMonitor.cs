@@ -11,7 +11,8 @@ namespace ContainerTools.Monitor;
 /// Starts the container, tells the engine, logs its output, reaps it, cleans up its cgroup and root mount, records how
 /// it ended, and hands the rest of the exit (network, state.json, an AutoRemove container) to the engine: to an
 /// attached engine that claimed it, else to the exit command (ctcleanup).
-/// The engine has already mounted the root filesystem and created the cgroup (both recorded in state.json).
+/// The engine spawns it before it mounts the root filesystem and creates the cgroup (both recorded in state.json),
+/// and tells it to go once they are (<see cref="EngineGo"/>).
 /// </summary>
 internal static class ContainerMonitor
 {
@@ -21,6 +22,7 @@ internal static class ContainerMonitor
 
     public static int Run(ContainerPaths paths, MonitorArguments arguments)
     {
+        if (!EngineGo.Wait()) return 0;
         var initPath = arguments.InitPath;
         CgroupHandle? cgroupHandle = null;
         Cgroup? cgroup = null;

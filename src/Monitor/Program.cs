@@ -6,10 +6,10 @@ namespace ContainerTools.Monitor;
 
 /// <summary>
 /// ctmon: one per running container (see docs/processes.md).
-///   ctmon CONTAINER_DIR [OPTIONS]            started by the engine in a new session with fd 3 = its readiness pipe (and
-///                                            fd 4 = an attach connection for an attached run); respawns itself as the
-///                                            monitor and exits, so the engine can reap it at once and the monitor is
-///                                            nobody's child but init's.
+///   ctmon CONTAINER_DIR [OPTIONS]            started by the engine in a new session with fd 3 = its readiness pipe, fd 5 =
+///                                            the engine's go pipe (and fd 4 = an attach connection for an attached
+///                                            run); respawns itself as the monitor and exits, so the engine can reap
+///                                            it at once and the monitor is nobody's child but init's.
 ///   ctmon --monitor CONTAINER_DIR [OPTIONS]  the monitor itself. OPTIONS: see MonitorArguments.
 /// </summary>
 internal static class Program
@@ -35,7 +35,7 @@ internal static class Program
         try
         {
             var self = Environment.ProcessPath ?? "/proc/self/exe";
-            var fds = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2, [ReadyFd] = ReadyFd };
+            var fds = new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2, [ReadyFd] = ReadyFd, [MonitorInvocation.GoFdNumber] = MonitorInvocation.GoFdNumber };
             if (attachFd >= 0) fds[attachFd] = attachFd;
             ProcessSpawn.Spawn(self, [self, MonitorInvocation.MonitorOption, .. args], [], new SpawnOptions
             {

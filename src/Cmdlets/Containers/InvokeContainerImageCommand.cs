@@ -45,14 +45,14 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             SetLastExitCode(RunFailedExitCode);
             return;
         }
-        var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
-        if (created is null)
-        {
-            SetLastExitCode(LastFailureExitCode);
-            return;
-        }
         if (Detach)
         {
+            var created = TryEngine(() => Containers.Create(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
+            if (created is null)
+            {
+                SetLastExitCode(LastFailureExitCode);
+                return;
+            }
             var started = TryEngine(() => Containers.Start(created.Id), created.Name);
             if (started is null)
             {
@@ -64,11 +64,11 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
             return;
         }
         // Attached before its program runs: output and exit code come from its monitor, and this call settles the exit.
-        using var run = TryEngine(() => Containers.StartAttached(created.Id), created.Name);
+        // A run that fails to start is removed by the engine if it is removed when it exits.
+        using var run = TryEngine(() => Containers.RunAttached(CreateOptions(RemoveAutomatically.IsPresent)), Name ?? Image);
         if (run is null)
         {
             SetLastExitCode(LastFailureExitCode);
-            RemoveIfAsked(created.Id, created.Name);
             return;
         }
         var finished = false;

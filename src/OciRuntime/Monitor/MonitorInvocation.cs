@@ -5,7 +5,8 @@ namespace ContainerTools.OciRuntime.Monitor;
 
 /// <summary>
 /// How the engine runs ctmon for one start:
-/// <c>ctmon CONTAINER_DIR --init CTINIT [--attach-fd 4] [--exit-command ARG]... [--exit-env NAME=VALUE]...</c>.
+/// <c>ctmon CONTAINER_DIR --init CTINIT [--attach-fd 4] [--exit-command ARG]... [--exit-env NAME=VALUE]...</c>, with
+/// fd 3 the readiness pipe's write end and fd <see cref="GoFdNumber"/> the go pipe's read end.
 /// </summary>
 public sealed record MonitorInvocation
 {
@@ -27,6 +28,13 @@ public sealed record MonitorInvocation
     public const string HealthOnFailureOption = "--health-on-failure";
     /// <summary>The fd number the monitor gets the engine's end of an attach connection on.</summary>
     public const int AttachFdNumber = 4;
+    /// <summary>
+    /// The fd number the monitor gets the read end of the engine's go pipe on. The engine spawns the monitor before its
+    /// own work for the start (mount, cgroup, state.json, network), so that the monitor's start overlaps it, and writes
+    /// one byte once that work is done; end of file without the byte means the start failed or the engine died, and the
+    /// monitor exits having touched nothing of the container.
+    /// </summary>
+    public const int GoFdNumber = 5;
 
     public required string MonitorPath { get; init; }
     public required string InitPath { get; init; }

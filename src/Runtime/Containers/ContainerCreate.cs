@@ -21,7 +21,10 @@ public sealed partial class ContainerStore
     /// Creates a container from an image: its record (the image config merged with the options), a holder on the
     /// image, the overlay directories and the OCI bundle. Nothing runs until <see cref="Start"/>.
     /// </summary>
-    public Container Create(ContainerCreateOptions options)
+    public Container Create(ContainerCreateOptions options) => Create(options, registered: null);
+
+    /// <param name="registered">Run once the container has its id and directory, before the rest is written (<see cref="RunAttached"/>).</param>
+    private Container Create(ContainerCreateOptions options, Action<Container>? registered)
     {
         var image = Images.Resolve(options.Image);
         var config = image.Config.Config ?? new ContainerConfig();
@@ -75,6 +78,7 @@ public sealed partial class ContainerStore
         }, options.Name);
         try
         {
+            registered?.Invoke(container);
             Images.AddHolder(image.Id, container.Id);
             var paths = container.Paths;
             var layers = Images.LayerDirectories(image);

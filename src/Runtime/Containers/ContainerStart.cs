@@ -28,9 +28,11 @@ public sealed partial class ContainerStore
     /// it and then calls <see cref="FinishAttached"/>, which settles the exit (and removes an AutoRemove container)
     /// in this process instead of ctcleanup. A container that already runs is attached through its socket instead.
     /// </summary>
-    public AttachedRun StartAttached(string idOrName)
+    public AttachedRun StartAttached(string idOrName) => StartAttached(idOrName, monitor: null);
+
+    private AttachedRun StartAttached(string idOrName, StartingMonitor? monitor)
     {
-        var (container, attachment) = StartRun(idOrName, attach: true);
+        var (container, attachment) = StartRun(idOrName, attach: true, monitor);
         if (attachment is null)
         {
             attachment = TryConnectAttachment(container);
@@ -55,19 +57,27 @@ public sealed partial class ContainerStore
         }
     }
 
-    private (Container Container, ContainerAttachment? Attachment) StartRun(string idOrName, bool attach)
+    /// <param name="monitor">Spawned for this start already (<see cref="RunAttached"/>); null: spawned here. Owned by this call.</param>
+    private (Container Container, ContainerAttachment? Attachment) StartRun(string idOrName, bool attach, StartingMonitor? monitor = null)
     {
-        var id = Resolve(idOrName).Id;
-        using var handle = Open(id);
+        ContainerHandle handle;
+        try { handle = Open(Resolve(idOrName).Id); }
+        catch { monitor?.Dispose(); throw; }
+        using var _ = handle;
         var container = handle.Container;
-        if (ContainerTransitions.IsActive(container.Status)) return (container, null);
+        if (ContainerTransitions.IsActive(container.Status))
+        {
+            monitor?.Dispose();
+            return (container, null);
+        }
         var paths = container.Paths;
         File.Delete(paths.StartedFile);
         File.Delete(paths.ExitFile);
         Cgroup? cgroup = null;
-        ContainerAttachment? attachment = null;
         try
         {
+            // First: the monitor's start (setsid, exec, its runtime's) overlaps the work below, and it waits for the go.
+            monitor ??= SpawnMonitor(container, attach);
             if (container.Definition.UserNamespace is { } maps)
             {
                 UserNamespaceAccess.Allow(Root.Path, paths.Directory, container.Definition.Mounts);
@@ -85,16 +95,7 @@ public sealed partial class ContainerStore
             MonitorStartedRecord started;
             try
             {
-                var monitor = MonitorInvocation(container);
-                if (attach)
-                {
-                    var (ours, theirs) = UnixSockets.SeqPacketPair();
-                    attachment = new ContainerAttachment(container.Id, ours, container.Definition.Tty);
-                    attachment.ClaimExit();
-                    monitor = monitor with { AttachFd = theirs };
-                }
-                try { started = MonitorLauncher.Start(paths, monitor); }
-                finally { FileDescriptors.Close(monitor.AttachFd); }
+                started = monitor.Monitor.Go();
             }
             catch
             {
@@ -112,11 +113,12 @@ public sealed partial class ContainerStore
                 StopFailedStart(paths, cgroup.Handle);
                 throw;
             }
-            return (handle.Save(ContainerTransitions.Started(container.State, started, network.Ports)), attachment);
+            return (handle.Save(ContainerTransitions.Started(container.State, started, network.Ports)), monitor.Attachment);
         }
         catch (Exception ex)
         {
-            attachment?.Dispose();
+            // Without the go the monitor exits having written nothing; this waits for it, before the cleanup.
+            monitor?.Dispose();
             try { ContainerCleanup.Run(paths, cgroup?.Handle); } catch (Exception) { }
             try { DisconnectNetwork(container); } catch (Exception) { }
             var failure = ex as ContainerToolsException

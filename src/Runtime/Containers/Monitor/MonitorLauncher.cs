@@ -1,7 +1,5 @@
-using System.Text;
-using ContainerTools.OciRuntime.Launch;
-using ContainerTools.Runtime.Containers.State;
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.Monitor;
 using ContainerTools.OciRuntime.State;
@@ -9,9 +7,11 @@ using ContainerTools.OciRuntime.State;
 namespace ContainerTools.Runtime.Containers.Monitor;
 
 /// <summary>
-/// Starts ctmon for one container and waits until it reports the container running: ctmon gets the write end of a
-/// pipe as fd 3 and closes it once started.json is written, or writes why it failed first. End of file is also what
-/// the engine sees if ctmon dies, so a crash cannot hang a start.
+/// Spawns ctmon for one container ahead of the engine's own work for the start, so that the monitor's start (setsid,
+/// exec, its runtime's start) runs while the engine mounts the root, creates the cgroup and connects the network.
+/// ctmon gets the write end of a readiness pipe as fd 3 and the read end of a go pipe as fd
+/// <see cref="MonitorInvocation.GoFdNumber"/>; it reads nothing of the container until the go arrives
+/// (<see cref="SpawnedMonitor.Go"/>).
 /// </summary>
 internal static class MonitorLauncher
 {
@@ -24,45 +24,34 @@ internal static class MonitorLauncher
     private static readonly Lazy<string?> Setsid = new(() =>
         new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists));
 
-    public static MonitorStartedRecord Start(ContainerPaths paths, MonitorInvocation invocation)
+    /// <param name="invocation">Its <see cref="MonitorInvocation.AttachFd"/> is passed now; the caller still owns (and closes) it.</param>
+    public static SpawnedMonitor Spawn(ContainerPaths paths, MonitorInvocation invocation)
     {
-        var (readyRead, readyWrite) = FileDescriptors.Pipe();
-        byte[] report;
+        int readyRead = -1, readyWrite = -1, goRead = -1, goWrite = -1, devNull = -1;
         try
         {
-            int stagePid;
-            var devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
-            try
-            {
-                // A new session: no terminal's hangup or job-control signals reach the monitor.
-                var fds = new Dictionary<int, int> { [0] = devNull, [1] = devNull, [2] = devNull, [3] = readyWrite };
-                if (invocation.AttachFd >= 0) fds[MonitorInvocation.AttachFdNumber] = invocation.AttachFd;
-                var argv = invocation.Arguments(paths.Directory);
-                stagePid = Setsid.Value is { } setsid
-                    ? ProcessSpawn.Spawn(setsid, [setsid, "--fork", argv[0], MonitorInvocation.MonitorOption, .. argv.Skip(1)], [], new SpawnOptions
-                    {
-                        FileDescriptors = fds,
-                        ResetSignals = true,
-                    })
-                    : ProcessSpawn.Spawn(invocation.MonitorPath, argv, [], new SpawnOptions
-                    {
-                        FileDescriptors = fds,
-                        ResetSignals = true,
-                        NewSession = true,
-                    });
-            }
-            finally
-            {
-                FileDescriptors.Close(devNull);
-                FileDescriptors.Close(readyWrite);
-            }
-            // The first stage (setsid, or ctmon's own) only starts the monitor and exits; reaping it here leaves no zombie behind.
-            var stage = ProcessWait.Wait(stagePid);
-            report = FileDescriptors.ReadToEnd(readyRead);
-            if (report.Length == 0 && stage.ShellCode != 0)
-            {
-                report = MonitorStartReport.Encode(new InvalidOperationException($"ctmon exited with status {stage.ShellCode}."));
-            }
+            (readyRead, readyWrite) = FileDescriptors.Pipe();
+            (goRead, goWrite) = FileDescriptors.Pipe();
+            devNull = FileDescriptors.Open("/dev/null", 2 /* O_RDWR */);
+            // A new session: no terminal's hangup or job-control signals reach the monitor.
+            var fds = new Dictionary<int, int> { [0] = devNull, [1] = devNull, [2] = devNull, [3] = readyWrite, [MonitorInvocation.GoFdNumber] = goRead };
+            if (invocation.AttachFd >= 0) fds[MonitorInvocation.AttachFdNumber] = invocation.AttachFd;
+            var argv = invocation.Arguments(paths.Directory);
+            var stagePid = Setsid.Value is { } setsid
+                ? ProcessSpawn.Spawn(setsid, [setsid, "--fork", argv[0], MonitorInvocation.MonitorOption, .. argv.Skip(1)], [], new SpawnOptions
+                {
+                    FileDescriptors = fds,
+                    ResetSignals = true,
+                })
+                : ProcessSpawn.Spawn(invocation.MonitorPath, argv, [], new SpawnOptions
+                {
+                    FileDescriptors = fds,
+                    ResetSignals = true,
+                    NewSession = true,
+                });
+            var spawned = new SpawnedMonitor(paths, stagePid, readyRead, goWrite);
+            readyRead = goWrite = -1;
+            return spawned;
         }
         catch (SystemCallException ex)
         {
@@ -70,13 +59,12 @@ internal static class MonitorLauncher
         }
         finally
         {
+            // Only the monitor keeps these: the engine sees end of file on the readiness pipe once the monitor is gone.
+            FileDescriptors.Close(devNull);
+            FileDescriptors.Close(readyWrite);
+            FileDescriptors.Close(goRead);
             FileDescriptors.Close(readyRead);
+            FileDescriptors.Close(goWrite);
         }
-        if (report.Length > 0)
-        {
-            throw MonitorStartReport.Decode(report, paths.Directory);
-        }
-        return ContainerStateJson.ReadFile(paths.StartedFile, ContainerStateJson.Default.MonitorStartedRecord)
-            ?? throw new ContainerToolsException(ErrorIds.ContainerStartFailed, "The container monitor ended without starting the container (no started.json).", paths.Directory);
     }
 }
