@@ -30,9 +30,15 @@ public sealed partial class ContainerStore
         {
             return StartAttached(container.Id, monitor);
         }
-        catch when (options.AutoRemove)
+        catch
         {
-            try { Remove(container.Id, force: true); } catch (Exception) { }
+            // A no-op if the start got as far as disposing it (or the go) itself.
+            monitor?.Dispose();
+            // docker run --rm: a container that could not start is not kept either.
+            if (options.AutoRemove)
+            {
+                try { Remove(container.Id, force: true); } catch (Exception) { }
+            }
             throw;
         }
     }

@@ -57,13 +57,11 @@ public sealed partial class ContainerStore
         }
     }
 
-    /// <param name="monitor">Spawned for this start already (<see cref="RunAttached"/>); null: spawned here. Owned by this call.</param>
+    /// <param name="monitor">Spawned for this start already (<see cref="RunAttached"/>, which disposes it if this throws); null: spawned here.</param>
     private (Container Container, ContainerAttachment? Attachment) StartRun(string idOrName, bool attach, StartingMonitor? monitor = null)
     {
-        ContainerHandle handle;
-        try { handle = Open(Resolve(idOrName).Id); }
-        catch { monitor?.Dispose(); throw; }
-        using var _ = handle;
+        var id = Resolve(idOrName).Id;
+        using var handle = Open(id);
         var container = handle.Container;
         if (ContainerTransitions.IsActive(container.Status))
         {
