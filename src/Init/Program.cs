@@ -6,8 +6,9 @@ using ContainerTools.OciRuntime.Spec;
 namespace ContainerTools.Init;
 
 /// <summary>
-/// ctinit BUNDLE [--exec] [--cgroup-join FILE]...: PID 1 of a new container, started by the launcher already inside the
-/// new mount, uts, ipc, network and pid namespaces. It sets the container up and execs its program (docs/container-start.md).
+/// ctinit BUNDLE [--exec] [--await-bundle] [--cgroup-join FILE]...: PID 1 of a new container, started by the launcher
+/// already inside the new mount, uts, ipc, network and pid namespaces (or, spawned early with --await-bundle, only the
+/// pid one: it enters the rest on the go). It sets the container up and execs its program (docs/container-start.md).
 /// With --exec it instead joins a running container (docs/exec.md) and execs the spec's process there.
 /// </summary>
 internal static class Program
@@ -41,8 +42,15 @@ internal static class Program
         // Until execve, nobody (least of all a process in the container) may open /proc/1/exe or ptrace us.
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket, awaitBundle) = ParseArguments(args);
-        // Spawned while the engine still writes the bundle (EarlyJoin): its word first, or end-of-file if it gave up.
+        // Spawned while the engine still writes the bundle (EarlyJoin, EarlyCreate): its word first, or end-of-file if it gave up.
         if (awaitBundle && !AwaitGate(InitProtocol.BundleWritten)) return;
+        if (awaitBundle && !exec)
+        {
+            // A new container's, born only in its pid namespace: this thread, the one that execs, enters the others now.
+            if (CreateGo.Read(InitProtocol.GateFd) is not { } go) return;
+            Namespaces.Enter(go.Joins, go.UnshareFlags);
+            cgroupJoinFiles.AddRange(go.CgroupJoinFiles);
+        }
         // With a user namespace, the stage before Main already joined the cgroups and set oom_score_adj as the host's root.
         var inUserNamespace = UserNamespaceOptions.Given(args);
         if (inUserNamespace) cgroupJoinFiles.Clear();
@@ -124,7 +132,7 @@ internal static class Program
 
     private static (string Bundle, List<string> CgroupJoinFiles, bool Exec, bool ConsoleSocket, bool AwaitBundle) ParseArguments(string[] args)
     {
-        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec [--await-bundle]] [--console-socket] [--cgroup-join FILE]...");
+        if (args.Length == 0) throw new InitFailure(InitFailure.EINVAL, "usage: ctinit BUNDLE [--exec] [--await-bundle] [--console-socket] [--cgroup-join FILE]...");
         var files = new List<string>();
         var exec = false;
         var consoleSocket = false;
@@ -134,7 +142,7 @@ internal static class Program
             if (args[i] == InitProtocol.CgroupJoinOption && i + 1 < args.Length) files.Add(args[++i]);
             else if (args[i] == InitProtocol.ExecOption) exec = true;
             else if (args[i] == InitProtocol.ConsoleSocketOption) consoleSocket = true;
-            else if (args[i] == InitProtocol.AwaitBundleOption && exec) awaitBundle = true;
+            else if (args[i] == InitProtocol.AwaitBundleOption) awaitBundle = true;
             else if (UserNamespaceOptions.IsStageOption(args[i]) && i + 1 < args.Length) i++;
             else throw new InitFailure(InitFailure.EINVAL, $"ctinit: unexpected argument '{args[i]}'");
         }

@@ -22,8 +22,14 @@ internal static class ContainerMonitor
 
     public static int Run(ContainerPaths paths, MonitorArguments arguments)
     {
-        if (!EngineGo.Wait()) return 0;
         var initPath = arguments.InitPath;
+        // First of all: ctinit's own start runs while the engine does its work and this monitor reads and prepares.
+        var early = EarlyStart.Spawn(paths, initPath);
+        if (!EngineGo.Wait())
+        {
+            early?.Dispose();
+            return 0;
+        }
         CgroupHandle? cgroupHandle = null;
         Cgroup? cgroup = null;
         MonitoredContainer? definition = null;
@@ -47,7 +53,7 @@ internal static class ContainerMonitor
             // Listening before the launch: whoever started the container can attach as soon as Start returns.
             attach = AttachServer.Listen(paths.Directory);
             if (arguments.AttachFd >= 0) attach.AddConnected(arguments.AttachFd);
-            pid = Launch(paths, initPath, cgroup, log, attach, definition, out pumps);
+            pid = Launch(paths, initPath, cgroup, log, attach, definition, early, out pumps);
             RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt });
         }
         catch (Exception ex)
@@ -55,6 +61,11 @@ internal static class ContainerMonitor
             attach?.Dispose();
             ReadyPipe.Fail(ex);
             return 1;
+        }
+        finally
+        {
+            // Unless the launch continued it: the early ctinit ends on its closed gate and is reaped.
+            early?.Dispose();
         }
         // For a systemd unit's PIDFile= (Export-ContainerSystemdUnit); written before the engine's Start returns.
         try { File.WriteAllText(paths.MonitorPidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
@@ -118,7 +129,7 @@ internal static class ContainerMonitor
             try
             {
                 startedAt = DateTimeOffset.UtcNow;
-                pid = Launch(paths, initPath, cgroup, log, attach, definition, out pumps);
+                pid = Launch(paths, initPath, cgroup, log, attach, definition, early: null, out pumps);
                 restarts++;
                 RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt, RestartCount = restarts });
                 prober?.RunStarted(pid, startedAt);
@@ -171,10 +182,11 @@ internal static class ContainerMonitor
         return status.ShellCode;
     }
 
-    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition, out NativeThread[] pumps) =>
+    private static int Launch(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, MonitoredContainer? definition,
+        EarlyStart? early, out NativeThread[] pumps) =>
         definition?.Tty == true
             ? StartOnTerminal(paths, initPath, cgroup, log, attach, definition.Interactive, out pumps)
-            : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, out pumps);
+            : StartOnPipes(paths, initPath, cgroup, log, attach, definition?.Interactive == true, definition?.Interactive == true ? null : early?.Take(), out pumps);
 
     /// <summary>started.json, then the "start" event: recorded here rather than by the engine so that "start" always precedes this run's "die".</summary>
     private static void RecordStart(ContainerPaths paths, ContainerEvents events, MonitoredContainer? definition, MonitorStartedRecord run)
@@ -256,7 +268,7 @@ internal static class ContainerMonitor
         }
     }
 
-    private static LaunchRequest Request(ContainerPaths paths, string? initPath, Cgroup? cgroup, int stdin, int stdout, int stderr) => new()
+    internal static LaunchRequest Request(ContainerPaths paths, string? initPath, Cgroup? cgroup, int stdin, int stdout, int stderr) => new()
     {
         BundlePath = paths.BundleDirectory,
         StdinFd = stdin,
@@ -269,33 +281,28 @@ internal static class ContainerMonitor
     /// <summary>
     /// stdout and stderr are logged as separate streams. stdin is /dev/null, or for an Interactive container (docker run
     /// -i) a pipe whose write end the attach server holds: attached clients write to it, and can close it.
+    /// <paramref name="early"/>: the ctinit spawned at the monitor's start and its pipes, continued if the spec fits.
     /// </summary>
-    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive, out NativeThread[] pumps)
+    private static int StartOnPipes(ContainerPaths paths, string? initPath, Cgroup? cgroup, ContainerLog log, AttachServer attach, bool interactive,
+        (EarlyCreate Init, ContainerPipes Pipes)? early, out NativeThread[] pumps)
     {
-        var (stdin, stdinWrite) = interactive ? FileDescriptors.Pipe() : (FileDescriptors.Open("/dev/null", 2 /* O_RDWR */), -1);
-        var (outRead, outWrite) = FileDescriptors.Pipe();
-        var (errRead, errWrite) = FileDescriptors.Pipe();
+        var pipes = early?.Pipes ?? ContainerPipes.Open(interactive);
         int pid;
         try
         {
-            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, stdin, outWrite, errWrite)).Pid;
+            pid = ContainerLauncher.Start(Request(paths, initPath, cgroup, pipes.Stdin, pipes.OutWrite, pipes.ErrWrite), early?.Init).Pid;
         }
         catch
         {
-            FileDescriptors.Close(outRead);
-            FileDescriptors.Close(errRead);
-            FileDescriptors.Close(stdinWrite);
+            pipes.CloseMonitorEnds();
             throw;
         }
         finally
         {
-            // Only the container holds the write ends now: end of file means it and its children are done with them.
-            FileDescriptors.Close(outWrite);
-            FileDescriptors.Close(errWrite);
-            FileDescriptors.Close(stdin);
+            pipes.CloseContainerEnds();
         }
-        attach.Serve(stdinWrite, terminal: false);
-        pumps = [log.Pump(outRead, "stdout", attach), log.Pump(errRead, "stderr", attach)];
+        attach.Serve(pipes.StdinWrite, terminal: false);
+        pumps = [log.Pump(pipes.OutRead, "stdout", attach), log.Pump(pipes.ErrRead, "stderr", attach)];
         return pid;
     }
 

@@ -15,7 +15,7 @@ public static class ContainerLauncher
     /// Returns once the container's program has been exec'd (or throws ContainerStartFailed with ctinit's reason).
     /// The caller reaps the returned pid.
     /// </summary>
-    public static LaunchedContainer Start(LaunchRequest request, EarlyJoin? early = null)
+    public static LaunchedContainer Start(LaunchRequest request, EarlyInit? early = null)
     {
         using var created = Create(request, early);
         return created.Start();
@@ -24,9 +24,10 @@ public static class ContainerLauncher
     /// <summary>
     /// Sets the container up to just before execve (see <see cref="CreatedContainer"/>), or throws ContainerStartFailed
     /// with ctinit's reason (ctinit is then reaped). <paramref name="early"/>: a ctinit already spawned for this request
-    /// (<see cref="SpawnEarlyJoin"/>), continued if it fits the spec's namespaces, else ended; the caller still disposes it.
+    /// (<see cref="SpawnEarlyJoin"/>, <see cref="SpawnEarlyCreate"/>), continued if it fits the request and the spec's
+    /// namespaces, else ended; the caller still disposes it.
     /// </summary>
-    public static CreatedContainer Create(LaunchRequest request, EarlyJoin? early = null)
+    public static CreatedContainer Create(LaunchRequest request, EarlyInit? early = null)
     {
         var bundlePath = Path.GetFullPath(request.BundlePath);
         var spec = request.Spec ?? BundleReader.ReadWithoutSeccompRules(bundlePath); // ctinit loads the filter, not the launcher
@@ -37,14 +38,15 @@ public static class ContainerLauncher
         int pid, reportRead, gateWrite, console, userSync = -1;
         if (early is not null && early.Fits(request, plan, bundlePath, initPath))
         {
-            (pid, reportRead, gateWrite, console) = early.Continue();
+            (pid, reportRead, gateWrite, console) = early.Continue(request, plan);
         }
         else
         {
-            early?.Dispose();
             IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null),
                 .. UserNamespaceStage.Arguments(plan, spec)];
             (pid, reportRead, gateWrite, console, userSync) = Spawn(plan, initPath, argv, request, bundlePath, withUserSync: plan.User is not null);
+            // After the spawn: the early ctinit may still be starting, and its end (and reaping) overlaps this one's start.
+            early?.Dispose();
         }
         if (userSync >= 0) pid = CompleteUserNamespace(userSync, pid, spec, reportRead, gateWrite, console);
 
@@ -91,6 +93,22 @@ public static class ContainerLauncher
             InitProtocol.AwaitBundleOption];
         var (pid, reportRead, gateWrite, console, _) = Spawn(new NamespacePlan(0, joins), initPath, argv, request, bundlePath, withUserSync: false);
         return new EarlyJoin(pid, reportRead, gateWrite, console, request, joins, bundlePath, initPath);
+    }
+
+    /// <summary>
+    /// Spawns a new container's ctinit (<see cref="EarlyCreate"/>) before its bundle, root mount and cgroup exist: in a
+    /// new pid namespace only, with <paramref name="request"/>'s stdio and terminal, waiting on its gate. Its runtime starts
+    /// while the caller makes the rest; <see cref="Create"/> continues it with the spec's namespaces and the request's cgroups.
+    /// </summary>
+    public static EarlyCreate SpawnEarlyCreate(LaunchRequest request)
+    {
+        var bundlePath = Path.GetFullPath(request.BundlePath);
+        var initPath = HelperBinary.Init.Locate(request.InitPath);
+        IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, [], exec: false, request.Terminal is not null),
+            InitProtocol.AwaitBundleOption];
+        var newPid = new NamespacePlan(Namespaces.CloneFlag(NamespaceKind.Pid), []);
+        var (pid, reportRead, gateWrite, console, _) = Spawn(newPid, initPath, argv, request, bundlePath, withUserSync: false);
+        return new EarlyCreate(pid, reportRead, gateWrite, console, request, bundlePath, initPath);
     }
 
     private static (int Pid, int ReportRead, int GateWrite, int Console, int UserSync) Spawn(
@@ -223,15 +241,7 @@ public static class ContainerLauncher
         try
         {
             foreach (var kind in plan.Affected) originals.Add((kind, Namespaces.OpenOwn(kind)));
-            // setns into a mount namespace is refused while the thread shares its fs_struct (cwd, root) with others.
-            Namespaces.Unshare(Namespaces.CloneFs);
-            foreach (var (kind, path) in plan.Joins)
-            {
-                var fd = FileDescriptors.Open(path, FileDescriptors.ReadOnly);
-                try { Namespaces.Join(fd, kind); }
-                finally { FileDescriptors.Close(fd); }
-            }
-            if (plan.UnshareFlags != 0) Namespaces.Unshare(plan.UnshareFlags);
+            Namespaces.Enter(plan.Joins, plan.UnshareFlags);
             return ProcessSpawn.Spawn(initPath, argv, [], options);
         }
         finally

@@ -14,8 +14,10 @@ namespace ContainerTools.OciRuntime.Launch;
 /// execve; end-of-file on the gate (the launcher gave up) makes it exit. ctinit marks every fd above 2 close-on-exec,
 /// so a successful execve shows the launcher end-of-file on the report pipe; a failure at any point writes
 /// <see cref="Failed"/>, errno (int32 LE) and a UTF-8 message, then ctinit exits with <see cref="SetupFailedExitCode"/>.
-/// With <see cref="AwaitBundleOption"/> (a joining ctinit spawned before its bundle was written: EarlyJoin) ctinit first
-/// waits on the gate for <see cref="BundleWritten"/> and reads nothing before it; end-of-file there makes it exit 0.
+/// With <see cref="AwaitBundleOption"/> (a ctinit spawned before its bundle was written: EarlyJoin, EarlyCreate) ctinit
+/// first waits on the gate for <see cref="BundleWritten"/> and reads nothing before it; end-of-file there makes it exit 0.
+/// Without <see cref="ExecOption"/> (EarlyCreate: born in its new pid namespace only) <see cref="CreateGo"/> follows the
+/// byte: the namespaces to enter and the cgroup files to join, which are then not arguments.
 /// </summary>
 public static class InitProtocol
 {

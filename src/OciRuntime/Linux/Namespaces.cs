@@ -65,6 +65,23 @@ public static class Namespaces
     public static void Join(int namespaceFd, NamespaceKind kind) =>
         SystemCallException.Check(LibC.setns(namespaceFd, CloneFlag(kind)), "setns", ProcName(kind));
 
+    /// <summary>
+    /// Moves the calling thread into a container's namespaces: an fs_struct of its own first (setns into a mount
+    /// namespace is refused while the thread shares its cwd and root with others), then each namespace given by path,
+    /// then the new ones (CLONE_NEWPID changes only the namespace of the thread's future children).
+    /// </summary>
+    public static void Enter(IEnumerable<(NamespaceKind Kind, string Path)> joins, int unshareFlags)
+    {
+        Unshare(CloneFs);
+        foreach (var (kind, path) in joins)
+        {
+            var fd = FileDescriptors.Open(path, FileDescriptors.ReadOnly);
+            try { Join(fd, kind); }
+            finally { FileDescriptors.Close(fd); }
+        }
+        if (unshareFlags != 0) Unshare(unshareFlags);
+    }
+
     /// <summary>Whether the namespace file at <paramref name="path"/> is the calling thread's own namespace of that kind.</summary>
     public static bool IsOwn(NamespaceKind kind, string path)
     {
