@@ -6,7 +6,7 @@ namespace ContainerTools.OciRuntime.Launch;
 /// A ctinit spawned for a process joining a running container before the caller has written its bundle
 /// (<see cref="ContainerLauncher.SpawnEarlyJoin"/>, ctinit --await-bundle): the NativeAOT runtime's own start, most of
 /// ctinit's time, overlaps the caller's work. It sits in the container's uts, ipc, net and pid namespaces (ctinit must be
-/// born in the pid one) and nowhere else: not in its cgroups, so a pause cannot freeze it, and it reads nothing until
+/// born in the pid one) and nowhere else: not in its cgroups, so a pause cannot freeze it, and it reads nothing of the spec until
 /// <see cref="InitProtocol.BundleWritten"/>. <see cref="ContainerLauncher.Create"/> continues it; disposing one that was
 /// not continued closes its gate, and ctinit, on end-of-file, exits 0 and is reaped.
 /// </summary>
@@ -46,12 +46,15 @@ public sealed class EarlyJoin : IDisposable
         && request.CgroupJoinFiles.SequenceEqual(_request.CgroupJoinFiles)
         && plan.Joins.Count == _joins.Count && plan.Joins.All(_joins.Contains);
 
-    /// <summary>Tells ctinit its bundle is written and hands its fds over (pid, report, gate, console) to the launcher.</summary>
-    internal (int Pid, int ReportFd, int GateFd, int Console) Continue()
+    /// <summary>
+    /// Tells ctinit its bundle is written (or sends <paramref name="message"/>: the spec itself, perhaps the go after it)
+    /// and hands its fds over (pid, report, gate, console) to the launcher.
+    /// </summary>
+    internal (int Pid, int ReportFd, int GateFd, int Console) Continue(byte[]? message = null)
     {
         _finished = true;
         // ctinit gone (EPIPE): its report, read next, says why.
-        try { FileDescriptors.WriteAll(_gateFd, [InitProtocol.BundleWritten]); }
+        try { FileDescriptors.WriteAll(_gateFd, message ?? [InitProtocol.BundleWritten]); }
         catch (SystemCallException) { }
         return (Pid, _reportFd, _gateFd, _console);
     }

@@ -128,8 +128,8 @@ public sealed class ContainerExecTests : IDisposable
             User = "nobody", WorkingDirectory = "/etc", Environment = ["SHARED=exec", "EXTRA=x"],
         });
         Assert.Equal((0, "65534\n65534\n/etc\n1 exec x\n", ""), overridden);
-        // The container's exec bundle is used again by the next exec: it keeps no command line or environment meanwhile.
-        Assert.False(File.Exists(Path.Combine(container.Paths.ExecBundleDirectory, "config.json")));
+        // The spec went to ctinit over its gate: no exec bundle, no command line or environment on disk.
+        Assert.False(Directory.Exists(container.Paths.ExecBundleDirectory));
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class ContainerExecTests : IDisposable
         var badUser = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(container.Id, new ExecOptions { Command = ["true"], User = "no-such-user" }));
         Assert.Equal("UserNotFound", badUser.ErrorId);
         var children = Directory.GetDirectories("/proc/self/task").SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.DoesNotContain(children, child => File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").Contains(container.Paths.ExecBundleDirectory));
+        Assert.DoesNotContain(children, child => File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").Contains(container.Paths.BundleDirectory));
         Assert.Equal(0, Run(container.Id, "true").Code);
     }
 
