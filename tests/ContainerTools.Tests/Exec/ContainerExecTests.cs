@@ -160,6 +160,20 @@ public sealed class ContainerExecTests : IDisposable
     }
 
     [Fact]
+    public void AProgramTheKernelRefusesAfterCtinitIsReadyIsReportedAsNotRunnable()
+    {
+        var container = Sleeper();
+        Assert.Equal(0, Run(container.Id, "sh", "-c", "echo garbage > /tmp/not-a-program; chmod +x /tmp/not-a-program").Code);
+
+        // Found and executable: ctinit reports ready, finds its go already on the gate, and only execve refuses it.
+        var refused = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(container.Id, new ExecOptions { Command = ["/tmp/not-a-program"] }));
+        Assert.Equal("ContainerExecFailed", refused.ErrorId);
+        Assert.Equal(126, refused.ExitCode);
+        Assert.Contains("Exec format error", refused.Message);
+        Assert.Equal(0, Run(container.Id, "true").Code);
+    }
+
+    [Fact]
     public void AnInitSpawnedBeforeItsBundleThatIsNeverContinuedExitsAndIsReaped()
     {
         var container = _host.Store.Resolve(Sleeper().Id);
