@@ -25,10 +25,13 @@ internal sealed class ContainerSeccomp
     /// Null when the spec has no filter. <paramref name="spec"/> may come without the section's rules
     /// (RuntimeSpecReader.ReadWithoutSeccompRules): they are read from its text only when there is no matching program.
     /// </summary>
-    public static ContainerSeccomp? Prepare(RuntimeSpec spec, string bundle)
+    /// <param name="programFile">BUNDLE/seccomp.bpf as already read (<see cref="ReadProgramFile"/>), else null: read here.</param>
+    public static ContainerSeccomp? Prepare(RuntimeSpec spec, string bundle, byte[]? programFile = null)
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
-        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source ? ReadCompiled(Path.Combine(bundle, CompiledSeccomp.FileName), source) : null;
+        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source
+            ? Matching(programFile ?? ReadProgramFile(bundle), source)
+            : null;
         if (compiled is null)
         {
             SeccompFilter.LoadLibrary();
@@ -38,12 +41,17 @@ internal sealed class ContainerSeccomp
         return new ContainerSeccomp(seccomp, compiled);
     }
 
-    private static byte[]? ReadCompiled(string path, byte[] source)
+    /// <summary>The engine's precompiled filter file in <paramref name="bundle"/>, null when there is none (or it may not be read).</summary>
+    public static byte[]? ReadProgramFile(string bundle)
     {
-        byte[] file;
-        try { file = File.ReadAllBytes(path); }
+        try { return File.ReadAllBytes(Path.Combine(bundle, CompiledSeccomp.FileName)); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; } // a bundle the user namespace's root may not read
+    }
+
+    private static byte[]? Matching(byte[]? file, byte[] source)
+    {
+        if (file is null) return null;
         var program = CompiledSeccomp.Match(file, source);
         return program.IsEmpty ? null : program.ToArray();
     }

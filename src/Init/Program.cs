@@ -43,7 +43,11 @@ internal static class Program
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket, awaitBundle) = ParseArguments(args);
         // Spawned while the engine still writes the bundle (EarlyJoin, EarlyCreate): its word first, or end-of-file if it gave up.
-        if (awaitBundle && !AwaitGate(InitProtocol.BundleWritten)) return;
+        byte[]? specFromGate = null;
+        // An exec names the container's own bundle, complete long before: its precompiled filter is read while the
+        // engine still builds the spec, and used only if the spec comes over the gate (else the bundle was just written).
+        var programFile = awaitBundle && exec ? ContainerSeccomp.ReadProgramFile(bundle) : null;
+        if (awaitBundle && !AwaitBundle(out specFromGate)) return;
         if (awaitBundle && !exec)
         {
             // A new container's, born only in its pid namespace: this thread, the one that execs, enters the others now.
@@ -54,9 +58,9 @@ internal static class Program
         // With a user namespace, the stage before Main already joined the cgroups and set oom_score_adj as the host's root.
         var inUserNamespace = UserNamespaceOptions.Given(args);
         if (inUserNamespace) cgroupJoinFiles.Clear();
-        var spec = ReadSpec(bundle, inUserNamespace);
+        var spec = ReadSpec(bundle, inUserNamespace, specFromGate);
         // The filter's program (or libseccomp to compile it) is on the host: prepared while the host's root is ours to see.
-        var seccomp = ContainerSeccomp.Prepare(spec, bundle);
+        var seccomp = ContainerSeccomp.Prepare(spec, bundle, specFromGate is null ? null : programFile);
 
         ContainerCgroup.Enter(spec, cgroupJoinFiles);
         ContainerTime.Enter(spec);
@@ -121,6 +125,36 @@ internal static class Program
         return AwaitGate(InitProtocol.Go);
     }
 
+    /// <summary>
+    /// The launcher's word that the bundle is ready: <see cref="InitProtocol.BundleWritten"/>, or the spec itself after
+    /// <see cref="InitProtocol.SpecFollows"/> (<paramref name="spec"/>); false on end-of-file (it gave up on this ctinit).
+    /// </summary>
+    private static bool AwaitBundle(out byte[]? spec)
+    {
+        spec = null;
+        Span<byte> word = stackalloc byte[1];
+        if (FileDescriptors.Read(InitProtocol.GateFd, word) != 1) return false;
+        if (word[0] == InitProtocol.BundleWritten) return true;
+        if (word[0] != InitProtocol.SpecFollows) return false;
+        Span<byte> header = stackalloc byte[4];
+        ReadGateExactly(header);
+        var length = InitProtocol.DecodeSpecLength(header);
+        if (length < 0) throw new InitFailure(InitFailure.EINVAL, "the launcher sent a spec of an invalid length");
+        spec = new byte[length];
+        ReadGateExactly(spec);
+        return true;
+    }
+
+    private static void ReadGateExactly(Span<byte> buffer)
+    {
+        for (var done = 0; done < buffer.Length;)
+        {
+            var read = FileDescriptors.Read(InitProtocol.GateFd, buffer[done..]);
+            if (read == 0) throw new InitFailure(InitFailure.EINVAL, "the launcher's spec ended early");
+            done += read;
+        }
+    }
+
     private static bool AwaitGate(byte expected)
     {
         Span<byte> word = stackalloc byte[1];
@@ -150,13 +184,13 @@ internal static class Program
         return (args[0], files, exec, consoleSocket, awaitBundle);
     }
 
-    private static RuntimeSpec ReadSpec(string bundle, bool openedByStage)
+    private static RuntimeSpec ReadSpec(string bundle, bool openedByStage, byte[]? fromGate)
     {
-        var path = Path.Combine(bundle, "config.json");
+        var path = fromGate is null ? Path.Combine(bundle, "config.json") : "the spec on the gate";
         try
         {
             // The seccomp rules only when there is no precompiled program for them (ContainerSeccomp.Prepare).
-            var spec = RuntimeSpecReader.ReadWithoutSeccompRules(openedByStage ? UserNamespaceOptions.ReadSpec() : File.ReadAllBytes(path));
+            var spec = RuntimeSpecReader.ReadWithoutSeccompRules(openedByStage ? UserNamespaceOptions.ReadSpec() : fromGate ?? File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
             return spec;
         }

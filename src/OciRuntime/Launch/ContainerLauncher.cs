@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.OciRuntime.Linux;
@@ -17,7 +18,7 @@ public static class ContainerLauncher
     /// </summary>
     public static LaunchedContainer Start(LaunchRequest request, EarlyInit? early = null)
     {
-        using var created = Create(request, early);
+        using var created = Create(request, early, goAtOnce: true);
         return created.Start();
     }
 
@@ -27,7 +28,15 @@ public static class ContainerLauncher
     /// (<see cref="SpawnEarlyJoin"/>, <see cref="SpawnEarlyCreate"/>), continued if it fits the request and the spec's
     /// namespaces, else ended; the caller still disposes it.
     /// </summary>
-    public static CreatedContainer Create(LaunchRequest request, EarlyInit? early = null)
+    public static CreatedContainer Create(LaunchRequest request, EarlyInit? early = null) => Create(request, early, goAtOnce: false);
+
+    /// <param name="goAtOnce">
+    /// For a process joining a running container, whose caller does nothing between ready and go (<see cref="Start"/>):
+    /// the go is written right behind the bundle, so ctinit execs as soon as it is set up, without waiting for the
+    /// launcher to read its ready and answer (a round trip between two processes). Not with a terminal, whose master
+    /// and window size the launcher handles in between, nor with a user namespace stage.
+    /// </param>
+    private static CreatedContainer Create(LaunchRequest request, EarlyInit? early, bool goAtOnce)
     {
         var bundlePath = Path.GetFullPath(request.BundlePath);
         var spec = request.Spec ?? BundleReader.ReadWithoutSeccompRules(bundlePath); // ctinit loads the filter, not the launcher
@@ -35,16 +44,27 @@ public static class ContainerLauncher
             throw new ContainerToolsException(ErrorIds.NoCommand, "The bundle's process has no args: there is nothing to run.", bundlePath);
         var plan = NamespacePlan.From(spec, bundlePath, request.JoinExisting);
         var initPath = HelperBinary.Init.Locate(request.InitPath);
+        if (request.SpecOnGate && (request.Spec is null || !request.JoinExisting || plan.User is not null))
+            throw new InvalidOperationException("LaunchRequest.SpecOnGate needs Spec and JoinExisting, and no user namespace.");
+        goAtOnce = goAtOnce && request.JoinExisting && request.Terminal is null && plan.User is null && request.StartGateFd < 0;
+        // What goes on the gate behind the spawn: the spec (or the early ctinit's bundle word), then the go.
+        byte[] bundleWord = request.SpecOnGate
+            ? InitProtocol.EncodeSpec(JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec))
+            : [];
+        byte[] go = goAtOnce ? [InitProtocol.Go] : [];
         int pid, reportRead, gateWrite, console, userSync = -1;
         if (early is not null && early.Fits(request, plan, bundlePath, initPath))
         {
-            (pid, reportRead, gateWrite, console) = early.Continue(request, plan);
+            (pid, reportRead, gateWrite, console) = early.Continue(request, plan, bundleWord.Length > 0 ? bundleWord : null, go);
         }
         else
         {
             IReadOnlyList<string> argv = [.. InitProtocol.Arguments(initPath, bundlePath, request.CgroupJoinFiles, request.JoinExisting, request.Terminal is not null),
-                .. UserNamespaceStage.Arguments(plan, spec)];
+                .. UserNamespaceStage.Arguments(plan, spec), .. request.SpecOnGate ? [InitProtocol.AwaitBundleOption] : Array.Empty<string>()];
             (pid, reportRead, gateWrite, console, userSync) = Spawn(plan, initPath, argv, request, bundlePath, withUserSync: plan.User is not null);
+            // ctinit gone (EPIPE): its report, read next, says why.
+            try { if (bundleWord.Length + go.Length > 0) FileDescriptors.WriteAll(gateWrite, [.. bundleWord, .. go]); }
+            catch (SystemCallException) { }
             // After the spawn: the early ctinit may still be starting, and its end (and reaping) overlaps this one's start.
             early?.Dispose();
         }
@@ -66,7 +86,7 @@ public static class ContainerLauncher
         }
         if (read == 1 && tag[0] == InitProtocol.Ready)
         {
-            var created = new CreatedContainer(pid, reportRead, gateWrite, bundlePath);
+            var created = new CreatedContainer(pid, reportRead, gateWrite, bundlePath, goSent: goAtOnce);
             if (request.Terminal is { } size) created.TakeTerminal(ReceiveTerminal(console, size, created, bundlePath));
             return created;
         }

@@ -14,13 +14,16 @@ public sealed class CreatedContainer : IDisposable
     private int _gateFd;
     private int _terminalMaster = -1;
     private bool _finished;
+    private readonly bool _goSent;
 
-    internal CreatedContainer(int pid, int reportFd, int gateFd, string bundlePath)
+    /// <param name="goSent">The launcher already wrote the go after the bundle (ContainerLauncher.Start): ctinit execs as soon as it is ready.</param>
+    internal CreatedContainer(int pid, int reportFd, int gateFd, string bundlePath, bool goSent = false)
     {
         Pid = pid;
         _reportFd = reportFd;
         _gateFd = gateFd;
         _bundlePath = bundlePath;
+        _goSent = goSent;
     }
 
     public int Pid { get; }
@@ -37,7 +40,7 @@ public sealed class CreatedContainer : IDisposable
         _finished = true;
         try
         {
-            FileDescriptors.WriteAll(_gateFd, [InitProtocol.Go]);
+            if (!_goSent) FileDescriptors.WriteAll(_gateFd, [InitProtocol.Go]);
         }
         catch (SystemCallException)
         {

@@ -42,12 +42,15 @@ public abstract class EarlyInit : IDisposable
         && request.StdinFd == _request.StdinFd && request.StdoutFd == _request.StdoutFd && request.StderrFd == _request.StderrFd
         && request.Terminal.HasValue == _request.Terminal.HasValue;
 
-    /// <summary>Tells ctinit its bundle is written and hands its fds over (pid, report, gate, console) to the launcher.</summary>
-    internal (int Pid, int ReportFd, int GateFd, int Console) Continue(LaunchRequest request, NamespacePlan plan)
+    /// <summary>
+    /// Tells ctinit its bundle is written (or sends <paramref name="spec"/>, the spec itself, instead), then
+    /// <paramref name="go"/> if the launcher lets it exec at once, and hands its fds over (pid, report, gate, console).
+    /// </summary>
+    internal (int Pid, int ReportFd, int GateFd, int Console) Continue(LaunchRequest request, NamespacePlan plan, byte[]? spec, byte[] go)
     {
         _finished = true;
         // ctinit gone (EPIPE): its report, read next, says why.
-        try { FileDescriptors.WriteAll(_gateFd, Go(request, plan)); }
+        try { FileDescriptors.WriteAll(_gateFd, [.. spec ?? Go(request, plan), .. go]); }
         catch (SystemCallException) { }
         return (Pid, _reportFd, _gateFd, _console);
     }

@@ -6,7 +6,8 @@ namespace ContainerTools.OciRuntime.Launch;
 /// A ctinit spawned for a process joining a running container before the caller has written its bundle
 /// (<see cref="ContainerLauncher.SpawnEarlyJoin"/>, ctinit --exec --await-bundle): it sits in the container's uts, ipc,
 /// net and pid namespaces (ctinit must be born in the pid one) and nowhere else: not in its cgroups, so a pause cannot
-/// freeze it. See <see cref="EarlyInit"/>.
+/// freeze it. Its go is <see cref="InitProtocol.BundleWritten"/>, or the spec itself (<see cref="InitProtocol.SpecFollows"/>).
+/// See <see cref="EarlyInit"/>.
 /// </summary>
 public sealed class EarlyJoin : EarlyInit
 {

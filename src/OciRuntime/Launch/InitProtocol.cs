@@ -18,6 +18,9 @@ namespace ContainerTools.OciRuntime.Launch;
 /// first waits on the gate for <see cref="BundleWritten"/> and reads nothing before it; end-of-file there makes it exit 0.
 /// Without <see cref="ExecOption"/> (EarlyCreate: born in its new pid namespace only) <see cref="CreateGo"/> follows the
 /// byte: the namespaces to enter and the cgroup files to join, which are then not arguments.
+/// Instead of <see cref="BundleWritten"/> a joining ctinit's launcher may send <see cref="SpecFollows"/> and the spec
+/// itself on the gate (<see cref="EncodeSpec"/>): ctinit then reads config.json from there, and the bundle directory
+/// only for what else it holds (seccomp.bpf). An exec's spec travels this way: nothing is written to disk for it.
 /// </summary>
 public static class InitProtocol
 {
@@ -35,6 +38,9 @@ public static class InitProtocol
     public const byte Failed = (byte)'E';
     public const byte Go = (byte)'G';
     public const byte BundleWritten = (byte)'B';
+    public const byte SpecFollows = (byte)'S';
+    /// <summary>The largest spec <see cref="SpecFollows"/> may carry; a config.json is tens of kilobytes.</summary>
+    public const int MaxSpecBytes = 16 * 1024 * 1024;
     /// <summary>ctinit's exit code when it failed before execve.</summary>
     public const int SetupFailedExitCode = 127;
 
@@ -50,6 +56,20 @@ public static class InitProtocol
         }
         return argv;
     }
+
+    /// <summary><see cref="SpecFollows"/>, the spec's length (int32 LE) and its UTF-8 JSON: one write on the gate.</summary>
+    public static byte[] EncodeSpec(ReadOnlySpan<byte> json)
+    {
+        var message = new byte[5 + json.Length];
+        message[0] = SpecFollows;
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), json.Length);
+        json.CopyTo(message.AsSpan(5));
+        return message;
+    }
+
+    /// <summary>The length that followed <see cref="SpecFollows"/>, or -1 when it is out of range.</summary>
+    public static int DecodeSpecLength(ReadOnlySpan<byte> header) =>
+        BinaryPrimitives.ReadInt32LittleEndian(header) is var length and >= 0 and <= MaxSpecBytes ? length : -1;
 
     public static byte[] EncodeFailure(int errno, string message)
     {

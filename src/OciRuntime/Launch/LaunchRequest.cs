@@ -9,6 +9,14 @@ public sealed record LaunchRequest
     /// <summary>The bundle's config.json as the caller has already read it (ctrun); null: the launcher reads it.</summary>
     public Spec.RuntimeSpec? Spec { get; init; }
 
+    /// <summary>
+    /// Hand ctinit <see cref="Spec"/> over its gate (<see cref="InitProtocol.SpecFollows"/>) instead of letting it read
+    /// BundlePath/config.json, so that nothing is written for it (an exec's spec; BundlePath then only has to hold the
+    /// container's seccomp.bpf). Needs <see cref="Spec"/> and <see cref="JoinExisting"/>, and no user namespace stage,
+    /// which opens config.json before ctinit's Main.
+    /// </summary>
+    public bool SpecOnGate { get; init; }
+
     /// <summary>The container process's stdio. The launcher dups them; the caller keeps and closes its own fds.</summary>
     public required int StdinFd { get; init; }
     public required int StdoutFd { get; init; }

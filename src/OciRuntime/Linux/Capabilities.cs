@@ -49,12 +49,15 @@ public static unsafe class Capabilities
     public static IReadOnlyList<string> Unknown(params IEnumerable<string>?[] sets) =>
         sets.SelectMany(set => set ?? []).Where(name => Number(name) is null).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap).</summary>
+    /// <summary>The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap); read once: a kernel's never changes.</summary>
     public static int LastSupported()
     {
-        try { return int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim()); }
+        if (cachedLastSupported >= 0) return cachedLastSupported;
+        try { return cachedLastSupported = int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim()); }
         catch (IOException) { return Names.Length - 1; }
     }
+
+    private static int cachedLastSupported = -1;
 
     /// <summary>The calling process's bounding set (CapBnd of /proc/self/status): what any process it starts can have at most.</summary>
     public static ulong OwnBoundingSet()

@@ -128,8 +128,8 @@ public sealed class ContainerExecTests : IDisposable
             User = "nobody", WorkingDirectory = "/etc", Environment = ["SHARED=exec", "EXTRA=x"],
         });
         Assert.Equal((0, "65534\n65534\n/etc\n1 exec x\n", ""), overridden);
-        // The container's exec bundle is used again by the next exec: it keeps no command line or environment meanwhile.
-        Assert.False(File.Exists(Path.Combine(container.Paths.ExecBundleDirectory, "config.json")));
+        // The spec went to ctinit over its gate: no exec bundle, no command line or environment on disk.
+        Assert.False(Directory.Exists(container.Paths.ExecBundleDirectory));
     }
 
     [Fact]
@@ -160,6 +160,20 @@ public sealed class ContainerExecTests : IDisposable
     }
 
     [Fact]
+    public void AProgramTheKernelRefusesAfterCtinitIsReadyIsReportedAsNotRunnable()
+    {
+        var container = Sleeper();
+        Assert.Equal(0, Run(container.Id, "sh", "-c", "echo garbage > /tmp/not-a-program; chmod +x /tmp/not-a-program").Code);
+
+        // Found and executable: ctinit reports ready, finds its go already on the gate, and only execve refuses it.
+        var refused = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(container.Id, new ExecOptions { Command = ["/tmp/not-a-program"] }));
+        Assert.Equal("ContainerExecFailed", refused.ErrorId);
+        Assert.Equal(126, refused.ExitCode);
+        Assert.Contains("Exec format error", refused.Message);
+        Assert.Equal(0, Run(container.Id, "true").Code);
+    }
+
+    [Fact]
     public void AnInitSpawnedBeforeItsBundleThatIsNeverContinuedExitsAndIsReaped()
     {
         var container = _host.Store.Resolve(Sleeper().Id);
@@ -186,7 +200,7 @@ public sealed class ContainerExecTests : IDisposable
         var badUser = Assert.Throws<ContainerToolsException>(() => _host.Store.Exec(container.Id, new ExecOptions { Command = ["true"], User = "no-such-user" }));
         Assert.Equal("UserNotFound", badUser.ErrorId);
         var children = Directory.GetDirectories("/proc/self/task").SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.DoesNotContain(children, child => File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").Contains(container.Paths.ExecBundleDirectory));
+        Assert.DoesNotContain(children, child => File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").Contains(container.Paths.BundleDirectory));
         Assert.Equal(0, Run(container.Id, "true").Code);
     }
 

@@ -96,16 +96,22 @@ public sealed partial class ContainerStore
             throw new ContainerToolsException(ErrorIds.ContainerNotRunning, $"The container '{container.Name}' is not running.", container.Name);
 
         var spec = ExecSpec.Build(container, options);
-        var bundle = container.Paths.ExecBundleDirectory;
+        // The spec goes to ctinit over its gate: nothing of the exec is written to disk. Only a container in a user
+        // namespace needs a file, which ctinit's user namespace stage opens before its Main.
+        var specOnGate = !spec.Linux.Namespaces.Any(ns => ns.Type == "user");
+        var bundle = specOnGate ? container.Paths.BundleDirectory : container.Paths.ExecBundleDirectory;
         var config = Path.Combine(bundle, BundleWriter.ConfigFileName);
         try
         {
-            Directory.CreateDirectory(bundle);
-            // Read once by ctinit before it reports ready, and only by this call (the lock): neither an fsync nor
-            // BundleWriter's atomic replace is worth its cost here.
-            File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
-            ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
-            var launched = ContainerLauncher.Start(ExecLaunchRequest(bundle, stdin, stdout, stderr, terminal, container.State.Cgroup) with { Spec = spec }, early);
+            if (!specOnGate)
+            {
+                Directory.CreateDirectory(bundle);
+                // Read once by ctinit before it reports ready, and only by this call (the lock): neither an fsync nor
+                // BundleWriter's atomic replace is worth its cost here.
+                File.WriteAllBytes(config, JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+                ContainerTools.OciRuntime.Seccomp.CompiledSeccomp.ShareInto(container.Paths.BundleDirectory, bundle);
+            }
+            var launched = ContainerLauncher.Start(ExecLaunchRequest(bundle, stdin, stdout, stderr, terminal, container.State.Cgroup) with { Spec = spec, SpecOnGate = specOnGate }, early);
             Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Exec,
                 new Dictionary<string, string> { ["execCommand"] = string.Join(' ', options.Command), ["execPid"] = launched.Pid.ToString() }));
             return (container.Id, launched.Pid, launched.TerminalMaster);
@@ -122,7 +128,7 @@ public sealed partial class ContainerStore
             // Only config.json goes (no command line or environment stays on disk): the directory and its seccomp
             // link serve the next exec. Deleted, not truncated: ext4 starts writing back a file rewritten after a
             // truncate when it is closed, and a truncate then waits for that write (milliseconds on a busy disk).
-            try { File.Delete(config); } catch (IOException) { }
+            if (!specOnGate) try { File.Delete(config); } catch (IOException) { }
         }
     }
 
@@ -148,7 +154,9 @@ public sealed partial class ContainerStore
     {
         var container = TryGet(id);
         if (container is not { Status: ContainerStatus.Running } || container.State.Pid <= 0 || container.State.Cgroup is not { } cgroup) return null;
-        try { return ContainerLauncher.SpawnEarlyJoin(ExecLaunchRequest(container.Paths.ExecBundleDirectory, stdin, stdout, stderr, terminal, cgroup), container.State.Pid); }
+        // The container's own bundle, for its seccomp.bpf: the spec itself comes over the gate (a container in a user
+        // namespace, whose spec is a file in the exec bundle, does not get this ctinit: its stage must come first).
+        try { return ContainerLauncher.SpawnEarlyJoin(ExecLaunchRequest(container.Paths.BundleDirectory, stdin, stdout, stderr, terminal, cgroup), container.State.Pid); }
         // The container may have ended since the read (its namespaces gone): the launch under the lock says what is wrong.
         catch (Exception ex) when (ex is ContainerToolsException or SystemCallException) { return null; }
     }
