@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Confinement as a user meets it (issue 12): Docker's seccomp filter, capabilities, security options, ulimits,
 # sysctls, OOM score, /dev/shm size and extra groups. For pwsh 7 with Pester 5. Build first (./build.sh), then, as root:

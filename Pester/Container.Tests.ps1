@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # The container cmdlets' user stories, for pwsh 7 with Pester 5. Build first (./build.sh), then, as root (containers
 # need namespaces, mounts and cgroups):

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # The build cmdlets' user stories (Build-ContainerImage, ConvertTo-ContainerImage, Get-ContainerImageHistory), for
 # pwsh 7 with Pester 5. Build first (./build.sh), then:

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Working inside running containers: Invoke-ContainerCommand, Start-ContainerProcess, Get-ContainerProcess, and the
 # terminal cmdlets without a terminal (the terminal itself: tests/.../Module/EnterContainerTmuxTests). For pwsh 7

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # The image cmdlets' user stories, for pwsh 7 with Pester 5. Build first (./build.sh), then:
 #   Invoke-Pester ./Pester/ContainerImage.Tests.ps1 -Output Detailed

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Networks, published ports and volumes, for pwsh 7 with Pester 5. Build first (./build.sh), then, as root:
 #   Invoke-Pester ./Pester/ContainerNetwork.Tests.ps1 -Output Detailed

@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Working inside containers: Copy-ContainerFile, Export-Container, Get-ContainerStatistic, Get-ContainerEvent.
 # Build first (./build.sh), then, as root (containers need namespaces, mounts and cgroups):

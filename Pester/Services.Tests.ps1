@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Services that stay up: restart policies, health checks, an init, stop signals, log rotation, coming back after a
 # reboot. For pwsh 7 with Pester 5. Build first (./build.sh), then, as root:

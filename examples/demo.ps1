@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 # A tour of ContainerTools: images, then containers made from them. `./run.sh demo` runs it with the pwsh on PATH, or
 # where there is none with the pwsh ./build.sh makes (out/pwsh/pwsh -NoProfile -File examples/demo.ps1).
 # It works in a store of its own (a temp dir) unless CONTAINERTOOLS_ROOT is already set, and removes what it made.

@@ -1,6 +1,6 @@
 # Fleet operations with ContainerTools over PowerShell remoting (SSH): one pipeline over many hosts.
 #   ./examples/fleet.ps1 -HostName web1, web2, web3 -Image registry.example/app:2.0
-# Needs key authentication to each host (root, or a user who may run containers) and pwsh 7.4+ there with
+# Needs key authentication to each host (root, or a user who may run containers) and pwsh 7.6+ there with
 # `Subsystem powershell /usr/bin/pwsh -sshs -NoLogo` in its sshd_config. See docs/fleets.md.
 param(
     [Parameter(Mandatory)] [string[]] $HostName,

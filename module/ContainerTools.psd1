@@ -6,7 +6,7 @@
     CompanyName          = 'ContainerTools'
     Copyright            = '(c) ContainerTools contributors. MIT License.'
     Description          = 'A daemonless Linux container engine: images and containers as pipeline objects.'
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('ContainerTools.Format.ps1xml')
     TypesToProcess       = @('ContainerTools.Types.ps1xml')

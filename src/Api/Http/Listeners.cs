@@ -118,7 +118,7 @@ internal static class Listeners
         {
             certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
             // Exported and re-imported: SslStream needs a key it can use on Linux.
-            certificate = new X509Certificate2(certificate.Export(X509ContentType.Pkcs12));
+            certificate = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {

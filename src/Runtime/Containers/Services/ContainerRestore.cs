@@ -29,7 +29,8 @@ public sealed partial class ContainerStore
             }
             catch (ContainerToolsException ex)
             {
-                results.Add(new RestoredContainer(TryGet(definition.Id) ?? throw ex, ex));
+                if (TryGet(definition.Id) is not { } unsettled) throw;
+                results.Add(new RestoredContainer(unsettled, ex));
                 continue;
             }
             if (ContainerTransitions.IsActive(settled.Status) || settled.State.StartedAt is null) continue;
