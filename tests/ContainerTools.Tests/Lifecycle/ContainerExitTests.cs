@@ -94,6 +94,38 @@ public sealed class ContainerExitTests : IDisposable
         Assert.Equal(1, restarted.State.RestartCount);
     }
 
+    /// <summary>
+    /// exit.json says the teardown is done: when it appears, the root is unmounted, the cgroup removed and an
+    /// AutoRemove container's writable layer (which ctmon deletes on its teardown thread) already gone.
+    /// </summary>
+    [Fact]
+    public void TheExitRecordComesAfterTheTeardown()
+    {
+        var started = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "echo x > /scratch; sleep 1"], AutoRemove = true });
+        var cgroups = started.State.Cgroup!.Directories.Values.ToList();
+        // Something to delete: the program wrote to its root.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(Path.Combine(started.Paths.UpperDirectory, "scratch")), TimeSpan.FromSeconds(10)));
+
+        // Seen at once through the file system; ctcleanup may remove the whole directory right after.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(started.Paths.ExitFile) || !Directory.Exists(started.Paths.Directory), TimeSpan.FromSeconds(30)));
+        Assert.Empty(OverlayMount.MountsUnder(started.Paths.Directory));
+        Assert.All(cgroups, d => Assert.False(Directory.Exists(d), d));
+        Assert.False(Directory.Exists(started.Paths.UpperDirectory));
+        Assert.False(Directory.Exists(started.Paths.WorkDirectory));
+    }
+
+    /// <summary>A kept container's writable layer outlives its exit (only an AutoRemove container's is discarded by the monitor).</summary>
+    [Fact]
+    public void AKeptContainersWritableLayerOutlivesItsExit()
+    {
+        var started = _host.Run("sh", "-c", "echo kept > /data");
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(started.Paths.ExitFile), TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("kept\n", File.ReadAllText(Path.Combine(started.Paths.UpperDirectory, "data")));
+        Assert.Empty(OverlayMount.MountsUnder(started.Paths.Directory));
+        Assert.All(started.State.Cgroup!.Directories.Values, d => Assert.False(Directory.Exists(d), d));
+    }
+
     [Fact]
     public void AnAttachedRunStreamsItsOutputAndExitCodeAndSettlesItsOwnExit()
     {
@@ -121,6 +153,8 @@ public sealed class ContainerExitTests : IDisposable
         Assert.Equal("oops\n", Assert.Single(lines, l => l.Stream == "stderr").Text);
         // Removed by this call, not by ctcleanup: nothing is left to settle, and the directory is gone already.
         Assert.False(Directory.Exists(created.Paths.Directory));
+        Assert.Empty(OverlayMount.MountsUnder(_host.RootPath));
+        Assert.Null(_host.Store.TryResolve(created.Id));
         Assert.Single(_host.Store.Events.Read(null, null), e => e.Id == created.Id && e.Action == ContainerEventActions.Destroy);
     }
 }

@@ -1,0 +1,56 @@
+using ContainerTools.OciRuntime.Linux;
+using ContainerTools.OciRuntime.State;
+
+namespace ContainerTools.Monitor;
+
+/// <summary>
+/// The half of a last exit's teardown that is the kernel's slow work, on a thread of its own while the monitor's main
+/// thread removes the cgroup and writes the "die" event: the container's mount namespace is let go (the kernel then
+/// unmounts everything in it: proc, sysfs, the cgroup tree, the binds; see <see cref="MountNamespaceHold"/>) and the
+/// root filesystem is unmounted. An AutoRemove container's writable layer (upper, work: the overlay's volatile,
+/// discarded directories, the deepest part of the container's directory) is deleted here too, so that the engine's
+/// removal, which waits for exit.json, has only the container's own files left to delete. Joined before exit.json,
+/// which says all of it is done.
+/// </summary>
+internal sealed class ExitTeardown
+{
+    private readonly NativeThread _thread;
+    private string? _error;
+
+    private ExitTeardown(int mountNamespace, ContainerPaths paths, bool discardWritableLayer)
+    {
+        _thread = NativeThread.Start(() =>
+        {
+            try
+            {
+                FileDescriptors.Close(mountNamespace);
+                OverlayMount.Unmount(paths.MergedDirectory);
+                if (discardWritableLayer) DeleteWritableLayer(paths);
+            }
+            catch (Exception ex)
+            {
+                _error = ex.Message;
+            }
+        }, "teardown");
+    }
+
+    public static ExitTeardown Start(int mountNamespace, ContainerPaths paths, bool discardWritableLayer) =>
+        new(mountNamespace, paths, discardWritableLayer);
+
+    /// <summary>Waits for it; the failure's message, or null.</summary>
+    public string? Join()
+    {
+        _thread.Join(Timeout.InfiniteTimeSpan);
+        return _error;
+    }
+
+    /// <summary>Only once the root is unmounted (Unmount returned): a layer still under an overlay is left to the engine's checks.</summary>
+    private static void DeleteWritableLayer(ContainerPaths paths)
+    {
+        foreach (var dir in new[] { paths.WorkDirectory, paths.UpperDirectory })
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (DirectoryNotFoundException) { }
+        }
+    }
+}
