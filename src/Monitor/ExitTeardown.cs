@@ -44,13 +44,21 @@ internal sealed class ExitTeardown
         return _error;
     }
 
-    /// <summary>Only once the root is unmounted (Unmount returned): a layer still under an overlay is left to the engine's checks.</summary>
+    /// <summary>
+    /// Only once the root is unmounted (Unmount returned), and never through a mount: if anything is mounted on or
+    /// under the layer or the mount point, all of it is left to the engine's Remove, which refuses to delete through
+    /// one (this read of mountinfo is on the teardown thread, off the exit's path). The mount point goes too, with
+    /// rmdir alone.
+    /// </summary>
     private static void DeleteWritableLayer(ContainerPaths paths)
     {
-        foreach (var dir in new[] { paths.WorkDirectory, paths.UpperDirectory })
+        string[] layer = [paths.WorkDirectory, paths.UpperDirectory, paths.MergedDirectory];
+        if (OverlayMount.MountsUnder(paths.Directory).Any(m => layer.Any(dir => m == dir || m.StartsWith(dir + "/", StringComparison.Ordinal)))) return;
+        foreach (var dir in layer[..2])
         {
             try { Directory.Delete(dir, recursive: true); }
             catch (DirectoryNotFoundException) { }
         }
+        Directories.TryRemove(paths.MergedDirectory);
     }
 }
