@@ -87,7 +87,7 @@ internal static class ContainerMonitor
         {
             status = trim ? TrimAndWaitStage.TrimCodeAndWait(pid) : ProcessWait.Wait(pid);
             // The last exit: the mount namespace and the root go on another thread while this one removes the cgroup.
-            if (lastRunOnly) teardown = ExitTeardown.Start(mountNamespace, paths, discardWritableLayer: definition?.AutoRemove == true);
+            if (lastRunOnly) teardown = ExitTeardown.Start(mountNamespace, paths);
             else FileDescriptors.Close(mountNamespace);
             mountNamespace = -1;
             prober?.RunEnded();
