@@ -11,12 +11,12 @@ namespace ContainerTools.Monitor;
 /// </summary>
 internal sealed class ExitTeardown
 {
-    private readonly NativeThread _thread;
+    private readonly NativeThread? _thread;
     private string? _error;
 
     private ExitTeardown(int mountNamespace, ContainerPaths paths)
     {
-        _thread = NativeThread.Start(() =>
+        void Run()
         {
             try
             {
@@ -27,7 +27,10 @@ internal sealed class ExitTeardown
             {
                 _error = ex.Message;
             }
-        }, "teardown");
+        }
+        // Without a thread (pthread_create failed), it runs here: slower, never skipped.
+        try { _thread = NativeThread.Start(Run, "teardown"); }
+        catch (SystemCallException) { Run(); }
     }
 
     public static ExitTeardown Start(int mountNamespace, ContainerPaths paths) => new(mountNamespace, paths);
@@ -35,7 +38,7 @@ internal sealed class ExitTeardown
     /// <summary>Waits for it; the failure's message, or null.</summary>
     public string? Join()
     {
-        _thread.Join(Timeout.InfiniteTimeSpan);
+        _thread?.Join(Timeout.InfiniteTimeSpan);
         return _error;
     }
 }
