@@ -38,6 +38,7 @@ internal static class ContainerMonitor
         NativeThread[] pumps;
         ContainerLog log;
         AttachServer? attach = null;
+        var mountNamespace = -1;
         DateTimeOffset startedAt;
         try
         {
@@ -54,10 +55,12 @@ internal static class ContainerMonitor
             attach = AttachServer.Listen(paths.Directory);
             if (arguments.AttachFd >= 0) attach.AddConnected(arguments.AttachFd);
             pid = Launch(paths, initPath, cgroup, log, attach, definition, early, out pumps);
+            mountNamespace = MountNamespaceHold.Take(pid);
             RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt });
         }
         catch (Exception ex)
         {
+            FileDescriptors.Close(mountNamespace);
             attach?.Dispose();
             ReadyPipe.Fail(ex);
             return 1;
@@ -74,7 +77,9 @@ internal static class ContainerMonitor
 
         var policy = arguments.Service.RestartPolicy;
         var health = arguments.Service.Health;
-        using var stopRequest = policy.RestartsAtAll || health is not null ? StopRequest.Listen() : null;
+        // Nothing can run it again (no restart policy, no health check): its first exit is its last.
+        var lastRunOnly = !policy.RestartsAtAll && health is null;
+        using var stopRequest = lastRunOnly ? null : StopRequest.Listen();
         var prober = health is null || definition is null ? null : new HealthProber(paths, health, initPath, cgroup, events, definition, stopRequest!);
         prober?.RunStarted(pid, startedAt);
         // Starting touched most of this binary and of libc; the rest of the monitor's life needs a small part of that.
@@ -89,9 +94,15 @@ internal static class ContainerMonitor
         // The cgroup's counter is cumulative over the runs a restart policy makes.
         var oomKillsSeen = 0L;
         ExitStatus status;
+        ExitTeardown? teardown = null;
+        var cgroupRemoved = false;
         while (true)
         {
             status = trim ? TrimAndWaitStage.TrimCodeAndWait(pid) : ProcessWait.Wait(pid);
+            // The last exit: the mount namespace and the root go on another thread while this one removes the cgroup.
+            if (lastRunOnly) teardown = ExitTeardown.Start(mountNamespace, paths);
+            else FileDescriptors.Close(mountNamespace);
+            mountNamespace = -1;
             prober?.RunEnded();
             var lasted = DateTimeOffset.UtcNow - startedAt;
             try
@@ -99,14 +110,21 @@ internal static class ContainerMonitor
                 var oomKills = cgroup?.OomKillCount() ?? 0;
                 oomKilled = oomKills > oomKillsSeen;
                 oomKillsSeen = oomKills;
-                // The kernel killed the rest of the pid namespace with its PID 1; this only catches what joined the cgroup from outside.
-                if (cgroup is not null && cgroup.Pids().Count > 0) cgroup.KillAll();
+                // The kernel killed the rest of the pid namespace with its PID 1; this only catches what joined the
+                // cgroup from outside (before the pumps are joined: such a process may hold the output pipes).
+                if (lastRunOnly)
+                {
+                    ContainerCleanup.RemoveCgroup(cgroupHandle);
+                    cgroupRemoved = true;
+                }
+                else if (cgroup is not null && cgroup.Pids().Count > 0) cgroup.KillAll();
             }
             catch (Exception ex)
             {
                 error = ex.Message;
             }
             foreach (var pump in pumps) pump.Join(TimeSpan.FromSeconds(5));
+            if (lastRunOnly) break;
             var healthRestart = stopRequest?.TakeRestartRequest() == true;
             var stoppedByUser = StoppedByUser(paths, stopRequest);
             if (error is not null || stoppedByUser || !(healthRestart || policy.ShouldRestart(status.ShellCode, restarts, stoppedByUser))) break;
@@ -130,6 +148,7 @@ internal static class ContainerMonitor
             {
                 startedAt = DateTimeOffset.UtcNow;
                 pid = Launch(paths, initPath, cgroup, log, attach, definition, early: null, out pumps);
+                mountNamespace = MountNamespaceHold.Take(pid);
                 restarts++;
                 RecordStart(paths, events, definition, new MonitorStartedRecord { Pid = pid, StartedAt = startedAt, RestartCount = restarts });
                 prober?.RunStarted(pid, startedAt);
@@ -145,23 +164,31 @@ internal static class ContainerMonitor
         log.Dispose();
         try
         {
-            ContainerCleanup.Run(paths, cgroupHandle);
+            if (teardown is null) ContainerCleanup.Run(paths, cgroupHandle);
+            else if (!cgroupRemoved) ContainerCleanup.RemoveCgroup(cgroupHandle);
         }
         catch (Exception ex)
         {
             error ??= ex.Message;
         }
         // A forced remove may have deleted the container meanwhile; writing would recreate its directory.
-        if (!File.Exists(paths.DefinitionFile))
+        var removed = !File.Exists(paths.DefinitionFile);
+        if (!removed)
+        {
+            // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
+            // Re-read: the container may have been renamed while it ran.
+            definition = ReadDefinition(paths, definition);
+            if (definition is not null) RecordDie(events, definition, status, oomKilled);
+        }
+        // exit.json says the root is unmounted: the teardown thread is done before it is written.
+        var teardownError = teardown?.Join();
+        error ??= teardownError;
+        if (removed)
         {
             attach.Dispose();
             return 0;
         }
-        // Before exit.json: whoever waits for the exit (Stop, Remove) records its own event after this one.
         // exit.json is durable (a kept container's exit code outlives a power cut) unless the container is removed now.
-        // Re-read: the container may have been renamed while it ran.
-        definition = ReadDefinition(paths, definition);
-        if (definition is not null) RecordDie(events, definition, status, oomKilled);
         StateFiles.Write(paths.ExitFile, new MonitorExitRecord
         {
             ExitCode = status.ShellCode,

@@ -37,21 +37,30 @@ public static unsafe class OverlayMount
         }
     }
 
-    /// <summary>Unmounts <paramref name="target"/> if something is mounted there; lazily when it is still busy.</summary>
+    /// <summary>
+    /// Unmounts <paramref name="target"/> if something is mounted there (every mount stacked on it); lazily when it is
+    /// still busy. umount2 itself says when nothing is left (EINVAL: not a mount point; ENOENT: no such path), so no
+    /// mountinfo is read: on the exit's path (ctmon, then the engine's Remove) that read was two-thirds of the cost.
+    /// </summary>
     public static void Unmount(string target)
     {
-        while (IsMountPoint(target))
+        fixed (byte* path = FileDescriptors.Zero(target))
         {
-            fixed (byte* path = FileDescriptors.Zero(target))
+            while (true)
             {
-                if (LibC.umount2(path, 0) == 0) continue;
+                if (LibC.umount2(path, UmountNoFollow) == 0) continue;
                 var errno = LibC.errno;
-                if (errno == Errno.EBUSY && LibC.umount2(path, LibC.MNT_DETACH) == 0) continue;
+                if (errno == Errno.EBUSY && LibC.umount2(path, LibC.MNT_DETACH | UmountNoFollow) == 0) continue;
                 if (errno == Errno.EINVAL || errno == Errno.ENOENT) return;
+                // Without the privilege to unmount, only what is mounted is an error.
+                if (errno == Errno.EPERM && !IsMountPoint(target)) return;
                 throw new SystemCallException("umount", errno, target);
             }
         }
     }
+
+    // UMOUNT_NOFOLLOW: a mount point of ours is never a symbolic link; one put there is not followed out of the store.
+    private const int UmountNoFollow = 8;
 
     /// <summary>True when <paramref name="path"/> is a mount point in this process's mount namespace.</summary>
     public static bool IsMountPoint(string path)

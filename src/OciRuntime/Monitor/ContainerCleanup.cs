@@ -12,16 +12,22 @@ public static class ContainerCleanup
 {
     public static void Run(ContainerPaths paths, CgroupHandle? cgroupHandle)
     {
-        if (cgroupHandle is not null)
-        {
-            var cgroup = Cgroup.Open(cgroupHandle);
-            // Usually empty: the processes died with the container's PID 1.
-            if (!cgroup.TryDeleteEmpty() && cgroup.Exists)
-            {
-                cgroup.KillAll();
-                cgroup.Delete();
-            }
-        }
+        RemoveCgroup(cgroupHandle);
         OverlayMount.Unmount(paths.MergedDirectory);
+    }
+
+    /// <summary>
+    /// rmdir first (the kernel refuses it with EBUSY while a process is left, so an exit whose processes died with
+    /// the container's PID 1 reads no procs file); only then are the rest killed and the cgroup removed.
+    /// </summary>
+    public static void RemoveCgroup(CgroupHandle? cgroupHandle)
+    {
+        if (cgroupHandle is null) return;
+        var cgroup = Cgroup.Open(cgroupHandle);
+        if (!cgroup.TryDeleteEmpty() && cgroup.Exists)
+        {
+            cgroup.KillAll();
+            cgroup.Delete();
+        }
     }
 }

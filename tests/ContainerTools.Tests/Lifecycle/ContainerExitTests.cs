@@ -94,6 +94,27 @@ public sealed class ContainerExitTests : IDisposable
         Assert.Equal(1, restarted.State.RestartCount);
     }
 
+    /// <summary>
+    /// exit.json says the teardown is done, although ctmon now runs it on two threads (the mount namespace it holds and
+    /// the root on one, the cgroup on the other): when it appears, the root is unmounted and the cgroup removed.
+    /// </summary>
+    [Fact]
+    public void TheExitRecordComesAfterTheTeardown()
+    {
+        var started = _host.Run(new ContainerCreateOptions { Image = "busybox", Command = ["sh", "-c", "sleep 1"], AutoRemove = true });
+        var cgroups = started.State.Cgroup!.Directories.Values.ToList();
+        Assert.NotEmpty(OverlayMount.MountsUnder(started.Paths.Directory));
+        // The monitor holds the program's mount namespace, so that its unmounts are not part of the program's exit.
+        var mountNamespace = new FileInfo($"/proc/{started.State.Pid}/ns/mnt").LinkTarget;
+        Assert.NotEqual(new FileInfo("/proc/self/ns/mnt").LinkTarget, mountNamespace);
+        Assert.Contains(Directory.EnumerateFileSystemEntries($"/proc/{started.State.MonitorPid}/fd"), fd => new FileInfo(fd).LinkTarget == mountNamespace);
+
+        // Seen at once through the file system; ctcleanup may remove the whole directory right after.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(started.Paths.ExitFile) || !Directory.Exists(started.Paths.Directory), TimeSpan.FromSeconds(30)));
+        Assert.Empty(OverlayMount.MountsUnder(started.Paths.Directory));
+        Assert.All(cgroups, d => Assert.False(Directory.Exists(d), d));
+    }
+
     [Fact]
     public void AnAttachedRunStreamsItsOutputAndExitCodeAndSettlesItsOwnExit()
     {
@@ -121,6 +142,8 @@ public sealed class ContainerExitTests : IDisposable
         Assert.Equal("oops\n", Assert.Single(lines, l => l.Stream == "stderr").Text);
         // Removed by this call, not by ctcleanup: nothing is left to settle, and the directory is gone already.
         Assert.False(Directory.Exists(created.Paths.Directory));
+        Assert.Empty(OverlayMount.MountsUnder(_host.RootPath));
+        Assert.Null(_host.Store.TryResolve(created.Id));
         Assert.Single(_host.Store.Events.Read(null, null), e => e.Id == created.Id && e.Action == ContainerEventActions.Destroy);
     }
 }
