@@ -84,11 +84,12 @@ public sealed partial class ContainerStore
         var definition = define(id, name);
         Directory.CreateDirectory(paths.Directory);
         var state = new ContainerRuntimeState();
-        ContainerStateJson.WriteFile(paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
+        // Both kept as written in the caches: the start that follows reads them with a stat each.
+        _states.Write(paths.StateFile, state, durable: false);
         // container.json last: a directory without it is an unfinished create that List ignores. Durable: it is the
         // user's container, which a power cut must not lose, unless it is removed when its run ends (a power cut ends
         // that run too).
-        ContainerStateJson.WriteFile(paths.DefinitionFile, definition, ContainerStateJson.Default.ContainerDefinition, durable: !definition.AutoRemove);
+        _definitions.Write(paths.DefinitionFile, definition, durable: !definition.AutoRemove);
         return new Container(definition, state, paths);
     }
 
@@ -220,9 +221,9 @@ public sealed partial class ContainerStore
     /// reads as never written (a Created container, StateFiles.Read); a Running record whose monitor is gone is then
     /// settled as a lost monitor. The exit of a kept container is the monitor's exit.json, which stays durable.
     /// </remarks>
-    internal static Container SaveState(Container container, ContainerRuntimeState state)
+    internal Container SaveState(Container container, ContainerRuntimeState state)
     {
-        ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
+        _states.Write(container.Paths.StateFile, state, durable: false);
         return container with { State = state, PendingExit = PendingExit.None };
     }
 
