@@ -65,8 +65,8 @@ public sealed partial class ContainerStore
     public ContainerPaths PathsOf(string id) => new(Path.Combine(Root.ContainersDirectory, id));
 
     /// <summary>
-    /// Makes the container's directory with its container.json and a Created state.json, the name checked and
-    /// reserved under the names lock. A null name picks a free random one.
+    /// Makes the container's directory with its container.json (a Created container: it has no state.json until it
+    /// starts), the name checked and reserved under the names lock. A null name picks a free random one.
     /// </summary>
     internal Container Register(Func<string, string, ContainerDefinition> define, string? requestedName)
     {
@@ -83,9 +83,10 @@ public sealed partial class ContainerStore
         var paths = PathsOf(id);
         var definition = define(id, name);
         Directory.CreateDirectory(paths.Directory);
+        // No state.json yet: a missing one reads as a Created container (ReadRecorded), as an empty one does after a
+        // power cut, and the start writes the first. container.json is kept as written in the cache: the start that
+        // follows reads it with one stat.
         var state = new ContainerRuntimeState();
-        // Both kept as written in the caches: the start that follows reads them with a stat each.
-        _states.Write(paths.StateFile, state, durable: false);
         // container.json last: a directory without it is an unfinished create that List ignores. Durable: it is the
         // user's container, which a power cut must not lose, unless it is removed when its run ends (a power cut ends
         // that run too).

@@ -94,7 +94,8 @@ public sealed class ContainerStateTests : IDisposable
         Assert.Matches("^[a-z]+_[a-z]+$", a.Name);
         Assert.Equal(ContainerStatus.Created, a.Status);
         Assert.True(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "container.json")));
-        Assert.True(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "state.json")));
+        // Created is a container without state.json: its first start writes one.
+        Assert.False(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "state.json")));
 
         Assert.Equal(a.Id, store.Resolve(a.Id).Id);
         Assert.Equal(a.Id, store.Resolve(a.Name).Id);
