@@ -160,8 +160,16 @@ public abstract class Cgroup
     /// <summary>Makes <paramref name="directory"/> and any missing parents below <paramref name="hierarchyRoot"/>; returns the parents it made.</summary>
     protected static void CreateDirectory(string hierarchyRoot, string directory, List<string> createdParents, bool joinExisting = false)
     {
-        // Every container's start but the first finds the parents there: one mkdir.
+        // A start finds the parents there (one mkdir), or only the shared containertools parent missing, which the
+        // last container out removed (two); deeper gaps take the walk from the hierarchy's root.
         var errno = Directories.TryMake(directory);
+        if (errno == Errno.ENOENT)
+        {
+            var parent = Path.GetDirectoryName(directory)!;
+            var made = Directories.TryMake(parent);
+            if (made == 0) createdParents.Add(parent);
+            if (made is 0 or Errno.EEXIST) errno = Directories.TryMake(directory);
+        }
         if (errno == Errno.ENOENT) errno = CreateWithParents(hierarchyRoot, directory, createdParents);
         if (errno == Errno.EEXIST && joinExisting) return;
         if (errno == Errno.EEXIST)
