@@ -160,6 +160,30 @@ public abstract class Cgroup
     /// <summary>Makes <paramref name="directory"/> and any missing parents below <paramref name="hierarchyRoot"/>; returns the parents it made.</summary>
     protected static void CreateDirectory(string hierarchyRoot, string directory, List<string> createdParents, bool joinExisting = false)
     {
+        // A start finds the parents there (one mkdir), or only the shared containertools parent missing, which the
+        // last container out removed (two); deeper gaps take the walk from the hierarchy's root.
+        var errno = Directories.TryMake(directory);
+        if (errno == Errno.ENOENT)
+        {
+            var parent = Path.GetDirectoryName(directory)!;
+            var made = Directories.TryMake(parent);
+            if (made == 0) createdParents.Add(parent);
+            if (made is 0 or Errno.EEXIST) errno = Directories.TryMake(directory);
+        }
+        if (errno == Errno.ENOENT) errno = CreateWithParents(hierarchyRoot, directory, createdParents);
+        if (errno == Errno.EEXIST && joinExisting) return;
+        if (errno == Errno.EEXIST)
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupExists, $"The cgroup '{directory}' already exists.", directory);
+        }
+        if (errno != 0)
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupCreateFailed, $"Could not create the cgroup '{directory}': {SystemCallException.Describe(errno)}.", directory);
+        }
+    }
+
+    private static int CreateWithParents(string hierarchyRoot, string directory, List<string> createdParents)
+    {
         if (!Directory.Exists(hierarchyRoot))
         {
             throw new ContainerToolsException(ErrorIds.CgroupsUnavailable, $"The cgroup hierarchy '{hierarchyRoot}' is not mounted.", hierarchyRoot);
@@ -180,21 +204,14 @@ public abstract class Cgroup
             Directories.TryMake(Path.GetDirectoryName(directory)!);
             errno = Directories.TryMake(directory);
         }
-        if (errno == Errno.EEXIST && joinExisting) return;
-        if (errno == Errno.EEXIST)
-        {
-            throw new ContainerToolsException(ErrorIds.CgroupExists, $"The cgroup '{directory}' already exists.", directory);
-        }
-        if (errno != 0)
-        {
-            throw new ContainerToolsException(ErrorIds.CgroupCreateFailed, $"Could not create the cgroup '{directory}': {SystemCallException.Describe(errno)}.", directory);
-        }
+        return errno;
     }
 
-    protected static string ContainerDirectory(CgroupHost host, string controller, string name, string? parent)
+    /// <param name="selfCgroup">The caller's /proc/self/cgroup (<see cref="CgroupHost.ReadSelfCgroup"/>), read once per creation.</param>
+    protected static string ContainerDirectory(CgroupHost host, string controller, string name, string? parent, string[] selfCgroup)
     {
         var parentDir = parent is null
-            ? Path.Combine(host.OwnCgroupDirectory(controller), DefaultGroupDirectory)
+            ? Path.Combine(host.OwnCgroupDirectory(controller, selfCgroup), DefaultGroupDirectory)
             : Path.Combine(host.HierarchyRoot(controller), parent.Trim('/'));
         return Path.Combine(parentDir, name);
     }

@@ -1,4 +1,5 @@
 using ContainerTools.OciRuntime.Errors;
+using ContainerTools.OciRuntime.Linux;
 
 namespace ContainerTools.OciRuntime.Cgroups;
 
@@ -8,20 +9,20 @@ internal static class CgroupFiles
     public static void Write(string directory, string file, string value)
     {
         var path = Path.Combine(directory, file);
-        if (!File.Exists(path))
-        {
-            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
-                $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
-        }
+        int missing;
         try
         {
-            using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(value));
+            missing = WholeFiles.TryWriteExisting(path, System.Text.Encoding.ASCII.GetBytes(value));
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ContainerToolsException(ErrorIds.CgroupWriteFailed,
                 $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
+        }
+        if (missing != 0)
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
+                $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
         }
     }
 

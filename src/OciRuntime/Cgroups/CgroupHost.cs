@@ -39,9 +39,16 @@ public sealed class CgroupHost
     /// The calling process's cgroup path (relative to the hierarchy root, starting with '/') for a v1 controller,
     /// or for the unified hierarchy when <paramref name="controller"/> is empty.
     /// </summary>
-    public string OwnCgroup(string controller)
+    public string OwnCgroup(string controller) => OwnCgroup(controller, ReadSelfCgroup());
+
+    /// <summary>The lines of the caller's /proc/self/cgroup, read once for the several controllers of one creation.</summary>
+    internal string[] ReadSelfCgroup() =>
+        System.Text.Encoding.UTF8.GetString(Linux.WholeFiles.TryRead(SelfCgroupFile) ?? throw new FileNotFoundException($"'{SelfCgroupFile}' does not exist.", SelfCgroupFile))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    internal static string OwnCgroup(string controller, string[] selfCgroup)
     {
-        foreach (var line in File.ReadAllLines(SelfCgroupFile))
+        foreach (var line in selfCgroup)
         {
             var first = line.IndexOf(':');
             var second = line.IndexOf(':', first + 1);
@@ -55,10 +62,12 @@ public sealed class CgroupHost
     }
 
     /// <summary>The directory of the calling process's own cgroup for a controller (v1) or the unified hierarchy (v2).</summary>
-    public string OwnCgroupDirectory(string controller)
+    public string OwnCgroupDirectory(string controller) => OwnCgroupDirectory(controller, ReadSelfCgroup());
+
+    internal string OwnCgroupDirectory(string controller, string[] selfCgroup)
     {
         var mount = Version == CgroupVersion.V2 ? Root : Path.Combine(Root, controller);
-        return Path.Combine(mount, OwnCgroup(Version == CgroupVersion.V2 ? "" : controller).TrimStart('/')).TrimEnd('/');
+        return Path.Combine(mount, OwnCgroup(Version == CgroupVersion.V2 ? "" : controller, selfCgroup).TrimStart('/')).TrimEnd('/');
     }
 
     /// <summary>The hierarchy root for a controller (v1), or the unified root.</summary>

@@ -15,13 +15,14 @@ public sealed class CgroupV1 : Cgroup
     internal static CgroupV1 Create(CgroupHost host, string name, string? parent, bool joinExisting, IReadOnlyCollection<string> extraControllers)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V1 };
+        var selfCgroup = parent is null ? host.ReadSelfCgroup() : [];
         try
         {
-            foreach (var controller in Controllers.Concat(extraControllers).Distinct())
+            foreach (var controller in extraControllers.Count == 0 ? Controllers : Controllers.Concat(extraControllers).Distinct())
             {
                 var root = host.HierarchyRoot(controller);
                 if (!Directory.Exists(root)) continue;
-                var dir = ContainerDirectory(host, controller, name, parent);
+                var dir = ContainerDirectory(host, controller, name, parent, selfCgroup);
                 var parentsBefore = handle.CreatedParents.Count;
                 CreateDirectory(root, dir, handle.CreatedParents, joinExisting);
                 handle.Directories[controller] = dir;

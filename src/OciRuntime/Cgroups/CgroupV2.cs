@@ -16,7 +16,7 @@ public sealed class CgroupV2 : Cgroup
     internal static CgroupV2 Create(CgroupHost host, string name, string? parent, bool joinExisting, IReadOnlyCollection<string> extraControllers)
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V2 };
-        var dir = ContainerDirectory(host, "", name, parent);
+        var dir = ContainerDirectory(host, "", name, parent, parent is null ? host.ReadSelfCgroup() : []);
         // Controllers must be enabled in every ancestor's subtree_control down to our directory. In the caller's own
         // cgroup this fails while it holds processes (the no-internal-processes rule); limits then report the missing
         // controller instead of silently doing nothing.

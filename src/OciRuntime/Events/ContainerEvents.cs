@@ -47,7 +47,7 @@ public sealed class ContainerEvents
             var record = new byte[line.Length + 1];
             line.CopyTo(record, 0);
             record[^1] = (byte)'\n';
-            System.IO.Directory.CreateDirectory(Directory);
+            // The lock makes the events directory when it is missing.
             using var appendLock = FileLock.Acquire(LockPath, TimeSpan.FromSeconds(10));
             if (new FileInfo(Path) is { Exists: true } current && current.Length + record.Length > MaxBytes) File.Move(Path, RotatedPath, overwrite: true);
             var fd = FileDescriptors.Open(Path, OWronly | OAppend | OCreat, 0x1a4 /* 0644 */);

@@ -1,4 +1,6 @@
 using System.Text;
+using ContainerTools.OciRuntime.Linux;
+using Tmds.Linux;
 
 namespace ContainerTools.OciRuntime.Files;
 
@@ -7,24 +9,41 @@ public static class AtomicFile
 {
     /// <param name="durable">fsync before the rename, so that the new content survives a crash. Runtime state that a
     /// reboot forgets anyway (ctrun's --root, like runc's and crun's, which do not sync it) can skip the disk flush.</param>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool durable = true)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool durable = true) => Write(path, content, durable);
+
+    /// <summary>
+    /// Like <see cref="WriteAllBytes"/>, and returns the new file's stat as it is under its name (taken from the open
+    /// file after the rename, so a later replacement by someone else cannot be mistaken for it).
+    /// </summary>
+    public static stat Write(string path, ReadOnlySpan<byte> content, bool durable = true)
     {
         var dir = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        // The directory is there on every write but the first: made only when the create says it is missing.
+        var fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, temp, WholeFiles.DefaultMode, out var error);
+        if (fd < 0 && error == LibC.ENOENT)
+        {
+            Directory.CreateDirectory(dir);
+            fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, temp, WholeFiles.DefaultMode, out error);
+        }
+        if (fd < 0) throw WholeFiles.ToException(error, "create", temp);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: durable);
-            }
-            File.Move(temp, path, overwrite: true);
+            FileDescriptors.WriteAll(fd, content, temp);
+            if (durable && LibC.fsync(fd) != 0) throw WholeFiles.ToException(LibC.errno, "fsync", temp);
+            WholeFiles.Rename(temp, path);
+            var written = FileNodes.Stat(fd, out var errno);
+            if (errno != 0) throw WholeFiles.ToException(errno, "fstat", path);
+            return written;
         }
         catch
         {
             TryDelete(temp);
             throw;
+        }
+        finally
+        {
+            LibC.close(fd);
         }
     }
 
@@ -32,6 +51,6 @@ public static class AtomicFile
 
     private static void TryDelete(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { WholeFiles.TryDelete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

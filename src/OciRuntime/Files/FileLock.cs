@@ -14,7 +14,6 @@ public sealed class FileLock : IDisposable
 
     public static FileLock Acquire(string lockPath, TimeSpan? timeout = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(5));
         var delay = 1;
         while (true)
@@ -23,6 +22,11 @@ public sealed class FileLock : IDisposable
             {
                 var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 return new FileLock(stream);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The locks directory is there for every lock but a store's first: made only when the open says so.
+                Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -9,10 +9,13 @@ internal static class Errno
     public const int ENOENT = 2;
     public const int ESRCH = 3;
     public const int EINTR = 4;
+    public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
+    public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+    public const int EROFS = 30;
     public const int ENOTEMPTY = 39;
 
     public static int Last => Marshal.GetLastPInvokeError();

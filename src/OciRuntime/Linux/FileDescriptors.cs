@@ -133,13 +133,16 @@ public static unsafe class FileDescriptors
     public const int CurrentDirectory = -100; // AT_FDCWD
 
     /// <summary>openat with the caller's flags (O_CLOEXEC always added), retrying on EINTR.</summary>
-    public static int TryOpen(int dirFd, ReadOnlySpan<char> name, int flags, out int error)
+    public static int TryOpen(int dirFd, ReadOnlySpan<char> name, int flags, out int error) => TryOpen(dirFd, name, flags, 0, out error);
+
+    /// <summary>openat with a creation mode (for O_CREAT; the umask applies), O_CLOEXEC always added, retrying on EINTR.</summary>
+    public static int TryOpen(int dirFd, ReadOnlySpan<char> name, int flags, uint mode, out int error)
     {
         Span<byte> scratch = stackalloc byte[NativeText.ScratchSize];
         fixed (byte* p = NativeText.Terminate(name, scratch))
         {
             int fd;
-            do { fd = openat(dirFd, p, flags | O_CLOEXEC, 0); }
+            do { fd = openat(dirFd, p, flags | O_CLOEXEC, (ushort)mode); }
             while (fd < 0 && LibC.errno == EINTR);
             error = fd < 0 ? LibC.errno : 0;
             return fd;

@@ -34,16 +34,16 @@ public sealed class StateFileCache<T> where T : class
             var named = FileNodes.Stat(FileDescriptors.CurrentDirectory, path, out var statErrno);
             if (statErrno == 0 && VersionOf(named) == known.Version) return known.Value;
         }
-        FileStream stream;
-        try { stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0); }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        var fd = FileDescriptors.TryOpen(FileDescriptors.CurrentDirectory, path, Tmds.Linux.LibC.O_RDONLY, out var openErrno);
+        if (fd < 0)
         {
+            if (openErrno is not (Errno.ENOENT or Errno.ENOTDIR)) throw LinuxError.ToException(openErrno, "open", path);
             _entries.TryRemove(path, out _);
             return null;
         }
-        using (stream)
+        try
         {
-            var st = FileNodes.Stat((int)stream.SafeFileHandle.DangerousGetHandle(), out var errno);
+            var st = FileNodes.Stat(fd, out var errno);
             if (errno != 0) throw LinuxError.ToException(errno, "fstat", path);
             var version = VersionOf(st);
             if (_entries.TryGetValue(path, out var cached) && cached.Version == version) return cached.Value;
@@ -54,7 +54,7 @@ public sealed class StateFileCache<T> where T : class
                 return null;
             }
             T? value;
-            try { value = JsonSerializer.Deserialize(stream, _type); }
+            try { value = JsonSerializer.Deserialize(WholeFiles.ReadToEnd(fd, path), _type); }
             catch (JsonException ex)
             {
                 throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
@@ -62,6 +62,20 @@ public sealed class StateFileCache<T> where T : class
             if (value is not null) _entries[path] = (version, value);
             return value;
         }
+        finally
+        {
+            FileDescriptors.Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// Writes the file (<see cref="StateFiles.Write"/>) and keeps what was written as that version's value, so the
+    /// writer's next read of it parses nothing: one stat.
+    /// </summary>
+    public void Write(string path, T value, bool durable)
+    {
+        var written = StateFiles.Write(path, value, _type, durable);
+        _entries[path] = (VersionOf(written), value);
     }
 
     private static FileVersion VersionOf(in Tmds.Linux.stat st) =>

@@ -20,11 +20,8 @@ public static class StateFiles
     /// </remarks>
     public static T? Read<T>(string path, JsonTypeInfo<T> type) where T : class
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
-        if (bytes.Length == 0) return null;
+        var bytes = Linux.WholeFiles.TryRead(path);
+        if (bytes is null || bytes.Length == 0) return null;
         try
         {
             return JsonSerializer.Deserialize(bytes, type);
@@ -36,8 +33,9 @@ public static class StateFiles
     }
 
     /// <summary>Replaces the file atomically; <paramref name="durable"/>: fsync first (see <see cref="AtomicFile.WriteAllBytes"/>).</summary>
-    public static void Write<T>(string path, T value, JsonTypeInfo<T> type, bool durable = true) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type), durable);
+    /// <returns>The new file's stat (<see cref="AtomicFile.Write"/>).</returns>
+    public static Tmds.Linux.stat Write<T>(string path, T value, JsonTypeInfo<T> type, bool durable = true) =>
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(value, type), durable);
 }
 
 /// <summary>Source-generated JSON for the files the monitor reads and writes.</summary>

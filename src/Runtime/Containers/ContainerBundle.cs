@@ -13,7 +13,8 @@ namespace ContainerTools.Runtime.Containers;
 internal static class ContainerBundle
 {
     /// <summary><paramref name="layers"/>: the layer directories, lowest first, when the caller has them (else the layers file).</summary>
-    public static void Write(Container container, IReadOnlyList<string>? layers = null)
+    /// <returns>The spec written.</returns>
+    public static RuntimeSpec Write(Container container, IReadOnlyList<string>? layers = null)
     {
         var definition = container.Definition;
         var paths = container.Paths;
@@ -50,6 +51,7 @@ internal static class ContainerBundle
         spec = ConfinementSpec.Apply(spec, definition, layers);
         BundleWriter.Write(paths.BundleDirectory, spec, durable: !definition.AutoRemove);
         SeccompPrecompiler.WriteFor(paths.BundleDirectory, spec.Linux.Seccomp);
+        return spec;
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ using ContainerTools.Runtime.Volumes;
 using ContainerTools.OciRuntime.Spec;
 using ContainerTools.Runtime.Containers.Services;
 using ContainerTools.OciRuntime.State;
+using ContainerTools.Runtime.Containers.Bundle;
 
 namespace ContainerTools.Runtime.Containers;
 
@@ -82,14 +83,16 @@ public sealed partial class ContainerStore
             Images.AddHolder(image.Id, container.Id);
             var paths = container.Paths;
             var layers = Images.LayerDirectories(image);
-            File.WriteAllLines(paths.LayersFile, layers);
-            foreach (var dir in new[] { paths.UpperDirectory, paths.WorkDirectory, paths.MergedDirectory, paths.BundleDirectory })
+            WholeFiles.WriteInPlace(paths.LayersFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(layers.Select(l => l + "\n"))));
+            // The work directory is Start's to make (it empties it before each mount); the name files are Start's to
+            // write (it writes them at every start, with the network and resolv.conf of that moment).
+            foreach (var dir in new[] { paths.UpperDirectory, paths.MergedDirectory, paths.BundleDirectory })
             {
-                Directory.CreateDirectory(dir);
+                Directories.Make(dir);
             }
             // Given, not read back from the file just written.
-            ContainerBundle.Write(container, layers);
-            WriteNameFiles(container);
+            var spec = ContainerBundle.Write(container, layers);
+            RememberWritten(container.Id, new WrittenBundle(layers, spec.Linux.Resources?.Devices ?? RuntimeSpecDefaults.DeviceRules));
             Events.Append(ContainerEventFactory.For(container, ContainerEventActions.Create));
             return container;
         }
@@ -101,6 +104,36 @@ public sealed partial class ContainerStore
             throw;
         }
     }
+
+    /// <summary>
+    /// What Create wrote for a container this store has not started yet: its layer directories (the layers file) and
+    /// its bundle's device rules (config.json). The start that follows, mostly in the same call (Invoke-ContainerImage,
+    /// docker run), takes them from here instead of reading back both files it has just written.
+    /// </summary>
+    private sealed record WrittenBundle(IReadOnlyList<string> Layers, IReadOnlyList<DeviceCgroupSpec> DeviceRules);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WrittenBundle> _written = new(StringComparer.Ordinal);
+
+    private void RememberWritten(string id, WrittenBundle bundle)
+    {
+        // A long-lived store (ctapi) whose containers are created and never started: it must not grow without end.
+        if (_written.Count >= 64) _written.Clear();
+        _written[id] = bundle;
+    }
+
+    /// <summary>The container's layer directories, lowest first: as Create wrote them, else from its layers file.</summary>
+    private IReadOnlyList<string> LayersOf(string id, ContainerPaths paths) =>
+        _written.TryGetValue(id, out var written) ? written.Layers
+        : File.ReadAllLines(paths.LayersFile).Where(l => l.Length > 0).ToList();
+
+    /// <summary>
+    /// The device rules of the container's bundle, as Create wrote them, else read from it (one written before there
+    /// were any gets Docker's). The last use of what Create handed over: a rewrite of the bundle after this start
+    /// (Connect) is read from the file.
+    /// </summary>
+    private IReadOnlyList<DeviceCgroupSpec> DeviceRulesOf(string id, ContainerPaths paths) =>
+        _written.TryRemove(id, out var written) ? written.DeviceRules
+        : BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules;
 
     private static ContainerDefinition Define(string id, string name, ContainerCreateOptions options, Image image, ContainerConfig config)
     {

@@ -23,7 +23,7 @@ internal sealed class ContainerHandle : IDisposable
 
     public Container Container { get; private set; }
 
-    public Container Save(ContainerRuntimeState state) => Container = ContainerStore.SaveState(Container, state);
+    public Container Save(ContainerRuntimeState state) => Container = _store.SaveState(Container, state);
 
     /// <summary>After a change to container.json (Connect, Disconnect).</summary>
     public Container Replace(Container container) => Container = container;

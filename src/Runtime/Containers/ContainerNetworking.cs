@@ -135,8 +135,9 @@ public sealed partial class ContainerStore
     }
 
     /// <summary>container.json and the bundle, which follows it (which network namespace the launcher joins).</summary>
-    private static void SaveDefinition(Container container)
+    private void SaveDefinition(Container container)
     {
+        _written.TryRemove(container.Id, out _);
         ContainerStateJson.WriteFile(container.Paths.DefinitionFile, container.Definition, ContainerStateJson.Default.ContainerDefinition);
         ContainerBundle.Write(container);
     }

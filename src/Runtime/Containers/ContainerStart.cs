@@ -69,8 +69,8 @@ public sealed partial class ContainerStore
             return (container, null);
         }
         var paths = container.Paths;
-        File.Delete(paths.StartedFile);
-        File.Delete(paths.ExitFile);
+        WholeFiles.TryDelete(paths.StartedFile);
+        WholeFiles.TryDelete(paths.ExitFile);
         Cgroup? cgroup = null;
         try
         {
@@ -85,7 +85,7 @@ public sealed partial class ContainerStore
             cgroup = Cgroup.Create(container.Id, Options.CgroupHost, Options.CgroupParent);
             if (!container.Definition.Limits.IsEmpty) cgroup.SetLimits(container.Definition.Limits);
             // The bundle's rules, in force before ctinit joins. A bundle written before there were any gets Docker's.
-            cgroup.ApplyDeviceRules(BundleReader.ReadDeviceRules(paths.BundleDirectory) ?? RuntimeSpecDefaults.DeviceRules);
+            cgroup.ApplyDeviceRules(DeviceRulesOf(container.Id, paths));
             // Recorded before the monitor exists, so a crash from here on still leaves a cgroup someone can clean up.
             container = handle.Save(container.State with { Cgroup = cgroup.Handle, Error = null });
             if (container.Definition.Health is { } health) HealthProbeTemplate.Write(paths, health);
@@ -163,13 +163,11 @@ public sealed partial class ContainerStore
     private void MountRootFs(ContainerPaths paths, ContainerDefinition definition)
     {
         if (OverlayMount.IsMountPoint(paths.MergedDirectory)) return;
-        var lowest = File.ReadAllLines(paths.LayersFile).Where(l => l.Length > 0).ToList();
-        lowest.Reverse();
+        var lowest = LayersOf(definition.Id, paths).Reverse().ToList();
         // A crash mid-copy-up can leave overlay's scratch state behind; it must start empty.
-        if (Directory.Exists(paths.WorkDirectory)) Directory.Delete(paths.WorkDirectory, recursive: true);
-        Directory.CreateDirectory(paths.WorkDirectory);
-        Directory.CreateDirectory(paths.UpperDirectory);
-        Directory.CreateDirectory(paths.MergedDirectory);
+        Directories.MakeEmpty(paths.WorkDirectory);
+        Directories.Make(paths.UpperDirectory);
+        Directories.Make(paths.MergedDirectory);
         try
         {
             if (definition.UserNamespace is { } maps)

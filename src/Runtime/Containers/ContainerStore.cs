@@ -65,8 +65,8 @@ public sealed partial class ContainerStore
     public ContainerPaths PathsOf(string id) => new(Path.Combine(Root.ContainersDirectory, id));
 
     /// <summary>
-    /// Makes the container's directory with its container.json and a Created state.json, the name checked and
-    /// reserved under the names lock. A null name picks a free random one.
+    /// Makes the container's directory with its container.json (a Created container: it has no state.json until it
+    /// starts), the name checked and reserved under the names lock. A null name picks a free random one.
     /// </summary>
     internal Container Register(Func<string, string, ContainerDefinition> define, string? requestedName)
     {
@@ -83,12 +83,14 @@ public sealed partial class ContainerStore
         var paths = PathsOf(id);
         var definition = define(id, name);
         Directory.CreateDirectory(paths.Directory);
+        // No state.json yet: a missing one reads as a Created container (ReadRecorded), as an empty one does after a
+        // power cut, and the start writes the first. container.json is kept as written in the cache: the start that
+        // follows reads it with one stat.
         var state = new ContainerRuntimeState();
-        ContainerStateJson.WriteFile(paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
         // container.json last: a directory without it is an unfinished create that List ignores. Durable: it is the
         // user's container, which a power cut must not lose, unless it is removed when its run ends (a power cut ends
         // that run too).
-        ContainerStateJson.WriteFile(paths.DefinitionFile, definition, ContainerStateJson.Default.ContainerDefinition, durable: !definition.AutoRemove);
+        _definitions.Write(paths.DefinitionFile, definition, durable: !definition.AutoRemove);
         return new Container(definition, state, paths);
     }
 
@@ -220,9 +222,9 @@ public sealed partial class ContainerStore
     /// reads as never written (a Created container, StateFiles.Read); a Running record whose monitor is gone is then
     /// settled as a lost monitor. The exit of a kept container is the monitor's exit.json, which stays durable.
     /// </remarks>
-    internal static Container SaveState(Container container, ContainerRuntimeState state)
+    internal Container SaveState(Container container, ContainerRuntimeState state)
     {
-        ContainerStateJson.WriteFile(container.Paths.StateFile, state, ContainerStateJson.Default.ContainerRuntimeState, durable: false);
+        _states.Write(container.Paths.StateFile, state, durable: false);
         return container with { State = state, PendingExit = PendingExit.None };
     }
 

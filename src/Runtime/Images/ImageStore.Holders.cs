@@ -11,7 +11,7 @@ public sealed partial class ImageStore
         var path = HolderPath(imageId, holderId);
         using (LockStore())
         {
-            if (ReadRecord(imageId) is null)
+            if (!File.Exists(RecordPath(imageId)))
             {
                 throw new ContainerToolsException(ErrorIds.ImageNotFound, $"No image '{imageId}' in the store.", imageId);
             }
@@ -25,7 +25,7 @@ public sealed partial class ImageStore
         var path = HolderPath(imageId, holderId);
         using (LockStore())
         {
-            if (ReadRecord(imageId) is null)
+            if (!File.Exists(RecordPath(imageId)))
             {
                 return false;
             }
@@ -59,12 +59,9 @@ public sealed partial class ImageStore
         var path = HolderPath(imageId, holderId);
         using (LockStore())
         {
-            File.Delete(path);
-            var dir = Path.GetDirectoryName(path)!;
-            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-            {
-                Directory.Delete(dir);
-            }
+            // The image's holders directory stays, empty, for its next container (an rmdir and a mkdir per run
+            // saved); the image's removal deletes it.
+            OciRuntime.Linux.WholeFiles.TryDelete(path);
         }
     }
 
@@ -78,8 +75,13 @@ public sealed partial class ImageStore
 
     private static void WriteHolder(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, []);
+        try { OciRuntime.Linux.WholeFiles.WriteInPlace(path, []); }
+        catch (FileNotFoundException)
+        {
+            // The image's first holder: its directory is made.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            OciRuntime.Linux.WholeFiles.WriteInPlace(path, []);
+        }
     }
 
     private string HolderPath(string imageId, string holderId)

@@ -24,11 +24,11 @@ public sealed partial class ImageStore
 
     private ReferenceIndex ReadReferenceIndex()
     {
-        if (!File.Exists(ReferenceIndexPath))
+        if (OciRuntime.Linux.WholeFiles.TryRead(ReferenceIndexPath) is not { } bytes)
         {
             return new ReferenceIndex();
         }
-        var index = OciJson.Parse<ReferenceIndex>(File.ReadAllBytes(ReferenceIndexPath), "image reference index");
+        var index = OciJson.Parse<ReferenceIndex>(bytes, "image reference index");
         return new ReferenceIndex { References = new Dictionary<string, string>(index.References, StringComparer.Ordinal) };
     }
 
@@ -36,15 +36,7 @@ public sealed partial class ImageStore
 
     private ImageRecord? ReadRecord(string imageId)
     {
-        var path = RecordPath(imageId);
-        try
-        {
-            return OciJson.Parse<ImageRecord>(File.ReadAllBytes(path), "image record");
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
+        return OciRuntime.Linux.WholeFiles.TryRead(RecordPath(imageId)) is { } bytes ? OciJson.Parse<ImageRecord>(bytes, "image record") : null;
     }
 
     private IReadOnlyList<ImageRecord> ReadAllRecords()

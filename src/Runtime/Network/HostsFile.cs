@@ -33,10 +33,13 @@ public static class HostsFile
     public static void Write(string path, string content)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
-        stream.Write(bytes);
-        stream.SetLength(bytes.Length);
+        try { OciRuntime.Linux.WholeFiles.WriteInPlace(path, bytes); }
+        catch (FileNotFoundException)
+        {
+            // Its directory is missing (never for a container's own files): made, then written.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            OciRuntime.Linux.WholeFiles.WriteInPlace(path, bytes);
+        }
     }
 
     /// <summary>The entries of one container, given its own endpoints and every endpoint of the networks it is on.</summary>

@@ -39,10 +39,13 @@ public static class ResolvConf
     /// <summary>Composes from the host's files and writes the container's copy (in place, as it is bind-mounted).</summary>
     public static void WriteForContainer(string path)
     {
-        var host = File.Exists(HostPath) ? File.ReadAllText(HostPath) : "";
-        var upstream = File.Exists(ResolvedUpstreamPath) ? File.ReadAllText(ResolvedUpstreamPath) : null;
+        var host = ReadIfThere(HostPath) ?? "";
+        var upstream = ReadIfThere(ResolvedUpstreamPath);
         HostsFile.Write(path, Compose(host, upstream));
     }
+
+    private static string? ReadIfThere(string path) =>
+        OciRuntime.Linux.WholeFiles.TryRead(path) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     private static bool IsReachable(string server)
     {

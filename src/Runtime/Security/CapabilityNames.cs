@@ -24,12 +24,18 @@ public static class CapabilityNames
     /// Every capability this kernel knows and the engine itself may pass on (its bounding set; containerd's
     /// WithAllCurrentCapabilities, which Docker uses for --privileged: a confined engine cannot give what it lacks).
     /// </summary>
-    public static IReadOnlyList<string> Supported()
+    /// <remarks>
+    /// Read once per process: the kernel's list is fixed until reboot, and the engine's bounding set can only shrink by
+    /// its own prctl, which it never makes (ctinit drops its own, in another process).
+    /// </remarks>
+    public static IReadOnlyList<string> Supported() => SupportedOnce.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> SupportedOnce = new(() =>
     {
         var last = Capabilities.LastSupported();
         var own = Capabilities.OwnBoundingSet();
         return Capabilities.AllNames.Take(last + 1).Where((_, number) => (own & (1UL << number)) != 0).ToList();
-    }
+    });
 
     /// <summary>
     /// moby's TweakCapabilities: add ALL gives every capability but the dropped ones; drop ALL keeps only the added;

@@ -94,7 +94,8 @@ public sealed class ContainerStateTests : IDisposable
         Assert.Matches("^[a-z]+_[a-z]+$", a.Name);
         Assert.Equal(ContainerStatus.Created, a.Status);
         Assert.True(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "container.json")));
-        Assert.True(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "state.json")));
+        // Created is a container without state.json: its first start writes one.
+        Assert.False(File.Exists(Path.Combine(_root.ContainersDirectory, a.Id, "state.json")));
 
         Assert.Equal(a.Id, store.Resolve(a.Id).Id);
         Assert.Equal(a.Id, store.Resolve(a.Name).Id);
@@ -131,7 +132,7 @@ public sealed class ContainerStateTests : IDisposable
         var store = new ContainerStore(_root);
         var c = store.Register(Definition(), null);
         var (pid, start) = DeadProcess();
-        ContainerStore.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = pid, MonitorStartTime = start, StartedAt = DateTimeOffset.UtcNow });
+        store.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = pid, MonitorStartTime = start, StartedAt = DateTimeOffset.UtcNow });
 
         var seen = new ContainerStore(_root).Resolve(c.Id);
 
@@ -158,11 +159,11 @@ public sealed class ContainerStateTests : IDisposable
         var c = store.Register(Definition(), null);
         // Our own pid is alive, but with another start time it is not the monitor we recorded.
         var self = Environment.ProcessId;
-        ContainerStore.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self)!.Value - 1 });
+        store.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self)!.Value - 1 });
         Assert.Equal(ContainerStatus.Exited, store.Resolve(c.Id).Status);
 
         var d = store.Register(Definition(), null);
-        ContainerStore.SaveState(d, d.State with { Status = ContainerStatus.Running, MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self)!.Value });
+        store.SaveState(d, d.State with { Status = ContainerStatus.Running, MonitorPid = self, MonitorStartTime = ProcStat.StartTime(self)!.Value });
         Assert.Equal(ContainerStatus.Running, store.Resolve(d.Id).Status);
     }
 
@@ -172,7 +173,7 @@ public sealed class ContainerStateTests : IDisposable
         var store = new ContainerStore(_root);
         var c = store.Register(Definition(), null);
         var (pid, start) = DeadProcess();
-        ContainerStore.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = pid, MonitorStartTime = start });
+        store.SaveState(c, c.State with { Status = ContainerStatus.Running, MonitorPid = pid, MonitorStartTime = start });
         var finished = DateTimeOffset.UtcNow;
         ContainerStateJson.WriteFile(c.Paths.ExitFile, new MonitorExitRecord { ExitCode = 3, OomKilled = true, FinishedAt = finished }, ContainerStateJson.Default.MonitorExitRecord);
 

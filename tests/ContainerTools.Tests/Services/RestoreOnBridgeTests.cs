@@ -35,7 +35,8 @@ public sealed class RestoreOnBridgeTests(NetworkHostState hostState)
                 Publish = ["127.0.0.1::8080"], Command = ["sh", "-c", Server],
             });
             var port = Assert.Single(web.State.Ports).HostPort;
-            Assert.Contains("hello-again", HttpGet(port));
+            // Start returns once the program runs, not once httpd listens.
+            Assert.Contains("hello-again", HttpGet(port, retryFor: TimeSpan.FromSeconds(10)));
 
             // The reboot: every process killed, the store's mounts (root, netns) gone, the bridge and the rules gone.
             ProcessSignals.TrySend(web.State.MonitorPid, ProcessSignals.SIGKILL);
