@@ -5,8 +5,8 @@ cd "$(dirname "$0")"
 status=0
 host_before=$(mktemp)
 for b in *.sh; do
-  # ab-start.sh compares two builds of this repository and needs the other one's path: run it by hand.
-  [ "$b" = run.sh ] || [ "$b" = ab-start.sh ] && continue
+  # ab-start.sh and ab-helpers.sh compare two builds of this repository and need the other one's path: run them by hand.
+  [ "$b" = run.sh ] || [ "$b" = ab-start.sh ] || [ "$b" = ab-helpers.sh ] && continue
   echo "== $b"
   # A benchmark must leave the host as it found it; a difference is a warning here, not a failure.
   ../scripts/host-state.sh snapshot "$host_before"
