@@ -34,8 +34,9 @@ run_checked() {
 
 case "$what" in
   demo)
-    # The user's own pwsh when there is one, else the one ./build.sh made.
-    if command -v pwsh >/dev/null; then run_checked pwsh -NoProfile -File examples/demo.ps1
+    # The user's own pwsh when there is one the module can load in (7.6 or later: .NET 10), else the one ./build.sh made.
+    if command -v pwsh >/dev/null && pwsh -NoProfile -NonInteractive -c 'exit [int]($PSVersionTable.PSVersion -lt [version]"7.6")' 2>/dev/null
+    then run_checked pwsh -NoProfile -File examples/demo.ps1
     else run_checked out/pwsh/pwsh -NoProfile -File examples/demo.ps1; fi ;;
   test)
     run_checked scripts/test.sh ;;
