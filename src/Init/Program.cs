@@ -147,12 +147,7 @@ internal static class Program
 
     private static void ReadGateExactly(Span<byte> buffer)
     {
-        for (var done = 0; done < buffer.Length;)
-        {
-            var read = FileDescriptors.Read(InitProtocol.GateFd, buffer[done..]);
-            if (read == 0) throw new InitFailure(InitFailure.EINVAL, "the launcher's spec ended early");
-            done += read;
-        }
+        if (!FileDescriptors.TryReadExactly(InitProtocol.GateFd, buffer)) throw new InitFailure(InitFailure.EINVAL, "the launcher's spec ended early");
     }
 
     private static bool AwaitGate(byte expected)

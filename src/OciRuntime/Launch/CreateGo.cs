@@ -34,9 +34,9 @@ public sealed record CreateGo(int UnshareFlags, IReadOnlyList<(NamespaceKind Kin
     public static CreateGo? Read(int fd)
     {
         var length = new byte[4];
-        if (!ReadExactly(fd, length)) return null;
+        if (!FileDescriptors.TryReadExactly(fd, length)) return null;
         var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
-        if (!ReadExactly(fd, body)) return null;
+        if (!FileDescriptors.TryReadExactly(fd, body)) return null;
         var offset = 0;
         var flags = TakeInt(body, ref offset);
         var joins = new (NamespaceKind, string)[TakeInt(body, ref offset)];
@@ -77,16 +77,5 @@ public sealed record CreateGo(int UnshareFlags, IReadOnlyList<(NamespaceKind Kin
         var value = Encoding.UTF8.GetString(body, offset, length);
         offset += length;
         return value;
-    }
-
-    private static bool ReadExactly(int fd, Span<byte> buffer)
-    {
-        for (var done = 0; done < buffer.Length;)
-        {
-            var n = FileDescriptors.Read(fd, buffer[done..]);
-            if (n == 0) return false;
-            done += n;
-        }
-        return true;
     }
 }

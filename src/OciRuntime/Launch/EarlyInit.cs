@@ -11,7 +11,6 @@ namespace ContainerTools.OciRuntime.Launch;
 /// </summary>
 public abstract class EarlyInit : IDisposable
 {
-    private readonly LaunchRequest _request;
     private readonly string _bundlePath;
     private readonly string _initPath;
     private int _reportFd, _gateFd, _console;
@@ -23,12 +22,15 @@ public abstract class EarlyInit : IDisposable
         _reportFd = reportFd;
         _gateFd = gateFd;
         _console = console;
-        _request = request;
+        SpawnRequest = request;
         _bundlePath = bundlePath;
         _initPath = initPath;
     }
 
     public int Pid { get; }
+
+    /// <summary>The request it was spawned for: its stdio, terminal and (for a join) cgroup files are fixed at spawn.</summary>
+    private protected LaunchRequest SpawnRequest { get; }
 
     /// <summary>Whether this ctinit is the one <paramref name="request"/> would have spawned (its arguments, fds and namespaces).</summary>
     internal abstract bool Fits(LaunchRequest request, NamespacePlan plan, string bundlePath, string initPath);
@@ -39,8 +41,8 @@ public abstract class EarlyInit : IDisposable
     /// <summary>Not yet continued or disposed, and spawned with the same binary, bundle, stdio and terminal as <paramref name="request"/>.</summary>
     private protected bool SpawnedLike(LaunchRequest request, string bundlePath, string initPath) =>
         !_finished && request.StartGateFd < 0 && bundlePath == _bundlePath && initPath == _initPath
-        && request.StdinFd == _request.StdinFd && request.StdoutFd == _request.StdoutFd && request.StderrFd == _request.StderrFd
-        && request.Terminal.HasValue == _request.Terminal.HasValue;
+        && request.StdinFd == SpawnRequest.StdinFd && request.StdoutFd == SpawnRequest.StdoutFd && request.StderrFd == SpawnRequest.StderrFd
+        && request.Terminal.HasValue == SpawnRequest.Terminal.HasValue;
 
     /// <summary>
     /// Tells ctinit its bundle is written (or sends <paramref name="spec"/>, the spec itself, instead), then

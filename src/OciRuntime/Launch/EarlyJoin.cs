@@ -14,20 +14,18 @@ public sealed class EarlyJoin : EarlyInit
     /// <summary>The namespaces joined at spawn; a spec that joins others (or fewer) gets a ctinit of its own.</summary>
     internal static readonly NamespaceKind[] JoinedKinds = [NamespaceKind.Uts, NamespaceKind.Ipc, NamespaceKind.Network, NamespaceKind.Pid];
 
-    private readonly LaunchRequest _request;
     private readonly IReadOnlyList<(NamespaceKind Kind, string Path)> _joins;
 
     internal EarlyJoin(int pid, int reportFd, int gateFd, int console, LaunchRequest request,
         IReadOnlyList<(NamespaceKind Kind, string Path)> joins, string bundlePath, string initPath)
         : base(pid, reportFd, gateFd, console, request, bundlePath, initPath)
     {
-        _request = request;
         _joins = joins;
     }
 
     internal override bool Fits(LaunchRequest request, NamespacePlan plan, string bundlePath, string initPath) =>
         SpawnedLike(request, bundlePath, initPath) && request.JoinExisting && plan.UnshareFlags == 0 && plan.User is null
-        && request.CgroupJoinFiles.SequenceEqual(_request.CgroupJoinFiles)
+        && request.CgroupJoinFiles.SequenceEqual(SpawnRequest.CgroupJoinFiles)
         && plan.Joins.Count == _joins.Count && plan.Joins.All(_joins.Contains);
 
     /// <summary>Its cgroup files were arguments at spawn: the bundle's word is all it waits for.</summary>

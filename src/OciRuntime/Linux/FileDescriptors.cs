@@ -101,6 +101,18 @@ public static unsafe class FileDescriptors
         }
     }
 
+    /// <summary>Fills <paramref name="buffer"/> whole (a message on a pipe may come in pieces); false at end of file before that.</summary>
+    public static bool TryReadExactly(int fd, Span<byte> buffer)
+    {
+        for (var done = 0; done < buffer.Length;)
+        {
+            var n = Read(fd, buffer[done..]);
+            if (n == 0) return false;
+            done += n;
+        }
+        return true;
+    }
+
     /// <summary>Reads until end of file.</summary>
     public static byte[] ReadToEnd(int fd)
     {

@@ -37,18 +37,16 @@ internal static class MonitorLauncher
             var fds = new Dictionary<int, int> { [0] = devNull, [1] = devNull, [2] = devNull, [3] = readyWrite, [MonitorInvocation.GoFdNumber] = goRead };
             if (invocation.AttachFd >= 0) fds[MonitorInvocation.AttachFdNumber] = invocation.AttachFd;
             var argv = invocation.Arguments(paths.Directory);
-            var stagePid = Setsid.Value is { } setsid
-                ? ProcessSpawn.Spawn(setsid, [setsid, "--fork", argv[0], MonitorInvocation.MonitorOption, .. argv.Skip(1)], [], new SpawnOptions
-                {
-                    FileDescriptors = fds,
-                    ResetSignals = true,
-                })
-                : ProcessSpawn.Spawn(invocation.MonitorPath, argv, [], new SpawnOptions
-                {
-                    FileDescriptors = fds,
-                    ResetSignals = true,
-                    NewSession = true,
-                });
+            var (path, stageArgv) = Setsid.Value is { } setsid
+                ? (setsid, [setsid, "--fork", argv[0], MonitorInvocation.MonitorOption, .. argv.Skip(1)])
+                : (invocation.MonitorPath, argv);
+            // setsid makes the new session itself; ctmon's own first stage is given one.
+            var stagePid = ProcessSpawn.Spawn(path, stageArgv, [], new SpawnOptions
+            {
+                FileDescriptors = fds,
+                ResetSignals = true,
+                NewSession = Setsid.Value is null,
+            });
             var spawned = new SpawnedMonitor(paths, stagePid, readyRead, goWrite);
             readyRead = goWrite = -1;
             return spawned;
