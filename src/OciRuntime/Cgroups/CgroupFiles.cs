@@ -19,12 +19,52 @@ internal static class CgroupFiles
             throw new ContainerToolsException(ErrorIds.CgroupWriteFailed,
                 $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
         }
-        if (missing != 0)
+        if (missing != 0) throw Missing(path);
+    }
+
+    /// <summary>
+    /// Each value with a write of its own, in order, as <see cref="Write"/> does, but a file is opened once for a run of
+    /// values that go to it (the v1 devices controller takes one rule per write: a start writes a dozen).
+    /// </summary>
+    public static void WriteEach(string directory, IEnumerable<(string File, string Value)> writes)
+    {
+        string? openFile = null;
+        string path = "", value = "";
+        var fd = -1;
+        try
         {
-            throw new ContainerToolsException(ErrorIds.CgroupControllerUnavailable,
-                $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
+            foreach (var write in writes)
+            {
+                var file = write.File;
+                value = write.Value;
+                if (file != openFile)
+                {
+                    FileDescriptors.Close(fd);
+                    fd = -1;
+                    path = Path.Combine(directory, file);
+                    fd = FileDescriptors.TryOpen(FileDescriptors.CurrentDirectory, path, Tmds.Linux.LibC.O_WRONLY | Tmds.Linux.LibC.O_TRUNC, 0, out var error);
+                    if (fd < 0)
+                    {
+                        if (error == Errno.ENOENT) throw Missing(path);
+                        throw WholeFiles.ToException(error, "open", path);
+                    }
+                    openFile = file;
+                }
+                FileDescriptors.WriteAll(fd, System.Text.Encoding.ASCII.GetBytes(value), path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerToolsException(ErrorIds.CgroupWriteFailed, $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
+        }
+        finally
+        {
+            FileDescriptors.Close(fd);
         }
     }
+
+    private static ContainerToolsException Missing(string path) => new(ErrorIds.CgroupControllerUnavailable,
+        $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
 
     public static string? TryRead(string directory, string file)
     {

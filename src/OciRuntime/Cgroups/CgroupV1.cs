@@ -92,10 +92,7 @@ public sealed class CgroupV1 : Cgroup
     {
         if (rules.AllowsEverything && Dir("devices") is null) return;
         var dir = Require("devices");
-        foreach (var rule in rules.Normalized())
-        {
-            CgroupFiles.Write(dir, rule.Allow ? "devices.allow" : "devices.deny", rule.CgroupV1Text);
-        }
+        CgroupFiles.WriteEach(dir, rules.Normalized().Select(rule => (rule.Allow ? "devices.allow" : "devices.deny", rule.CgroupV1Text)));
     }
 
     public override void Freeze()

@@ -114,14 +114,26 @@ public static unsafe class OverlayMount
     /// <summary>Mount points at or below <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> MountsUnder(string directory)
     {
-        var prefix = Path.GetFullPath(directory).TrimEnd('/') + "/";
-        return File.ReadLines("/proc/self/mountinfo")
-            .Select(line => line.Split(' '))
-            .Where(f => f.Length > 4)
-            .Select(f => Unescape(f[4]))
-            .Where(m => m.StartsWith(prefix, StringComparison.Ordinal) || m + "/" == prefix)
-            .ToList();
+        var full = Path.GetFullPath(directory).TrimEnd('/');
+        var mountinfo = WholeFiles.TryRead("/proc/self/mountinfo") ?? [];
+        // Every mount point at or below the directory starts with its path as mountinfo writes it: a table without that
+        // has none (as at every remove of a container), and is not split into lines and fields.
+        if (mountinfo.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Escape(full))) < 0) return [];
+        var prefix = full + "/";
+        var mounts = new List<string>();
+        foreach (var line in System.Text.Encoding.UTF8.GetString(mountinfo).Split('\n'))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length <= 4) continue;
+            var mount = Unescape(fields[4]);
+            if (mount.StartsWith(prefix, StringComparison.Ordinal) || mount + "/" == prefix) mounts.Add(mount);
+        }
+        return mounts;
     }
+
+    // The kernel's mangling of a mount point in mountinfo (seq_path_root with " \t\n\\"): each of those as \ooo.
+    private static string Escape(string path) =>
+        path.Replace("\\", "\\134").Replace(" ", "\\040").Replace("\t", "\\011").Replace("\n", "\\012");
 
     // mountinfo escapes space, tab, newline and backslash as \ooo.
     internal static string Unescape(string field)

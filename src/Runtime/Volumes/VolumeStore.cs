@@ -151,7 +151,7 @@ public sealed partial class VolumeStore
 
     private static void ValidateContainerId(string containerId)
     {
-        if (string.IsNullOrEmpty(containerId) || containerId[0] == '.' || !containerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (string.IsNullOrEmpty(containerId) || containerId[0] == '.' || !Network.ContainerIds.IsPlainToken(containerId))
         {
             throw new ContainerToolsException(ErrorIds.InvalidContainerId, $"The container id '{containerId}' is not a plain token.", containerId);
         }

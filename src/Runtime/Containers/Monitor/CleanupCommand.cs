@@ -29,7 +29,14 @@ public static class CleanupCommand
     private static string? DotnetRoot()
     {
         var fromEnvironment = System.Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+        return !string.IsNullOrEmpty(fromEnvironment) ? fromEnvironment : RunningInstall.Value;
+    }
+
+    // The process's runtime does not move: found once, not at every start.
+    private static readonly Lazy<string?> RunningInstall = new(InstallOfRunningRuntime);
+
+    private static string? InstallOfRunningRuntime()
+    {
         var runtime = new DirectoryInfo(RuntimeEnvironment.GetRuntimeDirectory());
         var root = runtime.Parent?.Parent?.Parent;
         return runtime.Parent?.Name == "Microsoft.NETCore.App" && root is not null && File.Exists(Path.Combine(root.FullName, "dotnet"))
