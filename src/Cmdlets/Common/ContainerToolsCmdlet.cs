@@ -182,7 +182,7 @@ public abstract partial class ContainerToolsCmdlet : PSCmdlet
                     return null;
             }
         }
-        return TryEngine(() => Containers.FinishAttached(run, Cancellation), started.Name);
+        return FinishAttached(run);
     }
 
     /// <summary>
@@ -192,7 +192,16 @@ public abstract partial class ContainerToolsCmdlet : PSCmdlet
     protected int? WriteAttachedRun(AttachedRun run)
     {
         WriteContainerOutput(Containers.AttachedOutput(run, Cancellation), run.Container.Name);
-        return TryEngine(() => Containers.FinishAttached(run, Cancellation), run.Container.Name);
+        return FinishAttached(run);
+    }
+
+    /// <summary>The run's exit code with its exit settled; null on an error already written.</summary>
+    /// <remarks>Through the non-generic TryEngine: TryEngine&lt;int?&gt; is an instantiation over a value type that every session would JIT-compile.</remarks>
+    private int? FinishAttached(AttachedRun run)
+    {
+        int? code = null;
+        TryEngine(() => { code = Containers.FinishAttached(run, Cancellation); }, run.Container.Name);
+        return code;
     }
 
     /// <summary>A progress sink that becomes Write-Progress records of this cmdlet (call <see cref="ProgressWriter.Complete"/> when done).</summary>

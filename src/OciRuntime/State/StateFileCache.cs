@@ -16,8 +16,12 @@ public sealed class StateFileCache<T> where T : class
 {
     private readonly record struct FileVersion(ulong Device, ulong Inode, long Size, long Modified, long ModifiedNanoseconds, long Changed, long ChangedNanoseconds);
 
+    // A class, not a tuple: a dictionary of reference types runs the framework's precompiled shared code, where a
+    // value-type entry needs its own instantiation, JIT-compiled in every process (at tier 0, then twice more).
+    private sealed record Entry(FileVersion Version, T Value);
+
     private readonly JsonTypeInfo<T> _type;
-    private readonly ConcurrentDictionary<string, (FileVersion Version, T Value)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public StateFileCache(JsonTypeInfo<T> type) => _type = type;
 
@@ -59,7 +63,7 @@ public sealed class StateFileCache<T> where T : class
             {
                 throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
             }
-            if (value is not null) _entries[path] = (version, value);
+            if (value is not null) _entries[path] = new Entry(version, value);
             return value;
         }
         finally
@@ -75,7 +79,7 @@ public sealed class StateFileCache<T> where T : class
     public void Write(string path, T value, bool durable)
     {
         var written = StateFiles.Write(path, value, _type, durable);
-        _entries[path] = (VersionOf(written), value);
+        _entries[path] = new Entry(VersionOf(written), value);
     }
 
     private static FileVersion VersionOf(in Tmds.Linux.stat st) =>
