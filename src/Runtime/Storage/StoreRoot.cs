@@ -45,7 +45,7 @@ public sealed class StoreRoot
         // One stat when this process already made the tree: removing or renaming any of its directories changes the
         // root's mtime (and a root made again is another inode), so an unchanged root still holds all of them.
         var root = OciRuntime.Linux.DirectoryVersion.Of(Path);
-        if (root is not null && Created.TryGetValue(Path, out var known) && known == root) return;
+        if (root is not null && Created.TryGetValue(Path, out var known) && known.Version == root) return;
         foreach (var dir in new[] { Path, BlobsDirectory, LayersDirectory, ImagesDirectory, ContainersDirectory, TempDirectory, LocksDirectory })
         {
             Directory.CreateDirectory(dir);
@@ -54,11 +54,15 @@ public sealed class StoreRoot
         // makes and deletes some thirty inodes, and without a journal ext4 skips every inode freed in the last 30 seconds
         // one lookup at a time when it allocates, so containers packed in one group pay for each other's churn.
         OciRuntime.Linux.DirectoryPlacement.TryMarkTopDirectory(ContainersDirectory);
-        if (OciRuntime.Linux.DirectoryVersion.Of(Path) is { } made) Created[Path] = made;
+        if (OciRuntime.Linux.DirectoryVersion.Of(Path) is { } made) Created[Path] = new MadeRoot(made);
     }
 
     /// <summary>The roots whose directories this process has made, as their root directory was then.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OciRuntime.Linux.DirectoryVersion> Created = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MadeRoot> Created = new(StringComparer.Ordinal);
+
+    // A class around the version: a dictionary of reference types runs the framework's precompiled shared code, where a
+    // value-type value needs its own instantiation, JIT-compiled in every process (at tier 0, then twice more).
+    private sealed record MadeRoot(OciRuntime.Linux.DirectoryVersion Version);
 
     /// <summary>
     /// A fresh, unique scratch directory under <see cref="TempDirectory"/>. On ext4 it is marked a top directory, so
