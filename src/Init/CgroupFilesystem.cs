@@ -14,13 +14,28 @@ internal static class CgroupFilesystem
 
     private sealed record HostCgroupMount(string MountPoint, string Type, string SuperOptions);
 
+    private static List<HostCgroupMount>? _hostMountsReadAhead;
+
+    /// <summary>
+    /// An early ctinit reads the host's layout while it waits for its go, off the container's start: from the mount
+    /// table its new mount namespace will be a copy of (<see cref="ForgetReadAhead"/> when it joins another one instead).
+    /// </summary>
+    public static void ReadAhead()
+    {
+        // Whatever fails here fails again, and is reported, when a spec asks for the mount.
+        try { _hostMountsReadAhead = ReadHostMounts(); }
+        catch (Exception ex) when (ex is SystemCallException or IOException or UnauthorizedAccessException) { }
+    }
+
+    public static void ForgetReadAhead() => _hostMountsReadAhead = null;
+
     public static void Mount(string target, MountOptions options)
     {
         var readOnly = (options.Flags & MountFlags.ReadOnly) != 0;
         // Read-only per mount, set by the mount itself: for a superblock that already exists (the host's hierarchy)
         // MS_RDONLY marks only the new mount read-only, and the host's own mounts stay writable.
         var flags = options.Flags & ~(MountFlags.Remount | MountFlags.Bind | MountFlags.Recursive);
-        var hostMounts = ReadHostMounts();
+        var hostMounts = _hostMountsReadAhead ?? ReadHostMounts();
 
         if (hostMounts.Any(m => m.MountPoint == HostRoot && m.Type == "cgroup2"))
         {
