@@ -29,9 +29,8 @@ internal sealed class ContainerSeccomp
     public static ContainerSeccomp? Prepare(RuntimeSpec spec, string bundle, byte[]? programFile = null)
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
-        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source
-            ? Matching(programFile ?? ReadProgramFile(bundle), source)
-            : null;
+        ReadOnlyMemory<byte>? compiled = null;
+        if (seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source) compiled = Matching(programFile ?? ReadProgramFile(bundle), source);
         if (compiled is not { } program)
         {
             SeccompFilter.LoadLibrary();
@@ -54,7 +53,9 @@ internal sealed class ContainerSeccomp
     {
         if (file is null) return null;
         var program = CompiledSeccomp.Match(file, source);
-        return program.IsEmpty ? null : file.AsMemory(file.Length - program.Length);
+        // Not a conditional expression: null would become an empty Memory through its conversion from an array.
+        if (program.IsEmpty) return null;
+        return file.AsMemory(file.Length - program.Length);
     }
 
     public void Load() => SeccompFilter.LoadCompiled(_compiled.Span, _spec.Flags);
