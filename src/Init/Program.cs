@@ -47,11 +47,14 @@ internal static class Program
         // An exec names the container's own bundle, complete long before: its precompiled filter is read while the
         // engine still builds the spec, and used only if the spec comes over the gate (else the bundle was just written).
         var programFile = awaitBundle && exec ? ContainerSeccomp.ReadProgramFile(bundle) : null;
+        // A new container's, while it waits: the host's cgroup layout, which its "cgroup" mount repeats.
+        if (awaitBundle && !exec) CgroupFilesystem.ReadAhead();
         if (awaitBundle && !AwaitBundle(out specFromGate)) return;
         if (awaitBundle && !exec)
         {
             // A new container's, born only in its pid namespace: this thread, the one that execs, enters the others now.
             if (CreateGo.Read(InitProtocol.GateFd) is not { } go) return;
+            if (go.Joins.Any(join => join.Kind == NamespaceKind.Mount)) CgroupFilesystem.ForgetReadAhead();
             Namespaces.Enter(go.Joins, go.UnshareFlags);
             cgroupJoinFiles.AddRange(go.CgroupJoinFiles);
         }

@@ -31,10 +31,10 @@ public static class ContainerLauncher
     public static CreatedContainer Create(LaunchRequest request, EarlyInit? early = null) => Create(request, early, goAtOnce: false);
 
     /// <param name="goAtOnce">
-    /// For a process joining a running container, whose caller does nothing between ready and go (<see cref="Start"/>):
-    /// the go is written right behind the bundle, so ctinit execs as soon as it is set up, without waiting for the
-    /// launcher to read its ready and answer (a round trip between two processes). Not with a terminal, whose master
-    /// and window size the launcher handles in between, nor with a user namespace stage.
+    /// For a caller that does nothing between ready and go (<see cref="Start"/>: a new container's monitor, an exec, a
+    /// probe): the go is written right behind the bundle, so ctinit execs as soon as it is set up, without waiting for
+    /// the launcher to read its ready and answer (a round trip between two processes). Not with a terminal, whose master
+    /// and window size the launcher handles in between, nor with a user namespace stage, nor with a caller's own gate.
     /// </param>
     private static CreatedContainer Create(LaunchRequest request, EarlyInit? early, bool goAtOnce)
     {
@@ -46,7 +46,7 @@ public static class ContainerLauncher
         var initPath = HelperBinary.Init.Locate(request.InitPath);
         if (request.SpecOnGate && (request.Spec is null || !request.JoinExisting || plan.User is not null))
             throw new InvalidOperationException("LaunchRequest.SpecOnGate needs Spec and JoinExisting, and no user namespace.");
-        goAtOnce = goAtOnce && request.JoinExisting && request.Terminal is null && plan.User is null && request.StartGateFd < 0;
+        goAtOnce = goAtOnce && request.Terminal is null && plan.User is null && request.StartGateFd < 0;
         // What goes on the gate behind the spawn: the spec (or the early ctinit's bundle word), then the go.
         byte[] bundleWord = request.SpecOnGate
             ? InitProtocol.EncodeSpec(JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec))
