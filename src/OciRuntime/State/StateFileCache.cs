@@ -16,10 +16,26 @@ public sealed class StateFileCache<T> where T : class
 {
     private readonly record struct FileVersion(ulong Device, ulong Inode, long Size, long Modified, long ModifiedNanoseconds, long Changed, long ChangedNanoseconds);
 
-    private readonly JsonTypeInfo<T> _type;
+    private readonly JsonTypeInfo<T>? _type;
+    private readonly Func<byte[], string, T?> _parse;
     private readonly ConcurrentDictionary<string, (FileVersion Version, T Value)> _entries = new(StringComparer.Ordinal);
 
-    public StateFileCache(JsonTypeInfo<T> type) => _type = type;
+    public StateFileCache(JsonTypeInfo<T> type) : this((json, path) => Deserialize(json, path, type)) => _type = type;
+
+    /// <param name="parse">The value of a file's bytes (the path for its errors); a file that parses to null is not cached.</param>
+    public StateFileCache(Func<byte[], string, T?> parse) => _parse = parse;
+
+    /// <summary>How many files are cached.</summary>
+    public int Count => _entries.Count;
+
+    private static T? Deserialize(byte[] json, string path, JsonTypeInfo<T> type)
+    {
+        try { return JsonSerializer.Deserialize(json, type); }
+        catch (JsonException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+        }
+    }
 
     /// <summary>The file's value (from the cache when the file is the version cached), or null when it does not exist or is empty.</summary>
     /// <remarks>
@@ -53,12 +69,7 @@ public sealed class StateFileCache<T> where T : class
                 _entries.TryRemove(path, out _);
                 return null;
             }
-            T? value;
-            try { value = JsonSerializer.Deserialize(WholeFiles.ReadToEnd(fd, path), _type); }
-            catch (JsonException ex)
-            {
-                throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
-            }
+            var value = _parse(WholeFiles.ReadToEnd(fd, path), path);
             if (value is not null) _entries[path] = (version, value);
             return value;
         }
@@ -74,7 +85,7 @@ public sealed class StateFileCache<T> where T : class
     /// </summary>
     public void Write(string path, T value, bool durable)
     {
-        var written = StateFiles.Write(path, value, _type, durable);
+        var written = StateFiles.Write(path, value, _type ?? throw new InvalidOperationException("A cache made with a parser only reads."), durable);
         _entries[path] = (VersionOf(written), value);
     }
 
