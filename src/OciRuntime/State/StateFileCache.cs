@@ -70,7 +70,7 @@ public sealed class StateFileCache<T> where T : class
                 return null;
             }
             var value = _parse(WholeFiles.ReadToEnd(fd, path), path);
-            if (value is not null) _entries[path] = (version, value);
+            if (value is not null) Add(path, version, value);
             return value;
         }
         finally
@@ -86,7 +86,23 @@ public sealed class StateFileCache<T> where T : class
     public void Write(string path, T value, bool durable)
     {
         var written = StateFiles.Write(path, value, _type ?? throw new InvalidOperationException("A cache made with a parser only reads."), durable);
-        _entries[path] = (VersionOf(written), value);
+        Add(path, VersionOf(written), value);
+    }
+
+    /// <summary>Beyond this many entries, those of files that are gone are forgotten (then twice as many as are left, at least 64).</summary>
+    private int _pruneBeyond = 64;
+
+    /// <summary>
+    /// A cache that lives as long as its process (every store's caches of container files, ctapi's) also forgets the
+    /// files that are gone, now and then, without a caller's list of what exists: a session that runs thousands of
+    /// auto-removed containers would otherwise keep every one's values.
+    /// </summary>
+    private void Add(string path, FileVersion version, T value)
+    {
+        _entries[path] = (version, value);
+        if (_entries.Count <= _pruneBeyond) return;
+        Retain(File.Exists);
+        _pruneBeyond = Math.Max(64, 2 * _entries.Count);
     }
 
     private static FileVersion VersionOf(in Tmds.Linux.stat st) =>

@@ -19,9 +19,6 @@ internal static class ExecSpec
     /// </summary>
     private static readonly StateFileCache<RuntimeSpec> ContainerSpecs = new(BundleReader.Parse);
 
-    /// <summary>Beyond this many cached specs, those of containers that are gone are forgotten (then twice as many as are left).</summary>
-    private static int _pruneBeyond = 64;
-
     public static RuntimeSpec Build(Container container, ExecOptions options)
     {
         var spec = ContainerSpec(container.Paths.BundleDirectory);
@@ -45,11 +42,6 @@ internal static class ExecSpec
 
     private static RuntimeSpec ContainerSpec(string bundle)
     {
-        if (ContainerSpecs.Count > _pruneBeyond)
-        {
-            ContainerSpecs.Retain(File.Exists);
-            _pruneBeyond = Math.Max(64, 2 * ContainerSpecs.Count);
-        }
         return ContainerSpecs.Read(Path.Combine(bundle, BundleWriter.ConfigFileName))
             ?? throw new ContainerToolsException(ErrorIds.BundleNotFound, $"The bundle '{bundle}' has no {BundleWriter.ConfigFileName}.", bundle);
     }
