@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 
@@ -43,15 +44,17 @@ internal sealed class ContainerSeccomp
     /// <summary>The engine's precompiled filter file in <paramref name="bundle"/>, null when there is none (or it may not be read).</summary>
     public static byte[]? ReadProgramFile(string bundle)
     {
-        try { return File.ReadAllBytes(Path.Combine(bundle, CompiledSeccomp.FileName)); }
+        // open, fstat, read and close: no FileStream, whose flock and second fstat an exec would pay for too.
+        try { return WholeFiles.TryRead(Path.Combine(bundle, CompiledSeccomp.FileName)); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; } // a bundle the user namespace's root may not read
+        catch (SystemCallException) { return null; }
     }
 
     /// <summary>The program within the file (its tail), not a copy of it.</summary>
     private static ReadOnlyMemory<byte>? Matching(byte[]? file, byte[] source)
     {
-        if (file is null) return null;
+        if (file is null) return default(ReadOnlyMemory<byte>?);
         var program = CompiledSeccomp.Match(file, source);
         // Not a conditional expression: null would become an empty Memory through its conversion from an array.
         if (program.IsEmpty) return null;
