@@ -6,6 +6,8 @@ namespace ContainerTools.Init;
 /// <summary>The device nodes and links every container's fresh /dev gets (runc's default set).</summary>
 internal static class ContainerDevices
 {
+    private const int ENOENT = 2, EEXIST = 17;
+
     private static readonly (string Name, int Major, int Minor)[] Defaults =
     [
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
@@ -44,21 +46,34 @@ internal static class ContainerDevices
     public static void Create(DeviceSpec device)
     {
         if (!device.Path.StartsWith("/dev/")) throw new InitFailure(InitFailure.EINVAL, $"device path must be under /dev: {device.Path}");
-        Directory.CreateDirectory(Path.GetDirectoryName(device.Path)!);
+        // Its directory is almost always /dev itself: made only when the node cannot be.
+        if (TryMakeNode(device) == ENOENT)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(device.Path)!);
+            TryMakeNode(device, throwIfMissing: true);
+        }
+    }
+
+    /// <summary>0 when made or already there, ENOENT when its directory is missing (thrown with <paramref name="throwIfMissing"/>).</summary>
+    private static int TryMakeNode(DeviceSpec device, bool throwIfMissing = false)
+    {
         try
         {
             DeviceNodes.Create(device.Path, device.Type.Length == 1 ? device.Type[0] : '?', device.Major, device.Minor,
                 device.FileMode ?? 0x1b6, device.Uid ?? 0, device.Gid ?? 0);
         }
         catch (SystemCallException ex) when (RootFilesystem.IsExists(ex)) { }
+        catch (SystemCallException ex) when (ex.Errno == ENOENT && !throwIfMissing) { return ENOENT; }
+        return 0;
     }
 
     public static void CreateLinks()
     {
+        // symlink(2) refuses any name already taken (a file, a directory, a dangling link): those are left as they are.
         foreach (var (link, target) in Links)
         {
-            if (File.Exists(link) || Directory.Exists(link) || new FileInfo(link).LinkTarget is not null) continue;
-            File.CreateSymbolicLink(link, target);
+            var errno = Symlinks.TryCreate(target, link);
+            if (errno != 0 && errno != EEXIST) throw new SystemCallException("symlink", errno, link);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.Seccomp;
 using ContainerTools.OciRuntime.Spec;
 
@@ -13,9 +14,9 @@ namespace ContainerTools.Init;
 internal sealed class ContainerSeccomp
 {
     private readonly SeccompSpec _spec;
-    private readonly byte[] _compiled;
+    private readonly ReadOnlyMemory<byte> _compiled;
 
-    private ContainerSeccomp(SeccompSpec spec, byte[] compiled)
+    private ContainerSeccomp(SeccompSpec spec, ReadOnlyMemory<byte> compiled)
     {
         _spec = spec;
         _compiled = compiled;
@@ -29,32 +30,36 @@ internal sealed class ContainerSeccomp
     public static ContainerSeccomp? Prepare(RuntimeSpec spec, string bundle, byte[]? programFile = null)
     {
         if (spec.Linux.Seccomp is not { } seccomp) return null;
-        var compiled = seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source
-            ? Matching(programFile ?? ReadProgramFile(bundle), source)
-            : null;
-        if (compiled is null)
+        ReadOnlyMemory<byte>? compiled = null;
+        if (seccomp.Flags is not { Count: > 0 } && seccomp.Source is { } source) compiled = Matching(programFile ?? ReadProgramFile(bundle), source);
+        if (compiled is not { } program)
         {
             SeccompFilter.LoadLibrary();
             if (seccomp.Source is { } text) seccomp = RuntimeSpecReader.ReadSeccomp(text);
-            compiled = SeccompFilter.Compile(seccomp);
+            program = SeccompFilter.Compile(seccomp);
         }
-        return new ContainerSeccomp(seccomp, compiled);
+        return new ContainerSeccomp(seccomp, program);
     }
 
     /// <summary>The engine's precompiled filter file in <paramref name="bundle"/>, null when there is none (or it may not be read).</summary>
     public static byte[]? ReadProgramFile(string bundle)
     {
-        try { return File.ReadAllBytes(Path.Combine(bundle, CompiledSeccomp.FileName)); }
+        // open, fstat, read and close: no FileStream, whose flock and second fstat an exec would pay for too.
+        try { return WholeFiles.TryRead(Path.Combine(bundle, CompiledSeccomp.FileName)); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; } // a bundle the user namespace's root may not read
+        catch (SystemCallException) { return null; }
     }
 
-    private static byte[]? Matching(byte[]? file, byte[] source)
+    /// <summary>The program within the file (its tail), not a copy of it.</summary>
+    private static ReadOnlyMemory<byte>? Matching(byte[]? file, byte[] source)
     {
-        if (file is null) return null;
+        if (file is null) return default(ReadOnlyMemory<byte>?);
         var program = CompiledSeccomp.Match(file, source);
-        return program.IsEmpty ? null : program.ToArray();
+        // Not a conditional expression: null would become an empty Memory through its conversion from an array.
+        if (program.IsEmpty) return null;
+        return file.AsMemory(file.Length - program.Length);
     }
 
-    public void Load() => SeccompFilter.LoadCompiled(_compiled, _spec.Flags);
+    public void Load() => SeccompFilter.LoadCompiled(_compiled.Span, _spec.Flags);
 }

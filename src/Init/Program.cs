@@ -43,22 +43,25 @@ internal static class Program
         ProcessControl.SetDumpable(false);
         var (bundle, cgroupJoinFiles, exec, consoleSocket, awaitBundle) = ParseArguments(args);
         // Spawned while the engine still writes the bundle (EarlyJoin, EarlyCreate): its word first, or end-of-file if it gave up.
-        byte[]? specFromGate = null;
+        byte[]? specFromGate = null, seccompFromGate = null;
         // An exec names the container's own bundle, complete long before: its precompiled filter is read while the
         // engine still builds the spec, and used only if the spec comes over the gate (else the bundle was just written).
         var programFile = awaitBundle && exec ? ContainerSeccomp.ReadProgramFile(bundle) : null;
-        if (awaitBundle && !AwaitBundle(out specFromGate)) return;
+        // A new container's, while it waits: the host's cgroup layout, which its "cgroup" mount repeats.
+        if (awaitBundle && !exec) CgroupFilesystem.ReadAhead();
+        if (awaitBundle && !AwaitBundle(out specFromGate, out seccompFromGate)) return;
         if (awaitBundle && !exec)
         {
             // A new container's, born only in its pid namespace: this thread, the one that execs, enters the others now.
             if (CreateGo.Read(InitProtocol.GateFd) is not { } go) return;
+            if (go.Joins.Any(join => join.Kind == NamespaceKind.Mount)) CgroupFilesystem.ForgetReadAhead();
             Namespaces.Enter(go.Joins, go.UnshareFlags);
             cgroupJoinFiles.AddRange(go.CgroupJoinFiles);
         }
         // With a user namespace, the stage before Main already joined the cgroups and set oom_score_adj as the host's root.
         var inUserNamespace = UserNamespaceOptions.Given(args);
         if (inUserNamespace) cgroupJoinFiles.Clear();
-        var spec = ReadSpec(bundle, inUserNamespace, specFromGate);
+        var spec = ReadSpec(bundle, inUserNamespace, specFromGate, seccompFromGate);
         // The filter's program (or libseccomp to compile it) is on the host: prepared while the host's root is ours to see.
         var seccomp = ContainerSeccomp.Prepare(spec, bundle, specFromGate is null ? null : programFile);
 
@@ -127,22 +130,32 @@ internal static class Program
 
     /// <summary>
     /// The launcher's word that the bundle is ready: <see cref="InitProtocol.BundleWritten"/>, or the spec itself after
-    /// <see cref="InitProtocol.SpecFollows"/> (<paramref name="spec"/>); false on end-of-file (it gave up on this ctinit).
+    /// <see cref="InitProtocol.SpecFollows"/> (<paramref name="spec"/>, and <paramref name="seccomp"/>, its seccomp
+    /// section's text when it came beside it); false on end-of-file (it gave up on this ctinit).
     /// </summary>
-    private static bool AwaitBundle(out byte[]? spec)
+    private static bool AwaitBundle(out byte[]? spec, out byte[]? seccomp)
     {
-        spec = null;
+        spec = seccomp = null;
         Span<byte> word = stackalloc byte[1];
         if (FileDescriptors.Read(InitProtocol.GateFd, word) != 1) return false;
         if (word[0] == InitProtocol.BundleWritten) return true;
         if (word[0] != InitProtocol.SpecFollows) return false;
+        spec = ReadGateBlock("spec");
+        seccomp = ReadGateBlock("seccomp section");
+        if (seccomp.Length == 0) seccomp = null;
+        return true;
+    }
+
+    /// <summary>A length (int32 LE) and that many bytes from the gate.</summary>
+    private static byte[] ReadGateBlock(string what)
+    {
         Span<byte> header = stackalloc byte[4];
         ReadGateExactly(header);
         var length = InitProtocol.DecodeSpecLength(header);
-        if (length < 0) throw new InitFailure(InitFailure.EINVAL, "the launcher sent a spec of an invalid length");
-        spec = new byte[length];
-        ReadGateExactly(spec);
-        return true;
+        if (length < 0) throw new InitFailure(InitFailure.EINVAL, $"the launcher sent a {what} of an invalid length");
+        var block = new byte[length];
+        ReadGateExactly(block);
+        return block;
     }
 
     private static void ReadGateExactly(Span<byte> buffer)
@@ -179,7 +192,8 @@ internal static class Program
         return (args[0], files, exec, consoleSocket, awaitBundle);
     }
 
-    private static RuntimeSpec ReadSpec(string bundle, bool openedByStage, byte[]? fromGate)
+    /// <param name="seccompFromGate">linux.seccomp's text as config.json has it, sent beside a spec whose section has no rules.</param>
+    private static RuntimeSpec ReadSpec(string bundle, bool openedByStage, byte[]? fromGate, byte[]? seccompFromGate)
     {
         var path = fromGate is null ? Path.Combine(bundle, "config.json") : "the spec on the gate";
         try
@@ -187,6 +201,8 @@ internal static class Program
             // The seccomp rules only when there is no precompiled program for them (ContainerSeccomp.Prepare).
             var spec = RuntimeSpecReader.ReadWithoutSeccompRules(openedByStage ? UserNamespaceOptions.ReadSpec() : fromGate ?? File.ReadAllBytes(path));
             if (spec.Process.Args.Count == 0) throw new InitFailure(InitFailure.EINVAL, "process.args is empty");
+            if (seccompFromGate is not null && spec.Linux.Seccomp is { } seccomp)
+                spec = spec with { Linux = spec.Linux with { Seccomp = seccomp with { Source = seccompFromGate } } };
             return spec;
         }
         catch (JsonException ex)

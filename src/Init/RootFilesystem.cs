@@ -37,8 +37,9 @@ internal static class RootFilesystem
         if (options.IsBind || type == "bind")
         {
             var source = Path.GetFullPath(Path.Combine(bundle, mount.Source ?? throw new InitFailure(InitFailure.EINVAL, $"bind mount on {mount.Destination} has no source")));
-            if (Directory.Exists(source)) Directory.CreateDirectory(target);
-            else if (File.Exists(source)) CreateFile(target);
+            var sourceKind = PathKinds.Of(source);
+            if (sourceKind == PathKind.Directory) Directory.CreateDirectory(target);
+            else if (sourceKind == PathKind.Other) CreateFile(target);
             else throw new InitFailure(ENOENT, $"bind mount source {source} does not exist");
             Mounts.Mount(source, target, null, MountFlags.Bind | (options.Flags & MountFlags.Recursive));
             var extra = options.Flags & ~(MountFlags.Bind | MountFlags.Recursive | MountFlags.Remount);
@@ -104,23 +105,31 @@ internal static class RootFilesystem
     {
         try
         {
-            if (Directory.Exists(path)) Mounts.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly, null);
-            else if (File.Exists(path)) Mounts.Bind("/dev/null", path, recursive: false);
+            var kind = PathKinds.Of(path);
+            if (kind == PathKind.Directory) Mounts.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly, null);
+            else if (kind == PathKind.Other) Mounts.Bind("/dev/null", path, recursive: false);
         }
         catch (SystemCallException ex) when (ex.Errno == ENOENT) { }
     }
 
     private static void MakeReadonly(string path)
     {
-        if (!Directory.Exists(path) && !File.Exists(path)) return;
+        if (PathKinds.Of(path) == PathKind.Missing) return;
         Mounts.Bind(path, path, recursive: true);
         Mounts.RemountBind(path, MountFlags.ReadOnly);
     }
 
+    /// <summary>An empty file to bind a file onto, unless something is there already (opening that would copy it up).</summary>
     private static void CreateFile(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!File.Exists(path)) File.WriteAllBytes(path, []);
+        var fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, WholeFiles.DefaultMode, out var error);
+        if (fd < 0 && error == ENOENT)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, WholeFiles.DefaultMode, out error);
+        }
+        if (fd >= 0) FileDescriptors.Close(fd);
+        else if (error != EEXIST) throw new SystemCallException("create", error, path);
     }
 
     internal static bool IsExists(SystemCallException ex) => ex.Errno == EEXIST;

@@ -252,6 +252,7 @@ internal sealed class AttachServer : IDisposable
             FileDescriptors.Close(_input);
             _input = -1;
         }
-        try { File.Delete(_path); } catch (IOException) { }
+        // Not File.Delete: it throws when the directory is gone (an AutoRemove container's, removed by the engine meanwhile).
+        try { WholeFiles.TryDelete(_path); } catch (IOException) { }
     }
 }

@@ -1,6 +1,5 @@
 using ContainerTools.OciRuntime.Linux;
 using System.Text;
-using System.Text.Json;
 using ContainerTools.OciRuntime.Attach;
 using ContainerTools.OciRuntime.State;
 
@@ -100,7 +99,7 @@ internal sealed class ContainerLog : IDisposable
             Stream = stream,
             Time = LogRecord.FormatTime(DateTimeOffset.UtcNow),
         };
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, MonitorStateJson.Default.LogRecord);
+        var line = MonitorFileJson.Write(record);
         lock (_gate)
         {
             // After the container exited the monitor stops waiting for stragglers (a pipe someone kept open) and closes the log.

@@ -1,3 +1,4 @@
+using System.Text;
 using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Linux;
 
@@ -66,13 +67,14 @@ internal static class CgroupFiles
     private static ContainerToolsException Missing(string path) => new(ErrorIds.CgroupControllerUnavailable,
         $"The cgroup file '{path}' does not exist; the controller it belongs to is not enabled for this cgroup.", path);
 
+    /// <summary>The file's text (open, read and close alone: no FileStream and StreamReader); null when it is missing.</summary>
     public static string? TryRead(string directory, string file)
     {
         try
         {
-            return File.ReadAllText(Path.Combine(directory, file));
+            return WholeFiles.TryRead(Path.Combine(directory, file)) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
         }
-        catch (IOException) { return null; } // missing, or ENODEV from a cgroup being removed
+        catch (IOException) { return null; } // ENODEV from a cgroup being removed
     }
 
     public static long? TryReadNumber(string directory, string file)

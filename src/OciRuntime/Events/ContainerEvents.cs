@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.Files;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.OciRuntime.Events;
 
@@ -43,7 +44,7 @@ public sealed class ContainerEvents
     {
         try
         {
-            var line = JsonSerializer.SerializeToUtf8Bytes(containerEvent, ContainerEventJson.Default.ContainerEvent);
+            var line = Serialize(containerEvent);
             var record = new byte[line.Length + 1];
             line.CopyTo(record, 0);
             record[^1] = (byte)'\n';
@@ -58,6 +59,28 @@ public sealed class ContainerEvents
         {
         }
     }
+
+    /// <summary>
+    /// The event's line as ContainerEventJson writes it, through Utf8JsonWriter alone: every monitor appends events,
+    /// and in its NativeAOT process the serializer's first use of a type's metadata costs reflection (see MonitorFileJson).
+    /// </summary>
+    internal static byte[] Serialize(ContainerEvent containerEvent) => MonitorFileJson.WriteObject(containerEvent, static (writer, e) =>
+    {
+        writer.WriteString("time", e.Time);
+        writer.WriteString("type", e.Type);
+        writer.WriteString("action", e.Action);
+        writer.WriteString("id", e.Id);
+        writer.WriteString("name", e.Name);
+        writer.WriteString("image", e.Image);
+        if (e.Attributes is null)
+        {
+            writer.WriteNull("attributes");
+            return;
+        }
+        writer.WriteStartObject("attributes");
+        foreach (var (name, value) in e.Attributes) writer.WriteString(name, value);
+        writer.WriteEndObject();
+    });
 
     /// <summary>The events recorded so far with <paramref name="since"/> &lt;= time &lt;= <paramref name="until"/>, oldest first.</summary>
     public IReadOnlyList<ContainerEvent> Read(DateTimeOffset? since = null, DateTimeOffset? until = null)

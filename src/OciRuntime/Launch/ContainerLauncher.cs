@@ -31,10 +31,10 @@ public static class ContainerLauncher
     public static CreatedContainer Create(LaunchRequest request, EarlyInit? early = null) => Create(request, early, goAtOnce: false);
 
     /// <param name="goAtOnce">
-    /// For a process joining a running container, whose caller does nothing between ready and go (<see cref="Start"/>):
-    /// the go is written right behind the bundle, so ctinit execs as soon as it is set up, without waiting for the
-    /// launcher to read its ready and answer (a round trip between two processes). Not with a terminal, whose master
-    /// and window size the launcher handles in between, nor with a user namespace stage.
+    /// For a caller that does nothing between ready and go (<see cref="Start"/>: a new container's monitor, an exec, a
+    /// probe): the go is written right behind the bundle, so ctinit execs as soon as it is set up, without waiting for
+    /// the launcher to read its ready and answer (a round trip between two processes). Not with a terminal, whose master
+    /// and window size the launcher handles in between, nor with a user namespace stage, nor with a caller's own gate.
     /// </param>
     private static CreatedContainer Create(LaunchRequest request, EarlyInit? early, bool goAtOnce)
     {
@@ -46,11 +46,9 @@ public static class ContainerLauncher
         var initPath = HelperBinary.Init.Locate(request.InitPath);
         if (request.SpecOnGate && (request.Spec is null || !request.JoinExisting || plan.User is not null))
             throw new InvalidOperationException("LaunchRequest.SpecOnGate needs Spec and JoinExisting, and no user namespace.");
-        goAtOnce = goAtOnce && request.JoinExisting && request.Terminal is null && plan.User is null && request.StartGateFd < 0;
+        goAtOnce = goAtOnce && request.Terminal is null && plan.User is null && request.StartGateFd < 0;
         // What goes on the gate behind the spawn: the spec (or the early ctinit's bundle word), then the go.
-        byte[] bundleWord = request.SpecOnGate
-            ? InitProtocol.EncodeSpec(JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec))
-            : [];
+        byte[] bundleWord = request.SpecOnGate ? SpecOnGate(spec) : [];
         byte[] go = goAtOnce ? [InitProtocol.Go] : [];
         int pid, reportRead, gateWrite, console, userSync = -1;
         if (early is not null && early.Fits(request, plan, bundlePath, initPath))
@@ -97,6 +95,20 @@ public static class ContainerLauncher
         try { rest = read == 0 ? [] : FileDescriptors.ReadToEnd(reportRead); }
         finally { FileDescriptors.Close(reportRead); }
         throw StartFailure(pid, read == 0 ? [] : [tag[0], .. rest], bundlePath);
+    }
+
+    /// <summary>
+    /// The spec for ctinit's gate. A seccomp section read from a config.json goes beside it as written
+    /// (<see cref="SeccompSpec.Source"/>), the spec's own section without its rules: the rules are most of an exec's spec
+    /// (12 of Docker's profile's 18 kB), which ctinit would parse only to find the text it matches against the
+    /// container's precompiled program, and which the serializer would write again only for that.
+    /// </summary>
+    private static byte[] SpecOnGate(RuntimeSpec spec)
+    {
+        if (spec.Linux.Seccomp is not { Source: { } source } seccomp)
+            return InitProtocol.EncodeSpec(JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.RuntimeSpec));
+        var withoutRules = spec with { Linux = spec.Linux with { Seccomp = seccomp with { Syscalls = null } } };
+        return InitProtocol.EncodeSpec(JsonSerializer.SerializeToUtf8Bytes(withoutRules, RuntimeSpecJsonContext.Default.RuntimeSpec), source);
     }
 
     /// <summary>

@@ -19,8 +19,9 @@ namespace ContainerTools.OciRuntime.Launch;
 /// Without <see cref="ExecOption"/> (EarlyCreate: born in its new pid namespace only) <see cref="CreateGo"/> follows the
 /// byte: the namespaces to enter and the cgroup files to join, which are then not arguments.
 /// Instead of <see cref="BundleWritten"/> a joining ctinit's launcher may send <see cref="SpecFollows"/> and the spec
-/// itself on the gate (<see cref="EncodeSpec"/>): ctinit then reads config.json from there, and the bundle directory
-/// only for what else it holds (seccomp.bpf). An exec's spec travels this way: nothing is written to disk for it.
+/// itself on the gate (<see cref="EncodeSpec"/>, its seccomp section's text beside it): ctinit then reads config.json from
+/// there, and the bundle directory only for what else it holds (seccomp.bpf). An exec's spec travels this way: nothing
+/// is written to disk for it.
 /// </summary>
 public static class InitProtocol
 {
@@ -57,17 +58,25 @@ public static class InitProtocol
         return argv;
     }
 
-    /// <summary><see cref="SpecFollows"/>, the spec's length (int32 LE) and its UTF-8 JSON: one write on the gate.</summary>
-    public static byte[] EncodeSpec(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// <see cref="SpecFollows"/>, the spec's length (int32 LE) and its UTF-8 JSON, then the length of linux.seccomp's
+    /// text (0: none) and that text: one write on the gate. The text is the section exactly as the container's
+    /// config.json has it (<see cref="Spec.SeccompSpec.Source"/>), sent beside a spec whose own section has no rules, so
+    /// that ctinit matches it against the precompiled program without parsing its rules (they are parsed only when the
+    /// program does not match).
+    /// </summary>
+    public static byte[] EncodeSpec(ReadOnlySpan<byte> json, ReadOnlySpan<byte> seccompSource = default)
     {
-        var message = new byte[5 + json.Length];
+        var message = new byte[9 + json.Length + seccompSource.Length];
         message[0] = SpecFollows;
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), json.Length);
         json.CopyTo(message.AsSpan(5));
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(5 + json.Length), seccompSource.Length);
+        seccompSource.CopyTo(message.AsSpan(9 + json.Length));
         return message;
     }
 
-    /// <summary>The length that followed <see cref="SpecFollows"/>, or -1 when it is out of range.</summary>
+    /// <summary>A length <see cref="EncodeSpec"/> wrote (the spec's, the seccomp text's), or -1 when it is out of range.</summary>
     public static int DecodeSpecLength(ReadOnlySpan<byte> header) =>
         BinaryPrimitives.ReadInt32LittleEndian(header) is var length and >= 0 and <= MaxSpecBytes ? length : -1;
 

@@ -53,8 +53,8 @@ public static unsafe class Capabilities
     public static int LastSupported()
     {
         if (cachedLastSupported >= 0) return cachedLastSupported;
-        try { return cachedLastSupported = int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim()); }
-        catch (IOException) { return Names.Length - 1; }
+        try { return cachedLastSupported = int.Parse(System.Text.Encoding.ASCII.GetString(WholeFiles.TryRead("/proc/sys/kernel/cap_last_cap") ?? []).Trim()); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { return Names.Length - 1; }
     }
 
     private static int cachedLastSupported = -1;

@@ -29,15 +29,26 @@ public static unsafe class WholeFiles
     }
 
     /// <summary>Everything from the fd's offset to the end, sized by fstat (a /proc or cgroup file reports 0 and grows the buffer).</summary>
+    /// <remarks>
+    /// A file as long as fstat says (the usual case: nothing appends to the files read this way) is read into an array
+    /// of exactly its size, which one more read of a byte proves complete, and returned without a copy.
+    /// </remarks>
     public static byte[] ReadToEnd(int fd, string path)
     {
         var st = FileNodes.Stat(fd, out var errno);
         if (errno != 0) throw ToException(errno, "fstat", path);
-        var buffer = new byte[Math.Max(st.st_size, 4095) + 1];
+        var buffer = new byte[st.st_size > 0 ? st.st_size : 4096];
         var length = 0;
+        Span<byte> beyond = stackalloc byte[1];
         while (true)
         {
-            if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            if (length == buffer.Length)
+            {
+                if (length == st.st_size && FileDescriptors.Read(fd, beyond, path) == 0) return buffer;
+                Array.Resize(ref buffer, buffer.Length * 2);
+                if (length == st.st_size) buffer[length++] = beyond[0];
+                continue;
+            }
             var n = FileDescriptors.Read(fd, buffer.AsSpan(length), path);
             if (n == 0) break;
             length += n;

@@ -31,6 +31,14 @@ public static class BundleReader
         {
             throw new ContainerToolsException(ErrorIds.BundleNotFound, $"The bundle '{bundlePath}' has no {ConfigFileName}.", bundlePath, ex);
         }
+        return Parse(json, path, read);
+    }
+
+    /// <summary>A config.json's bytes, read as <see cref="Read"/> does (<paramref name="path"/> names the file in its errors).</summary>
+    public static RuntimeSpec Parse(byte[] json, string path) => Parse(json, path, bytes => RuntimeSpecReader.Read(bytes));
+
+    private static T Parse<T>(byte[] json, string path, Func<byte[], T> read)
+    {
         try
         {
             return read(json);

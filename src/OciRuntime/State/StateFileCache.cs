@@ -20,10 +20,26 @@ public sealed class StateFileCache<T> where T : class
     // value-type entry needs its own instantiation, JIT-compiled in every process (at tier 0, then twice more).
     private sealed record Entry(FileVersion Version, T Value);
 
-    private readonly JsonTypeInfo<T> _type;
+    private readonly JsonTypeInfo<T>? _type;
+    private readonly Func<byte[], string, T?> _parse;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public StateFileCache(JsonTypeInfo<T> type) => _type = type;
+    public StateFileCache(JsonTypeInfo<T> type) : this((json, path) => Deserialize(json, path, type)) => _type = type;
+
+    /// <param name="parse">The value of a file's bytes (the path for its errors); a file that parses to null is not cached.</param>
+    public StateFileCache(Func<byte[], string, T?> parse) => _parse = parse;
+
+    /// <summary>How many files are cached.</summary>
+    public int Count => _entries.Count;
+
+    private static T? Deserialize(byte[] json, string path, JsonTypeInfo<T> type)
+    {
+        try { return JsonSerializer.Deserialize(json, type); }
+        catch (JsonException ex)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+        }
+    }
 
     /// <summary>The file's value (from the cache when the file is the version cached), or null when it does not exist or is empty.</summary>
     /// <remarks>
@@ -57,13 +73,8 @@ public sealed class StateFileCache<T> where T : class
                 _entries.TryRemove(path, out _);
                 return null;
             }
-            T? value;
-            try { value = JsonSerializer.Deserialize(WholeFiles.ReadToEnd(fd, path), _type); }
-            catch (JsonException ex)
-            {
-                throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
-            }
-            if (value is not null) _entries[path] = new Entry(version, value);
+            var value = _parse(WholeFiles.ReadToEnd(fd, path), path);
+            if (value is not null) Add(path, version, value);
             return value;
         }
         finally
@@ -78,8 +89,24 @@ public sealed class StateFileCache<T> where T : class
     /// </summary>
     public void Write(string path, T value, bool durable)
     {
-        var written = StateFiles.Write(path, value, _type, durable);
-        _entries[path] = new Entry(VersionOf(written), value);
+        var written = StateFiles.Write(path, value, _type ?? throw new InvalidOperationException("A cache made with a parser only reads."), durable);
+        Add(path, VersionOf(written), value);
+    }
+
+    /// <summary>Beyond this many entries, those of files that are gone are forgotten (then twice as many as are left, at least 64).</summary>
+    private int _pruneBeyond = 64;
+
+    /// <summary>
+    /// A cache that lives as long as its process (every store's caches of container files, ctapi's) also forgets the
+    /// files that are gone, now and then, without a caller's list of what exists: a session that runs thousands of
+    /// auto-removed containers would otherwise keep every one's values.
+    /// </summary>
+    private void Add(string path, FileVersion version, T value)
+    {
+        _entries[path] = new Entry(version, value);
+        if (_entries.Count <= _pruneBeyond) return;
+        Retain(File.Exists);
+        _pruneBeyond = Math.Max(64, 2 * _entries.Count);
     }
 
     private static FileVersion VersionOf(in Tmds.Linux.stat st) =>

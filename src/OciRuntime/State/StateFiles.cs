@@ -32,6 +32,26 @@ public static class StateFiles
         }
     }
 
+    /// <summary>
+    /// As <see cref="Read{T}(string, JsonTypeInfo{T})"/>, through <paramref name="read"/> over the parsed document
+    /// instead of serializer metadata (<see cref="MonitorFileJson"/>); what <paramref name="read"/> finds of the wrong
+    /// kind is InvalidContainerState too.
+    /// </summary>
+    public static T? Read<T>(string path, Func<JsonElement, T> read) where T : class
+    {
+        var bytes = Linux.WholeFiles.TryRead(path);
+        if (bytes is null || bytes.Length == 0) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Null ? null : read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ContainerToolsException(ErrorIds.InvalidContainerState, $"The container file '{path}' is not valid: {ex.Message}", path, ex);
+        }
+    }
+
     /// <summary>Replaces the file atomically; <paramref name="durable"/>: fsync first (see <see cref="AtomicFile.WriteAllBytes"/>).</summary>
     /// <returns>The new file's stat (<see cref="AtomicFile.Write"/>).</returns>
     public static Tmds.Linux.stat Write<T>(string path, T value, JsonTypeInfo<T> type, bool durable = true) =>

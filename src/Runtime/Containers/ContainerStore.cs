@@ -52,9 +52,14 @@ public sealed partial class ContainerStore
     public NetworkStore Networks => _networks ??= new NetworkStore(Root,
         Options.CniPluginDirectories is { } plugins ? new Network.Cni.CniInvoker(new Network.Cni.CniPluginRunner(plugins)) : null);
     public VolumeStore Volumes => _volumes ??= new VolumeStore(Root);
-    // A store lives as long as its front end's call (a cmdlet) or the whole server (ctapi, whose docker ps lists every container).
-    private readonly StateFileCache<ContainerDefinition> _definitions = new(ContainerStateJson.Default.ContainerDefinition);
-    private readonly StateFileCache<ContainerRuntimeState> _states = new(ContainerStateJson.Default.ContainerRuntimeState);
+    // A store lives as long as its front end's call (a cmdlet) or the whole server (ctapi, whose docker ps lists every
+    // container); the files it parsed serve the whole process: a session's next call on a container (an exec in a warm
+    // session) then stats container.json and state.json instead of parsing them again. Every read checks the file's
+    // version, whoever wrote it.
+    private static readonly StateFileCache<ContainerDefinition> SharedDefinitions = new(ContainerStateJson.Default.ContainerDefinition);
+    private static readonly StateFileCache<ContainerRuntimeState> SharedStates = new(ContainerStateJson.Default.ContainerRuntimeState);
+    private readonly StateFileCache<ContainerDefinition> _definitions = SharedDefinitions;
+    private readonly StateFileCache<ContainerRuntimeState> _states = SharedStates;
     private NetworkStore? _networks;
     private VolumeStore? _volumes;
 
@@ -118,10 +123,17 @@ public sealed partial class ContainerStore
             .Select(ContainerTransitions.Observe)
             .OrderByDescending(c => c.Definition.CreatedAt)
             .ToList();
-        // Containers removed since the last list: their cached files go too.
-        _definitions.Retain(path => directories.Contains(Path.GetDirectoryName(path)!));
-        _states.Retain(path => directories.Contains(Path.GetDirectoryName(path)!));
+        // Containers removed since the last list: their cached files go too (another store's stay).
+        _definitions.Retain(path => Listed(path, directories));
+        _states.Retain(path => Listed(path, directories));
         return containers;
+    }
+
+    /// <summary>Whether a cached file belongs to one of <paramref name="directories"/>, or to another store.</summary>
+    private bool Listed(string path, HashSet<string> directories)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        return directories.Contains(directory) || Path.GetDirectoryName(directory) != Root.ContainersDirectory;
     }
 
     /// <summary>A container by full id, name, or unique id prefix; null when none matches.</summary>

@@ -97,6 +97,22 @@ public sealed class ConfinementTests : IDisposable
     }
 
     [Fact]
+    public void AnExecWithoutTheContainersPrecompiledFilterCompilesTheSectionItself()
+    {
+        var container = _host.Run(Options("sleep 60"));
+        // The section's rules reach ctinit only as the text beside the spec: that text is what it must compile.
+        File.Delete(Path.Combine(container.Paths.BundleDirectory, OciRuntime.Seccomp.CompiledSeccomp.FileName));
+        using var process = _host.Store.Exec(container.Id, new ExecOptions { Command = ["sh", "-c", "grep '^Seccomp:' /proc/self/status; /probe/probe"] });
+        var output = new StreamReader(process.StandardOutput).ReadToEnd();
+        Assert.Equal(0, process.WaitForExit());
+        var results = SyscallProbe.Results(output);
+
+        Assert.Equal("2", Status(output, "Seccomp"));
+        Assert.Equal("EPERM", results["unshare_user"]);
+        Assert.Equal("ENOSYS", results["clone3"]);
+    }
+
+    [Fact]
     public void TheReleaseAgentEscapeFails()
     {
         // CVE-2022-0492: the namespaces it needs are refused, and the container's own cgroup mounts are read-only.

@@ -1,5 +1,6 @@
 using ContainerTools.OciRuntime.Cgroups;
 using ContainerTools.Runtime.Containers;
+using ContainerTools.Runtime.Containers.Bundle;
 using ContainerTools.Runtime.Containers.Exec;
 using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Launch;
@@ -130,6 +131,26 @@ public sealed class ContainerExecTests : IDisposable
         Assert.Equal((0, "65534\n65534\n/etc\n1 exec x\n", ""), overridden);
         // The spec went to ctinit over its gate: no exec bundle, no command line or environment on disk.
         Assert.False(Directory.Exists(container.Paths.ExecBundleDirectory));
+    }
+
+    [Fact]
+    public void AnExecTakesTheContainersConfigAsItNowStandsAlthoughTheProcessKeepsItParsed()
+    {
+        var container = Sleeper(new ContainerCreateOptions { Image = "busybox", Command = ["sleep", "300"], Env = ["VERSION=1"] });
+        Assert.Equal((0, "1\n", ""), Run(container.Id, "sh", "-c", "echo $VERSION"));
+
+        // Replaced whole, as BundleWriter writes it; a store of its own, as each cmdlet call makes.
+        var spec = OciRuntime.Spec.BundleReader.Read(container.Paths.BundleDirectory);
+        BundleWriter.Write(container.Paths.BundleDirectory, spec with { Process = spec.Process with { Env = ["VERSION=2"] } });
+        Assert.Equal((0, "2\n", ""), RunOn(_host.NewStore(), container.Id, "sh", "-c", "echo $VERSION"));
+    }
+
+    private static (int Code, string Out, string Err) RunOn(ContainerStore store, string container, params string[] command)
+    {
+        using var process = store.Exec(container, new ExecOptions { Command = command });
+        var stderr = Task.Run(() => new StreamReader(process.StandardError).ReadToEnd());
+        var stdout = new StreamReader(process.StandardOutput).ReadToEnd();
+        return (process.WaitForExit(), stdout, stderr.Result);
     }
 
     [Fact]

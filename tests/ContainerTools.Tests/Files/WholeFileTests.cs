@@ -48,6 +48,26 @@ public sealed class WholeFileTests : IDisposable
     }
 
     [Fact]
+    public void ACacheForgetsTheFilesThatAreGoneOnceItHoldsMany()
+    {
+        var cache = new StateFileCache<string>((json, _) => System.Text.Encoding.UTF8.GetString(json));
+        var paths = Enumerable.Range(0, 100).Select(i => Path.Combine(_dir, $"file-{i}")).ToList();
+        foreach (var path in paths.Take(60)) File.WriteAllText(path, path);
+        foreach (var path in paths.Take(60)) Assert.Equal(path, cache.Read(path));
+        foreach (var path in paths.Take(59)) File.Delete(path);
+
+        foreach (var path in paths.Skip(60))
+        {
+            File.WriteAllText(path, path);
+            Assert.Equal(path, cache.Read(path));
+        }
+
+        // Pruned when it passed 64: the 59 deleted went, the file still there and those read after stayed.
+        Assert.Equal(41, cache.Count);
+        Assert.Equal(paths[59], cache.Read(paths[59]));
+    }
+
+    [Fact]
     public void ReadsAFileTheKernelReportsEmptyWhole()
     {
         var status = WholeFiles.TryRead("/proc/self/status");

@@ -28,23 +28,28 @@ public sealed class MonitorStateFileTests
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(definition, ContainerStateJson.Default.ContainerDefinition);
 
-        var monitored = JsonSerializer.Deserialize(json, MonitorStateJson.Default.MonitoredContainer)!;
-
-        Assert.Equal((definition.Id, definition.Name, definition.Image), (monitored.Id, monitored.Name, monitored.Image));
-        Assert.Equal((true, true, true), (monitored.Interactive, monitored.Tty, monitored.AutoRemove));
-        Assert.Equal(2, monitored.ConnectedNetworks.Count);
+        // What ctmon reads with (MonitorFileJson), and the serializer's reading that it stands for.
+        using var document = JsonDocument.Parse(json);
+        foreach (var monitored in new[] { MonitorFileJson.ReadContainer(document.RootElement), JsonSerializer.Deserialize(json, MonitorStateJson.Default.MonitoredContainer)! })
+        {
+            Assert.Equal((definition.Id, definition.Name, definition.Image), (monitored.Id, monitored.Name, monitored.Image));
+            Assert.Equal((true, true, true), (monitored.Interactive, monitored.Tty, monitored.AutoRemove));
+            Assert.Equal(2, monitored.ConnectedNetworks.Count);
+        }
     }
 
     [Fact]
     public void TheMonitorReadsTheEnginesState()
     {
         var handle = new CgroupHandle { Version = CgroupVersion.V2, Directories = new() { [""] = "/sys/fs/cgroup/x" }, CreatedParents = ["/sys/fs/cgroup/p"] };
-        var state = new ContainerRuntimeState { Status = ContainerStatus.Paused, MonitorPid = 4242, Cgroup = handle };
+        var state = new ContainerRuntimeState { Status = ContainerStatus.Paused, MonitorPid = 4242, Cgroup = handle, StoppedByUser = true };
         var json = JsonSerializer.SerializeToUtf8Bytes(state, ContainerStateJson.Default.ContainerRuntimeState);
 
-        var monitored = JsonSerializer.Deserialize(json, MonitorStateJson.Default.MonitoredState)!;
-
-        Assert.Equal((ContainerStatus.Paused, 4242), (monitored.Status, monitored.MonitorPid));
-        Assert.Equal(JsonSerializer.Serialize(handle, MonitorStateJson.Default.CgroupHandle), JsonSerializer.Serialize(monitored.Cgroup, MonitorStateJson.Default.CgroupHandle));
+        using var document = JsonDocument.Parse(json);
+        foreach (var monitored in new[] { MonitorFileJson.ReadState(document.RootElement), JsonSerializer.Deserialize(json, MonitorStateJson.Default.MonitoredState)! })
+        {
+            Assert.Equal((ContainerStatus.Paused, 4242, true), (monitored.Status, monitored.MonitorPid, monitored.StoppedByUser));
+            Assert.Equal(JsonSerializer.Serialize(handle, MonitorStateJson.Default.CgroupHandle), JsonSerializer.Serialize(monitored.Cgroup, MonitorStateJson.Default.CgroupHandle));
+        }
     }
 }

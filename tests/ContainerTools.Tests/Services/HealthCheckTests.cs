@@ -63,8 +63,10 @@ public sealed class HealthCheckTests : IDisposable
 
         Exec(container, "touch", "/ready");
         Assert.Equal(0, _host.Store.Wait(container.Id, Patience, condition: WaitCondition.Healthy));
-        var actions = _host.Store.Events.Read().Where(e => e.Id == container.Id && e.Action.StartsWith("health_status", StringComparison.Ordinal)).Select(e => e.Action).ToList();
-        Assert.Equal(["health_status: healthy", "health_status: unhealthy", "health_status: healthy"], actions);
+        // The monitor records the status (health.json, which Wait reads) just before it appends the event.
+        List<string> HealthEvents() => _host.Store.Events.Read().Where(e => e.Id == container.Id && e.Action.StartsWith("health_status", StringComparison.Ordinal)).Select(e => e.Action).ToList();
+        SpinWait.SpinUntil(() => HealthEvents().Count >= 3, Patience);
+        Assert.Equal(["health_status: healthy", "health_status: unhealthy", "health_status: healthy"], HealthEvents());
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using ContainerTools.Runtime.Containers.Bundle;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Launch;
 using ContainerTools.OciRuntime.Spec;
+using ContainerTools.OciRuntime.State;
 
 namespace ContainerTools.Runtime.Containers.Exec;
 
@@ -10,9 +12,16 @@ namespace ContainerTools.Runtime.Containers.Exec;
 /// </summary>
 internal static class ExecSpec
 {
+    /// <summary>
+    /// The containers' config.json as last parsed, for the whole process (a session's execs each get a new store): an
+    /// exec in a warm session stats the file instead of reading and parsing its 18 kB (docs/exec.md, Speed). The file
+    /// is written once, at create, and replaced whole by rename when it is written again, which the stat sees.
+    /// </summary>
+    private static readonly StateFileCache<RuntimeSpec> ContainerSpecs = new(BundleReader.Parse);
+
     public static RuntimeSpec Build(Container container, ExecOptions options)
     {
-        var spec = BundleReader.Read(container.Paths.BundleDirectory);
+        var spec = ContainerSpec(container.Paths.BundleDirectory);
         var process = spec.Process;
         var user = process.User;
         if (!string.IsNullOrEmpty(options.User))
@@ -29,5 +38,11 @@ internal static class ExecSpec
             User = user,
             Terminal = options.Tty,
         });
+    }
+
+    private static RuntimeSpec ContainerSpec(string bundle)
+    {
+        return ContainerSpecs.Read(Path.Combine(bundle, BundleWriter.ConfigFileName))
+            ?? throw new ContainerToolsException(ErrorIds.BundleNotFound, $"The bundle '{bundle}' has no {BundleWriter.ConfigFileName}.", bundle);
     }
 }
