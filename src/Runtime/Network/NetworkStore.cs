@@ -82,17 +82,38 @@ public sealed partial class NetworkStore
         {
             return [];
         }
-        return Directory.EnumerateFiles(dir, "*.json")
-            .Where(path => !Path.GetFileName(path).StartsWith('.'))
-            .Select(path => OciJson.Parse<Endpoint>(File.ReadAllBytes(path), $"endpoint record '{path}'"))
-            .OrderBy(e => e.Created)
-            .ToList();
+        try
+        {
+            return Directory.EnumerateFiles(dir, "*.json")
+                .Where(path => !Path.GetFileName(path).StartsWith('.'))
+                .Select(TryParseEndpoint)
+                .OfType<Endpoint>()
+                .OrderBy(e => e.Created)
+                .ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The network was removed while its endpoints were listed.
+            return [];
+        }
     }
 
     private Endpoint? TryReadEndpoint(string networkName, string containerId)
     {
-        var path = _paths.Endpoint(networkName, containerId);
-        return File.Exists(path) ? OciJson.Parse<Endpoint>(File.ReadAllBytes(path), $"endpoint record '{path}'") : null;
+        return TryParseEndpoint(_paths.Endpoint(networkName, containerId));
+    }
+
+    /// <summary>null when the container was detached (its endpoint file removed) before the file could be read: listings do not lock the store.</summary>
+    private static Endpoint? TryParseEndpoint(string path)
+    {
+        try
+        {
+            return OciJson.Parse<Endpoint>(File.ReadAllBytes(path), $"endpoint record '{path}'");
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static ContainerToolsException NotFound(string name) =>
