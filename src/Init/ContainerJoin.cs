@@ -17,13 +17,7 @@ internal static class ContainerJoin
     {
         var mount = spec.Linux.Namespaces.FirstOrDefault(ns => ns.Type == "mount" && !string.IsNullOrEmpty(ns.Path))
             ?? throw new InitFailure(InitFailure.EINVAL, "exec needs the container's mount namespace path");
-        var fd = FileDescriptors.Open(mount.Path!, FileDescriptors.ReadOnly);
-        try
-        {
-            Namespaces.Unshare(Namespaces.CloneFs);
-            Namespaces.Join(fd, NamespaceKind.Mount);
-        }
-        finally { FileDescriptors.Close(fd); }
+        Namespaces.Enter([(NamespaceKind.Mount, mount.Path!)], unshareFlags: 0);
     }
 
     public static void EnterWorkingDirectory(string cwd)
