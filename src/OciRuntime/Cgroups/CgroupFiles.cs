@@ -7,25 +7,12 @@ namespace ContainerTools.OciRuntime.Cgroups;
 /// <summary>Reading and writing cgroup control files: one write per value, never creating a file.</summary>
 internal static class CgroupFiles
 {
-    public static void Write(string directory, string file, string value)
-    {
-        var path = Path.Combine(directory, file);
-        int missing;
-        try
-        {
-            missing = WholeFiles.TryWriteExisting(path, System.Text.Encoding.ASCII.GetBytes(value));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ContainerToolsException(ErrorIds.CgroupWriteFailed,
-                $"Could not write '{value}' to '{path}': {ex.Message}", path, ex);
-        }
-        if (missing != 0) throw Missing(path);
-    }
+    /// <summary>Writes the value to an existing control file (a missing one is a controller not enabled for this cgroup).</summary>
+    public static void Write(string directory, string file, string value) => WriteEach(directory, [(file, value)]);
 
     /// <summary>
-    /// Each value with a write of its own, in order, as <see cref="Write"/> does, but a file is opened once for a run of
-    /// values that go to it (the v1 devices controller takes one rule per write: a start writes a dozen).
+    /// Each value with a write of its own, in order, to existing control files; a file is opened once for a run of values
+    /// that go to it (the v1 devices controller takes one rule per write: a start writes a dozen).
     /// </summary>
     public static void WriteEach(string directory, IEnumerable<(string File, string Value)> writes)
     {

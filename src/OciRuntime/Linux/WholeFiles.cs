@@ -72,23 +72,6 @@ public static unsafe class WholeFiles
         finally { close(fd); }
     }
 
-    /// <summary>
-    /// Writes an existing file that must not be created (a cgroup control file: a missing one is a controller that is
-    /// not enabled), truncating it first as FileMode.Truncate does. Returns 0, or ENOENT when the file is missing.
-    /// </summary>
-    public static int TryWriteExisting(string path, ReadOnlySpan<byte> content)
-    {
-        var fd = FileDescriptors.TryOpen(FileDescriptors.CurrentDirectory, path, O_WRONLY | O_TRUNC, 0, out var error);
-        if (fd < 0)
-        {
-            if (error == Errno.ENOENT) return error;
-            throw ToException(error, "open", path);
-        }
-        try { FileDescriptors.WriteAll(fd, content, path); }
-        finally { close(fd); }
-        return 0;
-    }
-
     /// <summary>unlink; false when there was nothing to remove (the file or its directory is missing).</summary>
     public static bool TryDelete(string path)
     {

@@ -1,3 +1,5 @@
+using ContainerTools.OciRuntime.Cgroups;
+using ContainerTools.OciRuntime.Errors;
 using ContainerTools.OciRuntime.Files;
 using ContainerTools.OciRuntime.Linux;
 using ContainerTools.OciRuntime.State;
@@ -95,10 +97,11 @@ public sealed class WholeFileTests : IDisposable
     {
         var path = Path.Combine(_dir, "memory.max");
 
-        Assert.Equal(Errno.ENOENT, WholeFiles.TryWriteExisting(path, "1"u8));
+        var missing = Assert.Throws<ContainerToolsException>(() => CgroupFiles.Write(_dir, "memory.max", "1"));
+        Assert.Equal(ErrorIds.CgroupControllerUnavailable.Name, missing.ErrorId);
         Assert.False(File.Exists(path));
         File.WriteAllText(path, "max\n");
-        Assert.Equal(0, WholeFiles.TryWriteExisting(path, "1"u8));
+        CgroupFiles.Write(_dir, "memory.max", "1");
         Assert.Equal("1", File.ReadAllText(path));
     }
 
