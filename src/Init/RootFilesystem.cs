@@ -122,12 +122,7 @@ internal static class RootFilesystem
     /// <summary>An empty file to bind a file onto, unless something is there already (opening that would copy it up).</summary>
     private static void CreateFile(string path)
     {
-        var fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, WholeFiles.DefaultMode, out var error);
-        if (fd < 0 && error == ENOENT)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, WholeFiles.DefaultMode, out error);
-        }
+        var fd = WholeFiles.TryCreateNew(path, out var error);
         if (fd >= 0) FileDescriptors.Close(fd);
         else if (error != EEXIST) throw new SystemCallException("create", error, path);
     }

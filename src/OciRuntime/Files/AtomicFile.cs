@@ -19,13 +19,8 @@ public static class AtomicFile
     {
         var dir = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        // The directory is there on every write but the first: made only when the create says it is missing.
-        var fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, temp, WholeFiles.DefaultMode, out var error);
-        if (fd < 0 && error == LibC.ENOENT)
-        {
-            Directory.CreateDirectory(dir);
-            fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, temp, WholeFiles.DefaultMode, out error);
-        }
+        // The directory is there on every write but the first.
+        var fd = WholeFiles.TryCreateNew(temp, out var error);
         if (fd < 0) throw WholeFiles.ToException(error, "create", temp);
         try
         {

@@ -72,6 +72,32 @@ public static unsafe class WholeFiles
         finally { close(fd); }
     }
 
+    /// <summary>
+    /// As <see cref="WriteInPlace"/>, for a file whose directory may not exist yet: made only when the open says it is
+    /// missing (one mkdir on the first write, none after).
+    /// </summary>
+    public static void WriteInPlaceMakingDirectory(string path, ReadOnlySpan<byte> content)
+    {
+        try { WriteInPlace(path, content); }
+        catch (FileNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            WriteInPlace(path, content);
+        }
+    }
+
+    /// <summary>
+    /// A new file open for writing (O_EXCL: never a name already taken, nor a planted symlink followed), its directory
+    /// made only when the create says it is missing; -1 and the errno otherwise.
+    /// </summary>
+    public static int TryCreateNew(string path, out int error)
+    {
+        var fd = FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, DefaultMode, out error);
+        if (fd >= 0 || error != Errno.ENOENT) return fd;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return FileDescriptors.TryCreateExclusive(FileDescriptors.CurrentDirectory, path, DefaultMode, out error);
+    }
+
     /// <summary>unlink; false when there was nothing to remove (the file or its directory is missing).</summary>
     public static bool TryDelete(string path)
     {

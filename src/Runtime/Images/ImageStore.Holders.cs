@@ -75,13 +75,8 @@ public sealed partial class ImageStore
 
     private static void WriteHolder(string path)
     {
-        try { OciRuntime.Linux.WholeFiles.WriteInPlace(path, []); }
-        catch (FileNotFoundException)
-        {
-            // The image's first holder: its directory is made.
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            OciRuntime.Linux.WholeFiles.WriteInPlace(path, []);
-        }
+        // The image's first holder makes its directory.
+        OciRuntime.Linux.WholeFiles.WriteInPlaceMakingDirectory(path, []);
     }
 
     private string HolderPath(string imageId, string holderId)

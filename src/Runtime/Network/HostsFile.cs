@@ -33,13 +33,8 @@ public static class HostsFile
     public static void Write(string path, string content)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
-        try { OciRuntime.Linux.WholeFiles.WriteInPlace(path, bytes); }
-        catch (FileNotFoundException)
-        {
-            // Its directory is missing (never for a container's own files): made, then written.
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            OciRuntime.Linux.WholeFiles.WriteInPlace(path, bytes);
-        }
+        // Its directory is missing only for a file outside a container's own (made then).
+        OciRuntime.Linux.WholeFiles.WriteInPlaceMakingDirectory(path, bytes);
     }
 
     /// <summary>The entries of one container, given its own endpoints and every endpoint of the networks it is on.</summary>
